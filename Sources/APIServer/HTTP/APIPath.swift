@@ -1,0 +1,105 @@
+import KubeModel
+
+/// What a request path names, parsed as kube-apiserver's request info resolver does.
+enum APIPath {
+    case version, health(String), api, apis, openAPIV3Root, openAPIV3(String), openAPIV2
+    case group(String)
+    case groupVersion(group: String, version: String)
+    case resource(ResourceRequest)
+    case unknown
+
+    struct ResourceRequest {
+        let info: ResourceInfo
+        let namespace: String?
+        let name: String?
+        let subresource: String?
+    }
+
+    static func parse(_ path: String) -> APIPath {
+        var p = path
+        if let q = p.firstIndex(of: "?") { p = String(p[..<q]) }
+        let parts = p.split(separator: "/", omittingEmptySubsequences: true).map { percentDecode(String($0)) }
+        guard let first = parts.first else { return .unknown }
+        switch first {
+        case "version": return parts.count == 1 ? .version : .unknown
+        case "healthz", "livez", "readyz": return .health(first)
+        case "openapi":
+            if parts.count == 2 && parts[1] == "v2" { return .openAPIV2 }
+            if parts.count >= 2 && parts[1] == "v3" {
+                return parts.count == 2 ? .openAPIV3Root : .openAPIV3(parts[2...].joined(separator: "/"))
+            }
+            return .unknown
+        case "api":
+            if parts.count == 1 { return .api }
+            if parts.count == 2 { return parts[1] == "v1" ? .groupVersion(group: "", version: "v1") : .unknown }
+            return resource(group: "", version: parts[1], rest: Array(parts[2...]))
+        case "apis":
+            if parts.count == 1 { return .apis }
+            if parts.count == 2 { return .group(parts[1]) }
+            if parts.count == 3 { return .groupVersion(group: parts[1], version: parts[2]) }
+            return resource(group: parts[1], version: parts[2], rest: Array(parts[3...]))
+        default: return .unknown
+        }
+    }
+
+    private static func resource(group: String, version: String, rest: [String]) -> APIPath {
+        var rest = rest[...]
+        var namespace: String?
+        if rest.first == "namespaces" && rest.count >= 3 {
+            namespace = rest[rest.startIndex + 1]
+            rest = rest.dropFirst(2)
+        } else if rest.first == "namespaces" && rest.count == 2 {
+            // /api/v1/namespaces/{name}
+            guard let info = ResourceCatalog.find(group: group, version: version, plural: "namespaces") else { return .unknown }
+            return .resource(ResourceRequest(info: info, namespace: nil, name: rest.last, subresource: nil))
+        }
+        guard let plural = rest.first, let info = ResourceCatalog.find(group: group, version: version, plural: plural) else {
+            return .unknown
+        }
+        if namespace != nil && !info.namespaced {
+            // /api/v1/namespaces/{ns}/finalize|status are namespace subresources.
+            if info.plural == "namespaces" { return .unknown }
+            return .unknown
+        }
+        let name = rest.count > 1 ? rest[rest.startIndex + 1] : nil
+        let sub = rest.count > 2 ? rest[rest.startIndex + 2] : nil
+        if rest.count > 3 { return .unknown }
+        return .resource(ResourceRequest(info: info, namespace: namespace, name: name, subresource: sub))
+    }
+
+    static func percentDecode(_ s: String) -> String {
+        guard s.contains("%") || s.contains("+") else { return s }
+        var bytes: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else if b == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Query parameters, decoded.
+struct Query {
+    private var values: [String: String] = [:]
+
+    init(_ uri: String) {
+        guard let q = uri.firstIndex(of: "?") else { return }
+        for pair in uri[uri.index(after: q)...].split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let k = APIPath.percentDecode(String(kv[0]))
+            values[k] = kv.count > 1 ? APIPath.percentDecode(String(kv[1])) : ""
+        }
+    }
+
+    subscript(_ key: String) -> String? { values[key] }
+
+    func bool(_ key: String) -> Bool { values[key] == "true" || values[key] == "1" }
+    func int(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
+}

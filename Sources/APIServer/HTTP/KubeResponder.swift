@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import KubeModel
+import NIOCore
+
+/// Routes every request the way kube-apiserver does: discovery, OpenAPI, health, then the
+/// resource verbs. All failures become `kind: Status` bodies.
+public struct KubeResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let api: APIService
+    let token: String?
+    let serverAddress: String
+    let documents: StaticDocuments
+    static let maxBody = 3 * 1024 * 1024
+
+    public init(api: APIService, token: String?, serverAddress: String) {
+        self.api = api
+        self.token = token
+        self.serverAddress = serverAddress
+        self.documents = StaticDocuments(serverAddress: serverAddress)
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        do {
+            return try await route(request)
+        } catch let e as APIError {
+            return Self.status(e)
+        } catch {
+            return Self.status(.internalError("\(error)"))
+        }
+    }
+
+    private func authorized(_ request: Request, _ path: APIPath) -> Bool {
+        guard let token else { return true }
+        if case .health = path { return true }
+        if case .version = path { return true }
+        return request.headers[.authorization] == "Bearer \(token)"
+    }
+
+    private func route(_ request: Request) async throws -> Response {
+        let uri = request.uri.string
+        let path = APIPath.parse(request.uri.path)
+        guard authorized(request, path) else { throw APIError.unauthorized() }
+        let accept = request.headers[.accept] ?? ""
+        switch path {
+        case .resource(let r):
+            return try await ResourceHandler(api: api, request: request, query: Query(uri), accept: accept).handle(r)
+        default:
+            guard request.method == .get || request.method == .head else { throw APIError.methodNotAllowed() }
+        }
+        switch path {
+        case .version: return Self.json(Discovery.version)
+        case .health: return Self.raw(Array("ok".utf8), "text/plain; charset=utf-8")
+        case .api:
+            if Self.wantsAggregated(accept) { return Self.raw(documents.aggregatedCore, Discovery.aggregatedContentType) }
+            return Self.raw(documents.apiVersions, "application/json")
+        case .apis:
+            if Self.wantsAggregated(accept) { return Self.raw(documents.aggregatedGroups, Discovery.aggregatedContentType) }
+            return Self.raw(documents.groupList, "application/json")
+        case .group(let g):
+            guard let doc = Discovery.apiGroup(g) else { throw APIError.resourceNotFound() }
+            return Self.json(doc)
+        case .groupVersion(let g, let v):
+            guard let doc = documents.resourceLists["\(g)/\(v)"] else { throw APIError.resourceNotFound() }
+            return Self.raw(doc, "application/json")
+        case .openAPIV3Root: return Self.raw(documents.openAPIRoot, "application/json")
+        case .openAPIV3(let gv):
+            guard let doc = documents.openAPI(gv) else { throw APIError.resourceNotFound() }
+            return Self.raw(doc, "application/json")
+        case .openAPIV2, .unknown, .resource:
+            throw APIError.resourceNotFound()
+        }
+    }
+
+    static func wantsAggregated(_ accept: String) -> Bool {
+        accept.contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        raw(JSONSerializer.serialize(value), "application/json", status: status, headers: headers)
+    }
+
+    static func raw(_ bytes: [UInt8], _ contentType: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        h[.contentType] = contentType
+        h[.contentLength] = String(bytes.count)
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func status(_ e: APIError) -> Response {
+        json(e.status, status: HTTPResponse.Status(code: e.code))
+    }
+}
+
+/// Discovery and OpenAPI documents serialized once at start-up (they never change at run time).
+final class StaticDocuments: Sendable {
+    let apiVersions: [UInt8]
+    let groupList: [UInt8]
+    let aggregatedCore: [UInt8]
+    let aggregatedGroups: [UInt8]
+    let resourceLists: [String: [UInt8]]
+    let openAPIRoot: [UInt8]
+    private let openAPIDocs: [String: [UInt8]]
+
+    init(serverAddress: String) {
+        apiVersions = JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress))
+        groupList = JSONSerializer.serialize(Discovery.apiGroupList)
+        aggregatedCore = JSONSerializer.serialize(Discovery.aggregated(core: true))
+        aggregatedGroups = JSONSerializer.serialize(Discovery.aggregated(core: false))
+        var lists: [String: [UInt8]] = [:]
+        var docs: [String: [UInt8]] = [:]
+        for (g, versions) in ResourceCatalog.groupVersions {
+            for v in versions {
+                if let doc = Discovery.resourceList(group: g, version: v) { lists["\(g)/\(v)"] = JSONSerializer.serialize(doc) }
+                let gvPath = g.isEmpty ? "api/\(v)" : "apis/\(g)/\(v)"
+                if let doc = OpenAPI.document(gvPath) { docs[gvPath] = JSONSerializer.serialize(doc) }
+            }
+        }
+        resourceLists = lists
+        openAPIDocs = docs
+        openAPIRoot = JSONSerializer.serialize(OpenAPI.root())
+    }
+
+    func openAPI(_ gv: String) -> [UInt8]? { openAPIDocs[gv] }
+}

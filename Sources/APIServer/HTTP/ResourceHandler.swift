@@ -1,0 +1,206 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KubeModel
+import NIOCore
+
+/// One request on a resource URL: picks the verb from the method and path, decodes the body,
+/// and renders the answer as JSON, a Table, or a watch stream.
+struct ResourceHandler {
+    let api: APIService
+    let request: Request
+    let query: Query
+    let accept: String
+
+    var wantsTable: Bool { accept.contains("as=Table") }
+
+    func handle(_ r: APIPath.ResourceRequest) async throws -> Response {
+        let info = r.info
+        if info.namespaced && r.namespace == nil && r.name != nil { throw APIError.resourceNotFound() }
+        if let sub = r.subresource {
+            return try await subresource(r, sub)
+        }
+        switch (request.method, r.name) {
+        case (.get, nil):
+            var options = listOptions()
+            if query.bool("watch") { return try await watch(info, r.namespace, &options) }
+            let list = try api.list(info, namespace: r.namespace, options: options)
+            if wantsTable {
+                let table = converter.table(info, list["items"]?.arrayValue ?? [], rv: list[path: ["metadata", "resourceVersion"]]?.stringValue,
+                                            includeObject: query["includeObject"] ?? "Metadata")
+                var t = table
+                t.set(["metadata", "continue"], list[path: ["metadata", "continue"]])
+                return KubeResponder.raw(JSONSerializer.serialize(t), TableConverter.contentType)
+            }
+            return KubeResponder.json(list)
+        case (.get, let name?):
+            let obj = try api.get(info, namespace: r.namespace, name: name)
+            if wantsTable {
+                return KubeResponder.raw(JSONSerializer.serialize(converter.table(info, [obj], rv: obj[path: ["metadata", "resourceVersion"]]?.stringValue, includeObject: query["includeObject"] ?? "Metadata")), TableConverter.contentType)
+            }
+            return KubeResponder.json(obj)
+        case (.post, nil):
+            let body = try await readObject()
+            let result = try await api.create(info, namespace: r.namespace, body: body, options: writeOptions())
+            return written(result, status: .created)
+        case (.put, let name?):
+            let body = try await readObject()
+            return written(try await api.update(info, namespace: r.namespace, name: name, body: body, options: writeOptions()), status: .ok)
+        case (.patch, let name?):
+            let (type, patch) = try await readPatch()
+            let result = try await api.patch(info, namespace: r.namespace, name: name, type: type, patch: patch, options: writeOptions())
+            return written(result, status: result.created ? .created : .ok)
+        case (.delete, let name?):
+            let obj = try await api.delete(info, namespace: r.namespace, name: name, options: try await deleteOptions())
+            return KubeResponder.json(obj)
+        case (.delete, nil):
+            let obj = try await api.deleteCollection(info, namespace: r.namespace, list: listOptions(), options: try await deleteOptions())
+            return KubeResponder.json(obj)
+        default:
+            throw APIError.methodNotAllowed()
+        }
+    }
+
+    private func subresource(_ r: APIPath.ResourceRequest, _ sub: String) async throws -> Response {
+        guard let name = r.name else { throw APIError.resourceNotFound() }
+        let info = r.info
+        switch (sub, request.method) {
+        case ("binding", .post) where info.kind == "Pod":
+            return KubeResponder.json(try await api.bind(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
+        case ("status", .get) where info.hasStatus:
+            return KubeResponder.json(try api.get(info, namespace: r.namespace, name: name))
+        case ("scale", .get) where info.hasScale:
+            _ = try api.get(info, namespace: r.namespace, name: name)
+            guard let stored = api.store.get(api.key(info, r.namespace, name)) else { throw APIError.notFound(info, name) }
+            return KubeResponder.json(Conversion.scale(of: stored.value))
+        case ("status", .put), ("scale", .put):
+            let body = try await readObject()
+            let s = Subresource(rawValue: sub) ?? .none
+            return written(try await api.update(info, namespace: r.namespace, name: name, body: body, subresource: s, options: writeOptions()), status: .ok)
+        case ("status", .patch), ("scale", .patch):
+            let (type, patch) = try await readPatch()
+            let s = Subresource(rawValue: sub) ?? .none
+            return written(try await api.patch(info, namespace: r.namespace, name: name, type: type, patch: patch, subresource: s, options: writeOptions()), status: .ok)
+        case ("status", _), ("scale", _), ("binding", _):
+            if !info.subresources.contains(sub) { throw APIError.resourceNotFound() }
+            throw APIError.methodNotAllowed()
+        default:
+            throw APIError.resourceNotFound()
+        }
+    }
+
+    var converter: TableConverter { TableConverter(now: Date()) }
+
+    private func written(_ result: WriteResult, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        for w in result.warnings {
+            let escaped = w.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+            if let warning = HTTPField.Name("Warning") { headers.append(HTTPField(name: warning, value: "299 - \"\(escaped)\"")) }
+        }
+        return KubeResponder.json(result.object, status: status, headers: headers)
+    }
+
+    func listOptions() -> ListOptions {
+        var o = ListOptions()
+        o.labelSelector = query["labelSelector"] ?? ""
+        o.fieldSelector = query["fieldSelector"] ?? ""
+        o.limit = query.int("limit") ?? 0
+        o.continueToken = query["continue"] ?? ""
+        o.resourceVersion = query["resourceVersion"] ?? ""
+        o.allowWatchBookmarks = query.bool("allowWatchBookmarks")
+        o.sendInitialEvents = query["sendInitialEvents"].map { $0 == "true" }
+        o.timeoutSeconds = query.int("timeoutSeconds")
+        return o
+    }
+
+    func writeOptions() throws -> WriteOptions {
+        var o = WriteOptions()
+        if let dry = query["dryRun"] {
+            guard dry == "All" else { throw APIError.badRequest("Invalid dryRun value: \(dry), only \"All\" is supported") }
+            o.dryRun = true
+        }
+        if let v = query["fieldValidation"] {
+            guard let fv = FieldValidation(rawValue: v) else {
+                throw APIError.badRequest("fieldValidation parameter unsupported: \(v), accepted values: Ignore, Strict, Warn")
+            }
+            o.fieldValidation = fv
+        }
+        o.fieldManager = query["fieldManager"]
+        return o
+    }
+
+    func deleteOptions() async throws -> DeleteOptions {
+        let bytes = try await readBody()
+        var o = DeleteOptions()
+        if !bytes.isEmpty {
+            do {
+                o = DeleteOptions(json: try JSONParser.parse(bytes))
+            } catch let e as JSONParseError {
+                throw APIError.badRequest("couldn't get version/kind; json parse error: \(e.message)")
+            }
+        }
+        if let g = query.int("gracePeriodSeconds") { o.gracePeriodSeconds = Int64(g) }
+        if let p = query["propagationPolicy"] { o.propagationPolicy = p }
+        if query["dryRun"] == "All" { o.dryRun = true }
+        return o
+    }
+
+    func readBody() async throws -> [UInt8] {
+        var out: [UInt8] = []
+        for try await var chunk in request.body {
+            if out.count + chunk.readableBytes > KubeResponder.maxBody { throw APIError.tooLarge() }
+            out += chunk.readBytes(length: chunk.readableBytes) ?? []
+        }
+        return out
+    }
+
+    var contentType: String {
+        let ct = request.headers[.contentType] ?? "application/json"
+        return ct.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ct
+    }
+
+    /// A create/update body as JSON, from JSON, YAML or kubectl's protobuf.
+    func readObject() async throws -> JSONValue {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > KubeResponder.maxBody { throw APIError.tooLarge() }
+        let bytes = try await readBody()
+        switch contentType {
+        case "application/json", "*/*", "":
+            return try parseJSON(bytes)
+        case "application/yaml", "application/x-yaml", "text/yaml":
+            return try parseYAML(bytes)
+        case "application/vnd.kubernetes.protobuf":
+            do { return try ProtobufDecoding.decode(bytes) } catch let e as ProtobufDecoding.Failure {
+                throw APIError(code: 415, reason: "UnsupportedMediaType", message: e.message)
+            }
+        default:
+            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+        }
+    }
+
+    func readPatch() async throws -> (PatchType, JSONValue) {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > KubeResponder.maxBody { throw APIError.tooLarge() }
+        guard let type = PatchType(rawValue: contentType) else { throw APIError.unsupportedMediaType(contentType) }
+        let bytes = try await readBody()
+        if type == .apply { return (type, try parseYAML(bytes)) }
+        return (type, try parseJSON(bytes))
+    }
+
+    func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch let e as JSONParseError {
+            if bytes.isEmpty { throw APIError.badRequest("the request body is empty") }
+            throw APIError.badRequest("couldn't get version/kind; json parse error: \(e.message)")
+        }
+    }
+
+    func parseYAML(_ bytes: [UInt8]) throws -> JSONValue {
+        do {
+            let docs = try YAMLDecoding.documents(String(decoding: bytes, as: UTF8.self))
+            guard docs.count == 1, let doc = docs.first else { throw APIError.badRequest("yaml: expected exactly one document, got \(docs.count)") }
+            return doc
+        } catch let e as YAMLDecoding.Failure {
+            throw APIError.badRequest(e.message)
+        }
+    }
+}

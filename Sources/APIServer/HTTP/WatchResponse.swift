@@ -1,0 +1,34 @@
+import Foundation
+import Hummingbird
+import KubeModel
+import NIOCore
+
+extension ResourceHandler {
+    /// A watch: newline-delimited JSON events over a chunked response, each flushed at once.
+    /// A client that closes its connection stops the watch immediately.
+    func watch(_ info: ResourceInfo, _ namespace: String?, _ options: inout ListOptions) async throws -> Response {
+        let handle = try api.watch(info, namespace: namespace, options: options)
+        let table = wantsTable
+        let body = request.body
+        let contentType = table ? TableConverter.contentType : "application/json"
+        return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody { writer in
+            try await body.consumeWithInboundCloseHandler { _ in
+                var first = true
+                for await event in handle.events {
+                    var object = event.object
+                    if table && event.type != "ERROR" && event.type != "BOOKMARK" {
+                        object = TableConverter(now: Date()).table(info, [object], rv: nil, headers: first)
+                        first = false
+                    }
+                    var line = JSONSerializer.serialize(["type": .string(event.type), "object": object])
+                    line.append(0x0a)
+                    try await writer.write(ByteBuffer(bytes: line))
+                }
+            } onInboundClosed: {
+                handle.cancel()
+            }
+            handle.cancel()
+            try await writer.finish(nil)
+        })
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import KubeModel
+
+extension APIService {
+    public func create(_ info: ResourceInfo, namespace: String?, body: JSONValue, options: WriteOptions = .init()) async throws -> WriteResult {
+        var body = body.droppingNulls()
+        try checkTypeMeta(&body, info)
+        let ns = info.namespaced ? (namespace ?? "") : ""
+        if info.namespaced {
+            if let bodyNS = body[path: ["metadata", "namespace"]]?.stringValue, !bodyNS.isEmpty, bodyNS != ns {
+                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            body.set(["metadata", "namespace"], .string(ns))
+        } else {
+            body.set(["metadata", "namespace"], nil)
+        }
+        if (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty, let prefix = body[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
+            body.set(["metadata", "name"], .string(prefix + Self.randomSuffix()))
+        }
+        if Self.resetsStatus(info), info.kind != "Pod" { body["status"] = nil }
+        if info.kind == "Pod" { body["status"] = nil }
+        var admitted = try admit(body, info: info, old: nil, options: options)
+        var obj = admitted.object
+        let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
+        if info.namespaced {
+            guard let nsObj = store.get(ObjectKey(resource: "namespaces", namespace: "", name: ns)) else {
+                throw APIError.namespaceNotFound(ns)
+            }
+            if nsObj.value[path: ["metadata", "deletionTimestamp"]] != nil {
+                throw APIError.forbidden("\(info.kind.lowercased())s \"\(name)\" is forbidden: unable to create new content in namespace \(ns) because it is being terminated", info, name)
+            }
+        }
+        obj.set(["metadata", "uid"], .string(UUID().uuidString.lowercased()))
+        obj.set(["metadata", "creationTimestamp"], timestamp())
+        obj.set(["metadata", "resourceVersion"], nil)
+        obj.set(["metadata", "deletionTimestamp"], nil)
+        obj.set(["metadata", "selfLink"], nil)
+        if Self.hasGeneration(info) { obj.set(["metadata", "generation"], 1) } else { obj.set(["metadata", "generation"], nil) }
+        var allocatedIP: String?
+        if info.kind == "Service" { allocatedIP = try allocateClusterIP(&obj, info: info) }
+        if options.dryRun {
+            if let allocatedIP { clusterIPs.release(allocatedIP) }
+            return WriteResult(object: Conversion.toVersion(obj, info), warnings: admitted.warnings, created: true)
+        }
+        let k = key(info, ns, name)
+        do {
+            let event = try await store.write(k) { current in
+                if current != nil { throw APIError.alreadyExists(info, name) }
+                return .put(obj)
+            }
+            if let event { obj = event.object }
+        } catch {
+            if let allocatedIP { clusterIPs.release(allocatedIP) }
+            throw error
+        }
+        admitted.object = obj
+        return WriteResult(object: Conversion.toVersion(obj, info), warnings: admitted.warnings, created: true)
+    }
+
+    static func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+    }
+
+    private func allocateClusterIP(_ obj: inout JSONValue, info: ResourceInfo) throws -> String? {
+        let type = obj[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
+        if type == "ExternalName" { return nil }
+        if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue, !ip.isEmpty {
+            if ip == "None" {
+                obj.set(["spec", "clusterIPs"], ["None"])
+                return nil
+            }
+            let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
+            guard clusterIPs.contains(ip) || ip == clusterIPs.first else {
+                throw APIError.invalid(info, name, [.invalid("spec.clusterIPs", .array([.string(ip)]), "failed to allocate IP \(ip): the provided IP (\(ip)) is not in the valid range. The range of valid IPs is \(clusterIPs.first)/16")])
+            }
+            guard clusterIPs.reserve(ip) else {
+                throw APIError.invalid(info, name, [.invalid("spec.clusterIPs", .array([.string(ip)]), "failed to allocate IP \(ip): provided IP is already allocated")])
+            }
+            obj.set(["spec", "clusterIPs"], [.string(ip)])
+            return ip
+        }
+        guard let ip = clusterIPs.allocate() else {
+            throw APIError.internalError("failed to allocate a serviceIP: range is full")
+        }
+        obj.set(["spec", "clusterIP"], .string(ip))
+        obj.set(["spec", "clusterIPs"], [.string(ip)])
+        return ip
+    }
+}

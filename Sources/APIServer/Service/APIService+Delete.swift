@@ -1,0 +1,108 @@
+import Foundation
+import KubeModel
+
+public struct DeleteOptions: Sendable {
+    public var gracePeriodSeconds: Int64?
+    public var propagationPolicy: String?
+    public var preconditionUID: String?
+    public var preconditionResourceVersion: String?
+    public var dryRun = false
+    public init() {}
+
+    /// Reads a DeleteOptions body (kubectl sends `{"propagationPolicy":"Background"}`).
+    public init(json: JSONValue) {
+        gracePeriodSeconds = json["gracePeriodSeconds"]?.intValue
+        propagationPolicy = json["propagationPolicy"]?.stringValue
+        if propagationPolicy == nil, let orphan = json["orphanDependents"]?.boolValue {
+            propagationPolicy = orphan ? "Orphan" : "Background"
+        }
+        preconditionUID = json[path: ["preconditions", "uid"]]?.stringValue
+        preconditionResourceVersion = json[path: ["preconditions", "resourceVersion"]]?.stringValue
+        dryRun = !(json["dryRun"]?.arrayValue ?? []).isEmpty
+    }
+}
+
+extension APIService {
+    public func delete(_ info: ResourceInfo, namespace: String?, name: String, options: DeleteOptions = .init()) async throws -> JSONValue {
+        let k = key(info, namespace, name)
+        let policy = options.propagationPolicy ?? "Background"
+        guard ["Background", "Foreground", "Orphan"].contains(policy) else {
+            throw APIError.invalid(info, name, [.notSupported("propagationPolicy", .string(policy), ["Foreground", "Background", "Orphan"])])
+        }
+        var unchanged: JSONValue?
+        let event = try await store.write(k) { stored in
+            guard let stored else { throw APIError.notFound(info, name) }
+            var obj = stored.value
+            if let uid = options.preconditionUID, uid != obj[path: ["metadata", "uid"]]?.stringValue {
+                throw APIError.conflict(info, name, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(obj[path: ["metadata", "uid"]]?.stringValue ?? "")")
+            }
+            if let rv = options.preconditionResourceVersion, rv != obj[path: ["metadata", "resourceVersion"]]?.stringValue {
+                throw APIError.conflict(info, name, "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(obj[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")")
+            }
+            if options.dryRun { unchanged = obj; return nil }
+            let terminating = obj[path: ["metadata", "deletionTimestamp"]] != nil
+            var finalizers = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
+            if info.kind == "Namespace" {
+                if terminating { unchanged = obj; return nil }
+                obj.set(["metadata", "deletionTimestamp"], timestamp())
+                obj.set(["metadata", "deletionGracePeriodSeconds"], 0)
+                obj.set(["status", "phase"], "Terminating")
+                return .put(obj)
+            }
+            if info.kind == "Pod" {
+                let grace = options.gracePeriodSeconds ?? obj[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+                let bound = !(obj[path: ["spec", "nodeName"]]?.stringValue ?? "").isEmpty
+                let done = ["Succeeded", "Failed"].contains(obj[path: ["status", "phase"]]?.stringValue ?? "")
+                if bound && !done && grace > 0 {
+                    let current = obj[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue
+                    if terminating && current != nil && current! <= grace { unchanged = obj; return nil }
+                    obj.set(["metadata", "deletionTimestamp"], .string(Timestamp.format(now().addingTimeInterval(Double(grace)))))
+                    obj.set(["metadata", "deletionGracePeriodSeconds"], .int(grace))
+                    return .put(obj)
+                }
+                if finalizers.isEmpty { return .delete }
+            }
+            if terminating {
+                if finalizers.isEmpty { return .delete }
+                unchanged = obj
+                return nil
+            }
+            if policy == "Foreground" && !finalizers.contains("foregroundDeletion") && self.hasDependents(obj) {
+                finalizers.append("foregroundDeletion")
+            }
+            if policy == "Orphan" && !finalizers.contains("orphan") && self.hasDependents(obj) { finalizers.append("orphan") }
+            if finalizers.isEmpty { return .delete }
+            obj.set(["metadata", "deletionTimestamp"], timestamp())
+            obj.set(["metadata", "deletionGracePeriodSeconds"], 0)
+            obj.set(["metadata", "finalizers"], .array(finalizers.map { .string($0) }))
+            return .put(obj)
+        }
+        guard let event else { return Conversion.toVersion(unchanged ?? .emptyObject, info) }
+        if event.type == .deleted {
+            await afterDelete(info, event.object)
+        } else {
+            let obj = event.object
+            if info.kind == "Namespace" {
+                Task { await self.cleanNamespace(name) }
+            } else {
+                let finalizers = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
+                if finalizers.contains("orphan") || finalizers.contains("foregroundDeletion") {
+                    Task { await self.finishCascade(info, obj) }
+                }
+            }
+        }
+        return Conversion.toVersion(event.object, info)
+    }
+
+    public func deleteCollection(_ info: ResourceInfo, namespace: String?, list: ListOptions, options: DeleteOptions) async throws -> JSONValue {
+        let items = try self.list(info, namespace: namespace, options: list)["items"]?.arrayValue ?? []
+        var deleted: [JSONValue] = []
+        for item in items {
+            let name = item[path: ["metadata", "name"]]?.stringValue ?? ""
+            let ns = item[path: ["metadata", "namespace"]]?.stringValue
+            if let d = try? await delete(info, namespace: ns, name: name, options: options) { deleted.append(d) }
+        }
+        return ["kind": .string(info.kind + "List"), "apiVersion": .string(info.groupVersion),
+                "metadata": ["resourceVersion": .string(String(store.currentRV))], "items": .array(deleted)]
+    }
+}

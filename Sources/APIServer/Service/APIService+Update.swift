@@ -1,0 +1,144 @@
+import KubeModel
+
+public enum Subresource: String, Sendable {
+    case none = "", status, scale
+}
+
+public enum PatchType: String, Sendable {
+    case json = "application/json-patch+json"
+    case merge = "application/merge-patch+json"
+    case strategic = "application/strategic-merge-patch+json"
+    case apply = "application/apply-patch+yaml"
+}
+
+extension APIService {
+    /// PUT: replaces the object (or its status / scale) if `metadata.resourceVersion` matches.
+    public func update(
+        _ info: ResourceInfo, namespace: String?, name: String, body: JSONValue, subresource: Subresource = .none,
+        options: WriteOptions = .init()
+    ) async throws -> WriteResult {
+        var body = body.droppingNulls()
+        if subresource == .scale {
+            guard case .object = body else { throw APIError.badRequest("the object provided is unrecognized (must be of type Scale)") }
+        } else {
+            try checkTypeMeta(&body, info)
+        }
+        let bodyName = body[path: ["metadata", "name"]]?.stringValue ?? ""
+        if !bodyName.isEmpty && bodyName != name {
+            throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        let wantRV = body[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options) { current in
+            if !wantRV.isEmpty && wantRV != current[path: ["metadata", "resourceVersion"]]?.stringValue {
+                throw APIError.modified(info, name)
+            }
+            var b = body
+            b.set(["metadata", "name"], .string(name))
+            return b
+        }
+    }
+
+    /// PATCH: applies a JSON, merge, strategic-merge or apply patch to the current object.
+    public func patch(
+        _ info: ResourceInfo, namespace: String?, name: String, type: PatchType, patch: JSONValue,
+        subresource: Subresource = .none, options: WriteOptions = .init()
+    ) async throws -> WriteResult {
+        if type == .apply && subresource == .none && store.get(key(info, namespace, name)) == nil {
+            var body = patch
+            body.set(["metadata", "name"], .string(name))
+            do {
+                return try await create(info, namespace: namespace, body: body, options: options)
+            } catch let e as APIError where e.reason == "AlreadyExists" {
+                // Lost a race with another writer: fall through to patching.
+            }
+        }
+        let typeName = subresource == .scale ? "Scale" : info.schemaType
+        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options) { current in
+            let patched: JSONValue
+            do {
+                switch type {
+                case .json: patched = try JSONPatch.apply(patch, to: current)
+                case .merge: patched = MergePatch.apply(patch, to: current)
+                case .strategic, .apply: patched = try StrategicMergePatch().apply(patch, to: current, typeName: typeName)
+                }
+            } catch let e as PatchError {
+                throw APIError(code: 422, reason: "Invalid", message: e.message)
+            }
+            if patched[path: ["metadata", "resourceVersion"]] != current[path: ["metadata", "resourceVersion"]] {
+                throw APIError.modified(info, name)
+            }
+            return patched.droppingNulls()
+        }
+    }
+
+    /// The shared read-modify-write of update and patch. `change` gets the current object in
+    /// the request's form (the resource's version, or a Scale) and returns the desired one.
+    func modify(
+        _ info: ResourceInfo, namespace: String?, name: String, subresource: Subresource, options: WriteOptions,
+        change: @escaping (JSONValue) throws -> JSONValue
+    ) async throws -> WriteResult {
+        let k = key(info, namespace, name)
+        if subresource == .scale && !info.hasScale { throw APIError.resourceNotFound() }
+        if subresource == .status && !info.hasStatus { throw APIError.resourceNotFound() }
+        var warnings: [String] = []
+        var result: JSONValue?
+        let event = try await store.write(k) { stored in
+            guard let stored else { throw APIError.notFound(info, name) }
+            let current = stored.value
+            let view = subresource == .scale ? Conversion.scale(of: current) : Conversion.toVersion(current, info)
+            var incoming = try change(view)
+            if subresource != .scale { try checkTypeMeta(&incoming, info) }
+            var next: JSONValue
+            switch subresource {
+            case .scale:
+                guard let replicas = incoming[path: ["spec", "replicas"]] else {
+                    throw APIError.invalid(info, name, [.required("spec.replicas")])
+                }
+                guard let r = replicas.intValue, r >= 0 else {
+                    throw APIError.invalid(info, name, [.invalid("spec.replicas", replicas, "must be greater than or equal to 0")])
+                }
+                next = current
+                next.set(["spec", "replicas"], .int(r))
+            case .status:
+                next = Conversion.toVersion(current, info)
+                next["status"] = incoming["status"]
+            case .none:
+                next = incoming
+                if Self.resetsStatus(info) { next["status"] = Conversion.toVersion(current, info)["status"] }
+            }
+            for f in ["uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"] {
+                next.set(["metadata", f], current[path: ["metadata", f]])
+            }
+            next.set(["metadata", "name"], .string(name))
+            let admitted = try self.admit(subresource == .scale ? Conversion.toVersion(next, info) : next, info: info, old: current, options: options)
+            warnings = admitted.warnings
+            next = admitted.object
+            // Keep what admission cannot know: allocated IPs and the metadata the server owns.
+            if info.kind == "Service", next[path: ["spec", "clusterIP"]] == nil {
+                next.set(["spec", "clusterIP"], current[path: ["spec", "clusterIP"]])
+                next.set(["spec", "clusterIPs"], current[path: ["spec", "clusterIPs"]])
+            }
+            if Self.hasGeneration(info), next["spec"] != current["spec"] {
+                next.set(["metadata", "generation"], .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1))
+            }
+            if next == current {
+                result = current
+                return nil
+            }
+            if next[path: ["metadata", "deletionTimestamp"]] != nil,
+                (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+            {
+                return .delete
+            }
+            if options.dryRun {
+                result = next
+                return nil
+            }
+            return .put(next)
+        }
+        let stored = event?.object ?? result ?? .emptyObject
+        if event?.type == .deleted { await afterDelete(info, event?.object ?? stored) }
+        let out = subresource == .scale ? Conversion.scale(of: stored) : Conversion.toVersion(stored, info)
+        return WriteResult(object: out, warnings: warnings, created: false)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import KubeModel
+
+/// How strictly unknown fields in a write are treated (`?fieldValidation=`).
+public enum FieldValidation: String, Sendable {
+    case strict = "Strict", warn = "Warn", ignore = "Ignore"
+}
+
+public struct WriteOptions: Sendable {
+    public var dryRun = false
+    public var fieldValidation = FieldValidation.warn
+    public var fieldManager: String?
+    public init(dryRun: Bool = false, fieldValidation: FieldValidation = .warn, fieldManager: String? = nil) {
+        self.dryRun = dryRun
+        self.fieldValidation = fieldValidation
+        self.fieldManager = fieldManager
+    }
+}
+
+public struct ListOptions: Sendable {
+    public var labelSelector = ""
+    public var fieldSelector = ""
+    public var limit = 0
+    public var continueToken = ""
+    public var resourceVersion = ""
+    public var allowWatchBookmarks = false
+    public var sendInitialEvents: Bool?
+    public var timeoutSeconds: Int?
+    public init() {}
+}
+
+/// The result of a write: the object as stored (in the request's version), and warnings for
+/// the `Warning` response header.
+public struct WriteResult: Sendable {
+    public let object: JSONValue
+    public let warnings: [String]
+    public let created: Bool
+}
+
+/// The API's verbs over the store: what kube-apiserver's registry does for each resource
+/// (defaulting, validation, preconditions, generation, subresources, cascading deletes).
+public final class APIService: Sendable {
+    public let store: Store
+    let now: @Sendable () -> Date
+    let clusterIPs: ClusterIPAllocator
+
+    public init(store: Store, serviceCIDR: String = "10.96.0.0/16", now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+        self.clusterIPs = ClusterIPAllocator(cidr: serviceCIDR)
+    }
+
+    func timestamp() -> JSONValue { .string(Timestamp.format(now())) }
+
+    func key(_ info: ResourceInfo, _ namespace: String?, _ name: String) -> ObjectKey {
+        ObjectKey(resource: info.storageKey, namespace: info.namespaced ? (namespace ?? "") : "", name: name)
+    }
+
+    /// Creates the namespaces every cluster starts with.
+    public func bootstrap() async throws {
+        guard let nsInfo = ResourceCatalog.find(group: "", version: "v1", plural: "namespaces") else { return }
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] where store.get(key(nsInfo, nil, ns)) == nil {
+            _ = try await create(nsInfo, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
+        }
+        if let sa = ResourceCatalog.find(group: "", version: "v1", plural: "serviceaccounts") {
+            for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] where store.get(key(sa, ns, "default")) == nil {
+                _ = try? await create(sa, namespace: ns, body: ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default"]])
+            }
+        }
+        if let svc = ResourceCatalog.find(group: "", version: "v1", plural: "services"), store.get(key(svc, "default", "kubernetes")) == nil {
+            _ = try? await create(svc, namespace: "default", body: [
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": ["name": "kubernetes", "labels": ["component": "apiserver", "provider": "kubernetes"]],
+                "spec": ["ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]], "clusterIP": .string(clusterIPs.first)],
+            ])
+        }
+        for s in store.list(resource: "services", namespace: nil).items {
+            if let ip = s.value[path: ["spec", "clusterIP"]]?.stringValue { clusterIPs.reserve(ip) }
+        }
+    }
+
+    // MARK: get
+
+    public func get(_ info: ResourceInfo, namespace: String?, name: String) throws(APIError) -> JSONValue {
+        guard let obj = store.get(key(info, namespace, name)) else { throw APIError.notFound(info, name) }
+        return Conversion.toVersion(obj.value, info)
+    }
+
+    // MARK: list
+
+    public func list(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> JSONValue {
+        let filter = try ObjectFilter(info: info, options: options)
+        let (all, rv) = store.list(resource: info.storageKey, namespace: info.namespaced ? namespace : nil)
+        var start = 0
+        if !options.continueToken.isEmpty {
+            guard let token = ContinueToken.decode(options.continueToken) else {
+                throw APIError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+            }
+            start = all.firstIndex { Self.continueKey($0.value) > token.key } ?? all.count
+        }
+        var items: [JSONValue] = []
+        var next: String?
+        var remaining = 0
+        var i = start
+        while i < all.count {
+            let obj = all[i].value
+            i += 1
+            guard filter.matches(obj) else { continue }
+            if options.limit > 0 && items.count == options.limit {
+                remaining = 1 + all[i...].filter { filter.matches($0.value) }.count
+                next = ContinueToken(rv: rv, key: Self.continueKey(items.last ?? obj)).encode()
+                break
+            }
+            items.append(Conversion.toVersion(obj, info))
+        }
+        var meta: JSONValue = ["resourceVersion": .string(String(rv))]
+        if let next {
+            meta["continue"] = .string(next)
+            meta["remainingItemCount"] = .int(Int64(remaining))
+        }
+        return [
+            "kind": .string(info.kind + "List"), "apiVersion": .string(info.groupVersion),
+            "metadata": meta, "items": .array(items),
+        ]
+    }
+
+    static func continueKey(_ obj: JSONValue) -> String {
+        let ns = obj[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
+        return ns.isEmpty ? name : "\(ns)/\(name)"
+    }
+}
+
+/// The opaque `continue` token of a paginated list: the last key returned and the list's revision.
+struct ContinueToken {
+    let rv: Int64
+    let key: String
+
+    func encode() -> String {
+        Base64.encode(JSONSerializer.serialize(["v": "meta.k8s.io/v1", "rv": .int(rv), "start": .string(key)]))
+    }
+
+    static func decode(_ s: String) -> ContinueToken? {
+        var padded = s
+        while padded.utf8.count % 4 != 0 { padded += "=" }
+        guard let bytes = Base64.decode(padded), let json = try? JSONParser.parse(bytes),
+            let rv = json["rv"]?.intValue, let key = json["start"]?.stringValue
+        else { return nil }
+        return ContinueToken(rv: rv, key: key)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import KubeModel
+import Synchronization
+
+/// The object store: SQLite (WAL) for durability, an in-memory copy of every object for reads,
+/// a global revision counter, and a change history that backs watches.
+public final class Store: Sendable {
+    struct State {
+        var collections: [String: [String: StoredObject]] = [:]
+        var rv: Int64 = 0
+        /// Events already committed and dispatched, oldest first; resume point for watches.
+        var history: [WatchEvent] = []
+        var historyStart = 0
+        /// Watches may resume from any revision >= this; older ones get 410 Expired.
+        var compactedRV: Int64 = 0
+        var dispatchedRV: Int64 = 0
+        var watchers: [Int: Watcher] = [:]
+        var nextWatcherID = 0
+    }
+
+    struct Watcher {
+        let resource: String
+        let namespace: String?
+        let fromRV: Int64
+        let continuation: AsyncStream<WatchEvent>.Continuation
+    }
+
+    private let state = Mutex(State())
+    private let writer: StoreWriter?
+    let historyLimit: Int
+
+    /// Opens (or creates) the database at `path`; nil keeps everything in memory (tests).
+    public init(path: String?, historyLimit: Int = 20_000) throws {
+        self.historyLimit = historyLimit
+        guard let path else {
+            writer = nil
+            return
+        }
+        let db = try SQLiteDB(path: path)
+        try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        try db.exec("""
+            CREATE TABLE IF NOT EXISTS objects(resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+              rv INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY(resource, namespace, name));
+            CREATE TABLE IF NOT EXISTS changes(rv INTEGER PRIMARY KEY, resource TEXT NOT NULL, namespace TEXT NOT NULL,
+              name TEXT NOT NULL, type TEXT NOT NULL, body BLOB NOT NULL);
+            """)
+        var loaded = State()
+        try db.prepare("SELECT resource, namespace, name, rv, body FROM objects").forEachRow { row in
+            guard let value = try? JSONParser.parse(row.blob(4)) else { return }
+            let key = ObjectKey(resource: row.text(0), namespace: row.text(1), name: row.text(2))
+            loaded.collections[key.resource, default: [:]][key.path] = StoredObject(rv: row.int(3), value: value)
+            loaded.rv = max(loaded.rv, row.int(3))
+        }
+        try db.prepare("SELECT rv, resource, namespace, name, type, body FROM changes ORDER BY rv DESC LIMIT \(historyLimit)")
+            .forEachRow { row in
+                guard let value = try? JSONParser.parse(row.blob(5)),
+                    let type = WatchEvent.EventType(rawValue: row.text(4))
+                else { return }
+                let key = ObjectKey(resource: row.text(1), namespace: row.text(2), name: row.text(3))
+                loaded.history.append(WatchEvent(type: type, rv: row.int(0), key: key, object: value, old: nil))
+                loaded.rv = max(loaded.rv, row.int(0))
+            }
+        loaded.history.reverse()
+        loaded.compactedRV = loaded.history.count < historyLimit ? 0 : (loaded.history.first?.rv ?? loaded.rv) - 1
+        if loaded.history.isEmpty { loaded.compactedRV = loaded.rv }
+        loaded.dispatchedRV = loaded.rv
+        state.withLock { $0 = loaded }
+        let box = WeakStore()
+        writer = try StoreWriter(db: db, historyLimit: Int64(historyLimit)) { events in box.store?.dispatch(events) }
+        box.store = self
+    }
+
+    deinit { writer?.stop() }
+
+    public func close() { writer?.stop() }
+
+    // MARK: Reads
+
+    public var currentRV: Int64 { state.withLock { $0.rv } }
+
+    public func get(_ key: ObjectKey) -> StoredObject? {
+        state.withLock { $0.collections[key.resource]?[key.path] }
+    }
+
+    /// All objects of a resource, optionally in one namespace, sorted by namespace/name, plus the
+    /// revision the snapshot reflects.
+    public func list(resource: String, namespace: String?) -> (items: [StoredObject], rv: Int64) {
+        state.withLock { s in
+            let all = s.collections[resource] ?? [:]
+            var keys: [String]
+            if let namespace {
+                let prefix = namespace + "/"
+                keys = all.keys.filter { $0.hasPrefix(prefix) }
+            } else {
+                keys = Array(all.keys)
+            }
+            keys.sort()
+            return (keys.compactMap { all[$0] }, s.rv)
+        }
+    }
+
+    public func count(resource: String) -> Int { state.withLock { $0.collections[resource]?.count ?? 0 } }
+
+    // MARK: Writes
+
+    /// Atomically reads the current object at `key`, lets `decide` compute the change (or throw),
+    /// assigns the next revision and stamps it into `metadata.resourceVersion`, then waits until
+    /// the change is durable. Returns the event written (nil when `decide` made no change).
+    @discardableResult
+    public func write(
+        _ key: ObjectKey, _ decide: (StoredObject?) throws -> Mutation?
+    ) async throws -> WatchEvent? {
+        let event: WatchEvent? = try state.withLock { s in
+            let current = s.collections[key.resource]?[key.path]
+            guard let mutation = try decide(current) else { return nil }
+            s.rv += 1
+            let rv = s.rv
+            let e: WatchEvent
+            switch mutation {
+            case .put(var value):
+                value.set(["metadata", "resourceVersion"], .string(String(rv)))
+                s.collections[key.resource, default: [:]][key.path] = StoredObject(rv: rv, value: value)
+                e = WatchEvent(type: current == nil ? .added : .modified, rv: rv, key: key, object: value, old: current?.value)
+            case .delete:
+                guard let current else { s.rv -= 1; return nil }
+                var value = current.value
+                value.set(["metadata", "resourceVersion"], .string(String(rv)))
+                s.collections[key.resource]?[key.path] = nil
+                e = WatchEvent(type: .deleted, rv: rv, key: key, object: value, old: current.value)
+            }
+            if writer == nil { Self.dispatchLocked(&s, [e], limit: historyLimit) }
+            return e
+        }
+        guard let event, let writer else { return event }
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            writer.enqueue(event, done: c)
+        }
+        return event
+    }
+
+    // MARK: Watch
+
+    public enum WatchStart: Sendable {
+        case ok(AsyncStream<WatchEvent>, cancel: @Sendable () -> Void)
+        case expired(oldest: Int64)
+    }
+
+    /// Streams committed events of `resource` with revision > `fromRV`. Events still in the
+    /// history are replayed first; a revision older than the history gets `.expired`.
+    public func watch(resource: String, namespace: String?, fromRV: Int64) -> WatchStart {
+        let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
+        return state.withLock { s in
+            if fromRV < s.compactedRV { return .expired(oldest: s.compactedRV + 1) }
+            for e in s.history[s.historyStart...] where e.rv > fromRV && e.key.resource == resource {
+                if let namespace, e.key.namespace != namespace { continue }
+                continuation.yield(e)
+            }
+            let id = s.nextWatcherID
+            s.nextWatcherID += 1
+            s.watchers[id] = Watcher(resource: resource, namespace: namespace, fromRV: fromRV, continuation: continuation)
+            let cancel: @Sendable () -> Void = { [weak self] in
+                self?.state.withLock { s in _ = s.watchers.removeValue(forKey: id) }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in cancel() }
+            return .ok(stream, cancel: cancel)
+        }
+    }
+
+    public var watcherCount: Int { state.withLock { $0.watchers.count } }
+
+    func dispatch(_ events: [WatchEvent]) {
+        state.withLock { s in Self.dispatchLocked(&s, events, limit: historyLimit) }
+    }
+
+    private static func dispatchLocked(_ s: inout State, _ events: [WatchEvent], limit: Int) {
+        for e in events {
+            s.history.append(WatchEvent(type: e.type, rv: e.rv, key: e.key, object: e.object, old: nil))
+            s.dispatchedRV = e.rv
+            for w in s.watchers.values where w.resource == e.key.resource && e.rv > w.fromRV {
+                if let ns = w.namespace, ns != e.key.namespace { continue }
+                w.continuation.yield(e)
+            }
+        }
+        let live = s.history.count - s.historyStart
+        if live > limit {
+            s.historyStart += live - limit
+            s.compactedRV = s.history[s.historyStart].rv - 1
+            if s.historyStart > limit {
+                s.history.removeFirst(s.historyStart)
+                s.historyStart = 0
+            }
+        }
+    }
+}
+
+/// Breaks the reference cycle between the store and its writer's commit callback.
+private final class WeakStore: @unchecked Sendable {
+    // Safety: `store` is written once, before the writer can commit anything.
+    weak var store: Store?
+}

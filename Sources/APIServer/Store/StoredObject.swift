@@ -1,0 +1,40 @@
+import KubeModel
+
+/// Identifies a stored object: the resource's storage key ("deployments.apps"), namespace, name.
+public struct ObjectKey: Sendable, Hashable, CustomStringConvertible {
+    public let resource: String
+    public let namespace: String
+    public let name: String
+
+    public init(resource: String, namespace: String, name: String) {
+        self.resource = resource
+        self.namespace = namespace
+        self.name = name
+    }
+
+    var path: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+    public var description: String { "\(resource)/\(path)" }
+}
+
+/// An object as stored: its JSON value and revision.
+public struct StoredObject: Sendable {
+    public let rv: Int64
+    public let value: JSONValue
+}
+
+/// A change to one object, as the change log and watches carry it.
+public struct WatchEvent: Sendable {
+    public enum EventType: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED" }
+    public let type: EventType
+    public let rv: Int64
+    public let key: ObjectKey
+    public let object: JSONValue
+    /// The previous state, so selector watches can turn "stopped matching" into DELETED.
+    public let old: JSONValue?
+}
+
+/// What a write does to its key.
+public enum Mutation: Sendable {
+    case put(JSONValue)
+    case delete
+}

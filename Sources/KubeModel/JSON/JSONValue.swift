@@ -1,0 +1,110 @@
+/// A JSON document as Kubernetes stores it: objects keep every field the user wrote,
+/// integers stay exact (Int64), and serialization sorts keys as the Go encoder does.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public static let emptyObject = JSONValue.object([:])
+
+    public subscript(key: String) -> JSONValue? {
+        get {
+            if case .object(let o) = self { return o[key] }
+            return nil
+        }
+        set {
+            guard case .object(var o) = self else { return }
+            o[key] = newValue
+            self = .object(o)
+        }
+    }
+
+    /// Follows a path of object keys; nil when any step is missing.
+    public subscript(path path: [String]) -> JSONValue? {
+        var cur: JSONValue? = self
+        for key in path { cur = cur?[key] }
+        return cur
+    }
+
+    /// Sets a value at a path of object keys, creating intermediate objects.
+    public mutating func set(_ path: [String], _ value: JSONValue?) {
+        guard let first = path.first else { if let value { self = value }; return }
+        guard case .object(var o) = self else { return }
+        if path.count == 1 {
+            o[first] = value
+        } else {
+            var child = o[first] ?? .emptyObject
+            if case .object = child {} else { child = .emptyObject }
+            child.set(Array(path.dropFirst()), value)
+            o[first] = child
+        }
+        self = .object(o)
+    }
+
+    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var intValue: Int64? {
+        switch self {
+        case .int(let i): return i
+        case .double(let d) where d == d.rounded() && abs(d) < 9.0e18: return Int64(d)
+        default: return nil
+        }
+    }
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+    public var isNull: Bool { if case .null = self { return true }; return false }
+
+    /// The JSON type name used in Kubernetes validation messages.
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .int, .double: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+
+    /// Drops `null` members recursively, as the API server does when it decodes into Go structs.
+    public func droppingNulls() -> JSONValue {
+        switch self {
+        case .object(let o):
+            var out: [String: JSONValue] = [:]
+            out.reserveCapacity(o.count)
+            for (k, v) in o where !v.isNull { out[k] = v.droppingNulls() }
+            return .object(out)
+        case .array(let a):
+            return .array(a.map { $0.droppingNulls() })
+        default:
+            return self
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        var o: [String: JSONValue] = [:]
+        for (k, v) in elements { o[k] = v }
+        self = .object(o)
+    }
+    public init(nilLiteral: ()) { self = .null }
+    public init(floatLiteral value: Double) { self = .double(value) }
+}

@@ -1,0 +1,190 @@
+/// Walks an object against its kind's schema, as decoding into Go structs would: it finds unknown
+/// fields (dropped, or an error under `fieldValidation=Strict`), wrong types (a decode error),
+/// missing required fields and malformed quantities.
+public struct SchemaValidator {
+    public struct Result: Sendable {
+        /// The object without unknown fields: what the API server would store.
+        public var pruned: JSONValue
+        public var unknownFields: [String]
+        public var typeError: String?
+        public var errors: [FieldError]
+    }
+
+    let schemas: SchemaRegistry
+    private var unknown: [String] = []
+    private var typeError: String?
+    private var errors: [FieldError] = []
+    private var checkRequired = true
+
+    public init(schemas: SchemaRegistry = .shared) { self.schemas = schemas }
+
+    public static func check(_ object: JSONValue, typeName: String) -> Result {
+        var v = SchemaValidator()
+        let pruned = v.walk(object, .ref(typeName), path: "", structName: typeName) ?? object
+        return Result(pruned: pruned, unknownFields: v.unknown, typeError: v.typeError, errors: v.errors)
+    }
+
+    private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    private func goType(_ t: SchemaType) -> String {
+        switch t {
+        case .string, .dateTime: return "string"
+        case .integer: return "int32"
+        case .number: return "float64"
+        case .boolean: return "bool"
+        case .intOrString: return "intstr.IntOrString"
+        case .quantity: return "resource.Quantity"
+        case .bytes: return "[]uint8"
+        case .any: return "interface {}"
+        case .ref(let n): return "v1.\(n)"
+        case .array(let e): return "[]" + goType(e)
+        case .map(let e): return "map[string]" + goType(e)
+        }
+    }
+
+    private mutating func mismatch(_ value: JSONValue, _ t: SchemaType, _ path: String, _ structName: String) {
+        guard typeError == nil else { return }
+        let jsonType: String
+        switch value {
+        case .int, .double: jsonType = "number"
+        case .bool: jsonType = "bool"
+        default: jsonType = value.typeName
+        }
+        let field = path.isEmpty ? structName : "\(structName).\(path)"
+        typeError = "json: cannot unmarshal \(jsonType) into Go struct field \(field) of type \(goType(t))"
+    }
+
+    private mutating func walk(_ value: JSONValue, _ type: SchemaType, path: String, structName: String) -> JSONValue? {
+        switch type {
+        case .any:
+            return value
+        case .string, .dateTime:
+            if case .string = value { return value }
+        case .integer:
+            if case .int = value { return value }
+            if case .double(let d) = value, d == d.rounded() { return .int(Int64(d)) }
+        case .number:
+            if case .int = value { return value }
+            if case .double = value { return value }
+        case .boolean:
+            if case .bool = value { return value }
+        case .intOrString:
+            if case .int = value { return value }
+            if case .string = value { return value }
+        case .bytes:
+            if case .string(let s) = value {
+                if !Base64.isValid(s) { errors.append(.invalid(path, value, "illegal base64 data")) }
+                return value
+            }
+        case .quantity:
+            switch value {
+            case .string(let s):
+                if Quantity(s) == nil { errors.append(.invalid(path, value, Quantity.formatMessage)) }
+                return value
+            case .int, .double: return value
+            default: break
+            }
+        case .array(let elem):
+            if case .array(let items) = value {
+                var out: [JSONValue] = []
+                out.reserveCapacity(items.count)
+                for (i, item) in items.enumerated() {
+                    if let v = walk(item, elem, path: "\(path)[\(i)]", structName: structName) { out.append(v) }
+                }
+                return .array(out)
+            }
+        case .map(let elem):
+            if case .object(let o) = value {
+                var out: [String: JSONValue] = [:]
+                for (k, v) in o {
+                    if let w = walk(v, elem, path: "\(path)[\(k)]", structName: structName) { out[k] = w }
+                }
+                return .object(out)
+            }
+        case .ref(let name):
+            guard let schema = schemas[name] else { return value }
+            if case .object(let o) = value {
+                var out: [String: JSONValue] = [:]
+                let wasRequired = checkRequired
+                // Status is written by controllers; its required markers describe their output.
+                if name.hasSuffix("Status") { checkRequired = false }
+                for (k, v) in o {
+                    let childPath = Self.join(path, k)
+                    guard let field = schema.fields[k] else {
+                        unknown.append(childPath)
+                        continue
+                    }
+                    if let w = walk(v, field.type, path: childPath, structName: structName) { out[k] = w }
+                }
+                if checkRequired {
+                    for fname in schema.fieldOrder where schema.fields[fname]?.required == true && o[fname] == nil {
+                        errors.append(.required(Self.join(path, fname)))
+                    }
+                }
+                checkRequired = wasRequired
+                return .object(out)
+            }
+        }
+        mismatch(value, type, path, structName)
+        return nil
+    }
+}
+
+/// Base64 checks for Secret data without Foundation.
+public enum Base64 {
+    public static func isValid(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard bytes.count % 4 == 0 else { return false }
+        for (i, b) in bytes.enumerated() {
+            let ok = (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 43 || b == 47
+            if ok { continue }
+            if b == 61 && i >= bytes.count - 2 { continue }
+            return false
+        }
+        return true
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    public static func encode(_ data: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((data.count + 2) / 3 * 4)
+        var i = 0
+        while i < data.count {
+            let b0 = data[i]
+            let b1 = i + 1 < data.count ? data[i + 1] : 0
+            let b2 = i + 2 < data.count ? data[i + 2] : 0
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x3) << 4 | b1 >> 4)])
+            out.append(i + 1 < data.count ? alphabet[Int((b1 & 0xf) << 2 | b2 >> 6)] : 61)
+            out.append(i + 2 < data.count ? alphabet[Int(b2 & 0x3f)] : 61)
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func decode(_ s: String) -> [UInt8]? {
+        guard isValid(s) else { return nil }
+        var out: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for b in s.utf8 {
+            let v: UInt32
+            switch b {
+            case 65...90: v = UInt32(b - 65)
+            case 97...122: v = UInt32(b - 71)
+            case 48...57: v = UInt32(b + 4)
+            case 43: v = 62
+            case 47: v = 63
+            default: continue
+            }
+            buffer = buffer << 6 | v
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((buffer >> UInt32(bits)) & 0xff))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,77 @@
+import Testing
+@testable import KubeModel
+
+@Suite struct JSONTests {
+    @Test func roundTripKeepsIntegersExactAndSortsKeys() throws {
+        let v = try JSONParser.parse(#"{"b":9007199254740993,"a":[1.5,true,null,"x/y"],"c":{"z":1,"y":"\u00e9"}}"#)
+        #expect(v["b"] == .int(9_007_199_254_740_993))
+        #expect(JSONSerializer.string(v) == #"{"a":[1.5,true,null,"x/y"],"b":9007199254740993,"c":{"y":"é","z":1}}"#)
+    }
+
+    @Test func escapesLikeGo() {
+        let s = JSONSerializer.string(.string("a\"b\\c\n<tag>&"))
+        #expect(s == #""a\"b\\c\n\u003ctag\u003e\u0026""#)
+    }
+
+    @Test(arguments: [
+        ("{", "unexpected end of JSON input"),
+        ("{\"a\" 1}", "invalid character '1' after object key"),
+        ("x", "invalid character 'x' looking for beginning of value"),
+        ("[1,]", "invalid character ']' looking for beginning of value"),
+        ("{} {}", "invalid character '{' after top-level value"),
+        ("\"abc", "unexpected end of JSON input"),
+    ])
+    func malformedInputGivesGoWording(input: String, message: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(input) }
+        do { _ = try JSONParser.parse(input) } catch { #expect(error.message == message) }
+    }
+
+    @Test func deepNestingIsRejectedNotCrashing() {
+        let deep = String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func surrogatePairsDecode() throws {
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
+    }
+
+    @Test func droppingNullsIsRecursive() throws {
+        let v = try JSONParser.parse(#"{"a":null,"b":{"c":null,"d":1},"e":[{"f":null}]}"#)
+        #expect(JSONSerializer.string(v.droppingNulls()) == #"{"b":{"d":1},"e":[{}]}"#)
+    }
+
+    @Test func timestampsRoundTrip() throws {
+        let d = try #require(Timestamp.parse("2024-02-29T23:59:58Z"))
+        #expect(Timestamp.format(d) == "2024-02-29T23:59:58Z")
+        #expect(Timestamp.parse("2024-02-29T23:59:58.5+01:00").map { Timestamp.format($0) } == "2024-02-29T22:59:58Z")
+    }
+
+    static let ages: [(Double, String)] = [
+        (45, "45s"), (119, "119s"), (303, "5m3s"), (600, "10m"), (11_520, "3h12m"), (1_209_600, "14d"), (266_400, "3d2h"), (-5, "<invalid>"),
+    ]
+
+    @Test(arguments: ages)
+    func agesFormatAsKubectl(seconds: Double, text: String) {
+        #expect(HumanDuration.format(seconds: seconds) == text)
+    }
+}
+
+@Suite struct QuantityTests {
+    static let cases: [(String, Double)] = [
+        ("200m", 0.2), ("256Mi", 268_435_456), ("1.5", 1.5), ("2e3", 2000), ("1k", 1000), ("1Gi", 1_073_741_824), ("-1", -1),
+    ]
+
+    @Test(arguments: cases)
+    func parses(text: String, value: Double) throws {
+        #expect(try #require(Quantity(text)).value == value)
+    }
+
+    @Test(arguments: ["256Mb", "", "abc", "1.2.3", "Mi", "5 Mi"])
+    func rejects(text: String) {
+        #expect(Quantity(text) == nil)
+    }
+
+    @Test func cpuMilli() throws {
+        #expect(try #require(Quantity("0.25")).milliValue == 250)
+    }
+}
