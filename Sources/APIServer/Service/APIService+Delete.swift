@@ -30,6 +30,8 @@ extension APIService {
             throw APIError.invalid(info, name, [.notSupported("propagationPolicy", .string(policy), ["Foreground", "Background", "Orphan"])])
         }
         var unchanged: JSONValue?
+        // Looked up before the write: the store's lock is held while `decide` runs.
+        let hasDependents = policy != "Background" && store.get(k).map { self.hasDependents($0.value) } == true
         let event = try await store.write(k) { stored in
             guard let stored else { throw APIError.notFound(info, name) }
             var obj = stored.value
@@ -67,10 +69,10 @@ extension APIService {
                 unchanged = obj
                 return nil
             }
-            if policy == "Foreground" && !finalizers.contains("foregroundDeletion") && self.hasDependents(obj) {
+            if policy == "Foreground" && !finalizers.contains("foregroundDeletion") && hasDependents {
                 finalizers.append("foregroundDeletion")
             }
-            if policy == "Orphan" && !finalizers.contains("orphan") && self.hasDependents(obj) { finalizers.append("orphan") }
+            if policy == "Orphan" && !finalizers.contains("orphan") && hasDependents { finalizers.append("orphan") }
             if finalizers.isEmpty { return .delete }
             obj.set(["metadata", "deletionTimestamp"], timestamp())
             obj.set(["metadata", "deletionGracePeriodSeconds"], 0)

@@ -1,0 +1,120 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A `kplane apiserver` child process on a free loopback port, for integration tests.
+final class ServerProcess: @unchecked Sendable {
+    // Safety: mutated only by the test that owns it, never concurrently.
+    let dataDir: String
+    private(set) var port = 0
+    private var process: Process?
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var kubeconfig: String { dataDir + "/kubeconfig" }
+
+    static var binary: String {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kplane").path
+        if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/kplane").path
+    }
+
+    init(dataDir: String? = nil) throws {
+        self.dataDir = dataDir ?? temporaryDirectory()
+        try start()
+    }
+
+    func start() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["apiserver", "--port", "0", "--data-dir", dataDir]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        process = p
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let r = text.range(of: "listening on http://127.0.0.1:"),
+                let end = text[r.upperBound...].firstIndex(where: { !$0.isNumber }), let port = Int(text[r.upperBound..<end])
+            {
+                self.port = port
+                // Keep draining stdout so the child never blocks on a full pipe.
+                let handle = out.fileHandleForReading
+                Thread.detachNewThread { while !handle.availableData.isEmpty {} }
+                return
+            }
+        }
+        throw NSError(domain: "ServerProcess", code: 1, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(text)"])
+    }
+
+    /// Stops the server; `kill9` simulates a crash (no clean shutdown).
+    func stop(kill9: Bool = false) {
+        guard let p = process else { return }
+        if kill9 { kill(p.processIdentifier, SIGKILL) } else { p.terminate() }
+        p.waitUntilExit()
+        process = nil
+    }
+
+    deinit { stop() }
+
+    struct Reply {
+        let status: Int
+        let headers: [String: String]
+        let body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    }
+
+    func request(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
+                 accept: String = "application/json", headers: [String: String] = [:]) async throws -> Reply {
+        var r = URLRequest(url: URL(string: baseURL + path)!)
+        r.httpMethod = method
+        r.setValue(accept, forHTTPHeaderField: "Accept")
+        if let body {
+            r.httpBody = Data(body.utf8)
+            r.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        for (k, v) in headers { r.setValue(v, forHTTPHeaderField: k) }
+        let (data, response) = try await URLSession.shared.data(for: r)
+        let http = response as? HTTPURLResponse
+        var h: [String: String] = [:]
+        for (k, v) in http?.allHeaderFields ?? [:] { h[String(describing: k).lowercased()] = String(describing: v) }
+        return Reply(status: http?.statusCode ?? 0, headers: h, body: data)
+    }
+
+    /// Runs a command (kubectl, curl, python) and returns its exit code, stdout and stderr.
+    static func run(_ exe: String, _ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        // Read both pipes concurrently so neither fills up and blocks the child.
+        nonisolated(unsafe) var errData = Data()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        done.wait()
+        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
