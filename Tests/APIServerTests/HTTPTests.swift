@@ -79,9 +79,11 @@ import Testing
     }
 
     @Test func watchStreamsOverChunkedHTTP() async throws {
-        let url = server.baseURL + "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=2"
+        // Watch from the list's revision: events that happen before curl connects are replayed.
+        let list = try await server.request("GET", "/api/v1/namespaces/default/configmaps").json
+        let rv = (list["metadata"] as? [String: Any])?["resourceVersion"] as? String ?? ""
+        let url = server.baseURL + "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=2&resourceVersion=\(rv)"
         async let watched = Task.detached { try ServerProcess.run("/usr/bin/curl", ["-sN", "--max-time", "10", url]) }.value
-        try await Task.sleep(for: .milliseconds(300))
         _ = try await server.request("POST", "/api/v1/namespaces/default/configmaps", body: cm)
         _ = try await server.request("DELETE", "/api/v1/namespaces/default/configmaps/cfg")
         let lines = try await watched.out.split(separator: "\n")

