@@ -38,7 +38,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
-        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel"]),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel"], exclude: ["Compat/python_client.py"]),
+        // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
+        .executableTarget(
+            name: "TrivialServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/TrivialServer"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,19 +13,28 @@ public enum Naming {
     static let configKeyMsg =
         "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
 
-    private static func isLowerAlnum(_ c: Character) -> Bool { ("a"..."z").contains(c) || ("0"..."9").contains(c) }
-    private static func isAlnum(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
+    // Byte-level checks: these run on every name, label and key of every write.
+    private static func isLowerAlnum(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
+    private static func isAlnum(_ b: UInt8) -> Bool { isLowerAlnum(b) || (b >= 65 && b <= 90) }
+    private static let dash = UInt8(ascii: "-"), underscore = UInt8(ascii: "_"), dot = UInt8(ascii: ".")
 
-    static func isDNS1123Label(_ s: String) -> Bool {
-        guard let f = s.first, let l = s.last, isLowerAlnum(f), isLowerAlnum(l) else { return false }
-        return s.allSatisfy { isLowerAlnum($0) || $0 == "-" }
+    static func isDNS1123Label(_ s: String) -> Bool { isDNS1123Label(s.utf8) }
+
+    static func isDNS1123Label<C: Collection<UInt8>>(_ u: C) -> Bool {
+        guard let f = u.first, isLowerAlnum(f) else { return false }
+        var last = f
+        for b in u {
+            guard isLowerAlnum(b) || b == dash else { return false }
+            last = b
+        }
+        return isLowerAlnum(last)
     }
 
     /// nil when valid, else the message list (joined) kube-apiserver reports.
     public static func dns1123SubdomainProblem(_ s: String) -> String? {
         var problems: [String] = []
         if s.count > 253 { problems.append("must be no more than 253 characters") }
-        if s.isEmpty || !s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isDNS1123Label(String($0)) }) {
+        if s.isEmpty || !s.utf8.split(separator: dot, omittingEmptySubsequences: false).allSatisfy({ isDNS1123Label($0) }) {
             problems.append(dns1123SubdomainMsg)
         }
         return problems.isEmpty ? nil : problems.joined(separator: ", ")
@@ -41,17 +50,23 @@ public enum Naming {
     public static func dns1035LabelProblem(_ s: String) -> String? {
         var problems: [String] = []
         if s.count > 63 { problems.append("must be no more than 63 characters") }
-        if !(isDNS1123Label(s) && (s.first?.isLetter ?? false)) { problems.append(dns1035LabelMsg) }
+        if !(isDNS1123Label(s) && (s.utf8.first.map { $0 >= 97 && $0 <= 122 } ?? false)) { problems.append(dns1035LabelMsg) }
         return problems.isEmpty ? nil : problems.joined(separator: ", ")
     }
 
     private static func isQualifiedPart(_ s: Substring) -> Bool {
-        guard let f = s.first, let l = s.last, isAlnum(f), isAlnum(l) else { return false }
-        return s.allSatisfy { isAlnum($0) || $0 == "-" || $0 == "_" || $0 == "." }
+        let u = s.utf8
+        guard let f = u.first, let l = u.last, isAlnum(f), isAlnum(l) else { return false }
+        return u.allSatisfy { isAlnum($0) || $0 == dash || $0 == underscore || $0 == dot }
     }
 
     /// Label and annotation keys: optional DNS subdomain prefix, then a name part of at most 63 chars.
     public static func qualifiedNameProblem(_ s: String) -> String? {
+        guard s.utf8.contains(UInt8(ascii: "/")) else {
+            if s.isEmpty { return "name part must be non-empty" }
+            if s.utf8.count > 63 { return "name part must be no more than 63 characters" }
+            return isQualifiedPart(Substring(s)) ? nil : qualifiedNameMsg
+        }
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
         var name = Substring(s)
         if parts.count == 2 {
@@ -76,7 +91,7 @@ public enum Naming {
     }
 
     public static func configKeyProblem(_ s: String) -> String? {
-        if s.isEmpty || !s.allSatisfy({ isAlnum($0) || $0 == "-" || $0 == "_" || $0 == "." }) { return configKeyMsg }
+        if s.isEmpty || !s.utf8.allSatisfy({ isAlnum($0) || $0 == dash || $0 == underscore || $0 == dot }) { return configKeyMsg }
         if s == "." || s == ".." { return "must not be '\(s)'" }
         return nil
     }

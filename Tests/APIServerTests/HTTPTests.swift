@@ -135,3 +135,24 @@ import Testing
         #expect(r.err.contains("--token-file"))
     }
 }
+
+@Suite struct AuthTests {
+    @Test func bearerTokenIsRequiredWhenConfigured() async throws {
+        let dir = temporaryDirectory()
+        try "s3cret\n".write(toFile: dir + "/token", atomically: true, encoding: .utf8)
+        let server = try ServerProcess(dataDir: dir, extraArgs: ["--token-file", dir + "/token"])
+        let denied = try await server.request("GET", "/api/v1/namespaces")
+        #expect(denied.status == 401 && denied.json["reason"] as? String == "Unauthorized")
+        let allowed = try await server.request("GET", "/api/v1/namespaces", headers: ["Authorization": "Bearer s3cret"])
+        #expect(allowed.status == 200)
+        #expect(try await server.request("GET", "/healthz").status == 200)
+        let config = try String(contentsOfFile: server.kubeconfig, encoding: .utf8)
+        #expect(config.contains("token: s3cret"))
+    }
+
+    @Test func namespaceStatusSubresource() async throws {
+        let server = try ServerProcess()
+        let ns = try await server.request("GET", "/api/v1/namespaces/default/status")
+        #expect(ns.status == 200 && (ns.json["status"] as? [String: Any])?["phase"] as? String == "Active")
+    }
+}

@@ -20,15 +20,18 @@ final class ServerProcess: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/kplane").path
     }
 
-    init(dataDir: String? = nil) throws {
+    let extraArgs: [String]
+
+    init(dataDir: String? = nil, extraArgs: [String] = []) throws {
         self.dataDir = dataDir ?? temporaryDirectory()
+        self.extraArgs = extraArgs
         try start()
     }
 
     func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["apiserver", "--port", "0", "--data-dir", dataDir]
+        p.arguments = ["apiserver", "--port", "0", "--data-dir", dataDir] + extraArgs
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice

@@ -75,3 +75,16 @@ import Testing
         #expect(try #require(Quantity("0.25")).milliValue == 250)
     }
 }
+
+@Suite struct FastRandomTests {
+    @Test func uuidsLookLikeKubernetesUIDs() {
+        let ids = (0..<1000).map { _ in FastRandom.uuid() }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(10) {
+            let parts = id.split(separator: "-").map(\.count)
+            #expect(parts == [8, 4, 4, 4, 12])
+            #expect(id.split(separator: "-")[2].first == "4")
+            #expect(id == id.lowercased())
+        }
+    }
+}

@@ -16,8 +16,7 @@ enum APIPath {
     }
 
     static func parse(_ path: String) -> APIPath {
-        var p = path
-        if let q = p.firstIndex(of: "?") { p = String(p[..<q]) }
+        let p = path.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(path[..<$0]) } ?? path
         let parts = p.split(separator: "/", omittingEmptySubsequences: true).map { percentDecode(String($0)) }
         guard let first = parts.first else { return .unknown }
         switch first {
@@ -45,6 +44,12 @@ enum APIPath {
     private static func resource(group: String, version: String, rest: [String]) -> APIPath {
         var rest = rest[...]
         var namespace: String?
+        if rest.first == "namespaces" && rest.count == 3 && ["status", "finalize"].contains(rest[rest.startIndex + 2]),
+            let info = ResourceCatalog.find(group: group, version: version, plural: "namespaces")
+        {
+            // /api/v1/namespaces/{name}/status|finalize
+            return .resource(ResourceRequest(info: info, namespace: nil, name: rest[rest.startIndex + 1], subresource: rest.last))
+        }
         if rest.first == "namespaces" && rest.count >= 3 {
             namespace = rest[rest.startIndex + 1]
             rest = rest.dropFirst(2)
@@ -56,11 +61,7 @@ enum APIPath {
         guard let plural = rest.first, let info = ResourceCatalog.find(group: group, version: version, plural: plural) else {
             return .unknown
         }
-        if namespace != nil && !info.namespaced {
-            // /api/v1/namespaces/{ns}/finalize|status are namespace subresources.
-            if info.plural == "namespaces" { return .unknown }
-            return .unknown
-        }
+        if namespace != nil && !info.namespaced { return .unknown }
         let name = rest.count > 1 ? rest[rest.startIndex + 1] : nil
         let sub = rest.count > 2 ? rest[rest.startIndex + 2] : nil
         if rest.count > 3 { return .unknown }
@@ -68,7 +69,7 @@ enum APIPath {
     }
 
     static func percentDecode(_ s: String) -> String {
-        guard s.contains("%") || s.contains("+") else { return s }
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return s }
         var bytes: [UInt8] = []
         var it = Array(s.utf8)[...]
         while let b = it.popFirst() {

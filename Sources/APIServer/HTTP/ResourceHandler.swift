@@ -24,6 +24,7 @@ struct ResourceHandler {
         case (.get, nil):
             var options = listOptions()
             if query.bool("watch") { return try await watch(info, r.namespace, &options) }
+            if !wantsTable { return KubeResponder.raw(try api.listBytes(info, namespace: r.namespace, options: options), "application/json") }
             let list = try api.list(info, namespace: r.namespace, options: options)
             if wantsTable {
                 let table = converter.table(info, list["items"]?.arrayValue ?? [], rv: list[path: ["metadata", "resourceVersion"]]?.stringValue,
@@ -34,6 +35,7 @@ struct ResourceHandler {
             }
             return KubeResponder.json(list)
         case (.get, let name?):
+            if !wantsTable { return KubeResponder.raw(try api.getBytes(info, namespace: r.namespace, name: name), "application/json") }
             let obj = try api.get(info, namespace: r.namespace, name: name)
             if wantsTable {
                 return KubeResponder.raw(JSONSerializer.serialize(converter.table(info, [obj], rv: obj[path: ["metadata", "resourceVersion"]]?.stringValue, includeObject: query["includeObject"] ?? "Metadata")), TableConverter.contentType)
@@ -73,6 +75,12 @@ struct ResourceHandler {
             _ = try api.get(info, namespace: r.namespace, name: name)
             guard let stored = api.store.get(api.key(info, r.namespace, name)) else { throw APIError.notFound(info, name) }
             return KubeResponder.json(Conversion.scale(of: stored.value))
+        case ("finalize", .put) where info.kind == "Namespace":
+            // The namespace controller's finalize call: only spec.finalizers may change.
+            let body = try await readObject()
+            let finalizers = body[path: ["spec", "finalizers"]] ?? []
+            let result = try await api.patch(info, namespace: nil, name: name, type: .merge, patch: ["spec": ["finalizers": finalizers]], options: writeOptions())
+            return written(result, status: .ok)
         case ("status", .put), ("scale", .put):
             let body = try await readObject()
             let s = Subresource(rawValue: sub) ?? .none
@@ -81,7 +89,7 @@ struct ResourceHandler {
             let (type, patch) = try await readPatch()
             let s = Subresource(rawValue: sub) ?? .none
             return written(try await api.patch(info, namespace: r.namespace, name: name, type: type, patch: patch, subresource: s, options: writeOptions()), status: .ok)
-        case ("status", _), ("scale", _), ("binding", _):
+        case ("status", _), ("scale", _), ("binding", _), ("finalize", _):
             if !info.subresources.contains(sub) { throw APIError.resourceNotFound() }
             throw APIError.methodNotAllowed()
         default:
@@ -97,6 +105,7 @@ struct ResourceHandler {
             let escaped = w.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
             if let warning = HTTPField.Name("Warning") { headers.append(HTTPField(name: warning, value: "299 - \"\(escaped)\"")) }
         }
+        if let bytes = result.bytes { return KubeResponder.raw(bytes, "application/json", status: status, headers: headers) }
         return KubeResponder.json(result.object, status: status, headers: headers)
     }
 
@@ -135,8 +144,8 @@ struct ResourceHandler {
         if !bytes.isEmpty {
             do {
                 o = DeleteOptions(json: try JSONParser.parse(bytes))
-            } catch let e as JSONParseError {
-                throw APIError.badRequest("couldn't get version/kind; json parse error: \(e.message)")
+            } catch {
+                throw APIError.badRequest("couldn't get version/kind; json parse error: \(error.message)")
             }
         }
         if let g = query.int("gracePeriodSeconds") { o.gracePeriodSeconds = Int64(g) }
@@ -147,16 +156,19 @@ struct ResourceHandler {
 
     func readBody() async throws -> [UInt8] {
         var out: [UInt8] = []
-        for try await var chunk in request.body {
+        for try await chunk in request.body {
             if out.count + chunk.readableBytes > KubeResponder.maxBody { throw APIError.tooLarge() }
-            out += chunk.readBytes(length: chunk.readableBytes) ?? []
+            if out.isEmpty { out.reserveCapacity(chunk.readableBytes) }
+            chunk.withUnsafeReadableBytes { out.append(contentsOf: $0) }
         }
         return out
     }
 
+    /// The media type of the body, without parameters ("application/json; charset=utf-8").
     var contentType: String {
-        let ct = request.headers[.contentType] ?? "application/json"
-        return ct.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ct
+        guard let ct = request.headers[.contentType] else { return "application/json" }
+        let media = ct.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1).first ?? Substring(ct).utf8[...]
+        return String(decoding: media.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self).lowercased()
     }
 
     /// A create/update body as JSON, from JSON, YAML or kubectl's protobuf.
@@ -188,9 +200,9 @@ struct ResourceHandler {
     func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {
         do {
             return try JSONParser.parse(bytes)
-        } catch let e as JSONParseError {
+        } catch {
             if bytes.isEmpty { throw APIError.badRequest("the request body is empty") }
-            throw APIError.badRequest("couldn't get version/kind; json parse error: \(e.message)")
+            throw APIError.badRequest("couldn't get version/kind; json parse error: \(error.message)")
         }
     }
 

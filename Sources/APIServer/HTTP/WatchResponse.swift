@@ -20,8 +20,13 @@ extension ResourceHandler {
                         object = TableConverter(now: Date()).table(info, [object], rv: nil, headers: first)
                         first = false
                     }
-                    var line = JSONSerializer.serialize(["type": .string(event.type), "object": object])
-                    line.append(0x0a)
+                    var line: [UInt8]
+                    if !table, let bytes = event.bytes {
+                        line = Array(#"{"object":"#.utf8) + bytes + Array(#","type":""#.utf8) + Array(event.type.utf8) + Array("\"}\n".utf8)
+                    } else {
+                        line = JSONSerializer.serialize(["type": .string(event.type), "object": object])
+                        line.append(0x0a)
+                    }
                     try await writer.write(ByteBuffer(bytes: line))
                 }
             } onInboundClosed: {

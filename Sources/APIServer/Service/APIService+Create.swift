@@ -3,6 +3,19 @@ import KubeModel
 
 extension APIService {
     public func create(_ info: ResourceInfo, namespace: String?, body: JSONValue, options: WriteOptions = .init()) async throws -> WriteResult {
+        // Like kube-apiserver (1.30+), a generated name that collides is retried with a new suffix.
+        let generated = (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty && body[path: ["metadata", "generateName"]] != nil
+        for _ in 0..<(generated ? 7 : 0) {
+            do {
+                return try await createOnce(info, namespace: namespace, body: body, options: options)
+            } catch let e as APIError where e.reason == "AlreadyExists" {
+                continue
+            }
+        }
+        return try await createOnce(info, namespace: namespace, body: body, options: options)
+    }
+
+    private func createOnce(_ info: ResourceInfo, namespace: String?, body: JSONValue, options: WriteOptions) async throws -> WriteResult {
         var body = body.droppingNulls()
         try checkTypeMeta(&body, info)
         let ns = info.namespaced ? (namespace ?? "") : ""
@@ -30,7 +43,7 @@ extension APIService {
                 throw APIError.forbidden("\(info.kind.lowercased())s \"\(name)\" is forbidden: unable to create new content in namespace \(ns) because it is being terminated", info, name)
             }
         }
-        obj.set(["metadata", "uid"], .string(UUID().uuidString.lowercased()))
+        obj.set(["metadata", "uid"], .string(FastRandom.uuid()))
         obj.set(["metadata", "creationTimestamp"], timestamp())
         obj.set(["metadata", "resourceVersion"], nil)
         obj.set(["metadata", "deletionTimestamp"], nil)
@@ -43,23 +56,34 @@ extension APIService {
             return WriteResult(object: Conversion.toVersion(obj, info), warnings: admitted.warnings, created: true)
         }
         let k = key(info, ns, name)
+        var bytes: [UInt8]?
         do {
             let event = try await store.write(k) { current in
                 if current != nil { throw APIError.alreadyExists(info, name) }
                 return .put(obj)
             }
-            if let event { obj = event.object }
+            if let event {
+                obj = event.object
+                if Conversion.isIdentity(info) { bytes = event.bytes }
+            }
         } catch {
             if let allocatedIP { clusterIPs.release(allocatedIP) }
             throw error
         }
         admitted.object = obj
-        return WriteResult(object: Conversion.toVersion(obj, info), warnings: admitted.warnings, created: true)
+        return WriteResult(object: Conversion.toVersion(obj, info), warnings: admitted.warnings, created: true, bytes: bytes)
     }
 
     static func randomSuffix() -> String {
-        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-        return String((0..<5).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+        // The alphabet of apimachinery's rand.String: no vowels, no confusable characters.
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789".utf8)
+        var r = FastRandom.next()
+        var out: [UInt8] = []
+        for _ in 0..<5 {
+            out.append(alphabet[Int(r % UInt64(alphabet.count))])
+            r /= UInt64(alphabet.count)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func allocateClusterIP(_ obj: inout JSONValue, info: ResourceInfo) throws -> String? {

@@ -139,6 +139,7 @@ extension APIService {
         let stored = event?.object ?? result ?? .emptyObject
         if event?.type == .deleted { await afterDelete(info, event?.object ?? stored) }
         let out = subresource == .scale ? Conversion.scale(of: stored) : Conversion.toVersion(stored, info)
-        return WriteResult(object: out, warnings: warnings, created: false)
+        let bytes = subresource != .scale && Conversion.isIdentity(info) && event?.type != .deleted ? event?.bytes : nil
+        return WriteResult(object: out, warnings: warnings, created: false, bytes: bytes)
     }
 }

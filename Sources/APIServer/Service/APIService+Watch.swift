@@ -4,6 +4,14 @@ import KubeModel
 public struct WatchOutput: Sendable {
     public let type: String
     public let object: JSONValue
+    /// The object's serialized form when it needs no conversion (the common case).
+    public let bytes: [UInt8]?
+
+    public init(type: String, object: JSONValue, bytes: [UInt8]? = nil) {
+        self.type = type
+        self.object = object
+        self.bytes = bytes
+    }
 }
 
 /// A running watch: its events, and how to stop it early (client gone).
@@ -31,10 +39,10 @@ extension APIService {
         }
         let initial = rvText.isEmpty || rvText == "0" || options.sendInitialEvents == true
         let (out, continuation) = AsyncStream<WatchOutput>.makeStream()
-        var initialItems: [JSONValue] = []
+        var initialItems: [StoredObject] = []
         if initial {
             let snapshot = store.list(resource: info.storageKey, namespace: ns)
-            initialItems = snapshot.items.map(\.value).filter(filter.matches)
+            initialItems = snapshot.items.filter { filter.matches($0.value) }
             fromRV = snapshot.rv
         }
         switch store.watch(resource: info.storageKey, namespace: ns, fromRV: fromRV) {
@@ -44,7 +52,10 @@ extension APIService {
             continuation.finish()
             return WatchHandle(events: out, cancel: {})
         case .ok(let events, let cancelStore):
-            for item in initialItems { continuation.yield(WatchOutput(type: "ADDED", object: Conversion.toVersion(item, info))) }
+            let identity = Conversion.isIdentity(info)
+            for item in initialItems {
+                continuation.yield(WatchOutput(type: "ADDED", object: Conversion.toVersion(item.value, info), bytes: identity ? item.bytes : nil))
+            }
             if options.sendInitialEvents == true {
                 continuation.yield(bookmark(info, rv: fromRV, initialEventsEnd: true))
             }
@@ -61,7 +72,11 @@ extension APIService {
                         else if oldMatch { type = "DELETED" }
                         else { continue }
                     }
-                    continuation.yield(WatchOutput(type: type, object: Conversion.toVersion(e.object, info)))
+                    if identity {
+                        continuation.yield(WatchOutput(type: type, object: e.object, bytes: e.bytes))
+                    } else {
+                        continuation.yield(WatchOutput(type: type, object: Conversion.toVersion(e.object, info)))
+                    }
                 }
                 continuation.finish()
             }

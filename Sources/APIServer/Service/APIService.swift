@@ -35,6 +35,8 @@ public struct WriteResult: Sendable {
     public let object: JSONValue
     public let warnings: [String]
     public let created: Bool
+    /// `object` serialized, when the stored bytes can be served as they are.
+    public var bytes: [UInt8]? = nil
 }
 
 /// The API's verbs over the store: what kube-apiserver's registry does for each resource
@@ -86,6 +88,13 @@ public final class APIService: Sendable {
         return Conversion.toVersion(obj.value, info)
     }
 
+    /// The object's JSON, straight from the store when no version conversion is needed.
+    public func getBytes(_ info: ResourceInfo, namespace: String?, name: String) throws(APIError) -> [UInt8] {
+        guard let obj = store.get(key(info, namespace, name)) else { throw APIError.notFound(info, name) }
+        if Conversion.isIdentity(info) { return obj.bytes }
+        return JSONSerializer.serialize(Conversion.toVersion(obj.value, info))
+    }
+
     // MARK: list
 
     public func list(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> JSONValue {
@@ -122,6 +131,30 @@ public final class APIService: Sendable {
             "kind": .string(info.kind + "List"), "apiVersion": .string(info.groupVersion),
             "metadata": meta, "items": .array(items),
         ]
+    }
+
+    /// A list serialized from the stored bytes of its items (keys in Go's sorted order).
+    public func listBytes(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> [UInt8] {
+        guard Conversion.isIdentity(info), options.limit == 0, options.continueToken.isEmpty else {
+            return JSONSerializer.serialize(try list(info, namespace: namespace, options: options))
+        }
+        let filter = try ObjectFilter(info: info, options: options)
+        let (all, rv) = store.list(resource: info.storageKey, namespace: info.namespaced ? namespace : nil)
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + all.reduce(0) { $0 + $1.bytes.count + 1 })
+        out += Array("{\"apiVersion\":".utf8)
+        JSONSerializer.writeString(info.groupVersion, into: &out)
+        out += Array(",\"items\":[".utf8)
+        var first = true
+        for o in all where filter.isEmpty || filter.matches(o.value) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out += o.bytes
+        }
+        out += Array("],\"kind\":".utf8)
+        JSONSerializer.writeString(info.kind + "List", into: &out)
+        out += Array(",\"metadata\":{\"resourceVersion\":\"\(rv)\"}}".utf8)
+        return out
     }
 
     static func continueKey(_ obj: JSONValue) -> String {

@@ -3,6 +3,11 @@ import KubeModel
 /// Converts between a resource's served versions and its storage version. Only HPAs are served
 /// in two versions (stored as autoscaling/v2, served as v1 too).
 enum Conversion {
+    /// True when stored objects are already in this resource's served form.
+    static func isIdentity(_ info: ResourceInfo) -> Bool {
+        !(info.kind == "HorizontalPodAutoscaler" && info.version == "v1")
+    }
+
     static func toVersion(_ obj: JSONValue, _ info: ResourceInfo) -> JSONValue {
         var o = obj
         if info.kind == "HorizontalPodAutoscaler" && info.version == "v1" { o = hpaV2toV1(o) }

@@ -15,16 +15,10 @@ extension APIService {
     }()
 
     func dependents(of owner: JSONValue) -> [(ResourceInfo, JSONValue)] {
-        guard let uid = owner[path: ["metadata", "uid"]] else { return [] }
-        let ns = owner[path: ["metadata", "namespace"]]?.stringValue
-        var out: [(ResourceInfo, JSONValue)] = []
-        for info in Self.storageInfos {
-            for o in store.list(resource: info.storageKey, namespace: info.namespaced ? ns : nil).items {
-                let refs = o.value[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
-                if refs.contains(where: { $0["uid"] == uid }) { out.append((info, o.value)) }
-            }
+        guard let uid = owner[path: ["metadata", "uid"]]?.stringValue else { return [] }
+        return store.dependents(ofUID: uid).compactMap { key, obj in
+            Self.storageInfos.first { $0.storageKey == key.resource }.map { ($0, obj.value) }
         }
-        return out
     }
 
     func hasDependents(_ owner: JSONValue) -> Bool { !dependents(of: owner).isEmpty }

@@ -16,6 +16,23 @@ public final class Store: Sendable {
         var dispatchedRV: Int64 = 0
         var watchers: [Int: Watcher] = [:]
         var nextWatcherID = 0
+        /// ownerReferences[].uid → dependents, for garbage collection without scans.
+        var dependents: [String: Set<ObjectKey>] = [:]
+
+        mutating func index(_ key: ObjectKey, old: JSONValue?, new: JSONValue?) {
+            let before = Store.ownerUIDs(old)
+            let after = Store.ownerUIDs(new)
+            guard before != after else { return }
+            for uid in before where !after.contains(uid) {
+                dependents[uid]?.remove(key)
+                if dependents[uid]?.isEmpty == true { dependents[uid] = nil }
+            }
+            for uid in after where !before.contains(uid) { dependents[uid, default: []].insert(key) }
+        }
+    }
+
+    static func ownerUIDs(_ v: JSONValue?) -> [String] {
+        (v?[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).compactMap { $0["uid"]?.stringValue }
     }
 
     struct Watcher {
@@ -37,7 +54,11 @@ public final class Store: Sendable {
             return
         }
         let db = try SQLiteDB(path: path)
-        try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ")
+        // Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint fsyncs, and the writer
+        // waits for it. journal_size_limit truncates the WAL file back after a checkpoint.
+        try db.exec("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-65536;")
+        if let extra = ProcessInfo.processInfo.environment["KPLANE_SQLITE_PRAGMAS"] { try db.exec(extra) }
         try db.exec("""
             CREATE TABLE IF NOT EXISTS objects(resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
               rv INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY(resource, namespace, name));
@@ -46,18 +67,21 @@ public final class Store: Sendable {
             """)
         var loaded = State()
         try db.prepare("SELECT resource, namespace, name, rv, body FROM objects").forEachRow { row in
-            guard let value = try? JSONParser.parse(row.blob(4)) else { return }
+            let bytes = row.blob(4)
+            guard let value = try? JSONParser.parse(bytes) else { return }
             let key = ObjectKey(resource: row.text(0), namespace: row.text(1), name: row.text(2))
-            loaded.collections[key.resource, default: [:]][key.path] = StoredObject(rv: row.int(3), value: value)
+            loaded.collections[key.resource, default: [:]][key.path] = StoredObject(rv: row.int(3), value: value, bytes: bytes)
+            loaded.index(key, old: nil, new: value)
             loaded.rv = max(loaded.rv, row.int(3))
         }
         try db.prepare("SELECT rv, resource, namespace, name, type, body FROM changes ORDER BY rv DESC LIMIT \(historyLimit)")
             .forEachRow { row in
-                guard let value = try? JSONParser.parse(row.blob(5)),
+                let bytes = row.blob(5)
+                guard let value = try? JSONParser.parse(bytes),
                     let type = WatchEvent.EventType(rawValue: row.text(4))
                 else { return }
                 let key = ObjectKey(resource: row.text(1), namespace: row.text(2), name: row.text(3))
-                loaded.history.append(WatchEvent(type: type, rv: row.int(0), key: key, object: value, old: nil))
+                loaded.history.append(WatchEvent(type: type, rv: row.int(0), key: key, object: value, bytes: bytes, old: nil))
                 loaded.rv = max(loaded.rv, row.int(0))
             }
         loaded.history.reverse()
@@ -99,6 +123,13 @@ public final class Store: Sendable {
         }
     }
 
+    /// Objects whose ownerReferences name `uid`.
+    public func dependents(ofUID uid: String) -> [(ObjectKey, StoredObject)] {
+        state.withLock { s in
+            (s.dependents[uid] ?? []).compactMap { k in s.collections[k.resource]?[k.path].map { (k, $0) } }
+        }
+    }
+
     public func count(resource: String) -> Int { state.withLock { $0.collections[resource]?.count ?? 0 } }
 
     // MARK: Writes
@@ -119,14 +150,17 @@ public final class Store: Sendable {
             switch mutation {
             case .put(var value):
                 value.set(["metadata", "resourceVersion"], .string(String(rv)))
-                s.collections[key.resource, default: [:]][key.path] = StoredObject(rv: rv, value: value)
-                e = WatchEvent(type: current == nil ? .added : .modified, rv: rv, key: key, object: value, old: current?.value)
+                let bytes = JSONSerializer.serialize(value)
+                s.collections[key.resource, default: [:]][key.path] = StoredObject(rv: rv, value: value, bytes: bytes)
+                s.index(key, old: current?.value, new: value)
+                e = WatchEvent(type: current == nil ? .added : .modified, rv: rv, key: key, object: value, bytes: bytes, old: current?.value)
             case .delete:
                 guard let current else { s.rv -= 1; return nil }
                 var value = current.value
                 value.set(["metadata", "resourceVersion"], .string(String(rv)))
                 s.collections[key.resource]?[key.path] = nil
-                e = WatchEvent(type: .deleted, rv: rv, key: key, object: value, old: current.value)
+                s.index(key, old: current.value, new: nil)
+                e = WatchEvent(type: .deleted, rv: rv, key: key, object: value, bytes: JSONSerializer.serialize(value), old: current.value)
             }
             if writer == nil { Self.dispatchLocked(&s, [e], limit: historyLimit) }
             return e
@@ -175,7 +209,7 @@ public final class Store: Sendable {
 
     private static func dispatchLocked(_ s: inout State, _ events: [WatchEvent], limit: Int) {
         for e in events {
-            s.history.append(WatchEvent(type: e.type, rv: e.rv, key: e.key, object: e.object, old: nil))
+            s.history.append(WatchEvent(type: e.type, rv: e.rv, key: e.key, object: e.object, bytes: e.bytes, old: nil))
             s.dispatchedRV = e.rv
             for w in s.watchers.values where w.resource == e.key.resource && e.rv > w.fromRV {
                 if let ns = w.namespace, ns != e.key.namespace { continue }

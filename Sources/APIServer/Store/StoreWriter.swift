@@ -20,6 +20,8 @@ final class StoreWriter: @unchecked Sendable {
     private let upsertObject: SQLiteDB.Statement
     private let deleteObject: SQLiteDB.Statement
     private let compact: SQLiteDB.Statement
+    private let begin: SQLiteDB.Statement
+    private let end: SQLiteDB.Statement
     private let onCommit: @Sendable ([WatchEvent]) -> Void
     private let historyLimit: Int64
     private var commitsSinceCompaction = 0
@@ -34,6 +36,8 @@ final class StoreWriter: @unchecked Sendable {
                 + "ON CONFLICT(resource, namespace, name) DO UPDATE SET rv = excluded.rv, body = excluded.body")
         deleteObject = try db.prepare("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?")
         compact = try db.prepare("DELETE FROM changes WHERE rv <= ?")
+        begin = try db.prepare("BEGIN IMMEDIATE")
+        end = try db.prepare("COMMIT")
         let thread = Thread { [self] in self.run() }
         thread.name = "kplane-store-writer"
         thread.start()
@@ -66,12 +70,20 @@ final class StoreWriter: @unchecked Sendable {
         }
     }
 
+    private var stats = (batches: 0, writes: 0)
+    private let debug = ProcessInfo.processInfo.environment["KPLANE_STORE_DEBUG"] != nil
+
     private func commit(_ batch: [Pending]) {
+        if debug {
+            stats.batches += 1
+            stats.writes += batch.count
+            if stats.batches % 1000 == 0 { print("store: \(stats.batches) commits, \(Double(stats.writes) / Double(stats.batches)) writes each") }
+        }
         do {
-            try db.exec("BEGIN IMMEDIATE")
+            try begin.run()
             for p in batch {
                 let e = p.event
-                let body = JSONSerializer.serialize(e.object)
+                let body = e.bytes
                 insertChange.bind(1, e.rv)
                 insertChange.bind(2, e.key.resource)
                 insertChange.bind(3, e.key.namespace)
@@ -99,7 +111,7 @@ final class StoreWriter: @unchecked Sendable {
                 compact.bind(1, last.event.rv - historyLimit)
                 try compact.run()
             }
-            try db.exec("COMMIT")
+            try end.run()
         } catch {
             try? db.exec("ROLLBACK")
             for p in batch { p.done?.resume(throwing: error) }

@@ -16,10 +16,12 @@ public struct ObjectKey: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(resource)/\(path)" }
 }
 
-/// An object as stored: its JSON value and revision.
+/// An object as stored: its JSON value, revision, and serialized form (computed once per write,
+/// so reads and watch events of unconverted objects cost no serialization).
 public struct StoredObject: Sendable {
     public let rv: Int64
     public let value: JSONValue
+    public let bytes: [UInt8]
 }
 
 /// A change to one object, as the change log and watches carry it.
@@ -29,6 +31,7 @@ public struct WatchEvent: Sendable {
     public let rv: Int64
     public let key: ObjectKey
     public let object: JSONValue
+    public let bytes: [UInt8]
     /// The previous state, so selector watches can turn "stopped matching" into DELETED.
     public let old: JSONValue?
 }

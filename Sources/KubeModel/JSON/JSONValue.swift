@@ -18,6 +18,7 @@ public enum JSONValue: Sendable, Equatable {
         }
         set {
             guard case .object(var o) = self else { return }
+            self = .null  // drop our reference so `o` is unique and mutates in place
             o[key] = newValue
             self = .object(o)
         }
@@ -34,10 +35,11 @@ public enum JSONValue: Sendable, Equatable {
     public mutating func set(_ path: [String], _ value: JSONValue?) {
         guard let first = path.first else { if let value { self = value }; return }
         guard case .object(var o) = self else { return }
+        self = .null  // drop our reference so `o` is unique and mutates in place
         if path.count == 1 {
             o[first] = value
         } else {
-            var child = o[first] ?? .emptyObject
+            var child = o.removeValue(forKey: first) ?? .emptyObject
             if case .object = child {} else { child = .emptyObject }
             child.set(Array(path.dropFirst()), value)
             o[first] = child
@@ -77,16 +79,31 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// True when a `null` appears anywhere inside (cheap: no allocation).
+    public var containsNull: Bool {
+        switch self {
+        case .null: return true
+        case .object(let o): return o.values.contains { $0.containsNull }
+        case .array(let a): return a.contains { $0.containsNull }
+        default: return false
+        }
+    }
+
     /// Drops `null` members recursively, as the API server does when it decodes into Go structs.
     public func droppingNulls() -> JSONValue {
+        guard containsNull else { return self }
+        return droppingNullsSlow()
+    }
+
+    private func droppingNullsSlow() -> JSONValue {
         switch self {
         case .object(let o):
             var out: [String: JSONValue] = [:]
             out.reserveCapacity(o.count)
-            for (k, v) in o where !v.isNull { out[k] = v.droppingNulls() }
+            for (k, v) in o where !v.isNull { out[k] = v.droppingNullsSlow() }
             return .object(out)
         case .array(let a):
-            return .array(a.map { $0.droppingNulls() })
+            return .array(a.map { $0.droppingNullsSlow() })
         default:
             return self
         }

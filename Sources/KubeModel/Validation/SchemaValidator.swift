@@ -20,11 +20,33 @@ public struct SchemaValidator {
 
     public static func check(_ object: JSONValue, typeName: String) -> Result {
         var v = SchemaValidator()
-        let pruned = v.walk(object, .ref(typeName), path: "", structName: typeName) ?? object
+        let pruned: JSONValue
+        switch v.walk(object, .ref(typeName), structName: typeName) {
+        case .same, .drop: pruned = object
+        case .replaced(let w): pruned = w
+        }
         return Result(pruned: pruned, unknownFields: v.unknown, typeError: v.typeError, errors: v.errors)
     }
 
-    private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// What the walk did to a value: nothing (the common case, so no copy is made), replaced it
+    /// (pruned or normalised), or dropped it (wrong type).
+    private enum Outcome {
+        case same
+        case replaced(JSONValue)
+        case drop
+    }
+
+    /// The current field path as components ("spec", "containers", "[0]"); rendered only for errors.
+    private var pathStack: [String] = []
+
+    private var path: String {
+        var out = ""
+        for c in pathStack {
+            if !out.isEmpty && !c.hasPrefix("[") { out += "." }
+            out += c
+        }
+        return out
+    }
 
     private func goType(_ t: SchemaType) -> String {
         switch t {
@@ -42,7 +64,7 @@ public struct SchemaValidator {
         }
     }
 
-    private mutating func mismatch(_ value: JSONValue, _ t: SchemaType, _ path: String, _ structName: String) {
+    private mutating func mismatch(_ value: JSONValue, _ t: SchemaType, _ structName: String) {
         guard typeError == nil else { return }
         let jsonType: String
         switch value {
@@ -50,83 +72,117 @@ public struct SchemaValidator {
         case .bool: jsonType = "bool"
         default: jsonType = value.typeName
         }
-        let field = path.isEmpty ? structName : "\(structName).\(path)"
+        let p = path
+        let field = p.isEmpty ? structName : "\(structName).\(p)"
         typeError = "json: cannot unmarshal \(jsonType) into Go struct field \(field) of type \(goType(t))"
     }
 
-    private mutating func walk(_ value: JSONValue, _ type: SchemaType, path: String, structName: String) -> JSONValue? {
+    private mutating func walk(_ value: JSONValue, _ type: SchemaType, structName: String) -> Outcome {
         switch type {
         case .any:
-            return value
+            return .same
         case .string, .dateTime:
-            if case .string = value { return value }
+            if case .string = value { return .same }
         case .integer:
-            if case .int = value { return value }
-            if case .double(let d) = value, d == d.rounded() { return .int(Int64(d)) }
+            if case .int = value { return .same }
+            if case .double(let d) = value, d == d.rounded(), abs(d) < 9e18 { return .replaced(.int(Int64(d))) }
         case .number:
-            if case .int = value { return value }
-            if case .double = value { return value }
+            if case .int = value { return .same }
+            if case .double = value { return .same }
         case .boolean:
-            if case .bool = value { return value }
+            if case .bool = value { return .same }
         case .intOrString:
-            if case .int = value { return value }
-            if case .string = value { return value }
+            if case .int = value { return .same }
+            if case .string = value { return .same }
         case .bytes:
             if case .string(let s) = value {
                 if !Base64.isValid(s) { errors.append(.invalid(path, value, "illegal base64 data")) }
-                return value
+                return .same
             }
         case .quantity:
             switch value {
             case .string(let s):
                 if Quantity(s) == nil { errors.append(.invalid(path, value, Quantity.formatMessage)) }
-                return value
-            case .int, .double: return value
+                return .same
+            case .int, .double: return .same
             default: break
             }
         case .array(let elem):
             if case .array(let items) = value {
-                var out: [JSONValue] = []
-                out.reserveCapacity(items.count)
+                var out: [JSONValue]?
                 for (i, item) in items.enumerated() {
-                    if let v = walk(item, elem, path: "\(path)[\(i)]", structName: structName) { out.append(v) }
+                    pathStack.append("[\(i)]")
+                    let r = walk(item, elem, structName: structName)
+                    pathStack.removeLast()
+                    switch r {
+                    case .same: out?.append(item)
+                    case .replaced(let w):
+                        if out == nil { out = Array(items[..<i]) }
+                        out?.append(w)
+                    case .drop:
+                        if out == nil { out = Array(items[..<i]) }
+                    }
                 }
-                return .array(out)
+                return out.map { .replaced(.array($0)) } ?? .same
             }
         case .map(let elem):
             if case .object(let o) = value {
-                var out: [String: JSONValue] = [:]
+                var out: [String: JSONValue]?
                 for (k, v) in o {
-                    if let w = walk(v, elem, path: "\(path)[\(k)]", structName: structName) { out[k] = w }
+                    pathStack.append("[\(k)]")
+                    let r = walk(v, elem, structName: structName)
+                    pathStack.removeLast()
+                    switch r {
+                    case .same: break
+                    case .replaced(let w):
+                        if out == nil { out = o }
+                        out?[k] = w
+                    case .drop:
+                        if out == nil { out = o }
+                        out?[k] = nil
+                    }
                 }
-                return .object(out)
+                return out.map { .replaced(.object($0)) } ?? .same
             }
         case .ref(let name):
-            guard let schema = schemas[name] else { return value }
+            guard let schema = schemas[name] else { return .same }
             if case .object(let o) = value {
-                var out: [String: JSONValue] = [:]
+                var out: [String: JSONValue]?
                 let wasRequired = checkRequired
                 // Status is written by controllers; its required markers describe their output.
                 if name.hasSuffix("Status") { checkRequired = false }
                 for (k, v) in o {
-                    let childPath = Self.join(path, k)
+                    pathStack.append(k)
+                    defer { pathStack.removeLast() }
                     guard let field = schema.fields[k] else {
-                        unknown.append(childPath)
+                        unknown.append(path)
+                        if out == nil { out = o }
+                        out?[k] = nil
                         continue
                     }
-                    if let w = walk(v, field.type, path: childPath, structName: structName) { out[k] = w }
+                    switch walk(v, field.type, structName: structName) {
+                    case .same: break
+                    case .replaced(let w):
+                        if out == nil { out = o }
+                        out?[k] = w
+                    case .drop:
+                        if out == nil { out = o }
+                        out?[k] = nil
+                    }
                 }
                 if checkRequired {
                     for fname in schema.fieldOrder where schema.fields[fname]?.required == true && o[fname] == nil {
-                        errors.append(.required(Self.join(path, fname)))
+                        pathStack.append(fname)
+                        errors.append(.required(path))
+                        pathStack.removeLast()
                     }
                 }
                 checkRequired = wasRequired
-                return .object(out)
+                return out.map { .replaced(.object($0)) } ?? .same
             }
         }
-        mismatch(value, type, path, structName)
-        return nil
+        mismatch(value, type, structName)
+        return .drop
     }
 }
 

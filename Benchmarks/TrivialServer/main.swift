@@ -1,0 +1,20 @@
+import Foundation
+import Hummingbird
+import Logging
+
+// The baseline for the API server benchmark: the same HTTP stack (Hummingbird on SwiftNIO)
+// answering a GET and a POST that do no work, so ratios measure kplane's own cost.
+let port = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 18080
+let router = Router()
+let body = ByteBuffer(string: #"{"kind":"Status","apiVersion":"v1","status":"Success"}"#)
+router.get("/trivial") { _, _ in
+    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+}
+router.post("/trivial") { request, context in
+    _ = try await request.body.collect(upTo: 3 * 1024 * 1024)
+    return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+}
+var logger = Logger(label: "trivial")
+logger.logLevel = .warning
+let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+try await app.runService()
