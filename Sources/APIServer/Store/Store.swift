@@ -9,7 +9,7 @@ public final class Store: Sendable {
         var collections: [String: [String: StoredObject]] = [:]
         var rv: Int64 = 0
         /// Events already committed and dispatched, oldest first; resume point for watches.
-        var history: [WatchEvent] = []
+        var history: [HistoryEntry] = []
         var historyStart = 0
         /// Watches may resume from any revision >= this; older ones get 410 Expired.
         var compactedRV: Int64 = 0
@@ -35,6 +35,20 @@ public final class Store: Sendable {
         (v?[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).compactMap { $0["uid"]?.stringValue }
     }
 
+    /// A committed change kept for watch resume: only its bytes, to keep memory small; the
+    /// value is parsed again on the (rare) replay.
+    struct HistoryEntry {
+        let type: WatchEvent.EventType
+        let rv: Int64
+        let key: ObjectKey
+        let bytes: [UInt8]
+
+        var event: WatchEvent? {
+            guard let value = try? JSONParser.parse(bytes) else { return nil }
+            return WatchEvent(type: type, rv: rv, key: key, object: value, bytes: bytes, old: nil)
+        }
+    }
+
     struct Watcher {
         let resource: String
         let namespace: String?
@@ -57,7 +71,7 @@ public final class Store: Sendable {
         try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ")
         // Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint fsyncs, and the writer
         // waits for it. journal_size_limit truncates the WAL file back after a checkpoint.
-        try db.exec("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-65536;")
+        try db.exec("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-16384;")
         if let extra = ProcessInfo.processInfo.environment["KPLANE_SQLITE_PRAGMAS"] { try db.exec(extra) }
         try db.exec("""
             CREATE TABLE IF NOT EXISTS objects(resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
@@ -76,12 +90,9 @@ public final class Store: Sendable {
         }
         try db.prepare("SELECT rv, resource, namespace, name, type, body FROM changes ORDER BY rv DESC LIMIT \(historyLimit)")
             .forEachRow { row in
-                let bytes = row.blob(5)
-                guard let value = try? JSONParser.parse(bytes),
-                    let type = WatchEvent.EventType(rawValue: row.text(4))
-                else { return }
+                guard let type = WatchEvent.EventType(rawValue: row.text(4)) else { return }
                 let key = ObjectKey(resource: row.text(1), namespace: row.text(2), name: row.text(3))
-                loaded.history.append(WatchEvent(type: type, rv: row.int(0), key: key, object: value, bytes: bytes, old: nil))
+                loaded.history.append(HistoryEntry(type: type, rv: row.int(0), key: key, bytes: row.blob(5)))
                 loaded.rv = max(loaded.rv, row.int(0))
             }
         loaded.history.reverse()
@@ -185,9 +196,9 @@ public final class Store: Sendable {
         let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
         return state.withLock { s in
             if fromRV < s.compactedRV { return .expired(oldest: s.compactedRV + 1) }
-            for e in s.history[s.historyStart...] where e.rv > fromRV && e.key.resource == resource {
-                if let namespace, e.key.namespace != namespace { continue }
-                continuation.yield(e)
+            for h in s.history[s.historyStart...] where h.rv > fromRV && h.key.resource == resource {
+                if let namespace, h.key.namespace != namespace { continue }
+                if let e = h.event { continuation.yield(e) }
             }
             let id = s.nextWatcherID
             s.nextWatcherID += 1
@@ -209,7 +220,7 @@ public final class Store: Sendable {
 
     private static func dispatchLocked(_ s: inout State, _ events: [WatchEvent], limit: Int) {
         for e in events {
-            s.history.append(WatchEvent(type: e.type, rv: e.rv, key: e.key, object: e.object, bytes: e.bytes, old: nil))
+            s.history.append(HistoryEntry(type: e.type, rv: e.rv, key: e.key, bytes: e.bytes))
             s.dispatchedRV = e.rv
             for w in s.watchers.values where w.resource == e.key.resource && e.rv > w.fromRV {
                 if let ns = w.namespace, ns != e.key.namespace { continue }
