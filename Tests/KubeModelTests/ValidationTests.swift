@@ -94,3 +94,16 @@ import Testing
         #expect(Naming.labelValueProblem("not ok") != nil)
     }
 }
+
+@Suite struct OmitEmptyTests {
+    @Test func emptyMapsAndListsAreDroppedLikeGoOmitempty() {
+        let r = SchemaValidator.check(["metadata": ["name": "x", "annotations": .emptyObject, "labels": ["a": "b"]], "data": .emptyObject, "binaryData": ["k": "eA=="]], typeName: "ConfigMap")
+        #expect(r.pruned[path: ["metadata", "annotations"]] == nil)
+        #expect(r.pruned["data"] == nil)
+        #expect(r.pruned[path: ["metadata", "labels"]] == ["a": "b"])
+        // Structs stay, even when empty (resources: {} as Kubernetes prints it).
+        let pod = SchemaValidator.check(["spec": ["containers": [["name": "c", "image": "i", "resources": .emptyObject, "env": []]]]], typeName: "Pod")
+        #expect(pod.pruned[path: ["spec", "containers"]]?.arrayValue?.first?["resources"] == .emptyObject)
+        #expect(pod.pruned[path: ["spec", "containers"]]?.arrayValue?.first?["env"] == nil)
+    }
+}

@@ -36,6 +36,14 @@ public struct SchemaValidator {
         case drop
     }
 
+    static func isEmptyOmittable(_ v: JSONValue, _ t: SchemaType) -> Bool {
+        switch (v, t) {
+        case (.object(let o), .map): return o.isEmpty
+        case (.array(let a), .array): return a.isEmpty
+        default: return false
+        }
+    }
+
     /// The current field path as components ("spec", "containers", "[0]"); rendered only for errors.
     private var pathStack: [String] = []
 
@@ -156,6 +164,12 @@ public struct SchemaValidator {
                     defer { pathStack.removeLast() }
                     guard let field = schema.fields[k] else {
                         unknown.append(path)
+                        if out == nil { out = o }
+                        out?[k] = nil
+                        continue
+                    }
+                    if Self.isEmptyOmittable(v, field.type) {
+                        // Go's `omitempty`: an empty map or list is not written back.
                         if out == nil { out = o }
                         out?[k] = nil
                         continue
