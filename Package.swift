@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kplane", targets: ["kplane"]),
+        .executable(name: "kctl", targets: ["kctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -14,15 +15,33 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "KubeModel"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // YAML <-> JSONValue (YAML 1.2 core scalars in, kubectl's YAML style out), shared by the
+        // API server (YAML bodies) and the clients (manifests, kubeconfig, -o yaml).
+        .target(name: "KubeYAML", dependencies: ["KubeModel", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "KubeModel", "KubeYAML",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "kctl",
+            dependencies: [
+                "KubeModel", "KubeYAML", "KubeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "APIServer",
             dependencies: [
-                "KubeModel", "CSQLite",
-                .product(name: "Yams", package: "Yams"),
+                "KubeModel", "CSQLite", "KubeYAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -37,7 +56,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
+        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModel", "KubeYAML"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel"], exclude: ["Compat/python_client.py"]),
         // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
         .executableTarget(

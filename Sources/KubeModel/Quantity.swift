@@ -55,7 +55,7 @@ public struct Quantity: Sendable, Equatable, Comparable, CustomStringConvertible
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    public func trimmingSpaces() -> String {
         var s = Substring(self)
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KubeModel
+import KubeYAML
 import NIOCore
 
 /// One request on a resource URL: picks the verb from the method and path, decodes the body,

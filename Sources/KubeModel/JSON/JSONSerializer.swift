@@ -73,3 +73,42 @@ public enum JSONSerializer {
 extension JSONValue: CustomStringConvertible {
     public var description: String { JSONSerializer.string(self) }
 }
+
+extension JSONSerializer {
+    /// Indented JSON as Go's json.MarshalIndent writes it (kubectl -o json uses 4 spaces).
+    public static func pretty(_ value: JSONValue, indent: Int = 4) -> String {
+        var out: [UInt8] = []
+        writePretty(value, level: 0, indent: indent, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func writePretty(_ value: JSONValue, level: Int, indent: Int, into out: inout [UInt8]) {
+        func pad(_ n: Int) { out.append(contentsOf: [UInt8](repeating: 0x20, count: n * indent)) }
+        switch value {
+        case .array(let a) where !a.isEmpty:
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() {
+                out.append(contentsOf: i == 0 ? [0x0a] : [UInt8(ascii: ","), 0x0a])
+                pad(level + 1)
+                writePretty(v, level: level + 1, indent: indent, into: &out)
+            }
+            out.append(0x0a)
+            pad(level)
+            out.append(UInt8(ascii: "]"))
+        case .object(let o) where !o.isEmpty:
+            out.append(UInt8(ascii: "{"))
+            for (i, k) in o.keys.sorted().enumerated() {
+                out.append(contentsOf: i == 0 ? [0x0a] : [UInt8(ascii: ","), 0x0a])
+                pad(level + 1)
+                writeString(k, into: &out)
+                out.append(contentsOf: [UInt8(ascii: ":"), 0x20])
+                writePretty(o[k] ?? .null, level: level + 1, indent: indent, into: &out)
+            }
+            out.append(0x0a)
+            pad(level)
+            out.append(UInt8(ascii: "}"))
+        default:
+            write(value, into: &out)
+        }
+    }
+}

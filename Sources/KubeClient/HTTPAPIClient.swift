@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import KubeModel
+import NIOCore
+import NIOHTTP1
+
+/// The API over HTTP (async-http-client), for any Kubernetes API server.
+public struct HTTPAPIClient: APIClient {
+    public let config: RestConfig
+    let timeout: TimeAmount
+
+    public init(config: RestConfig, timeoutSeconds: Int64 = 30) {
+        self.config = config
+        self.timeout = .seconds(timeoutSeconds)
+    }
+
+    static func encode(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let h = String(b, radix: 16, uppercase: true)
+                out += "%" + (h.count == 1 ? "0" + h : h)
+            }
+        }
+        return out
+    }
+
+    func url(_ path: String, _ query: [(String, String)]) -> String {
+        var u = config.server + path
+        if !query.isEmpty { u += "?" + query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&") }
+        return u
+    }
+
+    func request(_ method: String, _ path: String, _ query: [(String, String)], accept: String?) -> HTTPClientRequest {
+        var r = HTTPClientRequest(url: url(path, query))
+        r.method = HTTPMethod(rawValue: method)
+        r.headers.add(name: "User-Agent", value: "kctl/v1.32.0 (linux/amd64) kplane")
+        if let accept { r.headers.add(name: "Accept", value: accept) }
+        if let token = config.token { r.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        return r
+    }
+
+    public func send(
+        method: String, path: String, query: [(String, String)], body: [UInt8]?, contentType: String?, accept: String?
+    ) async throws -> APIResponse {
+        var r = request(method, path, query, accept: accept)
+        if let body {
+            r.body = .bytes(ByteBuffer(bytes: body))
+            r.headers.add(name: "Content-Type", value: contentType ?? "application/json")
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(r, timeout: timeout)
+        } catch {
+            throw APIStatusError(code: 0, reason: "", message: Self.describeTransport(error, server: config.server))
+        }
+        var buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        return APIResponse(
+            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type") ?? "",
+            body: bytes, warnings: response.headers["Warning"])
+    }
+
+    static func describeTransport(_ error: any Error, server: String) -> String {
+        let host = server.replacingOccurrences(of: "http://", with: "").replacingOccurrences(of: "https://", with: "")
+        let text = "\(error)"
+        if text.contains("connectTimeout") || text.contains("refused") || text.contains("connect") {
+            return "The connection to the server \(host) was refused - did you specify the right host or port?"
+        }
+        return "Unable to connect to the server: \(text)"
+    }
+
+    public func watch(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<WatchEventLine, any Error> {
+        let r = request("GET", path, query, accept: accept)
+        let server = config.server
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    // A watch has no deadline of its own: it ends when the server or the caller ends it.
+                    let response = try await HTTPClient.shared.execute(r, timeout: .hours(24 * 365))
+                    guard response.status.code == 200 else {
+                        var b = try await response.body.collect(upTo: 1 << 20)
+                        let bytes = b.readBytes(length: b.readableBytes) ?? []
+                        throw APIStatusError(response: APIResponse(status: Int(response.status.code), contentType: "", body: bytes))
+                    }
+                    var pending: [UInt8] = []
+                    for try await chunk in response.body {
+                        chunk.withUnsafeReadableBytes { pending.append(contentsOf: $0) }
+                        while let nl = pending.firstIndex(of: 0x0a) {
+                            let line = Array(pending[..<nl])
+                            pending.removeSubrange(...nl)
+                            guard !line.isEmpty, let json = try? JSONParser.parse(line) else { continue }
+                            continuation.yield(WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null))
+                        }
+                    }
+                    continuation.finish()
+                } catch let e as APIStatusError {
+                    continuation.finish(throwing: e)
+                } catch {
+                    continuation.finish(throwing: Task.isCancelled ? CancellationError() : APIStatusError(
+                        code: 0, reason: "", message: Self.describeTransport(error, server: server)))
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import KubeClient
+import KubeModel
+import KubeYAML
+
+/// `-o yaml|json|name|jsonpath=…|custom-columns=…` for objects and lists.
+enum ObjectPrinter {
+    /// Several objects print as kubectl's `kind: List`.
+    static func list(_ items: [JSONValue]) -> JSONValue {
+        ["apiVersion": "v1", "kind": "List", "items": .array(items), "metadata": ["resourceVersion": ""]]
+    }
+
+    static func print(_ objects: [JSONValue], format: String, single: Bool, resourceOf: (JSONValue) -> APIResource?) throws -> String {
+        let doc = single && objects.count == 1 ? objects[0] : list(objects)
+        switch format {
+        case "yaml": return YAMLEncoding.string(doc)
+        case "json": return JSONSerializer.pretty(doc) + "\n"
+        case "name":
+            return objects.map { o in
+                let prefix = resourceOf(o)?.typePrefix ?? (o["kind"]?.stringValue ?? "").lowercased()
+                return "\(prefix)/\(o[path: ["metadata", "name"]]?.stringValue ?? "")\n"
+            }.joined()
+        default:
+            if format.hasPrefix("jsonpath=") || format.hasPrefix("jsonpath-as-json=") {
+                let template = String(format.drop { $0 != "=" }.dropFirst())
+                return try JSONPath(template).render(doc)
+            }
+            if format.hasPrefix("custom-columns=") {
+                return try CustomColumns(String(format.dropFirst("custom-columns=".count))).render(objects)
+            }
+            throw KctlError("unable to match a printer suitable for the output format \"\(format)\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml")
+        }
+    }
+}
