@@ -4,6 +4,15 @@ import KubeModel
 import NIOCore
 import NIOHTTP1
 
+/// One client for the process. Connection failures are reported at once instead of being
+/// retried until the request's deadline, as kubectl reports a refused connection.
+let sharedHTTPClient: HTTPClient = {
+    var config = HTTPClient.Configuration()
+    config.connectionPool.retryConnectionEstablishment = false
+    config.timeout.connect = .seconds(10)
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+}()
+
 /// The API over HTTP (async-http-client), for any Kubernetes API server.
 public struct HTTPAPIClient: APIClient {
     public let config: RestConfig
@@ -54,7 +63,7 @@ public struct HTTPAPIClient: APIClient {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(r, timeout: timeout)
+            response = try await sharedHTTPClient.execute(r, timeout: timeout)
         } catch {
             throw APIStatusError(code: 0, reason: "", message: Self.describeTransport(error, server: config.server))
         }
@@ -81,7 +90,7 @@ public struct HTTPAPIClient: APIClient {
             let task = Task {
                 do {
                     // A watch has no deadline of its own: it ends when the server or the caller ends it.
-                    let response = try await HTTPClient.shared.execute(r, timeout: .hours(24 * 365))
+                    let response = try await sharedHTTPClient.execute(r, timeout: .hours(24 * 365))
                     guard response.status.code == 200 else {
                         var b = try await response.body.collect(upTo: 1 << 20)
                         let bytes = b.readBytes(length: b.readableBytes) ?? []

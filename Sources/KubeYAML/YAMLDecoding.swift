@@ -7,22 +7,42 @@ import Yams
 public enum YAMLDecoding {
     public struct Failure: Error, CustomStringConvertible {
         public let message: String
+        /// 1-based index of the document that failed in a multi-document stream.
+        public var document = 1
         public var description: String { message }
     }
 
     /// Decodes every document of a YAML stream (empty documents are skipped).
     public static func documents(_ text: String) throws -> [JSONValue] {
+        var out: [JSONValue] = []
+        var index = 1
         do {
-            var out: [JSONValue] = []
-            for node in try Yams.compose_all(yaml: text, Resolver.basic) {
+            // Parser.nextRoot throws on malformed input; compose_all's sequence would stop silently.
+            let parser = try Parser(yaml: text, resolver: .basic)
+            while let node = try parser.nextRoot() {
                 let v = try convert(node)
                 if !v.isNull { out.append(v) }
+                index += 1
             }
             return out
         } catch let e as Failure {
-            throw e
+            throw Failure(message: e.message, document: index)
+        } catch let e as YamlError {
+            throw Failure(message: "error converting YAML to JSON: yaml: " + describe(e), document: index)
         } catch {
-            throw Failure(message: "error converting YAML to JSON: \(error)")
+            throw Failure(message: "error converting YAML to JSON: \(error)", document: index)
+        }
+    }
+
+    /// go-yaml's one-line form: "line 6: did not find expected node content".
+    static func describe(_ e: YamlError) -> String {
+        switch e {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return "line \(mark.line): \(problem)"
+        case .reader(let problem, _, _, _):
+            return problem
+        default:
+            return "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)"
         }
     }
 

@@ -11,6 +11,37 @@ struct Kctl: AsyncParsableCommand {
             APIResources.self, APIVersions.self, Version.self, ConfigCommand.self,
         ])
 
+    /// kubectl takes global flags before the verb too (`kubectl -n x get pods`); the argument
+    /// parser wants them after it, so they are moved there.
+    static func main() async {
+        await main(reorder(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    static let globalWithValue: Set<String> = ["--kubeconfig", "--context", "--cluster", "--user", "-n", "--namespace", "-s", "--server", "--token", "--cache-dir", "--request-timeout"]
+
+    static func reorder(_ args: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < args.count, args[i].hasPrefix("-") {
+            let flag = args[i].split(separator: "=", maxSplits: 1).first.map(String.init) ?? args[i]
+            guard globalWithValue.contains(flag) else { break }
+            leading.append(args[i])
+            if !args[i].contains("="), i + 1 < args.count {
+                leading.append(args[i + 1])
+                i += 1
+            }
+            i += 1
+        }
+        guard !leading.isEmpty, i < args.count else { return args }
+        // The verb, and a sub-verb if there is one (`config view`, `create configmap`, `set image`).
+        var head = [args[i]]
+        if ["config", "create", "set", "rollout"].contains(args[i]), i + 1 < args.count, !args[i + 1].hasPrefix("-") {
+            head.append(args[i + 1])
+            if args[i + 1] == "secret", i + 2 < args.count, !args[i + 2].hasPrefix("-") { head.append(args[i + 2]) }
+        }
+        return head + leading + Array(args[(i + head.count)...])
+    }
+
     /// Runs a verb and turns failures into kubectl's one-line messages and exit code 1.
     static func guarded(_ body: () async throws -> Void) async throws {
         do {

@@ -55,8 +55,8 @@ enum Manifests {
         let docs: [JSONValue]
         do {
             docs = try YAMLDecoding.documents(text)
-        } catch {
-            throw KctlError("error parsing \(source): \(error)")
+        } catch let e as YAMLDecoding.Failure {
+            throw KctlError("error parsing \(source) (document \(e.document)): \(e.message)")
         }
         var out: [ManifestObject] = []
         for (i, doc) in docs.enumerated() {

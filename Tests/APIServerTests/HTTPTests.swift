@@ -82,8 +82,8 @@ import Testing
         // Watch from the list's revision: events that happen before curl connects are replayed.
         let list = try await server.request("GET", "/api/v1/namespaces/default/configmaps").json
         let rv = (list["metadata"] as? [String: Any])?["resourceVersion"] as? String ?? ""
-        let url = server.baseURL + "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=2&resourceVersion=\(rv)"
-        async let watched = Task.detached { try ServerProcess.run("/usr/bin/curl", ["-sN", "--max-time", "10", url]) }.value
+        let url = server.baseURL + "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=6&resourceVersion=\(rv)"
+        async let watched = Task.detached { try ServerProcess.run("/usr/bin/curl", ["-sN", "--max-time", "20", url]) }.value
         _ = try await server.request("POST", "/api/v1/namespaces/default/configmaps", body: cm)
         _ = try await server.request("DELETE", "/api/v1/namespaces/default/configmaps/cfg")
         let lines = try await watched.out.split(separator: "\n")

@@ -28,8 +28,8 @@ struct Apply: AsyncParsableCommand {
     func run() async throws {
         try await Kctl.guarded {
             guard !filenames.isEmpty else { throw KctlError("must specify one of -f and -k") }
-            let session = try global.session()
             let objects = try Manifests.read(filenames, recursive: recursive)
+            let session = try global.session()
             var failed = false
             for m in objects {
                 do {

@@ -17,9 +17,10 @@ struct Create: AsyncParsableCommand {
     func run() async throws {
         try await Kctl.guarded {
             guard !filenames.isEmpty else { throw KctlError("must specify one of -f and -k") }
+            let objects = try Manifests.read(filenames, recursive: recursive)
             let session = try global.session()
             var failed = false
-            for m in try Manifests.read(filenames, recursive: recursive) {
+            for m in objects {
                 var obj = m.object
                 do {
                     let r = try await session.resource(apiVersion: obj["apiVersion"]?.stringValue ?? "", kind: obj["kind"]?.stringValue ?? "")

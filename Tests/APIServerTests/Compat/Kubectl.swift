@@ -24,6 +24,10 @@ struct Kubectl {
 
     @discardableResult
     func callAsFunction(_ args: String..., stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
+        try run(args, stdin: stdin)
+    }
+
+    func run(_ args: [String], stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
         try ServerProcess.run(binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", cacheDir] + args, stdin: stdin)
     }
 

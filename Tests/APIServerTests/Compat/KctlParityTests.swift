@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// `kctl` against `kplane apiserver`, checked line by line against real kubectl 1.32.
+@Suite(.serialized) struct KctlParityTests {
+    static var kctlBinary: String { (ServerProcess.binary as NSString).deletingLastPathComponent + "/kctl" }
+
+    struct Kctl {
+        let server: ServerProcess
+        let cacheDir = temporaryDirectory()
+        @discardableResult
+        func callAsFunction(_ args: String..., stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
+            try run(args, stdin: stdin)
+        }
+
+        func run(_ args: [String], stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
+            try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", server.kubeconfig, "--cache-dir", cacheDir] + args, stdin: stdin)
+        }
+    }
+
+    /// Ages differ between two runs a moment apart; everything else must match.
+    static func maskAges(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.split(separator: " ", omittingEmptySubsequences: false).map { w in
+                w.range(of: #"^[0-9]+(s|m[0-9]*s?|h[0-9]*m?|d[0-9]*h?)$"#, options: .regularExpression) != nil ? "AGE" : String(w)
+            }.joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+
+    @Test func getMatchesKubectlForEveryKindAndFormat() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        let applied = try kctl("apply", "-f", kubectl.manifests)
+        #expect(applied.code == 0, "\(applied.err)")
+        #expect(applied.out.contains("deployment.apps/myapp created"))
+        for type in ["deploy", "svc", "ing", "hpa", "cm", "secret", "ns", "all", "deploy,svc"] {
+            for format in ["", "wide", "yaml", "json", "name"] {
+                let args = format.isEmpty ? ["get", type] : ["get", type, "-o", format]
+                let ours = try kctl.run(args)
+                let theirs = try kubectl.run(args)
+                #expect(Self.maskAges(ours.out) == Self.maskAges(theirs.out), "kctl \(args.joined(separator: " "))")
+                #expect(ours.code == theirs.code)
+            }
+        }
+        for args in [["get", "cm", "-A"], ["get", "deploy", "--show-labels"], ["get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}"],
+                     ["get", "deploy", "-l", "app=nope"], ["get", "cm", "myapp-config", "-o", "yaml"]] {
+            let ours = try kctl.run(args)
+            let theirs = try kubectl.run(args)
+            #expect(Self.maskAges(ours.out) == Self.maskAges(theirs.out), "kctl \(args.joined(separator: " "))")
+            #expect(ours.err == theirs.err)
+        }
+    }
+
+    @Test func applyTakesTurnsWithKubectl() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        let file = kubectl.manifests + "/deployment.yaml"
+        #expect(try kctl("apply", "-f", file).out == "deployment.apps/myapp created\n")
+        #expect(try kubectl("apply", "-f", file).out == "deployment.apps/myapp unchanged\n")
+        let edited = try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "        - name: NODE_ENV\n          value: \"production\"\n", with: "")
+            .replacingOccurrences(of: "replicas: 3", with: "replicas: 2")
+        #expect(try kubectl("apply", "-f", "-", stdin: edited).out == "deployment.apps/myapp configured\n")
+        #expect(try kctl("apply", "-f", "-", stdin: edited).out == "deployment.apps/myapp unchanged\n")
+        // kctl removes a field that kubectl applied, and kubectl sees no difference afterwards.
+        #expect(try kctl("apply", "-f", file).out == "deployment.apps/myapp configured\n")
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].env[*].name}").out == "3 NODE_ENV DATABASE_URL")
+        #expect(try kubectl("apply", "-f", file).out == "deployment.apps/myapp unchanged\n")
+        let noEnv = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "        - name: NODE_ENV\n          value: \"production\"\n", with: "")
+        #expect(try kctl("apply", "-f", "-", stdin: noEnv).out == "deployment.apps/myapp configured\n")
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].name}").out == "DATABASE_URL")
+    }
+
+    @Test func writeVerbsPrintWhatKubectlPrints() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        try kctl("apply", "-f", kubectl.manifests + "/deployment.yaml")
+        #expect(try kctl("set", "image", "deployment/myapp", "myapp=myapp:2.0.0").out == "deployment.apps/myapp image updated\n")
+        #expect(try kctl("scale", "deploy", "myapp", "--replicas=5").out == "deployment.apps/myapp scaled\n")
+        #expect(try kctl("label", "deploy", "myapp", "tier=web").out == "deployment.apps/myapp labeled\n")
+        #expect(try kctl("label", "deploy", "myapp", "tier=db").code == 1)
+        #expect(try kctl("annotate", "deploy", "myapp", "kubernetes.io/change-cause=v2").out == "deployment.apps/myapp annotated\n")
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.labels.tier} {.metadata.generation}").out == "5 myapp:2.0.0 web 3")
+        #expect(try kctl("set", "env", "deployment/myapp", "MODE=test", "NODE_ENV-").out == "deployment.apps/myapp env updated\n")
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].name}").out == "DATABASE_URL MODE")
+        #expect(try kctl("create", "configmap", "c1", "--from-literal=a=b").out == "configmap/c1 created\n")
+        #expect(try kctl("create", "secret", "generic", "s1", "--from-literal=password=hunter2").out == "secret/s1 created\n")
+        #expect(try kubectl("get", "secret", "s1", "-o", "jsonpath={.data.password}").out == "aHVudGVyMg==")
+        #expect(try kctl("create", "namespace", "team").out == "namespace/team created\n")
+        #expect(try kctl("create", "deployment", "web", "--image=nginx:1.25", "--replicas=2").out == "deployment.apps/web created\n")
+        #expect(try kctl("delete", "deploy", "web", "--cascade=foreground").out == "deployment.apps \"web\" deleted\n")
+        #expect(try kctl("delete", "-f", kubectl.manifests + "/deployment.yaml").out == "deployment.apps \"myapp\" deleted\n")
+        #expect(try kctl("get", "deploy").err == "No resources found in default namespace.\n")
+    }
+
+    @Test func badInputGivesOneLineAndExitCode1() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let unknown = try kctl("get", "widgets")
+        #expect(unknown.code == 1 && unknown.err == "error: the server doesn't have a resource type \"widgets\"\n")
+        let missing = try kctl("get", "deploy", "nope")
+        #expect(missing.code == 1 && missing.err == "Error from server (NotFound): deployments.apps \"nope\" not found\n")
+        let badFile = temporaryDirectory() + "/bad.yaml"
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [\n".write(toFile: badFile, atomically: true, encoding: .utf8)
+        let parse = try kctl("apply", "-f", badFile)
+        #expect(parse.code == 1 && parse.err.hasPrefix("error: error parsing \(badFile)") && !parse.err.contains("Fatal"))
+        let invalid = try kctl("apply", "-f", "-", stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n")
+        #expect(invalid.code == 1 && invalid.err.hasPrefix("The ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value"))
+        let selector = try kctl("get", "deploy", "-l", "a in b")
+        #expect(selector.code == 1 && selector.err.hasPrefix("Error from server (BadRequest)"))
+        let missingFlag = try kctl("scale", "deploy", "x")
+        #expect(missingFlag.code != 0 && !missingFlag.err.isEmpty)
+        let unreachable = try ServerProcess.run(KctlParityTests.kctlBinary, ["--server", "http://127.0.0.1:1", "get", "pods"])
+        #expect(unreachable.code == 1 && unreachable.err.contains("refused"))
+        #expect(try ServerProcess.run(KctlParityTests.kctlBinary, ["version", "--client"]).out == "Client Version: v1.32.0+kctl\n")
+    }
+}
