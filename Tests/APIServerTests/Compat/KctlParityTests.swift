@@ -52,6 +52,22 @@ import Testing
         }
     }
 
+    @Test func describeMatchesKubectl() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        try kubectl("apply", "-f", kubectl.manifests)
+        try kubectl("run", "nginx", "--image=nginx")
+        for target in ["deploy/myapp", "svc/myapp", "ing/myapp", "hpa/myapp-hpa", "cm/myapp-config", "secret/myapp-secrets", "ns/default", "pod/nginx", "deploy", "svc"] {
+            let ours = try kctl("describe", target)
+            let theirs = try kubectl("describe", target)
+            #expect(ours.out == theirs.out, "kctl describe \(target)")
+            #expect(ours.code == theirs.code)
+        }
+        let missing = try kctl("describe", "deploy", "nope")
+        #expect(missing.code == 1 && missing.err == "Error from server (NotFound): deployments.apps \"nope\" not found\n")
+    }
+
     @Test func applyTakesTurnsWithKubectl() throws {
         let server = try ServerProcess()
         let kctl = Kctl(server: server)

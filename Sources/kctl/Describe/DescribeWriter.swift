@@ -1,0 +1,68 @@
+import Foundation
+import KubeModel
+
+/// Builds describe text the way kubectl's PrefixWriter does: a level is two spaces of indent,
+/// cells are tab-separated, and the whole text is aligned by a Go tabwriter at the end.
+struct DescribeWriter {
+    private(set) var text = ""
+
+    mutating func write(_ level: Int, _ line: String) {
+        text += String(repeating: "  ", count: level) + line + "\n"
+    }
+
+    var rendered: String { GoTabWriter().format(text) }
+
+    static func date(_ ts: String?) -> String {
+        guard let ts, let d = Timestamp.parse(ts) else { return "<unknown>" }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return f.string(from: d)
+    }
+
+    /// Labels and annotations: `k=v` one per line (annotations `k: v`), `<none>` when empty.
+    mutating func map(_ level: Int, _ title: String, _ m: [String: JSONValue]?, separator: String = "=", skip: Set<String> = []) {
+        let keys = (m ?? [:]).keys.filter { !skip.contains($0) }.sorted()
+        guard let first = keys.first else {
+            write(level, "\(title):\t<none>")
+            return
+        }
+        write(level, "\(title):\t\(first)\(separator)\(m?[first]?.stringValue ?? "")")
+        for k in keys.dropFirst() { write(level, "\t\(k)\(separator)\(m?[k]?.stringValue ?? "")") }
+    }
+
+    mutating func meta(_ o: JSONValue, namespace: Bool = true, created: Bool = false) {
+        write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
+        if namespace { write(0, "Namespace:\t\(o[path: ["metadata", "namespace"]]?.stringValue ?? "")") }
+        if created { write(0, "CreationTimestamp:\t\(Self.date(o[path: ["metadata", "creationTimestamp"]]?.stringValue))") }
+        map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
+        map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ",
+            skip: ["kubectl.kubernetes.io/last-applied-configuration"])
+    }
+
+    mutating func events(_ events: [JSONValue]?, level: Int = 0) {
+        guard let events else { return }
+        if events.isEmpty {
+            write(level, "Events:\t<none>")
+            return
+        }
+        write(level, "Events:")
+        write(level + 1, "Type\tReason\tAge\tFrom\tMessage")
+        write(level + 1, "----\t------\t----\t----\t-------")
+        let now = Date()
+        func age(_ ts: String?) -> String {
+            guard let ts, let d = Timestamp.parse(ts) else { return "<unknown>" }
+            return HumanDuration.format(seconds: now.timeIntervalSince(d))
+        }
+        for e in events {
+            let last = e["lastTimestamp"]?.stringValue ?? e["eventTime"]?.stringValue
+            let first = e["firstTimestamp"]?.stringValue ?? e["eventTime"]?.stringValue
+            var when = age(last)
+            if let count = e["count"]?.intValue, count > 1 { when = "\(when) (x\(count) over \(age(first)))" }
+            var from = e[path: ["source", "component"]]?.stringValue ?? e["reportingComponent"]?.stringValue ?? ""
+            if let host = e[path: ["source", "host"]]?.stringValue, !host.isEmpty { from += ", \(host)" }
+            write(level + 1, "\(e["type"]?.stringValue ?? "")\t\(e["reason"]?.stringValue ?? "")\t\(when)\t\(from)\t\(e["message"]?.stringValue ?? "")")
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+extension Describers {
+    func pod(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
+        w.write(0, "Namespace:\t\(o[path: ["metadata", "namespace"]]?.stringValue ?? "")")
+        if let priority = o[path: ["spec", "priority"]]?.intValue { w.write(0, "Priority:\t\(priority)") }
+        if let sa = o[path: ["spec", "serviceAccountName"]]?.stringValue { w.write(0, "Service Account:\t\(sa)") }
+        let node = o[path: ["spec", "nodeName"]]?.stringValue
+        w.write(0, "Node:\t\(node.map { "\($0)/\(o[path: ["status", "hostIP"]]?.stringValue ?? "")" } ?? "<none>")")
+        if let start = o[path: ["status", "startTime"]]?.stringValue { w.write(0, "Start Time:\t\(DescribeWriter.date(start))") }
+        w.map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
+        w.map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ")
+        var status = o[path: ["status", "phase"]]?.stringValue ?? ""
+        if o[path: ["metadata", "deletionTimestamp"]] != nil { status = "Terminating (lasts \(o[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 0)s)" }
+        w.write(0, "Status:\t\(status)")
+        let ip = o[path: ["status", "podIP"]]?.stringValue ?? ""
+        w.write(0, "IP:\t\(ip)")
+        w.write(0, "IPs:\t" + (ip.isEmpty ? "<none>" : ""))
+        if !ip.isEmpty { w.write(1, "IP:\t\(ip)") }
+        if let owner = (o[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).first(where: { $0["controller"] == true }) {
+            w.write(0, "Controlled By:\t\(owner["kind"]?.stringValue ?? "")/\(owner["name"]?.stringValue ?? "")")
+        }
+        w.write(0, "Containers:")
+        let statuses = o[path: ["status", "containerStatuses"]]?.arrayValue ?? []
+        for c in o[path: ["spec", "containers"]]?.arrayValue ?? [] {
+            w.container(c, level: 1, nameIndent: "")
+            if let s = statuses.first(where: { $0["name"] == c["name"] }) {
+                let state = (s["state"]?.objectValue ?? [:]).keys.first ?? "Waiting"
+                w.write(2, "State:\t\(state.capitalized)")
+                w.write(2, "Ready:\t\(s["ready"]?.boolValue ?? false)")
+                w.write(2, "Restart Count:\t\(s["restartCount"]?.intValue ?? 0)")
+            }
+        }
+        let conds = o[path: ["status", "conditions"]]?.arrayValue ?? []
+        if !conds.isEmpty {
+            w.write(0, "Conditions:")
+            w.write(1, "Type\tStatus")
+            for c in conds { w.write(1, "\(c["type"]?.stringValue ?? "") \t\(c["status"]?.stringValue ?? "") ") }
+        }
+        w.volumes(o[path: ["spec", "volumes"]]?.arrayValue ?? [], level: 0)
+        w.write(0, "QoS Class:\t\(o[path: ["status", "qosClass"]]?.stringValue ?? "BestEffort")")
+        let selectors = o[path: ["spec", "nodeSelector"]]?.objectValue ?? [:]
+        w.write(0, "Node-Selectors:\t" + (selectors.isEmpty ? "<none>" : selectors.keys.sorted().map { "\($0)=\(selectors[$0]?.stringValue ?? "")" }.joined(separator: ",")))
+        let tolerations = o[path: ["spec", "tolerations"]]?.arrayValue ?? []
+        w.write(0, "Tolerations:\t" + (tolerations.isEmpty ? "<none>" : tolerations.map(DescribeWriter.toleration).joined(separator: "\n\t")))
+        w.events(try await events(o))
+    }
+
+    /// Ready addresses of a Service from its EndpointSlices (what kubectl 1.32 reads).
+    func endpoints(_ service: String, _ ns: String, port: JSONValue?) async -> String {
+        guard let list = try? await session.client.call("GET", "/apis/discovery.k8s.io/v1/namespaces/\(ns)/endpointslices",
+                                                        query: [("labelSelector", "kubernetes.io/service-name=\(service)")])
+        else { return "<none>" }
+        var out: [String] = []
+        for slice in list["items"]?.arrayValue ?? [] {
+            let p = (slice["ports"]?.arrayValue ?? []).first?["port"]?.intValue
+            for e in slice["endpoints"]?.arrayValue ?? [] where e[path: ["conditions", "ready"]] != false {
+                for a in (e["addresses"]?.arrayValue ?? []).compactMap(\.stringValue) { out.append(p.map { "\(a):\($0)" } ?? a) }
+            }
+        }
+        return out.isEmpty ? "<none>" : out.joined(separator: ",")
+    }
+
+    func service(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.meta(o)
+        let spec = o["spec"] ?? .emptyObject
+        w.write(0, "Selector:\t\(Printable.map(spec["selector"]?.objectValue))")
+        w.write(0, "Type:\t\(spec["type"]?.stringValue ?? "ClusterIP")")
+        if let p = spec["ipFamilyPolicy"]?.stringValue { w.write(0, "IP Family Policy:\t\(p)") }
+        if let f = spec["ipFamilies"]?.arrayValue { w.write(0, "IP Families:\t\(f.compactMap(\.stringValue).joined(separator: ","))") }
+        w.write(0, "IP:\t\(spec["clusterIP"]?.stringValue ?? "")")
+        if let ips = spec["clusterIPs"]?.arrayValue { w.write(0, "IPs:\t\(ips.compactMap(\.stringValue).joined(separator: ","))") }
+        let ns = o[path: ["metadata", "namespace"]]?.stringValue ?? session.namespace
+        let name = o[path: ["metadata", "name"]]?.stringValue ?? ""
+        for p in spec["ports"]?.arrayValue ?? [] {
+            let pname = p["name"]?.stringValue ?? ""
+            let proto = p["protocol"]?.stringValue ?? "TCP"
+            w.write(0, "Port:\t\(pname.isEmpty ? "<unset>" : pname)  \(p["port"]?.intValue ?? 0)/\(proto)")
+            if let t = p["targetPort"] { w.write(0, "TargetPort:\t\(JSONPath.text(t))/\(proto)") }
+            if let np = p["nodePort"]?.intValue { w.write(0, "NodePort:\t\(pname.isEmpty ? "<unset>" : pname)  \(np)/\(proto)") }
+            w.write(0, "Endpoints:\t\(await endpoints(name, ns, port: p["targetPort"]))")
+        }
+        w.write(0, "Session Affinity:\t\(spec["sessionAffinity"]?.stringValue ?? "None")")
+        if let p = spec["internalTrafficPolicy"]?.stringValue { w.write(0, "Internal Traffic Policy:\t\(p)") }
+        w.events(try await events(o))
+    }
+
+    func ingress(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        let ns = o[path: ["metadata", "namespace"]]?.stringValue ?? session.namespace
+        w.write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
+        w.map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
+        w.write(0, "Namespace:\t\(ns)")
+        let ips = (o[path: ["status", "loadBalancer", "ingress"]]?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue }
+        w.write(0, "Address:\t\(ips.joined(separator: ","))")
+        w.write(0, "Ingress Class:\t\(o[path: ["spec", "ingressClassName"]]?.stringValue ?? "<none>")")
+        func backend(_ b: JSONValue?) async -> String {
+            guard let s = b?["service"] else { return "<default>" }
+            let svc = s["name"]?.stringValue ?? ""
+            let port = s[path: ["port", "number"]].map(JSONPath.text) ?? s[path: ["port", "name"]]?.stringValue ?? ""
+            return "\(svc):\(port) (\(await endpoints(svc, ns, port: nil)))"
+        }
+        w.write(0, "Default backend:\t\(await backend(o[path: ["spec", "defaultBackend"]]))")
+        let tls = o[path: ["spec", "tls"]]?.arrayValue ?? []
+        if !tls.isEmpty {
+            w.write(0, "TLS:")
+            for t in tls {
+                w.write(1, "\(t["secretName"]?.stringValue ?? "SNI") terminates \((t["hosts"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))")
+            }
+        }
+        w.write(0, "Rules:")
+        w.write(1, "Host\tPath\tBackends")
+        w.write(1, "----\t----\t--------")
+        for rule in o[path: ["spec", "rules"]]?.arrayValue ?? [] {
+            let host = rule["host"]?.stringValue ?? "*"
+            w.write(1, "\(host.isEmpty ? "*" : host)\t")
+            for p in rule[path: ["http", "paths"]]?.arrayValue ?? [] {
+                w.write(2, "\t\(p["path"]?.stringValue ?? "") \t\(await backend(p["backend"]))")
+            }
+        }
+        w.map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ", skip: ["kubectl.kubernetes.io/last-applied-configuration"])
+        w.events(try await events(o))
+    }
+
+    func hpa(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
+        w.write(0, "Namespace:\t\(o[path: ["metadata", "namespace"]]?.stringValue ?? "")")
+        w.map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
+        w.map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ", skip: ["kubectl.kubernetes.io/last-applied-configuration"])
+        w.write(0, "CreationTimestamp:\t\(DescribeWriter.date(o[path: ["metadata", "creationTimestamp"]]?.stringValue))")
+        let ref = o[path: ["spec", "scaleTargetRef"]] ?? .emptyObject
+        w.write(0, "Reference:\t\(ref["kind"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")")
+        w.write(0, "Metrics:\t( current / target )")
+        let current = o[path: ["status", "currentMetrics"]]?.arrayValue ?? []
+        for m in o[path: ["spec", "metrics"]]?.arrayValue ?? [] where m["type"] == "Resource" {
+            let name = m[path: ["resource", "name"]]?.stringValue ?? ""
+            let target = m[path: ["resource", "target"]] ?? .emptyObject
+            let cur = current.first { $0[path: ["resource", "name"]]?.stringValue == name }
+            if let util = target["averageUtilization"]?.intValue {
+                let now = cur?[path: ["resource", "current", "averageUtilization"]]?.intValue.map { "\($0)% (\(JSONPath.text(cur?[path: ["resource", "current", "averageValue"]] ?? "")))" } ?? "<unknown>"
+                w.write(1, "resource \(name) on pods  (as a percentage of request):\t\(now) / \(util)%")
+            } else {
+                let want = JSONPath.text(target["averageValue"] ?? target["value"] ?? "")
+                let now = cur.map { JSONPath.text($0[path: ["resource", "current", "averageValue"]] ?? "") } ?? "<unknown>"
+                w.write(1, "resource \(name) on pods:\t\(now) / \(want)")
+            }
+        }
+        w.write(0, "Min replicas:\t\(o[path: ["spec", "minReplicas"]]?.intValue ?? 1)")
+        w.write(0, "Max replicas:\t\(o[path: ["spec", "maxReplicas"]]?.intValue ?? 0)")
+        w.write(0, "\(ref["kind"]?.stringValue ?? "") pods:\t\(o[path: ["status", "currentReplicas"]]?.intValue ?? 0) current / \(o[path: ["status", "desiredReplicas"]]?.intValue ?? 0) desired")
+        if let cs = o[path: ["status", "conditions"]]?.arrayValue, !cs.isEmpty {
+            w.write(0, "Conditions:")
+            w.write(1, "Type\tStatus\tReason\tMessage")
+            w.write(1, "----\t------\t------\t-------")
+            for c in cs { w.write(1, "\(c["type"]?.stringValue ?? "")\t\(c["status"]?.stringValue ?? "")\t\(c["reason"]?.stringValue ?? "")\t\(c["message"]?.stringValue ?? "")") }
+        }
+        w.events(try await events(o))
+    }
+
+    func configMap(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.meta(o)
+        w.write(0, "")
+        w.write(0, "Data")
+        w.write(0, "====")
+        let data = o["data"]?.objectValue ?? [:]
+        for k in data.keys.sorted() {
+            w.write(0, "\(k):")
+            w.write(0, "----")
+            w.write(0, data[k]?.stringValue ?? "")
+            w.write(0, "")
+        }
+        w.write(0, "")
+        w.write(0, "BinaryData")
+        w.write(0, "====")
+        let binary = o["binaryData"]?.objectValue ?? [:]
+        for k in binary.keys.sorted() {
+            w.write(0, "\(k): \(Base64.decode(binary[k]?.stringValue ?? "")?.count ?? 0) bytes")
+        }
+        w.write(0, "")
+        w.events(try await events(o))
+    }
+
+    func secret(_ o: JSONValue, _ w: inout DescribeWriter) {
+        w.meta(o)
+        w.write(0, "")
+        w.write(0, "Type:\t\(o["type"]?.stringValue ?? "Opaque")")
+        w.write(0, "")
+        w.write(0, "Data")
+        w.write(0, "====")
+        let data = o["data"]?.objectValue ?? [:]
+        for k in data.keys.sorted() {
+            w.write(0, "\(k):\t\(Base64.decode(data[k]?.stringValue ?? "")?.count ?? 0) bytes")
+        }
+    }
+
+    func namespace(_ o: JSONValue, _ w: inout DescribeWriter) {
+        w.meta(o, namespace: false)
+        w.write(0, "Status:\t\(o[path: ["status", "phase"]]?.stringValue ?? "Active")")
+    }
+
+    func node(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
+        let roles = labelsOf(o).keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst(24)) }.sorted()
+        w.write(0, "Roles:\t\(roles.isEmpty ? "<none>" : roles.joined(separator: ","))")
+        w.map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
+        w.map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ")
+        w.write(0, "CreationTimestamp:\t\(DescribeWriter.date(o[path: ["metadata", "creationTimestamp"]]?.stringValue))")
+        let taints = o[path: ["spec", "taints"]]?.arrayValue ?? []
+        w.write(0, "Taints:\t" + (taints.isEmpty ? "<none>" : taints.map(DescribeWriter.toleration).joined(separator: "\n\t")))
+        w.write(0, "Unschedulable:\t\(o[path: ["spec", "unschedulable"]]?.boolValue ?? false)")
+        if let cs = o[path: ["status", "conditions"]]?.arrayValue, !cs.isEmpty {
+            w.write(0, "Conditions:")
+            w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage")
+            w.write(1, "----\t------\t-----------------\t------------------\t------\t-------")
+            for c in cs {
+                w.write(1, "\(c["type"]?.stringValue ?? "")\t\(c["status"]?.stringValue ?? "")\t\(DescribeWriter.date(c["lastHeartbeatTime"]?.stringValue))\t\(DescribeWriter.date(c["lastTransitionTime"]?.stringValue))\t\(c["reason"]?.stringValue ?? "")\t\(c["message"]?.stringValue ?? "")")
+            }
+        }
+        for section in ["capacity", "allocatable"] {
+            guard let m = o[path: ["status", section]]?.objectValue, !m.isEmpty else { continue }
+            w.write(0, section.capitalized + ":")
+            for k in m.keys.sorted() { w.write(1, "\(k):\t\(JSONPath.text(m[k] ?? ""))") }
+        }
+        w.events(try await events(o))
+    }
+}
+
+enum Printable {
+    static func map(_ m: [String: JSONValue]?) -> String {
+        let m = m ?? [:]
+        return m.isEmpty ? "<none>" : m.keys.sorted().map { "\($0)=\(m[$0]?.stringValue ?? "")" }.joined(separator: ",")
+    }
+}

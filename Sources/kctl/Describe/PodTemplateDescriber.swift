@@ -1,0 +1,152 @@
+import KubeModel
+
+/// The pod template part of Deployment, ReplicaSet and Pod descriptions.
+extension DescribeWriter {
+    mutating func podTemplate(_ template: JSONValue) {
+        write(0, "Pod Template:")
+        map(1, "Labels", template[path: ["metadata", "labels"]]?.objectValue)
+        if let a = template[path: ["metadata", "annotations"]]?.objectValue, !a.isEmpty { map(1, "Annotations", a, separator: ": ") }
+        let spec = template["spec"] ?? .emptyObject
+        if let sa = spec["serviceAccountName"]?.stringValue, !sa.isEmpty { write(1, "Service Account:\t\(sa)") }
+        if let inits = spec["initContainers"]?.arrayValue, !inits.isEmpty {
+            write(1, "Init Containers:")
+            for c in inits { container(c, level: 1) }
+        }
+        write(1, "Containers:")
+        for c in spec["containers"]?.arrayValue ?? [] { container(c, level: 1) }
+        volumes(spec["volumes"]?.arrayValue ?? [], level: 1)
+        let selectors = spec["nodeSelector"]?.objectValue ?? [:]
+        write(1, "Node-Selectors:\t" + (selectors.isEmpty ? "<none>" : selectors.keys.sorted().map { "\($0)=\(selectors[$0]?.stringValue ?? "")" }.joined(separator: ",")))
+        let tolerations = spec["tolerations"]?.arrayValue ?? []
+        write(1, "Tolerations:\t" + (tolerations.isEmpty ? "<none>" : tolerations.map(Self.toleration).joined(separator: "\n\t")))
+    }
+
+    static func toleration(_ t: JSONValue) -> String {
+        var s = t["key"]?.stringValue ?? ""
+        if let v = t["value"]?.stringValue, !v.isEmpty { s += "=\(v)" }
+        if let e = t["effect"]?.stringValue, !e.isEmpty { s += ":\(e)" }
+        if t["operator"] == "Exists" && (t["key"]?.stringValue ?? "").isEmpty { s = "op=Exists" + (t["effect"]?.stringValue.map { ":" + $0 } ?? "") }
+        if let secs = t["tolerationSeconds"]?.intValue { s += " for \(secs)s" }
+        return s
+    }
+
+    /// A container; in pod templates its name sits one space deeper than in pods.
+    mutating func container(_ c: JSONValue, level: Int, nameIndent: String = " ") {
+        write(level, "\(nameIndent)\(c["name"]?.stringValue ?? ""):")
+        let l = level + 1
+        write(l, "Image:\t\(c["image"]?.stringValue ?? "")")
+        let ports = c["ports"]?.arrayValue ?? []
+        if ports.isEmpty {
+            write(l, "Port:\t<none>")
+            write(l, "Host Port:\t<none>")
+        } else {
+            func fmt(_ key: String) -> String {
+                ports.map { "\($0[key]?.intValue ?? 0)/\($0["protocol"]?.stringValue ?? "TCP")" }.joined(separator: ", ")
+            }
+            write(l, "Port\(ports.count > 1 ? "s" : ""):\t\(fmt("containerPort"))")
+            write(l, "Host Port\(ports.count > 1 ? "s" : ""):\t\(fmt("hostPort"))")
+        }
+        if let cmd = c["command"]?.arrayValue, !cmd.isEmpty {
+            write(l, "Command:")
+            for a in cmd { write(l + 1, a.stringValue ?? "") }
+        }
+        if let args = c["args"]?.arrayValue, !args.isEmpty {
+            write(l, "Args:")
+            for a in args { write(l + 1, a.stringValue ?? "") }
+        }
+        for kind in ["limits", "requests"] {
+            guard let r = c[path: ["resources", kind]]?.objectValue, !r.isEmpty else { continue }
+            write(l, kind == "limits" ? "Limits:" : "Requests:")
+            for k in r.keys.sorted() { write(l + 1, "\(k):\t\(JSONPath.text(r[k] ?? .null))") }
+        }
+        for (title, key) in [("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"), ("Startup", "startupProbe")] {
+            if let p = c[key] { write(l, "\(title):\t\(Self.probe(p))") }
+        }
+        let envFrom = c["envFrom"]?.arrayValue ?? []
+        if !envFrom.isEmpty {
+            write(l, "Environment Variables from:")
+            for e in envFrom {
+                let (kind, ref) = e["configMapRef"] != nil ? ("ConfigMap", e["configMapRef"]) : ("Secret", e["secretRef"])
+                let prefix = e["prefix"]?.stringValue.map { " with prefix '\($0)'" } ?? ""
+                write(l + 1, "\(ref?["name"]?.stringValue ?? "")\t\(kind)\(prefix)\tOptional: \(ref?["optional"]?.boolValue ?? false)")
+            }
+        }
+        let env = c["env"]?.arrayValue ?? []
+        if env.isEmpty {
+            write(l, "Environment:\t<none>")
+        } else {
+            write(l, "Environment:")
+            for e in env { write(l + 1, "\(e["name"]?.stringValue ?? ""):\t\(Self.envValue(e))") }
+        }
+        let mounts = c["volumeMounts"]?.arrayValue ?? []
+        if mounts.isEmpty {
+            write(l, "Mounts:\t<none>")
+        } else {
+            write(l, "Mounts:")
+            for m in mounts {
+                let ro = m["readOnly"] == true ? "ro" : "rw"
+                let sub = m["subPath"]?.stringValue.map { ",path=\"\($0)\"" } ?? ""
+                write(l + 1, "\(m["mountPath"]?.stringValue ?? "") from \(m["name"]?.stringValue ?? "") (\(ro)\(sub))")
+            }
+        }
+    }
+
+    static func envValue(_ e: JSONValue) -> String {
+        if let v = e["value"]?.stringValue { return v }
+        guard let from = e["valueFrom"] else { return "" }
+        if let s = from["secretKeyRef"] {
+            return "<set to the key '\(s["key"]?.stringValue ?? "")' in secret '\(s["name"]?.stringValue ?? "")'>  Optional: \(s["optional"]?.boolValue ?? false)"
+        }
+        if let c = from["configMapKeyRef"] {
+            return "<set to the key '\(c["key"]?.stringValue ?? "")' of config map '\(c["name"]?.stringValue ?? "")'>  Optional: \(c["optional"]?.boolValue ?? false)"
+        }
+        if let f = from["fieldRef"] {
+            return " (\(f["apiVersion"]?.stringValue ?? "v1"):\(f["fieldPath"]?.stringValue ?? ""))"
+        }
+        if let r = from["resourceFieldRef"] {
+            return "\(r["resource"]?.stringValue ?? "") (\(r["containerName"]?.stringValue ?? ""))"
+        }
+        return ""
+    }
+
+    static func probe(_ p: JSONValue) -> String {
+        var action = "unknown"
+        if let h = p["httpGet"] {
+            let scheme = (h["scheme"]?.stringValue ?? "HTTP").lowercased()
+            action = "http-get \(scheme)://\(h["host"]?.stringValue ?? ""):\(JSONPath.text(h["port"] ?? ""))\(h["path"]?.stringValue ?? "")"
+        } else if let t = p["tcpSocket"] {
+            action = "tcp-socket \(t["host"]?.stringValue ?? ""):\(JSONPath.text(t["port"] ?? ""))"
+        } else if let e = p["exec"] {
+            action = "exec [" + (e["command"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " ") + "]"
+        }
+        func n(_ k: String, _ d: Int64) -> Int64 { p[k]?.intValue ?? d }
+        return "\(action) delay=\(n("initialDelaySeconds", 0))s timeout=\(n("timeoutSeconds", 1))s period=\(n("periodSeconds", 10))s #success=\(n("successThreshold", 1)) #failure=\(n("failureThreshold", 3))"
+    }
+
+    mutating func volumes(_ volumes: [JSONValue], level: Int) {
+        guard !volumes.isEmpty else {
+            write(level, "Volumes:\t<none>")
+            return
+        }
+        write(level, "Volumes:")
+        for v in volumes {
+            write(level + 1, "\(v["name"]?.stringValue ?? ""):")
+            let l = level + 2
+            if let cm = v["configMap"] {
+                write(l, "Type:\tConfigMap (a volume populated by a ConfigMap)")
+                write(l, "Name:\t\(cm["name"]?.stringValue ?? "")")
+                write(l, "Optional:\t\(cm["optional"]?.boolValue ?? false)")
+            } else if let s = v["secret"] {
+                write(l, "Type:\tSecret (a volume populated by a Secret)")
+                write(l, "SecretName:\t\(s["secretName"]?.stringValue ?? "")")
+                write(l, "Optional:\t\(s["optional"]?.boolValue ?? false)")
+            } else if let e = v["emptyDir"] {
+                write(l, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)")
+                write(l, "Medium:\t\(e["medium"]?.stringValue ?? "")")
+                write(l, "SizeLimit:\t\(e["sizeLimit"].map(JSONPath.text) ?? "<unset>")")
+            } else {
+                write(l, "Type:\t\((v.objectValue ?? [:]).keys.filter { $0 != "name" }.sorted().first ?? "unknown")")
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import KubeClient
+import KubeModel
+
+struct Describe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show details of a specific resource or group of resources.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument var args: [String] = []
+    @Option(name: [.customShort("l"), .customLong("selector")]) var selector: String?
+    @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
+
+    func run() async throws {
+        try await Kctl.guarded {
+            let session = try global.session()
+            var targets: [(APIResource, JSONValue)] = []
+            var failed = false
+            if let first = args.first, !first.contains("/"), args.count == 1 {
+                let r = try await session.resource(first)
+                var q: [(String, String)] = []
+                if let selector { q.append(("labelSelector", selector)) }
+                let list = try await session.client.call("GET", r.path(namespace: allNamespaces || !r.namespaced ? nil : session.namespace), query: q)
+                targets = (list["items"]?.arrayValue ?? []).map { (r, $0) }
+                if targets.isEmpty {
+                    Terminal.err(allNamespaces || !r.namespaced ? "No resources found" : "No resources found in \(session.namespace) namespace.")
+                }
+            } else {
+                for (r, name) in try await TypeName.parse(args, session) {
+                    do {
+                        targets.append((r, try await session.client.call("GET", r.path(namespace: r.namespaced ? session.namespace : nil, name: name))))
+                    } catch let e as APIStatusError {
+                        Terminal.err(ErrorText.server(e))
+                        failed = true
+                    }
+                }
+            }
+            var texts: [String] = []
+            for (r, obj) in targets { texts.append(try await Describers(session: session).describe(r, obj)) }
+            Terminal.out(texts.map { $0 + "\n" }.joined(separator: "\n\n"))
+            if failed { throw ExitCode(1) }
+        }
+    }
+}
+
+/// One describer per kind, following kubectl's (k8s.io/kubectl/pkg/describe).
+struct Describers {
+    let session: Session
+
+    func describe(_ r: APIResource, _ o: JSONValue) async throws -> String {
+        var w = DescribeWriter()
+        switch r.kind {
+        case "Deployment": try await deployment(o, &w)
+        case "ReplicaSet": try await replicaSet(o, &w)
+        case "Pod": try await pod(o, &w)
+        case "Service": try await service(o, &w)
+        case "Ingress": try await ingress(o, &w)
+        case "HorizontalPodAutoscaler": try await hpa(o, &w)
+        case "ConfigMap": try await configMap(o, &w)
+        case "Secret": secret(o, &w)
+        case "Namespace": namespace(o, &w)
+        case "Node": try await node(o, &w)
+        default:
+            w.meta(o, namespace: r.namespaced)
+            w.events(try await events(o))
+        }
+        var text = w.rendered
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    func events(_ o: JSONValue) async throws -> [JSONValue]? {
+        let m = o["metadata"] ?? .emptyObject
+        let ns = m["namespace"]?.stringValue ?? "default"
+        var fs = "involvedObject.name=\(m["name"]?.stringValue ?? ""),involvedObject.namespace=\(ns)"
+        if let kind = o["kind"]?.stringValue { fs += ",involvedObject.kind=\(kind)" }
+        if let uid = m["uid"]?.stringValue { fs += ",involvedObject.uid=\(uid)" }
+        guard let list = try? await session.client.call("GET", "/api/v1/namespaces/\(ns)/events", query: [("fieldSelector", fs)]) else { return [] }
+        return (list["items"]?.arrayValue ?? []).sorted {
+            ($0["lastTimestamp"]?.stringValue ?? $0["eventTime"]?.stringValue ?? "") < ($1["lastTimestamp"]?.stringValue ?? $1["eventTime"]?.stringValue ?? "")
+        }
+    }
+
+    func conditions(_ o: JSONValue, _ w: inout DescribeWriter) {
+        guard let cs = o[path: ["status", "conditions"]]?.arrayValue, !cs.isEmpty else { return }
+        w.write(0, "Conditions:")
+        w.write(1, "Type\tStatus\tReason")
+        w.write(1, "----\t------\t------")
+        for c in cs {
+            w.write(1, "\(c["type"]?.stringValue ?? "") \t\(c["status"]?.stringValue ?? "")\t\(c["reason"]?.stringValue ?? "")")
+        }
+    }
+
+    func deployment(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.meta(o, created: true)
+        let selector = Self.selector(o[path: ["spec", "selector"]])
+        w.write(0, "Selector:\t\(selector)")
+        func n(_ p: String) -> Int64 { o[path: ["status", p]]?.intValue ?? 0 }
+        w.write(0, "Replicas:\t\(o[path: ["spec", "replicas"]]?.intValue ?? 1) desired | \(n("updatedReplicas")) updated | \(n("replicas")) total | \(n("availableReplicas")) available | \(n("unavailableReplicas")) unavailable")
+        let type = o[path: ["spec", "strategy", "type"]]?.stringValue ?? "RollingUpdate"
+        w.write(0, "StrategyType:\t\(type)")
+        w.write(0, "MinReadySeconds:\t\(o[path: ["spec", "minReadySeconds"]]?.intValue ?? 0)")
+        if type == "RollingUpdate", let ru = o[path: ["spec", "strategy", "rollingUpdate"]] {
+            w.write(0, "RollingUpdateStrategy:\t\(JSONPath.text(ru["maxUnavailable"] ?? "25%")) max unavailable, \(JSONPath.text(ru["maxSurge"] ?? "25%")) max surge")
+        }
+        w.podTemplate(o[path: ["spec", "template"]] ?? .emptyObject)
+        conditions(o, &w)
+        let ns = o[path: ["metadata", "namespace"]]?.stringValue ?? session.namespace
+        let uid = o[path: ["metadata", "uid"]]
+        let rsList = try? await session.client.call("GET", "/apis/apps/v1/namespaces/\(ns)/replicasets", query: [("labelSelector", selector)])
+        let owned = (rsList?["items"]?.arrayValue ?? []).filter { rs in
+            (rs[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains { $0["uid"] == uid && $0["controller"] == true }
+        }
+        if !owned.isEmpty {
+            let template = Self.strippedTemplate(o[path: ["spec", "template"]])
+            let newRS = owned.first { Self.strippedTemplate($0[path: ["spec", "template"]]) == template }
+            let old = owned.filter { $0 != newRS && ($0[path: ["spec", "replicas"]]?.intValue ?? 0) > 0 }
+            func line(_ rss: [JSONValue]) -> String {
+                rss.isEmpty ? "<none>" : rss.map { "\($0[path: ["metadata", "name"]]?.stringValue ?? "") (\($0[path: ["status", "replicas"]]?.intValue ?? 0)/\($0[path: ["spec", "replicas"]]?.intValue ?? 0) replicas created)" }.joined(separator: ", ")
+            }
+            w.write(0, "OldReplicaSets:\t\(line(old))")
+            w.write(0, "NewReplicaSet:\t\(line(newRS.map { [$0] } ?? []))")
+        }
+        w.events(try await events(o))
+    }
+
+    static func strippedTemplate(_ t: JSONValue?) -> JSONValue? {
+        var t = t
+        t?.set(["metadata", "labels", "pod-template-hash"], nil)
+        return t
+    }
+
+    static func selector(_ s: JSONValue?) -> String {
+        let ml = s?["matchLabels"]?.objectValue ?? [:]
+        var parts = ml.keys.sorted().map { "\($0)=\(ml[$0]?.stringValue ?? "")" }
+        for e in s?["matchExpressions"]?.arrayValue ?? [] {
+            let values = (e["values"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
+            let key = e["key"]?.stringValue ?? ""
+            switch e["operator"]?.stringValue ?? "" {
+            case "In": parts.append("\(key) in (\(values))")
+            case "NotIn": parts.append("\(key) notin (\(values))")
+            case "Exists": parts.append(key)
+            default: parts.append("!\(key)")
+            }
+        }
+        return parts.isEmpty ? "<none>" : parts.joined(separator: ",")
+    }
+
+    func replicaSet(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.meta(o)
+        w.write(0, "Selector:\t\(Self.selector(o[path: ["spec", "selector"]]))")
+        if let owner = (o[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).first(where: { $0["controller"] == true }) {
+            w.write(0, "Controlled By:\t\(owner["kind"]?.stringValue ?? "")/\(owner["name"]?.stringValue ?? "")")
+        }
+        w.write(0, "Replicas:\t\(o[path: ["status", "replicas"]]?.intValue ?? 0) current / \(o[path: ["spec", "replicas"]]?.intValue ?? 0) desired")
+        w.write(0, "Pods Status:\t\(o[path: ["status", "readyReplicas"]]?.intValue ?? 0) Running / 0 Waiting / 0 Succeeded / 0 Failed")
+        w.podTemplate(o[path: ["spec", "template"]] ?? .emptyObject)
+        conditions(o, &w)
+        w.events(try await events(o))
+    }
+}
