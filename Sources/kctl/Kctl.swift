@@ -7,7 +7,7 @@ struct Kctl: AsyncParsableCommand {
         commandName: "kctl",
         abstract: "kctl controls a Kubernetes cluster (kplane's, or any other): kubectl's verbs, flags and output.",
         subcommands: [
-            Get.self, Apply.self, Create.self, Delete.self, Describe.self, Scale.self, SetCommand.self, Label.self, Annotate.self,
+            Get.self, Apply.self, Create.self, Delete.self, Describe.self, Rollout.self, Scale.self, SetCommand.self, Label.self, Annotate.self,
             APIResources.self, APIVersions.self, Version.self, ConfigCommand.self,
         ])
 

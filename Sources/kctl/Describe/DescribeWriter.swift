@@ -29,7 +29,8 @@ struct DescribeWriter {
             return
         }
         write(level, "\(title):\t\(first)\(separator)\(m?[first]?.stringValue ?? "")")
-        for k in keys.dropFirst() { write(level, "\t\(k)\(separator)\(m?[k]?.stringValue ?? "")") }
+        // kubectl writes continuation lines without the indent (it only shows in unaligned output).
+        for k in keys.dropFirst() { write(0, "\t\(k)\(separator)\(m?[k]?.stringValue ?? "")") }
     }
 
     mutating func meta(_ o: JSONValue, namespace: Bool = true, created: Bool = false) {

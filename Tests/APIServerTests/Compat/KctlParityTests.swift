@@ -112,6 +112,62 @@ import Testing
         #expect(try kctl("get", "deploy").err == "No resources found in default namespace.\n")
     }
 
+    /// ReplicaSets made by the test stand in for the deployment controller (issue #4).
+    func ownedReplicaSet(_ kubectl: Kubectl, uid: String, revision: Int, image: String) throws {
+        let yaml = """
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata:
+              name: myapp-rev\(revision)
+              labels: {app: myapp, pod-template-hash: rev\(revision)}
+              annotations: {deployment.kubernetes.io/revision: "\(revision)", kubernetes.io/change-cause: "release \(revision)"}
+              ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: myapp, uid: "\(uid)", controller: true, blockOwnerDeletion: true}]
+            spec:
+              replicas: 0
+              selector: {matchLabels: {app: myapp, pod-template-hash: rev\(revision)}}
+              template:
+                metadata: {labels: {app: myapp, pod-template-hash: rev\(revision)}}
+                spec:
+                  containers: [{name: myapp, image: "\(image)"}]
+            """
+        #expect(try kubectl("create", "-f", "-", stdin: yaml).code == 0)
+    }
+
+    @Test func rolloutHistoryUndoAndControl() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        try kubectl("apply", "-f", kubectl.manifests + "/deployment.yaml")
+        let uid = try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.metadata.uid}").out
+        try ownedReplicaSet(kubectl, uid: uid, revision: 1, image: "myapp:1.0.0")
+        try ownedReplicaSet(kubectl, uid: uid, revision: 2, image: "myapp:2.0.0")
+        try kubectl("annotate", "deploy", "myapp", "deployment.kubernetes.io/revision=2")
+        for args in [["rollout", "history", "deploy/myapp"], ["rollout", "history", "deploy/myapp", "--revision=1"]] {
+            #expect(try kctl.run(args).out == kubectl.run(args).out, "\(args)")
+        }
+        #expect(try kctl("rollout", "undo", "deploy/myapp").out == "deployment.apps/myapp rolled back\n")
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.metadata.annotations.kubernetes\\.io/change-cause}").out == "myapp:1.0.0 release 1")
+        let missing = try kctl("rollout", "undo", "deploy/myapp", "--to-revision=9")
+        #expect(missing.code == 1 && missing.err == "error: unable to find specified revision 9 in history\n")
+        #expect(try kctl("rollout", "pause", "deploy/myapp").out == "deployment.apps/myapp paused\n")
+        #expect(try kctl("rollout", "pause", "deploy/myapp").err == "error: deployments.apps \"myapp\" is already paused\n")
+        #expect(try kctl("rollout", "undo", "deploy/myapp").code == 1)
+        #expect(try kctl("rollout", "resume", "deploy/myapp").out == "deployment.apps/myapp resumed\n")
+        #expect(try kctl("rollout", "restart", "deploy/myapp").out == "deployment.apps/myapp restarted\n")
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.template.metadata.annotations}").out.contains("kubectl.kubernetes.io/restartedAt"))
+        // Without a controller nothing observes the new generation: status waits, then times out.
+        let status = try kctl("rollout", "status", "deploy/myapp", "--timeout=1s")
+        #expect(status.code == 1 && status.out == "Waiting for deployment spec update to be observed...\n")
+        #expect(status.err == "error: timed out waiting for the condition\n")
+        // Once status says the rollout is complete, status exits 0 at once.
+        let gen = try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.metadata.generation}").out
+        let statusBody = #"{"status":{"observedGeneration":\#(gen),"replicas":3,"updatedReplicas":3,"availableReplicas":3,"readyReplicas":3}}"#
+        let patched = try ServerProcess.run("/usr/bin/curl", ["-s", "-XPATCH", "-H", "Content-Type: application/merge-patch+json", "--data", statusBody,
+                                                              server.baseURL + "/apis/apps/v1/namespaces/default/deployments/myapp/status"])
+        #expect(patched.code == 0)
+        #expect(try kctl("rollout", "status", "deploy/myapp").out == "deployment \"myapp\" successfully rolled out\n")
+    }
+
     @Test func badInputGivesOneLineAndExitCode1() throws {
         let server = try ServerProcess()
         let kctl = Kctl(server: server)

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import KubeClient
+import KubeModel
+
+struct Rollout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the rollout of a resource.",
+        subcommands: [RolloutStatus.self, RolloutHistory.self, RolloutUndo.self, RolloutRestart.self, RolloutPause.self, RolloutResume.self])
+}
+
+/// A Deployment and the ReplicaSets it controls, as `rollout history/undo` read them.
+struct DeploymentHistory {
+    static let revision = "deployment.kubernetes.io/revision"
+    let deployment: JSONValue
+    /// Owned ReplicaSets keyed by revision.
+    let byRevision: [Int64: JSONValue]
+
+    static func load(_ session: Session, _ r: APIResource, _ name: String) async throws -> (DeploymentHistory, String) {
+        guard r.kind == "Deployment" else { throw KctlError("no history viewer has been implemented for \"\(r.kind)\"") }
+        let ns = session.namespace
+        let d = try await session.client.call("GET", r.path(namespace: ns, name: name), accept: "application/json, */*")
+        let selector = Describers.selector(d[path: ["spec", "selector"]])
+        let list = try await session.client.call("GET", "/apis/apps/v1/namespaces/\(ns)/replicasets", query: [("labelSelector", selector)])
+        let uid = d[path: ["metadata", "uid"]]
+        var byRevision: [Int64: JSONValue] = [:]
+        for rs in list["items"]?.arrayValue ?? [] {
+            guard (rs[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains(where: { $0["uid"] == uid && $0["controller"] == true }),
+                let rev = rs[path: ["metadata", "annotations", revision]]?.stringValue.flatMap({ Int64($0) })
+            else { continue }
+            byRevision[rev] = rs
+        }
+        return (DeploymentHistory(deployment: d, byRevision: byRevision), "\(r.typePrefix)/\(name)")
+    }
+
+    /// A ReplicaSet's template as the Deployment would carry it (no pod-template-hash label).
+    static func template(of rs: JSONValue) -> JSONValue {
+        var t = rs[path: ["spec", "template"]] ?? .emptyObject
+        t.set(["metadata", "labels", "pod-template-hash"], nil)
+        if t[path: ["metadata", "labels"]]?.objectValue?.isEmpty == true { t.set(["metadata", "labels"], nil) }
+        return t.droppingNulls()
+    }
+}
+
+struct RolloutHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "View rollout history.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var args: [String] = []
+    @Option var revision: Int64 = 0
+
+    func run() async throws {
+        try await Kctl.guarded {
+            let session = try global.session()
+            for (r, name) in try await TypeName.parse(args, session) {
+                let (h, label) = try await DeploymentHistory.load(session, r, name)
+                if h.byRevision.isEmpty {
+                    Terminal.line("No rollout history found.")
+                    continue
+                }
+                if revision > 0 {
+                    guard let rs = h.byRevision[revision] else { throw KctlError("unable to find the specified revision") }
+                    // kubectl shows the change cause among the template's annotations, and prints
+                    // this view without aligning it.
+                    var template = rs[path: ["spec", "template"]] ?? .emptyObject
+                    if let cause = rs[path: ["metadata", "annotations", "kubernetes.io/change-cause"]] {
+                        template.set(["metadata", "annotations", "kubernetes.io/change-cause"], cause)
+                    }
+                    var w = DescribeWriter()
+                    w.podTemplate(template)
+                    Terminal.out("\(label) with revision #\(revision)\n" + w.text + "\n")
+                    continue
+                }
+                var text = "REVISION\tCHANGE-CAUSE\n"
+                for rev in h.byRevision.keys.sorted() {
+                    let cause = h.byRevision[rev]?[path: ["metadata", "annotations", "kubernetes.io/change-cause"]]?.stringValue ?? "<none>"
+                    text += "\(rev)\t\(cause)\n"
+                }
+                Terminal.out("\(label) \n" + GoTabWriter().format(text) + "\n")
+            }
+        }
+    }
+}
+
+struct RolloutUndo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "undo", abstract: "Undo a previous rollout.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var args: [String] = []
+    @Option(name: .customLong("to-revision")) var toRevision: Int64 = 0
+    @Option(name: .customLong("dry-run")) var dryRun = "none"
+
+    static let skipped: Set<String> = [
+        "kubectl.kubernetes.io/last-applied-configuration", DeploymentHistory.revision, "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to",
+    ]
+
+    func run() async throws {
+        try await Kctl.guarded {
+            let session = try global.session()
+            for (r, name) in try await TypeName.parse(args, session) {
+                let (h, label) = try await DeploymentHistory.load(session, r, name)
+                if h.deployment[path: ["spec", "paused"]] == true {
+                    throw KctlError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
+                }
+                let current = h.deployment[path: ["metadata", "annotations", DeploymentHistory.revision]]?.stringValue.flatMap { Int64($0) } ?? 0
+                let target: Int64
+                if toRevision > 0 {
+                    guard h.byRevision[toRevision] != nil else { throw KctlError("unable to find specified revision \(toRevision) in history") }
+                    target = toRevision
+                } else {
+                    guard let prev = h.byRevision.keys.filter({ $0 < current }).max() ?? h.byRevision.keys.filter({ $0 != current }).max() else {
+                        throw KctlError("no rollout history found for deployment \"\(name)\"")
+                    }
+                    target = prev
+                }
+                guard let rs = h.byRevision[target] else { continue }
+                let template = DeploymentHistory.template(of: rs)
+                if template == h.deployment[path: ["spec", "template"]]?.droppingNulls() {
+                    Terminal.line("\(label) skipped rollback (current template already matches revision \(target))")
+                    continue
+                }
+                var annotations = h.deployment[path: ["metadata", "annotations"]]?.objectValue ?? [:]
+                for (k, v) in rs[path: ["metadata", "annotations"]]?.objectValue ?? [:] where !Self.skipped.contains(k) { annotations[k] = v }
+                let patch: JSONValue = [
+                    ["op": "replace", "path": "/spec/template", "value": template],
+                    ["op": "replace", "path": "/metadata/annotations", "value": .object(annotations)],
+                ]
+                if dryRun != "client" {
+                    _ = try await session.client.call("PATCH", r.path(namespace: session.namespace, name: name), query: dryRun == "server" ? [("dryRun", "All")] : [],
+                                                      body: patch, contentType: "application/json-patch+json")
+                }
+                Terminal.line("\(label) rolled back")
+            }
+        }
+    }
+}
