@@ -78,8 +78,10 @@ public struct Discovery: Sendable {
     /// Reads the cache (younger than `ttl`) or asks the server and refreshes the cache.
     public static func load(client: APIClient, server: String, cacheDir: String? = nil, refresh: Bool = false, ttl: TimeInterval = 6 * 3600) async throws -> Discovery {
         let file = cacheFile(server: server, cacheDir: cacheDir)
-        if !refresh, let attrs = try? FileManager.default.attributesOfItem(atPath: file),
-            let modified = attrs[.modificationDate] as? Date, Date().timeIntervalSince(modified) < ttl,
+        // stat(2) rather than FileManager.attributesOfItem, which also looks up the owner's
+        // user and group names (NSS file reads) on every run.
+        var info = stat()
+        if !refresh, stat(file, &info) == 0, Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec) < ttl,
             let data = FileManager.default.contents(atPath: file), let json = try? JSONParser.parse(Array(data)),
             let items = json.arrayValue
         {

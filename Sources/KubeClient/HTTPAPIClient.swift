@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import KubeModel
 import NIOCore
+import NIOPosix
 import NIOHTTP1
 
 /// One client for the process. Connection failures are reported at once instead of being
@@ -10,7 +11,8 @@ let sharedHTTPClient: HTTPClient = {
     var config = HTTPClient.Configuration()
     config.connectionPool.retryConnectionEstablishment = false
     config.timeout.connect = .seconds(10)
-    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    // One event loop thread is plenty for a client, and starts faster than one per core.
+    return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1), configuration: config)
 }()
 
 /// The API over HTTP (async-http-client), for any Kubernetes API server.

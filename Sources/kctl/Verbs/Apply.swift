@@ -4,7 +4,7 @@ import KubeClient
 import KubeModel
 
 struct Apply: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply a configuration to a resource by file name or stdin.")
+    static let configuration = CommandConfiguration(commandName: "apply", abstract: "Apply a configuration to a resource by file name or stdin.")
 
     static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 

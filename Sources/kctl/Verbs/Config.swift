@@ -19,7 +19,7 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 
     struct View: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Display merged kubeconfig settings.")
+        static let configuration = CommandConfiguration(commandName: "view", abstract: "Display merged kubeconfig settings.")
         @OptionGroup var global: GlobalOptions
         @Flag var minify = false
         @Option(name: [.short, .customLong("output")]) var output = "yaml"

@@ -4,7 +4,7 @@ import KubeClient
 import KubeModel
 
 struct Create: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "create", 
         abstract: "Create a resource from a file or from stdin.",
         subcommands: [CreateNamespace.self, CreateConfigMap.self, CreateSecret.self, CreateDeployment.self])
 
@@ -130,7 +130,7 @@ struct CreateSecret: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "secret", abstract: "Create a secret.", subcommands: [Generic.self])
 
     struct Generic: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a secret from a local file, directory, or literal value.")
+        static let configuration = CommandConfiguration(commandName: "generic", abstract: "Create a secret from a local file, directory, or literal value.")
         @OptionGroup var global: GlobalOptions
         @Argument var name: String
         @Option(name: .customLong("from-literal")) var literals: [String] = []

@@ -4,7 +4,7 @@ import KubeClient
 import KubeModel
 
 struct Delete: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete resources by file names, stdin, resources and names, or by resources and label selector.")
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete resources by file names, stdin, resources and names, or by resources and label selector.")
 
     @OptionGroup var global: GlobalOptions
     @Argument var args: [String] = []

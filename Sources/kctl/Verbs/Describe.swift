@@ -4,7 +4,7 @@ import KubeClient
 import KubeModel
 
 struct Describe: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show details of a specific resource or group of resources.")
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show details of a specific resource or group of resources.")
 
     @OptionGroup var global: GlobalOptions
     @Argument var args: [String] = []

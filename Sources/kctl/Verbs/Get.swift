@@ -4,7 +4,7 @@ import KubeClient
 import KubeModel
 
 struct Get: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Display one or many resources.")
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Display one or many resources.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "TYPE[,TYPE...] [NAME...] | TYPE/NAME ...") var args: [String] = []

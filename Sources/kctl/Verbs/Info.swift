@@ -4,7 +4,7 @@ import KubeClient
 import KubeModel
 
 struct Version: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the client and server version information.")
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the client and server version information.")
     static let client = "v1.32.0+kctl"
 
     @OptionGroup var global: GlobalOptions

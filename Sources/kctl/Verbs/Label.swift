@@ -42,7 +42,7 @@ extension Dictionary where Key == String, Value == JSONValue {
 }
 
 struct Label: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Update the labels on a resource.")
+    static let configuration = CommandConfiguration(commandName: "label", abstract: "Update the labels on a resource.")
     @OptionGroup var global: GlobalOptions
     @Argument var args: [String] = []
     @Flag var overwrite = false
@@ -53,7 +53,7 @@ struct Label: AsyncParsableCommand {
 }
 
 struct Annotate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Update the annotations on a resource.")
+    static let configuration = CommandConfiguration(commandName: "annotate", abstract: "Update the annotations on a resource.")
     @OptionGroup var global: GlobalOptions
     @Argument var args: [String] = []
     @Flag var overwrite = false

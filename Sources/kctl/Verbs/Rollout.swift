@@ -4,7 +4,7 @@ import KubeClient
 import KubeModel
 
 struct Rollout: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "rollout", 
         abstract: "Manage the rollout of a resource.",
         subcommands: [RolloutStatus.self, RolloutHistory.self, RolloutUndo.self, RolloutRestart.self, RolloutPause.self, RolloutResume.self])
 }

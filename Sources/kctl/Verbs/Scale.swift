@@ -3,7 +3,7 @@ import KubeClient
 import KubeModel
 
 struct Scale: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Set a new size for a deployment, replica set or stateful set.")
+    static let configuration = CommandConfiguration(commandName: "scale", abstract: "Set a new size for a deployment, replica set or stateful set.")
 
     @OptionGroup var global: GlobalOptions
     @Argument var args: [String] = []
