@@ -40,7 +40,7 @@ enum OpenAPI {
         var names: [String: String] = [:]
         var pending: [(String, ResourceInfo?)] = []
         for r in resources { pending.append((r.schemaType, r)) }
-        var schemas: [String: JSONValue] = [:]
+        var schemas: [String: JSONValue] = scalarSchemas
         while let (type, owner) = pending.popLast() {
             guard names[type] == nil, let t = SchemaRegistry.shared[type] else { continue }
             let display = (owner?.schemaType == type ? owner?.kind : nil) ?? type
@@ -101,6 +101,15 @@ enum OpenAPI {
         }
     }
 
+    static let intOrStringName = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+    static let quantityName = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+
+    /// The two scalar types Kubernetes publishes as named schemas.
+    static let scalarSchemas: [String: JSONValue] = [
+        intOrStringName: ["description": "IntOrString is a type that can hold an int32 or a string.", "format": "int-or-string", "x-kubernetes-int-or-string": true],
+        quantityName: ["description": "Quantity is a fixed-point representation of a number (\"200m\", \"256Mi\").", "x-kubernetes-int-or-string": true],
+    ]
+
     static func objectSchema(_ t: TypeSchema, _ names: [String: String]) -> JSONValue {
         var props: [String: JSONValue] = [:]
         for f in t.fieldOrder {
@@ -130,8 +139,8 @@ enum OpenAPI {
         case .number: return ["type": "number", "format": "double"]
         case .boolean: return ["type": "boolean"]
         case .bytes: return ["type": "string", "format": "byte"]
-        case .intOrString: return ["x-kubernetes-int-or-string": true, "anyOf": [["type": "integer"], ["type": "string"]]]
-        case .quantity: return ["x-kubernetes-int-or-string": true, "anyOf": [["type": "integer"], ["type": "string"]]]
+        case .intOrString: return ["allOf": [["$ref": .string("#/components/schemas/" + intOrStringName)]]]
+        case .quantity: return ["allOf": [["$ref": .string("#/components/schemas/" + quantityName)]]]
         case .any: return ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
         case .ref(let n):
             guard let name = names[n] else { return ["type": "object", "x-kubernetes-preserve-unknown-fields": true] }

@@ -10,8 +10,8 @@ struct ConfigCommand: AsyncParsableCommand {
         subcommands: [View.self, CurrentContext.self, UseContext.self, GetContexts.self, SetContext.self])
 
     /// Reads the first kubeconfig file as a document to edit, and writes it back.
-    static func edit(_ global: GlobalOptions, _ change: (inout JSONValue) throws -> Void) throws {
-        let path = Kubeconfig.paths(explicit: global.kubeconfig)[0]
+    static func edit(kubeconfig: String?, _ change: (inout JSONValue) throws -> Void) throws {
+        let path = Kubeconfig.paths(explicit: kubeconfig)[0]
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         var doc = (try YAMLDecoding.documents(text)).first ?? ["apiVersion": "v1", "kind": "Config"]
         try change(&doc)
@@ -61,7 +61,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 Terminal.error("no context exists with the name: \"\(name)\"")
                 throw ExitCode(1)
             }
-            try ConfigCommand.edit(global) { $0["current-context"] = .string(name) }
+            try ConfigCommand.edit(kubeconfig: global.kubeconfig) { $0["current-context"] = .string(name) }
             Terminal.line("Switched to context \"\(name)\".")
         }
     }
@@ -90,7 +90,8 @@ struct ConfigCommand: AsyncParsableCommand {
 
     struct SetContext: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-context", abstract: "Set a context entry in kubeconfig.")
-        @OptionGroup var global: GlobalOptions
+        // Not the global options: here --namespace, --cluster and --user set the context's fields.
+        @Option var kubeconfig: String?
         @Argument var name: String?
         @Flag var current = false
         @Option(name: .customLong("namespace")) var contextNamespace: String?
@@ -98,13 +99,13 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(name: .customLong("user")) var contextUser: String?
 
         func run() throws {
-            let config = try global.loadConfig()
+            let config = try Kubeconfig.load(paths: Kubeconfig.paths(explicit: kubeconfig), explicit: kubeconfig != nil)
             guard let target = current ? config.currentContext : name, !target.isEmpty else {
                 Terminal.error("you must specify a non-empty context name or --current")
                 throw ExitCode(1)
             }
             let exists = config.contexts[target] != nil
-            try ConfigCommand.edit(global) { doc in
+            try ConfigCommand.edit(kubeconfig: kubeconfig) { doc in
                 var contexts = doc["contexts"]?.arrayValue ?? []
                 var index = contexts.firstIndex { $0["name"]?.stringValue == target }
                 if index == nil {

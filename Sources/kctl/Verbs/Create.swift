@@ -6,7 +6,7 @@ import KubeModel
 struct Create: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", 
         abstract: "Create a resource from a file or from stdin.",
-        subcommands: [CreateNamespace.self, CreateConfigMap.self, CreateSecret.self, CreateDeployment.self])
+        subcommands: [CreateNamespace.self, CreateConfigMap.self, CreateSecret.self, CreateDeployment.self, CreateService.self])
 
     @OptionGroup var global: GlobalOptions
     @Option(name: [.short, .customLong("filename")], help: "Files, directories or - (stdin).") var filenames: [String] = []
@@ -175,5 +175,32 @@ struct CreateDeployment: AsyncParsableCommand {
             "spec": ["replicas": .int(Int64(replicas)), "selector": ["matchLabels": labels], "strategy": .emptyObject,
                      "template": ["metadata": ["labels": labels], "spec": ["containers": .array(containers)]]],
         ], dryRun: dryRun)
+    }
+}
+
+struct CreateService: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "service", abstract: "Create a service.", subcommands: [ClusterIP.self], aliases: ["svc"])
+
+    struct ClusterIP: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "clusterip", abstract: "Create a ClusterIP service.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var name: String
+        @Option var tcp: [String] = []
+        @Option(name: .customLong("clusterip")) var clusterIP: String?
+        @Option(name: .customLong("dry-run")) var dryRun = "none"
+
+        func run() async throws {
+            let ports: [JSONValue] = try tcp.map { spec in
+                let parts = spec.split(separator: ":").map(String.init)
+                guard let port = Int64(parts[0]) else { throw ValidationError("invalid --tcp \(spec): expected port[:targetPort]") }
+                let target: JSONValue = parts.count > 1 ? (Int64(parts[1]).map { .int($0) } ?? .string(parts[1])) : .int(port)
+                return ["name": .string("\(port)-\(parts.count > 1 ? parts[1] : parts[0])"), "port": .int(port), "protocol": "TCP", "targetPort": target]
+            }
+            var spec: JSONValue = ["type": "ClusterIP", "selector": ["app": .string(name)], "ports": .array(ports)]
+            if let clusterIP { spec["clusterIP"] = .string(clusterIP) }
+            try await CreateSupport.create(global, kind: "services", [
+                "apiVersion": "v1", "kind": "Service", "metadata": ["name": .string(name), "labels": ["app": .string(name)]], "spec": spec,
+            ], dryRun: dryRun)
+        }
     }
 }

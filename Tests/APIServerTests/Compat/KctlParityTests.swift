@@ -64,6 +64,9 @@ import Testing
             #expect(ours.out == theirs.out, "kctl describe \(target)")
             #expect(ours.code == theirs.code)
         }
+        for target in ["deployment", "deployment.spec.strategy", "deployment.spec.strategy.rollingUpdate", "svc.spec.ports", "pod.spec.containers.resources"] {
+            #expect(try kctl("explain", target).out == kubectl("explain", target).out, "kctl explain \(target)")
+        }
         let missing = try kctl("describe", "deploy", "nope")
         #expect(missing.code == 1 && missing.err == "Error from server (NotFound): deployments.apps \"nope\" not found\n")
     }
@@ -166,6 +169,36 @@ import Testing
                                                               server.baseURL + "/apis/apps/v1/namespaces/default/deployments/myapp/status"])
         #expect(patched.code == 0)
         #expect(try kctl("rollout", "status", "deploy/myapp").out == "deployment \"myapp\" successfully rolled out\n")
+    }
+
+    @Test func editWaitConfigAndHelpers() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        try kctl("apply", "-f", kubectl.manifests + "/deployment.yaml")
+        let edit = try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", server.kubeconfig, "edit", "deploy/myapp"],
+                                         env: ["KUBE_EDITOR": "sed -i s/replicas:.3/replicas:\\ 2/"])
+        #expect(edit.out == "deployment.apps/myapp edited\n", "\(edit.err)")
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}").out == "2")
+        let refused = try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", server.kubeconfig, "edit", "deploy/myapp"],
+                                            env: ["KUBE_EDITOR": "sed -i s/replicas:.2/replicas:\\ -1/"])
+        #expect(refused.code == 1 && refused.err.contains("Edit cancelled, no valid changes were saved."))
+        #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}").out == "2")
+        #expect(try kctl("wait", "--for=jsonpath={.spec.replicas}=2", "deploy/myapp").out == "deployment.apps/myapp condition met\n")
+        #expect(try kctl("wait", "--for=delete", "cm/gone", "--timeout=1s").out == "configmap/gone deleted\n")
+        #expect(try kctl("wait", "--for=condition=Available", "deploy/myapp", "--timeout=1s").code == 1)
+        #expect(try kctl("create", "service", "clusterip", "web", "--tcp=80:8080").out == "service/web created\n")
+        #expect(try kubectl("create", "service", "clusterip", "web2", "--tcp=80:8080").out == "service/web2 created\n")
+        #expect(try kubectl("get", "svc", "web", "-o", "jsonpath={.spec.ports[0].name} {.spec.ports[0].targetPort}").out == "80-8080 8080")
+        #expect(try kctl("cluster-info").out.hasPrefix("Kubernetes control plane is running at \(server.baseURL)\n"))
+        #expect(try kctl("completion", "bash").out.contains("kctl"))
+        let config = temporaryDirectory() + "/config"
+        try FileManager.default.copyItem(atPath: server.kubeconfig, toPath: config)
+        let set = try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", config, "config", "set-context", "--current", "--namespace=team"])
+        #expect(set.out == "Context \"kplane\" modified.\n", "\(set.err)")
+        #expect(try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", config, "config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}"]).out.isEmpty == false)
+        #expect(try ServerProcess.run(Kubectl.v132, ["--kubeconfig", config, "config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}"]).out == "team")
+        #expect(try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", config, "config", "current-context"]).out == "kplane\n")
     }
 
     @Test func badInputGivesOneLineAndExitCode1() throws {
