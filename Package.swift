@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModel", "KubeYAML"]),
-        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel"], exclude: ["Compat/python_client.py"]),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel", "KubeClient"], exclude: ["Compat/python_client.py"]),
         // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
         .executableTarget(
             name: "TrivialServer",

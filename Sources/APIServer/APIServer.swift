@@ -15,7 +15,7 @@ public final class APIServer: Sendable {
         }
         try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
         self.config = config
-        store = try Store(path: config.dataDir + "/kplane.db")
+        store = try Store(path: config.dataDir + "/kplane.db", historyLimit: max(config.watchCacheSize, 10))
         api = APIService(store: store, serviceCIDR: config.serviceCIDR)
         try await api.bootstrap()
     }

@@ -7,6 +7,7 @@ public struct APIServerConfig: Sendable {
     public var dataDir: String
     public var token: String?
     public var serviceCIDR = "10.96.0.0/16"
+    public var watchCacheSize = 20_000
 
     public init(dataDir: String) { self.dataDir = dataDir }
 

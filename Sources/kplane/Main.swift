@@ -19,12 +19,15 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the database and kubeconfig live.") var dataDir = APIServerConfig.defaultDataDir
     @Option(name: .customLong("token-file"), help: "File holding the bearer token clients must send.") var tokenFile: String?
     @Option(name: .customLong("service-cluster-ip-range"), help: "CIDR for Service ClusterIPs.") var serviceCIDR = "10.96.0.0/16"
+    @Option(name: .customLong("default-watch-cache-size"), help: "Changes kept for watches to resume from; older revisions get 410 Expired.")
+    var watchCacheSize = 20_000
 
     func run() async throws {
         var config = APIServerConfig(dataDir: dataDir)
         config.host = address
         config.port = port
         config.serviceCIDR = serviceCIDR
+        config.watchCacheSize = watchCacheSize
         do {
             if let tokenFile { config.token = try APIServerConfig.readToken(tokenFile) }
             let server = try await APIServer(config: config)
