@@ -7,14 +7,33 @@ struct Kctl: AsyncParsableCommand {
         commandName: "kctl",
         abstract: "kctl controls a Kubernetes cluster (kplane's, or any other): kubectl's verbs, flags and output.",
         subcommands: [
-            Get.self, Apply.self, Create.self, Delete.self, Describe.self, Edit.self, Explain.self, Rollout.self, Scale.self, SetCommand.self, Label.self, Annotate.self,
+            Get.self, Apply.self, Create.self, Delete.self, Describe.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, SetCommand.self, Label.self, Annotate.self,
             Wait.self, Logs.self, APIResources.self, APIVersions.self, ClusterInfo.self, Version.self, ConfigCommand.self, Completion.self,
         ])
 
     /// kubectl takes global flags before the verb too (`kubectl -n x get pods`); the argument
     /// parser wants them after it, so they are moved there.
     static func main() async {
-        await main(reorder(Array(CommandLine.arguments.dropFirst())))
+        let args = reorder(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(args)
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is CleanExit { exit(withError: error) }
+            if code.rawValue == 64 {
+                // A usage mistake: one line and exit 1, as kubectl does.
+                let first = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                Terminal.err("error: " + first.replacingOccurrences(of: "Error: ", with: "").lowercasedFirst)
+                Terminal.err("See 'kctl \(args.first ?? "") -h' for help and examples")
+                Foundation.exit(1)
+            }
+            exit(withError: error)
+        }
     }
 
     static let globalWithValue: Set<String> = ["--kubeconfig", "--context", "--cluster", "--user", "-n", "--namespace", "-s", "--server", "--token", "--cache-dir", "--request-timeout"]
@@ -55,4 +74,8 @@ struct Kctl: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+extension String {
+    var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
 }

@@ -35,6 +35,28 @@ import Testing
         #expect(seen == ["listed:first", "added:second", "deleted:first"])
     }
 
+    struct ConfigMap: Codable {
+        struct Meta: Codable { var name: String; var namespace: String?; var resourceVersion: String? }
+        var apiVersion = "v1"
+        var kind = "ConfigMap"
+        var metadata: Meta
+        var data: [String: String]?
+    }
+
+    @Test func typedVerbsRoundTripCodableModels() async throws {
+        let server = try ServerProcess()
+        let c = try client(server)
+        let cm = try #require(try await Discovery.fetch(client: c).resolve("cm"))
+        var created = try await c.create(cm, namespace: "default", object: ConfigMap(metadata: .init(name: "typed"), data: ["a": "1"]))
+        #expect(created.metadata.namespace == "default" && created.metadata.resourceVersion != nil)
+        created.data = ["b": "2"]
+        let updated = try await c.update(cm, namespace: "default", object: created)
+        #expect(updated.data == ["b": "2"])
+        let all = try await c.list(ConfigMap.self, cm, namespace: "default")
+        #expect(all.map(\.metadata.name) == ["typed"])
+        await #expect(throws: APIStatusError.self) { _ = try await c.get(ConfigMap.self, cm, namespace: "default", name: "nope") }
+    }
+
     @Test func relistsAfterExpired() async throws {
         let server = try ServerProcess(extraArgs: ["--default-watch-cache-size", "10"])
         let c = try client(server)
