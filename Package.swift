@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
         .target(name: "KubeModel"),
@@ -45,17 +46,22 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "KubeModel", "CSQLite", "KubeYAML",
+                "KubeModel", "CSQLite", "KubeYAML", "KubeClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Level-triggered controllers over informers; they write only through an APIClient.
+        .target(name: "Controllers", dependencies: ["KubeModel", "KubeClient"]),
+        // Simulated nodes: registration, leases, placement and a kubelet that drives pod phases.
+        .target(name: "Nodes", dependencies: ["KubeModel", "KubeClient"]),
         .executableTarget(
             name: "kplane",
             dependencies: [
-                "APIServer", "KubeModel",
+                "APIServer", "KubeModel", "KubeClient", "Controllers", "Nodes",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModel", "KubeYAML"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel", "KubeClient"], exclude: ["Compat/python_client.py"]),
+        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "APIServer", "KubeModel", "KubeClient"]),
         // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
         .executableTarget(
             name: "TrivialServer",

@@ -9,14 +9,15 @@ public final class APIServer: Sendable {
     public let store: Store
     public let api: APIService
 
-    public init(config: APIServerConfig) async throws {
+    /// `now` is the clock for timestamps the server writes (creation, deletion, conditions).
+    public init(config: APIServerConfig, now: @escaping @Sendable () -> Date = { Date() }) async throws {
         guard config.isLoopback || config.token != nil else {
             throw ConfigError(message: "refusing to listen on \(config.host) without --token-file: only loopback addresses may be served without authentication")
         }
         try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
         self.config = config
         store = try Store(path: config.dataDir + "/kplane.db", historyLimit: max(config.watchCacheSize, 10))
-        api = APIService(store: store, serviceCIDR: config.serviceCIDR)
+        api = APIService(store: store, serviceCIDR: config.serviceCIDR, now: now)
         try await api.bootstrap()
     }
 
@@ -32,6 +33,9 @@ public final class APIServer: Sendable {
             logger: logger)
         try await app.runService()
     }
+
+    /// A client that calls this server in-process, with the semantics of the HTTP one.
+    public var localClient: LocalAPIClient { LocalAPIClient(api: api) }
 
     /// Writes `<data-dir>/kubeconfig` and returns its path.
     public func writeKubeconfig(port: Int) throws -> String {

@@ -31,7 +31,7 @@ public struct APIStatusError: Error, Sendable, CustomStringConvertible {
         self.status = status
     }
 
-    init(response: APIResponse) {
+    public init(response: APIResponse) {
         let s = response.json
         code = response.status
         if let s, s["kind"] == "Status" {
@@ -67,6 +67,10 @@ public struct APIStatusError: Error, Sendable, CustomStringConvertible {
 public struct WatchEventLine: Sendable {
     public let type: String
     public let object: JSONValue
+    public init(type: String, object: JSONValue) {
+        self.type = type
+        self.object = object
+    }
 }
 
 /// The API as a client sees it. The HTTP implementation talks to any Kubernetes API server; the

@@ -25,7 +25,7 @@ public struct HTTPAPIClient: APIClient {
         self.timeout = .seconds(timeoutSeconds)
     }
 
-    static func encode(_ s: String) -> String {
+    public static func encode(_ s: String) -> String {
         var out = ""
         for b in s.utf8 {
             switch b {

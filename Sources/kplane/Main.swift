@@ -7,44 +7,5 @@ struct Kplane: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kplane",
         abstract: "A Kubernetes-style control plane on one machine.",
-        subcommands: [APIServerCommand.self])
-}
-
-struct APIServerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "apiserver", abstract: "Run the API server alone (Kubernetes REST API over SQLite).")
-
-    @Option(help: "Address to listen on. Non-loopback addresses need --token-file.") var address = "127.0.0.1"
-    @Option(help: "Port to listen on (0 picks a free one).") var port = 6443
-    @Option(name: .customLong("data-dir"), help: "Where the database and kubeconfig live.") var dataDir = APIServerConfig.defaultDataDir
-    @Option(name: .customLong("token-file"), help: "File holding the bearer token clients must send.") var tokenFile: String?
-    @Option(name: .customLong("service-cluster-ip-range"), help: "CIDR for Service ClusterIPs.") var serviceCIDR = "10.96.0.0/16"
-    @Option(name: .customLong("default-watch-cache-size"), help: "Changes kept for watches to resume from; older revisions get 410 Expired.")
-    var watchCacheSize = 20_000
-
-    func run() async throws {
-        var config = APIServerConfig(dataDir: dataDir)
-        config.host = address
-        config.port = port
-        config.serviceCIDR = serviceCIDR
-        config.watchCacheSize = watchCacheSize
-        do {
-            if let tokenFile { config.token = try APIServerConfig.readToken(tokenFile) }
-            let server = try await APIServer(config: config)
-            try await server.run { boundPort in
-                do {
-                    let path = try server.writeKubeconfig(port: boundPort)
-                    print("kplane apiserver listening on http://\(address):\(boundPort)")
-                    print("kubeconfig: \(path)")
-                    print("try: kubectl --kubeconfig \(path) get namespaces")
-                } catch {
-                    FileHandle.standardError.write(Data("error: cannot write kubeconfig: \(error)\n".utf8))
-                }
-                fflush(nil)
-            }
-        } catch let e as ConfigError {
-            FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
-            throw ExitCode.failure
-        }
-    }
+        subcommands: [UpCommand.self, APIServerCommand.self, ControllersCommand.self])
 }

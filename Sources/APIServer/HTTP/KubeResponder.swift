@@ -22,8 +22,13 @@ public struct KubeResponder: HTTPResponder {
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
+        await handle(request, inProcess: false)
+    }
+
+    /// Every request, from the network or from the in-process client, goes through here.
+    func handle(_ request: Request, inProcess: Bool) async -> Response {
         do {
-            return try await route(request)
+            return try await route(request, inProcess: inProcess)
         } catch let e as APIError {
             return Self.status(e)
         } catch {
@@ -38,14 +43,14 @@ public struct KubeResponder: HTTPResponder {
         return request.headers[.authorization] == "Bearer \(token)"
     }
 
-    private func route(_ request: Request) async throws -> Response {
+    private func route(_ request: Request, inProcess: Bool) async throws -> Response {
         let uri = request.uri.string
         let path = APIPath.parse(request.uri.path)
         guard authorized(request, path) else { throw APIError.unauthorized() }
         let accept = request.headers[.accept] ?? ""
         switch path {
         case .resource(let r):
-            return try await ResourceHandler(api: api, request: request, query: Query(uri), accept: accept).handle(r)
+            return try await ResourceHandler(api: api, request: request, query: Query(uri), accept: accept, inProcess: inProcess).handle(r)
         default:
             guard request.method == .get || request.method == .head else { throw APIError.methodNotAllowed() }
         }

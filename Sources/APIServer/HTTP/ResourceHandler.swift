@@ -12,6 +12,8 @@ struct ResourceHandler {
     let request: Request
     let query: Query
     let accept: String
+    /// The request came from `LocalAPIClient`: there is no connection to watch for closing.
+    var inProcess = false
 
     var wantsTable: Bool { accept.contains("as=Table") }
 

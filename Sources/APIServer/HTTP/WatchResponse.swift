@@ -11,8 +11,10 @@ extension ResourceHandler {
         let table = wantsTable
         let body = request.body
         let contentType = table ? TableConverter.contentType : "application/json"
+        let inProcess = self.inProcess
         return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody { writer in
-            try await body.consumeWithInboundCloseHandler { _ in
+            defer { handle.cancel() }
+            func stream() async throws {
                 var first = true
                 for await event in handle.events {
                     var object = event.object
@@ -29,10 +31,13 @@ extension ResourceHandler {
                     }
                     try await writer.write(ByteBuffer(bytes: line))
                 }
-            } onInboundClosed: {
-                handle.cancel()
             }
-            handle.cancel()
+            if inProcess {
+                // The in-process client cancels the task that writes, which ends `handle.events`.
+                try await stream()
+            } else {
+                try await body.consumeWithInboundCloseHandler { _ in try await stream() } onInboundClosed: { handle.cancel() }
+            }
             try await writer.finish(nil)
         })
     }

@@ -102,6 +102,9 @@ extension APIService {
             case .status:
                 next = Conversion.toVersion(current, info)
                 next["status"] = incoming["status"]
+                // As kube-apiserver's status strategies do, a status write may change annotations
+                // (the deployment controller records the revision this way), never spec or labels.
+                next.set(["metadata", "annotations"], incoming[path: ["metadata", "annotations"]])
             case .none:
                 next = incoming
                 if Self.resetsStatus(info) { next["status"] = Conversion.toVersion(current, info)["status"] }

@@ -1,0 +1,118 @@
+import Foundation
+import KubeModel
+
+/// The arithmetic of `pkg/controller/deployment/util`: fenceposts, revisions, hashes and the
+/// replica counts summed over ReplicaSets.
+enum DeploymentUtil {
+    static let revisionAnnotation = "deployment.kubernetes.io/revision"
+    static let revisionHistoryAnnotation = "deployment.kubernetes.io/revision-history"
+    static let desiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas"
+    static let maxReplicasAnnotation = "deployment.kubernetes.io/max-replicas"
+    static let hashLabel = "pod-template-hash"
+    /// Deployment annotations a new ReplicaSet does not inherit.
+    static let notCopied: Set<String> = [
+        "kubectl.kubernetes.io/last-applied-configuration", revisionAnnotation, revisionHistoryAnnotation,
+        desiredReplicasAnnotation, maxReplicasAnnotation, "deprecated.deployment.rollback.to",
+    ]
+
+    static func replicas(_ o: JSONValue) -> Int64 { o[path: ["spec", "replicas"]]?.intValue ?? 1 }
+    static func status(_ o: JSONValue, _ field: String) -> Int64 { o[path: ["status", field]]?.intValue ?? 0 }
+
+    static func isRollingUpdate(_ d: JSONValue) -> Bool {
+        (d[path: ["spec", "strategy", "type"]]?.stringValue ?? "RollingUpdate") == "RollingUpdate"
+    }
+
+    /// maxSurge rounded up and maxUnavailable rounded down; both zero becomes 0 and 1.
+    static func fenceposts(_ d: JSONValue) -> (surge: Int64, unavailable: Int64) {
+        let desired = replicas(d)
+        let ru = d[path: ["spec", "strategy", "rollingUpdate"]]
+        let surge = (ru?["maxSurge"]).flatMap(IntOrPercent.parse)?.value(total: desired, roundUp: true) ?? (desired * 25 + 99) / 100
+        let unavailable = (ru?["maxUnavailable"]).flatMap(IntOrPercent.parse)?.value(total: desired, roundUp: false) ?? desired * 25 / 100
+        if surge == 0 && unavailable == 0 { return (0, 1) }
+        return (surge, unavailable)
+    }
+
+    static func maxSurge(_ d: JSONValue) -> Int64 { isRollingUpdate(d) ? fenceposts(d).surge : 0 }
+
+    static func maxUnavailable(_ d: JSONValue) -> Int64 {
+        guard isRollingUpdate(d), replicas(d) > 0 else { return 0 }
+        return min(fenceposts(d).unavailable, replicas(d))
+    }
+
+    static func revision(_ rs: JSONValue) -> Int64 { Int64(rs.metaAnnotations[revisionAnnotation] ?? "") ?? 0 }
+    static func maxRevision(_ rss: [JSONValue]) -> Int64 { rss.map(revision).max() ?? 0 }
+
+    static func byCreation(_ rss: [JSONValue]) -> [JSONValue] {
+        rss.sorted { a, b in
+            let ta = a.creationTimestamp ?? .distantPast, tb = b.creationTimestamp ?? .distantPast
+            return ta == tb ? a.metaName < b.metaName : ta < tb
+        }
+    }
+
+    static func templateWithoutHash(_ t: JSONValue?) -> JSONValue {
+        var t = t ?? .emptyObject
+        if var labels = t[path: ["metadata", "labels"]]?.objectValue {
+            labels[hashLabel] = nil
+            t.set(["metadata", "labels"], labels.isEmpty ? nil : .object(labels))
+        }
+        return t
+    }
+
+    static func equalIgnoreHash(_ a: JSONValue?, _ b: JSONValue?) -> Bool { templateWithoutHash(a) == templateWithoutHash(b) }
+
+    /// The oldest ReplicaSet whose template is the Deployment's: the new one.
+    static func findNewReplicaSet(_ d: JSONValue, _ rss: [JSONValue]) -> JSONValue? {
+        byCreation(rss).first { equalIgnoreHash($0[path: ["spec", "template"]], d[path: ["spec", "template"]]) }
+    }
+
+    /// FNV-32a over the template (and collision count), spelled in the safe alphabet as
+    /// Kubernetes spells `pod-template-hash`.
+    static func computeHash(_ template: JSONValue, collisionCount: Int64?) -> String {
+        var h: UInt32 = 2_166_136_261
+        func feed(_ bytes: some Sequence<UInt8>) { for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 } }
+        feed(JSONSerializer.serialize(template))
+        if let c = collisionCount {
+            let v = UInt32(truncatingIfNeeded: c)
+            feed([UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24), 0, 0, 0, 0])
+        }
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String(String(h).utf8.map { alphabet[Int($0) % alphabet.count] })
+    }
+
+    static func sumSpec(_ rss: [JSONValue]) -> Int64 { rss.reduce(0) { $0 + replicas($1) } }
+    static func sumStatus(_ rss: [JSONValue], _ field: String) -> Int64 { rss.reduce(0) { $0 + status($1, field) } }
+    /// Available pods, never more than the ReplicaSet now wants: after a scale-down its status
+    /// lags, and counting the pods being removed would let a rollout dip below minAvailable.
+    static func sumAvailable(_ rss: [JSONValue]) -> Int64 { rss.reduce(0) { $0 + min(status($1, "availableReplicas"), replicas($1)) } }
+    static func active(_ rss: [JSONValue]) -> [JSONValue] { rss.filter { replicas($0) > 0 } }
+
+    static func desiredAnnotation(_ rs: JSONValue) -> Int64? { rs.metaAnnotations[desiredReplicasAnnotation].flatMap { Int64($0) } }
+
+    static func setReplicasAnnotations(_ rs: inout JSONValue, desired: Int64, max: Int64) -> Bool {
+        let a = rs.metaAnnotations
+        if a[desiredReplicasAnnotation] == String(desired) && a[maxReplicasAnnotation] == String(max) { return false }
+        rs.set(["metadata", "annotations", desiredReplicasAnnotation], .string(String(desired)))
+        rs.set(["metadata", "annotations", maxReplicasAnnotation], .string(String(max)))
+        return true
+    }
+
+    /// How many replicas the new ReplicaSet may have now.
+    static func newRSNewReplicas(_ d: JSONValue, all: [JSONValue], newRS: JSONValue) -> Int64 {
+        guard isRollingUpdate(d) else { return replicas(d) }
+        let current = sumSpec(all)
+        let maxTotal = replicas(d) + maxSurge(d)
+        if current >= maxTotal { return replicas(newRS) }
+        let up = min(maxTotal - current, replicas(d) - replicas(newRS))
+        return replicas(newRS) + max(0, up)
+    }
+
+    static func isSaturated(_ d: JSONValue, _ rs: JSONValue?) -> Bool {
+        guard let rs else { return false }
+        return desiredAnnotation(rs) == replicas(d) && replicas(rs) == replicas(d) && status(rs, "availableReplicas") == replicas(d)
+    }
+
+    static func hasProgressDeadline(_ d: JSONValue) -> Bool {
+        guard let s = d[path: ["spec", "progressDeadlineSeconds"]]?.intValue else { return false }
+        return s != Int64(Int32.max)
+    }
+}

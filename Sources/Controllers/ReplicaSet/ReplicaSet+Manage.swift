@@ -1,0 +1,102 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+extension ReplicaSetController {
+    /// Creates or deletes pods so that `active` reaches `spec.replicas`.
+    func manageReplicas(_ rs: JSONValue, _ active: [JSONValue]) async throws {
+        let key = Informer.key(rs)
+        let want = Int(rs[path: ["spec", "replicas"]]?.intValue ?? 1)
+        let diff = active.count - want
+        if diff < 0 {
+            let count = min(-diff, Self.burstReplicas)
+            expectations.expectCreations(key, count)
+            let created = try await slowStartBatch(count) { try await self.createPod(for: rs) }
+            // Pods never created will never be observed.
+            for _ in created..<count { expectations.creationObserved(key) }
+        } else if diff > 0 {
+            let victims = PodRanking.podsToDelete(active, count: min(diff, Self.burstReplicas))
+            expectations.expectDeletions(key, victims.map(Informer.key))
+            var firstError: (any Error)?
+            await withTaskGroup(of: (any Error)?.self) { group in
+                for pod in victims {
+                    group.addTask { await self.deletePod(pod, of: rs) }
+                }
+                for await e in group where e != nil { firstError = firstError ?? e }
+            }
+            if let firstError { throw firstError }
+        }
+    }
+
+    /// Runs `count` calls in batches of 1, 2, 4, … and stops at the first batch with a failure,
+    /// so a quota or admission error costs one call, not hundreds. Returns how many succeeded.
+    func slowStartBatch(_ count: Int, _ call: @escaping @Sendable () async throws -> Void) async throws -> Int {
+        var done = 0
+        var batch = 1
+        while done < count {
+            let size = min(batch, count - done)
+            var failures: [any Error] = []
+            await withTaskGroup(of: (any Error)?.self) { group in
+                for _ in 0..<size {
+                    group.addTask {
+                        do { try await call(); return nil } catch { return error }
+                    }
+                }
+                for await e in group { if let e { failures.append(e) } }
+            }
+            done += size - failures.count
+            if let first = failures.first { throw first }
+            batch *= 2
+        }
+        return done
+    }
+
+    func createPod(for rs: JSONValue) async throws {
+        let template = rs[path: ["spec", "template"]] ?? .emptyObject
+        var meta: JSONValue = [
+            "generateName": .string(rs.metaName + "-"), "namespace": .string(rs.metaNamespace),
+            "ownerReferences": [OwnerReferences.controllerRef(to: rs)],
+        ]
+        if let labels = template[path: ["metadata", "labels"]] { meta["labels"] = labels }
+        if let annotations = template[path: ["metadata", "annotations"]] { meta["annotations"] = annotations }
+        if let finalizers = template[path: ["metadata", "finalizers"]] { meta["finalizers"] = finalizers }
+        let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"] ?? .emptyObject]
+        do {
+            let created = try await client.create(.pods, namespace: rs.metaNamespace, pod)
+            recorder.event(rs, reason: "SuccessfulCreate", message: "Created pod: \(created.metaName)")
+        } catch let e as APIStatusError {
+            recorder.event(rs, type: "Warning", reason: "FailedCreate", message: "Error creating: \(e.message)")
+            throw e
+        }
+    }
+
+    /// Deletes one pod; a pod already gone counts as deleted.
+    func deletePod(_ pod: JSONValue, of rs: JSONValue) async -> (any Error)? {
+        do {
+            _ = try await client.delete(.pods, namespace: pod.metaNamespace, name: pod.metaName)
+            recorder.event(rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.metaName)")
+            return nil
+        } catch let e as APIStatusError where e.code == 404 {
+            expectations.deletionObserved(Informer.key(rs), pod: Informer.key(pod))
+            return nil
+        } catch {
+            expectations.deletionObserved(Informer.key(rs), pod: Informer.key(pod))
+            recorder.event(rs, type: "Warning", reason: "FailedDelete", message: "Error deleting: \(error)")
+            return error
+        }
+    }
+
+    /// Writes the status if it changed; returns the ReplicaSet as stored.
+    func updateStatus(_ rs: JSONValue, _ status: JSONValue) async throws -> JSONValue {
+        var next = rs
+        var s = status
+        s["observedGeneration"] = .int(rs.generation)
+        if ReplicaSetStatus.same(rs["status"] ?? .emptyObject, s) { return rs }
+        next["status"] = s
+        do {
+            return try await client.update(.replicaSets, namespace: rs.metaNamespace, next, subresource: "status")
+        } catch let e as APIStatusError where e.code == 404 {
+            return rs
+        }
+    }
+}

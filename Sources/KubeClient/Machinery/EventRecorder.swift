@@ -1,0 +1,75 @@
+import Foundation
+import KubeModel
+
+/// Records core/v1 Events about objects, as client-go's recorder does: written in the
+/// background (a controller never waits on its events), and a repeat of the same event on the
+/// same object bumps `count` and `lastTimestamp` instead of adding a new one.
+public final class EventRecorder: Sendable {
+    struct Pending: Sendable {
+        let involved: JSONValue
+        let namespace: String
+        let type: String
+        let reason: String
+        let message: String
+        let at: Date
+    }
+
+    public let component: String
+    let clock: any WallClock
+    private let continuation: AsyncStream<Pending>.Continuation
+    private let writer: Task<Void, Never>
+
+    public init(client: APIClient, component: String, clock: any WallClock) {
+        self.component = component
+        self.clock = clock
+        let (stream, continuation) = AsyncStream.makeStream(of: Pending.self)
+        self.continuation = continuation
+        writer = Task {
+            var seen: [String: (name: String, count: Int64, first: String)] = [:]
+            var sequence: UInt64 = 0
+            for await p in stream {
+                let key = [p.involved["uid"]?.stringValue ?? "", p.type, p.reason, p.message].joined(separator: "\u{0}")
+                let stamp = Timestamp.format(p.at)
+                if let prior = seen[key] {
+                    let patch: JSONValue = ["count": .int(prior.count + 1), "lastTimestamp": .string(stamp)]
+                    if (try? await client.patch(.events, namespace: p.namespace, name: prior.name, patch, type: "application/merge-patch+json")) != nil {
+                        seen[key] = (prior.name, prior.count + 1, prior.first)
+                        continue
+                    }
+                }
+                sequence += 1
+                let nanos = UInt64(max(0, p.at.timeIntervalSince1970) * 1_000_000_000) + sequence
+                let name = "\(p.involved["name"]?.stringValue ?? "").\(String(nanos, radix: 16))"
+                let event: JSONValue = [
+                    "apiVersion": "v1", "kind": "Event",
+                    "metadata": ["name": .string(name), "namespace": .string(p.namespace)],
+                    "involvedObject": p.involved,
+                    "reason": .string(p.reason), "message": .string(p.message), "type": .string(p.type),
+                    "source": ["component": .string(component)],
+                    "firstTimestamp": .string(stamp), "lastTimestamp": .string(stamp), "count": 1,
+                    "reportingComponent": .string(component), "reportingInstance": "",
+                ]
+                if (try? await client.create(.events, namespace: p.namespace, event)) != nil {
+                    seen[key] = (name, 1, stamp)
+                }
+            }
+        }
+    }
+
+    /// Records an event about `object` (any object with apiVersion, kind and metadata).
+    public func event(_ object: JSONValue, type: String = "Normal", reason: String, message: String) {
+        let ns = object.metaNamespace.isEmpty ? "default" : object.metaNamespace
+        var involved: JSONValue = [
+            "apiVersion": object["apiVersion"] ?? "", "kind": object["kind"] ?? "", "name": .string(object.metaName),
+            "uid": .string(object.uid), "resourceVersion": .string(object.resourceVersion),
+        ]
+        if !object.metaNamespace.isEmpty { involved["namespace"] = .string(object.metaNamespace) }
+        continuation.yield(Pending(involved: involved, namespace: ns, type: type, reason: reason, message: message, at: clock.now()))
+    }
+
+    /// Stops after writing what is queued.
+    public func shutDown() async {
+        continuation.finish()
+        await writer.value
+    }
+}

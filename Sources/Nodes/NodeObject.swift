@@ -1,0 +1,44 @@
+import Foundation
+import KubeModel
+
+/// The Node object a simulated kubelet registers, shaped like a real kubelet's.
+enum NodeObject {
+    static func make(name: String, index: Int, config: FleetConfig) -> JSONValue {
+        let cidr = JSONValue.string(config.podCIDR(node: index))
+        return [
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": ["name": .string(name), "labels": [
+                "kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+                "beta.kubernetes.io/os": "linux", "beta.kubernetes.io/arch": "amd64", "type": "kplane-simulated",
+            ], "annotations": ["node.alpha.kubernetes.io/ttl": "0"]],
+            "spec": ["podCIDR": cidr, "podCIDRs": [cidr]],
+        ]
+    }
+
+    static func status(name: String, index: Int, config: FleetConfig, now: Date) -> JSONValue {
+        let t = JSONValue.string(Timestamp.format(now))
+        let resources: JSONValue = ["cpu": .string(config.cpu), "memory": .string(config.memory), "pods": .string(String(config.maxPods)),
+                                    "ephemeral-storage": "100Gi", "hugepages-2Mi": "0"]
+        func cond(_ type: String, _ status: String, _ reason: String, _ message: String) -> JSONValue {
+            ["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
+             "lastHeartbeatTime": t, "lastTransitionTime": t]
+        }
+        return [
+            "capacity": resources, "allocatable": resources,
+            "conditions": [
+                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "addresses": [["type": "InternalIP", "address": .string(config.internalIP(node: index))], ["type": "Hostname", "address": .string(name)]],
+            "daemonEndpoints": ["kubeletEndpoint": ["Port": 10250]],
+            "nodeInfo": [
+                "machineID": .string(FastRandom.uuid().replacingOccurrences(of: "-", with: "")),
+                "systemUUID": .string(FastRandom.uuid()), "bootID": .string(FastRandom.uuid()),
+                "kernelVersion": "6.1.0-kplane", "osImage": "kplane simulated node", "containerRuntimeVersion": "kplane://0.1.0",
+                "kubeletVersion": "v1.32.0", "kubeProxyVersion": "v1.32.0", "operatingSystem": "linux", "architecture": "amd64",
+            ],
+        ]
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+/// The kubelet of every simulated node: starts bound pods (Running after the startup delay,
+/// Ready once the readiness probe's initialDelaySeconds has passed) and finishes deleted ones
+/// after their grace period, capped so a simulation does not wait 30 s per pod.
+public final class SimulatedKubelet: Controller {
+    public let name = "simulated-kubelet"
+    public let queue: WorkQueue
+    let client: APIClient
+    let clock: any WallClock
+    let pods: Informer
+    let config: FleetConfig
+    let nodeIndex: [String: Int]
+    let ips = PodIPAllocator()
+
+    public init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig) {
+        self.client = client
+        self.clock = clock
+        self.pods = pods
+        self.config = config
+        var index: [String: Int] = [:]
+        for (i, n) in config.nodeNames.enumerated() {
+            index[n] = i
+            ips.addNode(n, cidr: config.podCIDR(node: i))
+        }
+        nodeIndex = index
+        queue = WorkQueue(clock: clock)
+        pods.addHandler(Informer.Handler(
+            onAdd: { [weak self] in self?.enqueue($0) },
+            onUpdate: { [weak self] in self?.enqueue($1) },
+            onDelete: { [weak self] pod in
+                guard let self, let node = self.node(of: pod), let ip = pod[path: ["status", "podIP"]]?.stringValue else { return }
+                self.ips.release(node, ip)
+            }))
+    }
+
+    func node(of pod: JSONValue) -> String? {
+        guard let n = pod[path: ["spec", "nodeName"]]?.stringValue, nodeIndex[n] != nil else { return nil }
+        return n
+    }
+
+    func enqueue(_ pod: JSONValue) {
+        guard let node = node(of: pod) else { return }
+        if let ip = pod[path: ["status", "podIP"]]?.stringValue { ips.reserve(node, ip) }
+        queue.add(Informer.key(pod))
+    }
+
+    public func reconcile(_ key: String) async throws {
+        guard let pod = pods.get(key), let node = node(of: pod) else { return }
+        let now = clock.now()
+        if pod.isDeleting { return try await terminate(pod, now: now) }
+        let phase = pod[path: ["status", "phase"]]?.stringValue ?? "Pending"
+        guard phase == "Pending" || phase == "Running" else { return }
+        let bound = pod.condition("PodScheduled")?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.parse) ?? now
+        let startAt = bound.addingTimeInterval(config.startupSeconds)
+        if phase == "Pending" && now < startAt {
+            queue.add(key, after: startAt.timeIntervalSince(now))
+            return
+        }
+        let started = pod[path: ["status", "startTime"]]?.stringValue.flatMap(Timestamp.parse) ?? now
+        let readyAt = started.addingTimeInterval(Self.readinessDelay(pod))
+        let ready = now >= readyAt
+        if phase == "Running" && PodConditions.isReady(pod) == ready { return }
+        guard let index = nodeIndex[node] else { return }
+        let ip = pod[path: ["status", "podIP"]]?.stringValue ?? ips.allocate(node) ?? ""
+        var next = pod
+        next["status"] = PodStatus.running(pod, hostIP: config.internalIP(node: index), podIP: ip, started: started,
+                                           ready: ready, readySince: ready ? max(readyAt, started) : nil, now: now)
+        do {
+            _ = try await client.update(.pods, namespace: pod.metaNamespace, next, subresource: "status")
+        } catch let e as APIStatusError where e.code == 404 {
+            return
+        }
+        if !ready { queue.add(key, after: readyAt.timeIntervalSince(now)) }
+    }
+
+    /// The longest `readinessProbe.initialDelaySeconds` of the pod's containers.
+    static func readinessDelay(_ pod: JSONValue) -> TimeInterval {
+        let delays = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0[path: ["readinessProbe", "initialDelaySeconds"]]?.intValue }
+        return TimeInterval(delays.max() ?? 0)
+    }
+
+    /// Removes a deleted pod once its (capped) grace period has run out.
+    func terminate(_ pod: JSONValue, now: Date) async throws {
+        let grace = TimeInterval(pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 0)
+        let deadline = pod[path: ["metadata", "deletionTimestamp"]]?.stringValue.flatMap(Timestamp.parse) ?? now
+        let requested = deadline.addingTimeInterval(-grace)
+        let goneAt = requested.addingTimeInterval(min(grace, config.terminationCapSeconds))
+        if now < goneAt {
+            queue.add(Informer.key(pod), after: goneAt.timeIntervalSince(now))
+            return
+        }
+        do {
+            _ = try await client.call("DELETE", APIResource.pods.path(namespace: pod.metaNamespace, name: pod.metaName),
+                                      body: ["apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0,
+                                             "preconditions": ["uid": .string(pod.uid)]])
+        } catch let e as APIStatusError where e.code == 404 || e.code == 409 {
+            // Already gone, or a new pod of the same name.
+        }
+    }
+}
