@@ -1,0 +1,145 @@
+import APIServer
+import Controllers
+import Foundation
+import KubeClient
+import KubeModel
+import Nodes
+
+/// A whole cluster in the test process on a `ManualClock`: API server (no socket), controllers
+/// and simulated nodes over the in-process client. Time moves only when the test says so.
+final class TestCluster: Sendable {
+    let clock = ManualClock()
+    let server: APIServer
+    let client: LocalAPIClient
+    let controllers: ControllerManager
+    let fleet: SimulatedFleet
+    let dataDir: String
+    private let task: Task<Void, Never>
+
+    init(nodes: Int = 3, startupSeconds: Double = 0, terminationCap: Double = 1, controllers runControllers: Bool = true) async throws {
+        dataDir = NSTemporaryDirectory() + "kplane-ctl-" + UUID().uuidString
+        let clock = self.clock
+        var config = APIServerConfig(dataDir: dataDir)
+        config.port = 0
+        server = try await APIServer(config: config, now: { clock.now() })
+        client = server.localClient
+        controllers = ControllerManager(client: client, clock: clock, workers: 3)
+        fleet = SimulatedFleet(client: client, clock: clock, config: FleetConfig(nodes: nodes, startupSeconds: startupSeconds, terminationCapSeconds: terminationCap))
+        try await fleet.register()
+        let (fleet, controllers) = (fleet, controllers)
+        let ready = AsyncStream.makeStream(of: Void.self)
+        task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await fleet.run(workers: 4, onSynced: { ready.continuation.yield() }) }
+                if runControllers { group.addTask { await controllers.run(onSynced: { ready.continuation.yield() }) } }
+            }
+        }
+        var synced = 0
+        for await _ in ready.stream {
+            synced += 1
+            if synced == (runControllers ? 2 : 1) { break }
+        }
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+        try? FileManager.default.removeItem(atPath: dataDir)
+    }
+
+    /// Waits (in real time, at most 20 s) until `condition` holds; the clock does not move.
+    func until(_ what: String = "", _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        throw TimedOut(what: what)
+    }
+
+    struct TimedOut: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+
+    /// Advances the clock a second at a time until `condition` holds (at most `limit` seconds),
+    /// letting the cluster react between steps.
+    func advance(until what: String, limit: Int = 600, _ condition: () async throws -> Bool) async throws {
+        for _ in 0...limit {
+            try await settle()
+            if try await condition() { return }
+            clock.advance(by: 1)
+        }
+        throw TimedOut(what: what)
+    }
+
+    /// Returns when every queue is idle and stays so across a few scheduler turns.
+    func settle() async throws {
+        var quiet = 0
+        let deadline = Date().addingTimeInterval(20)
+        while quiet < 5 {
+            guard Date() < deadline else { throw TimedOut(what: "the cluster to settle") }
+            if controllers.isIdle && fleet.isIdle { quiet += 1 } else { quiet = 0 }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    // MARK: - API helpers
+
+    func apply(_ object: JSONValue) async throws -> JSONValue {
+        let r = try Self.resource(of: object)
+        let ns = r.namespaced ? (object.metaNamespace.isEmpty ? "default" : object.metaNamespace) : nil
+        return try await client.create(r, namespace: ns, object)
+    }
+
+    static func resource(of object: JSONValue) throws -> APIResource {
+        guard let info = ResourceCatalog.find(apiVersion: object["apiVersion"]?.stringValue ?? "", kind: object["kind"]?.stringValue ?? "") else {
+            throw TimedOut(what: "a resource for \(object["kind"] ?? "")")
+        }
+        return APIResource(info)
+    }
+
+    func deployment(_ name: String, namespace: String = "default") async throws -> JSONValue {
+        try await client.get(.deployments, namespace: namespace, name: name)
+    }
+
+    func pods(namespace: String = "default") async throws -> [JSONValue] {
+        try await client.list(.pods, namespace: namespace)["items"]?.arrayValue ?? []
+    }
+
+    func replicaSets(namespace: String = "default") async throws -> [JSONValue] {
+        try await client.list(.replicaSets, namespace: namespace)["items"]?.arrayValue ?? []
+    }
+
+    func setImage(_ name: String, _ image: String) async throws {
+        _ = try await client.patch(.deployments, namespace: "default", name: name,
+                                   ["spec": ["template": ["spec": ["containers": [["name": "app", "image": .string(image)]]]]]])
+    }
+
+    /// Rolled out as `kubectl rollout status` decides it.
+    func rolledOut(_ name: String, image: String? = nil) async throws -> Bool {
+        let d = try await deployment(name)
+        if let image, d[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"]?.stringValue != image { return false }
+        let s = d["status"] ?? .emptyObject
+        let want = d[path: ["spec", "replicas"]]?.intValue ?? 1
+        func f(_ k: String) -> Int64 { s[k]?.intValue ?? 0 }
+        return f("observedGeneration") >= d.generation && f("updatedReplicas") == want && f("replicas") == f("updatedReplicas")
+            && f("availableReplicas") == f("updatedReplicas")
+    }
+
+    static func deployment(_ name: String, replicas: Int = 3, image: String = "app:1", readinessDelay: Int? = nil,
+                           strategy: JSONValue? = nil, extraSpec: [String: JSONValue] = [:]) -> JSONValue {
+        var container: JSONValue = ["name": "app", "image": .string(image)]
+        if let readinessDelay {
+            container["readinessProbe"] = ["httpGet": ["path": "/", "port": 80], "initialDelaySeconds": .int(Int64(readinessDelay))]
+        }
+        var spec: JSONValue = [
+            "replicas": .int(Int64(replicas)),
+            "selector": ["matchLabels": ["app": .string(name)]],
+            "template": ["metadata": ["labels": ["app": .string(name)]], "spec": ["containers": [container]]],
+        ]
+        if let strategy { spec["strategy"] = strategy }
+        for (k, v) in extraSpec { spec[k] = v }
+        return ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": .string(name), "namespace": "default"], "spec": spec]
+    }
+}
