@@ -47,12 +47,14 @@ final class TestCluster: Sendable {
         try? FileManager.default.removeItem(atPath: dataDir)
     }
 
-    /// Waits (in real time, at most 20 s) until `condition` holds; the clock does not move.
+    /// Waits (in real time, at most 20 s) until `condition` holds. The clock moves 5 ms per
+    /// poll, so that retries after a conflict (backoff from 5 ms) happen, but nothing slower.
     func until(_ what: String = "", _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(2))
+            clock.advance(by: 0.005)
         }
         throw TimedOut(what: what)
     }
@@ -73,14 +75,16 @@ final class TestCluster: Sendable {
         throw TimedOut(what: what)
     }
 
-    /// Returns when every queue is idle and stays so across a few scheduler turns.
+    /// Returns when every queue is idle and stays so for 20 polls. Each poll moves the clock
+    /// 5 ms, so retries after conflicts (backoff 5, 10, 20, 40 ms) still happen.
     func settle() async throws {
         var quiet = 0
         let deadline = Date().addingTimeInterval(20)
-        while quiet < 5 {
+        while quiet < 20 {
             guard Date() < deadline else { throw TimedOut(what: "the cluster to settle") }
             if controllers.isIdle && fleet.isIdle { quiet += 1 } else { quiet = 0 }
             try await Task.sleep(for: .milliseconds(1))
+            clock.advance(by: 0.005)
         }
     }
 
