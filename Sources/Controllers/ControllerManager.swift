@@ -13,6 +13,7 @@ public final class ControllerManager: Sendable {
     public let deployments: Informer
     public let replicaSetController: ReplicaSetController
     public let deploymentController: DeploymentController
+    public let garbageCollector: GarbageCollector
     let recorders: [EventRecorder]
 
     public init(client: APIClient, clock: any WallClock, workers: Int = 5) {
@@ -27,10 +28,11 @@ public final class ControllerManager: Sendable {
         recorders = [rsRecorder, dRecorder]
         replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder)
         deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder)
+        garbageCollector = GarbageCollector(client: client, clock: clock, dependents: [pods, replicaSets], owners: [replicaSets, deployments])
     }
 
     var informers: [Informer] { [pods, replicaSets, deployments] }
-    var controllers: [any Controller] { [replicaSetController, deploymentController] }
+    var controllers: [any Controller] { [replicaSetController, deploymentController, garbageCollector] }
 
     /// Starts informers, waits for their first lists, and runs the controllers until cancelled.
     public func run(onSynced: @escaping @Sendable () -> Void = {}) async {

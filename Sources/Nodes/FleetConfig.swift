@@ -12,6 +12,9 @@ public struct FleetConfig: Sendable {
     public var startupSeconds: Double
     /// A deleted pod is gone after its grace period, but never later than this many seconds.
     public var terminationCapSeconds: Double
+    /// Multiplies probe delays (`initialDelaySeconds`): below 1 makes rollouts of real
+    /// manifests quicker to watch or test, 1 keeps Kubernetes' timing.
+    public var probeDelayScale: Double = 1
 
     public init(nodes: Int = 3, namePrefix: String = "kplane-node-", cpu: String = "4", memory: String = "16Gi", maxPods: Int = 110,
                 startupSeconds: Double = 0, terminationCapSeconds: Double = 1) {

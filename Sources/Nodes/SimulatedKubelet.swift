@@ -60,7 +60,7 @@ public final class SimulatedKubelet: Controller {
             return
         }
         let started = pod[path: ["status", "startTime"]]?.stringValue.flatMap(Timestamp.parse) ?? now
-        let readyAt = started.addingTimeInterval(Self.readinessDelay(pod))
+        let readyAt = started.addingTimeInterval(Self.readinessDelay(pod) * config.probeDelayScale)
         let ready = now >= readyAt
         if phase == "Running" && PodConditions.isReady(pod) == ready { return }
         guard let index = nodeIndex[node] else { return }

@@ -16,6 +16,8 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("pod-startup-seconds"), help: "Simulated time from binding to Running.") var startup = 0.0
     @Option(name: .customLong("pod-termination-cap-seconds"), help: "Longest a deleted pod takes to go, whatever its grace period.")
     var terminationCap = 1.0
+    @Option(name: .customLong("probe-delay-scale"), help: "Multiplies readiness probe delays (1 keeps Kubernetes' timing).")
+    var probeDelayScale = 1.0
 
     func run() async throws {
         let started = Date()
@@ -29,8 +31,9 @@ struct UpCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
             throw ExitCode.failure
         }
-        let cluster = LocalCluster(client: server.localClient, clock: clock,
-                                   fleet: FleetConfig(nodes: nodes, startupSeconds: startup, terminationCapSeconds: terminationCap))
+        var fleet = FleetConfig(nodes: nodes, startupSeconds: startup, terminationCapSeconds: terminationCap)
+        fleet.probeDelayScale = probeDelayScale
+        let cluster = LocalCluster(client: server.localClient, clock: clock, fleet: fleet)
         try await withThrowingTaskGroup(of: Void.self) { group in
             let components = Task { try await cluster.run() }
             group.addTask {

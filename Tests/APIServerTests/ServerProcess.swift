@@ -21,17 +21,20 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     let extraArgs: [String]
+    /// `apiserver` alone, or `up` for the whole cluster.
+    let role: String
 
-    init(dataDir: String? = nil, extraArgs: [String] = []) throws {
+    init(dataDir: String? = nil, role: String = "apiserver", extraArgs: [String] = []) throws {
         self.dataDir = dataDir ?? temporaryDirectory()
         self.extraArgs = extraArgs
+        self.role = role
         try start()
     }
 
     func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["apiserver", "--port", "0", "--data-dir", dataDir] + extraArgs
+        p.arguments = [role, "--port", "0", "--data-dir", dataDir] + extraArgs
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -43,7 +46,7 @@ final class ServerProcess: @unchecked Sendable {
             let chunk = out.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
-            if let r = text.range(of: "listening on http://127.0.0.1:"),
+            if let r = text.range(of: " on http://127.0.0.1:"),
                 let end = text[r.upperBound...].firstIndex(where: { !$0.isNumber }), let port = Int(text[r.upperBound..<end])
             {
                 self.port = port
