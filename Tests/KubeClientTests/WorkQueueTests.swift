@@ -84,6 +84,10 @@ import Testing
     }
 
     func waitForSleeper(_ clock: ManualClock, count: Int = 1) async throws {
-        for _ in 0..<2000 where clock.sleepers < count { try await Task.sleep(for: .milliseconds(1)) }
+        var tries = 0
+        while clock.sleepers < count && tries < 2000 {
+            try await Task.sleep(for: .milliseconds(1))
+            tries += 1
+        }
     }
 }

@@ -70,6 +70,8 @@ struct ResourceHandler {
         guard let name = r.name else { throw APIError.resourceNotFound() }
         let info = r.info
         switch (sub, request.method) {
+        case ("log", .get) where info.kind == "Pod":
+            return try podLog(namespace: r.namespace ?? "", name: name)
         case ("binding", .post) where info.kind == "Pod":
             return KubeResponder.json(try await api.bind(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
         case ("status", .get) where info.hasStatus:

@@ -30,6 +30,16 @@ import Testing
         #expect(try k("rollout", "status", "deployment/myapp", "--timeout=30s").code == 0)
         let describe = try k("describe", "deployment", "myapp").out
         #expect(describe.contains("ScalingReplicaSet") && describe.contains("deployment-controller"))
+        // Simulated containers run nothing: an empty log, and no previous container. (Once the
+        // old pods are gone: kubectl may pick a terminating pod, which vanishes mid-request.)
+        for _ in 0..<100 {
+            if lines(try k("get", "pods", "--no-headers").out).count == 10 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let logs = try k("logs", "deploy/myapp")
+        #expect(logs.code == 0 && logs.out.isEmpty, "\(logs.err)")
+        let previous = try k("logs", "deploy/myapp", "--previous")
+        #expect(previous.code == 1 && previous.err.contains("previous terminated container \"myapp\""))
         #expect(try k("delete", "deployment", "myapp").code == 0)
         var left = ""
         for _ in 0..<100 {
