@@ -14,31 +14,37 @@ public final class ControllerManager: Sendable {
     public let replicaSetController: ReplicaSetController
     public let deploymentController: DeploymentController
     public let garbageCollector: GarbageCollector
+    public let namespaceController: NamespaceController
+    public let informers: SharedInformers
     let recorders: [EventRecorder]
 
     public init(client: APIClient, clock: any WallClock, workers: Int = 5) {
         self.client = client
         self.clock = clock
         self.workers = workers
-        pods = Informer(client: client, resource: .pods)
-        replicaSets = Informer(client: client, resource: .replicaSets)
-        deployments = Informer(client: client, resource: .deployments)
+        let shared = SharedInformers(client: client)
+        informers = shared
+        pods = shared.informer(.pods)
+        replicaSets = shared.informer(.replicaSets)
+        deployments = shared.informer(.deployments)
+        let everything = SharedInformers.everyResource.map(shared.informer)
         let rsRecorder = EventRecorder(client: client, component: "replicaset-controller", clock: clock)
         let dRecorder = EventRecorder(client: client, component: "deployment-controller", clock: clock)
         recorders = [rsRecorder, dRecorder]
         replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder)
         deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder)
-        garbageCollector = GarbageCollector(client: client, clock: clock, dependents: [pods, replicaSets], owners: [replicaSets, deployments])
+        garbageCollector = GarbageCollector(client: client, clock: clock, informers: everything)
+        namespaceController = NamespaceController(client: client, clock: clock, namespaces: shared.informer(.namespaces), contents: everything)
     }
 
-    var informers: [Informer] { [pods, replicaSets, deployments] }
-    var controllers: [any Controller] { [replicaSetController, deploymentController, garbageCollector] }
+    var controllers: [any Controller] { [replicaSetController, deploymentController, garbageCollector, namespaceController] }
 
     /// Starts informers, waits for their first lists, and runs the controllers until cancelled.
     public func run(onSynced: @escaping @Sendable () -> Void = {}) async {
         await withTaskGroup(of: Void.self) { group in
-            for informer in informers { group.addTask { await informer.run() } }
-            for informer in informers { await informer.waitForSync() }
+            let all = informers.all
+            for informer in all { group.addTask { await informer.run() } }
+            for informer in all { await informer.waitForSync() }
             onSynced()
             for c in controllers {
                 group.addTask { [workers] in

@@ -11,6 +11,9 @@ let sharedHTTPClient: HTTPClient = {
     var config = HTTPClient.Configuration()
     config.connectionPool.retryConnectionEstablishment = false
     config.timeout.connect = .seconds(10)
+    // Every informer holds a watch open: the default of 8 connections per host would leave the
+    // controllers' other requests queued behind them forever.
+    config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
     // One event loop thread is plenty for a client, and starts faster than one per core.
     return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1), configuration: config)
 }()

@@ -14,7 +14,11 @@ public enum Defaults {
         case "Service": service(&obj)
         case "Secret": secret(&obj)
         case "Namespace":
-            if obj[path: ["spec", "finalizers"]] == nil { obj.set(["spec", "finalizers"], ["kubernetes"]) }
+            // The `kubernetes` finalizer is set at creation (the registry's PrepareForCreate), not
+            // by defaulting: once the namespace controller removes it, it stays removed.
+            if obj[path: ["metadata", "creationTimestamp"]] == nil && obj[path: ["spec", "finalizers"]] == nil {
+                obj.set(["spec", "finalizers"], ["kubernetes"])
+            }
             if obj[path: ["status", "phase"]] == nil { obj.set(["status", "phase"], "Active") }
         case "HorizontalPodAutoscaler":
             if obj[path: ["spec", "minReplicas"]] == nil { obj.set(["spec", "minReplicas"], 1) }

@@ -39,4 +39,58 @@ import Testing
         }
         await c.stop()
     }
+
+    func delete(_ c: TestCluster, _ r: APIResource, _ name: String, namespace: String? = "default", policy: String) async throws -> JSONValue {
+        try await c.client.call("DELETE", r.path(namespace: namespace, name: name), body: ["propagationPolicy": .string(policy)])
+    }
+
+    @Test func foregroundDeletionRemovesTheOwnerLast() async throws {
+        let c = try await TestCluster()
+        _ = try await c.apply(TestCluster.deployment("web", replicas: 3))
+        try await c.advance(until: "v1") { try await c.rolledOut("web") }
+        let marked = try await delete(c, .deployments, "web", policy: "Foreground")
+        #expect(marked[path: ["metadata", "finalizers"]] == ["foregroundDeletion"])
+        var ownerOutlived = true
+        try await c.advance(until: "the deployment to go", limit: 10) {
+            let gone = (try? await c.deployment("web")) == nil
+            let rss = try await c.replicaSets(), pods = try await c.pods()
+            if gone && (!rss.isEmpty || !pods.isEmpty) { ownerOutlived = false }
+            return gone
+        }
+        #expect(ownerOutlived, "dependents outlived their foreground-deleted owner")
+        let rss = try await c.replicaSets(), pods = try await c.pods()
+        #expect(rss.isEmpty && pods.isEmpty)
+        await c.stop()
+    }
+
+    @Test func orphanDeletionKeepsDependentsWithoutTheReference() async throws {
+        let c = try await TestCluster()
+        _ = try await c.apply(TestCluster.deployment("web", replicas: 2))
+        try await c.advance(until: "v1") { try await c.rolledOut("web") }
+        _ = try await delete(c, .deployments, "web", policy: "Orphan")
+        try await c.advance(until: "the deployment to go", limit: 10) { (try? await c.deployment("web")) == nil }
+        try await c.settle()
+        let rss = try await c.replicaSets()
+        #expect(rss.count == 1 && rss[0].ownerReferences.isEmpty)
+        #expect(try await c.pods().filter { !$0.isDeleting }.count == 2, "the ReplicaSet keeps its pods")
+        await c.stop()
+    }
+
+    @Test func deletingANamespaceEmptiesItThenRemovesIt() async throws {
+        let c = try await TestCluster()
+        _ = try await c.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]])
+        var d = TestCluster.deployment("web", replicas: 2)
+        d.set(["metadata", "namespace"], "team")
+        _ = try await c.apply(d)
+        _ = try await c.apply(["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "settings", "namespace": "team"]])
+        try await c.advance(until: "2 pods in team", limit: 5) { try await c.pods(namespace: "team").count == 2 }
+        let ns = try await delete(c, .namespaces, "team", namespace: nil, policy: "Background")
+        #expect(ns[path: ["status", "phase"]] == "Terminating")
+        try await c.advance(until: "the namespace to go", limit: 10) {
+            (try? await c.client.get(.namespaces, namespace: nil, name: "team")) == nil
+        }
+        let pods = try await c.pods(namespace: "team"), rss = try await c.replicaSets(namespace: "team")
+        #expect(pods.isEmpty && rss.isEmpty)
+        await c.stop()
+    }
 }

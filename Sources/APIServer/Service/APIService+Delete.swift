@@ -46,6 +46,8 @@ extension APIService {
             var finalizers = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
             if info.kind == "Namespace" {
                 if terminating { unchanged = obj; return nil }
+                let specFinalizers = obj[path: ["spec", "finalizers"]]?.arrayValue ?? []
+                if specFinalizers.isEmpty && finalizers.isEmpty { return .delete }
                 obj.set(["metadata", "deletionTimestamp"], timestamp())
                 obj.set(["metadata", "deletionGracePeriodSeconds"], 0)
                 obj.set(["status", "phase"], "Terminating")
@@ -80,19 +82,9 @@ extension APIService {
             return .put(obj)
         }
         guard let event else { return Conversion.toVersion(unchanged ?? .emptyObject, info) }
-        if event.type == .deleted {
-            await afterDelete(info, event.object)
-        } else {
-            let obj = event.object
-            if info.kind == "Namespace" {
-                Task { await self.cleanNamespace(name) }
-            } else {
-                let finalizers = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
-                if finalizers.contains("orphan") || finalizers.contains("foregroundDeletion") {
-                    Task { await self.finishCascade(info, obj) }
-                }
-            }
-        }
+        // Dependents, finalizers and namespace contents are the garbage collector's and the
+        // namespace controller's business, as in Kubernetes.
+        if event.type == .deleted { await afterDelete(info, event.object) }
         return Conversion.toVersion(event.object, info)
     }
 

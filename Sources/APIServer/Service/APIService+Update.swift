@@ -128,8 +128,10 @@ extension APIService {
                 result = current
                 return nil
             }
+            // The last finalizer gone (for a namespace, its spec finalizers too): the object goes.
             if next[path: ["metadata", "deletionTimestamp"]] != nil,
-                (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+                (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty,
+                info.kind != "Namespace" || (next[path: ["spec", "finalizers"]]?.arrayValue ?? []).isEmpty
             {
                 return .delete
             }

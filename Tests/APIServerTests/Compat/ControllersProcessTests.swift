@@ -35,5 +35,11 @@ import Testing
         #expect(status == "2 5 5")
         let events = try k("get", "events", "-o", "jsonpath={.items[*].reason}").out
         #expect(events.contains("ScalingReplicaSet") && events.contains("SuccessfulCreate"))
+        // The garbage collector and namespace controller, over HTTP too.
+        #expect(try k("create", "namespace", "team").code == 0)
+        #expect(try k("create", "configmap", "c", "-n", "team", "--from-literal=a=b").code == 0)
+        #expect(try k("delete", "deployment", "web").code == 0)
+        #expect(try k("delete", "namespace", "team", "--timeout=20s").code == 0)
+        try poll("no ReplicaSet or pod left") { try k("get", "rs,pods", "-o", "name").out.isEmpty }
     }
 }
