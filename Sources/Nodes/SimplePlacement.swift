@@ -11,6 +11,7 @@ public final class SimplePlacement: Controller {
     let client: APIClient
     let pods: Informer
     let nodes: [String]
+    let recorder: EventRecorder
     /// Pod keys per node, kept from informer events so a placement is O(nodes).
     private let podsOnNode = Mutex<[String: Set<String>]>([:])
 
@@ -19,6 +20,7 @@ public final class SimplePlacement: Controller {
         self.pods = pods
         self.nodes = nodes
         queue = WorkQueue(clock: clock)
+        recorder = EventRecorder(client: client, component: "default-scheduler", clock: clock)
         pods.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.observe(nil, $0) },
             onUpdate: { [weak self] in self?.observe($0, $1) },
@@ -49,6 +51,7 @@ public final class SimplePlacement: Controller {
                                   "target": ["apiVersion": "v1", "kind": "Node", "name": .string(node)]]
         do {
             _ = try await client.call("POST", APIResource.pods.path(namespace: pod.metaNamespace, name: pod.metaName, subresource: "binding"), body: binding)
+            recorder.event(pod, of: .pods, reason: "Scheduled", message: "Successfully assigned \(pod.metaNamespace)/\(pod.metaName) to \(node)")
         } catch let e as APIStatusError where e.code == 404 || e.code == 409 {
             podsOnNode.withLock { _ = $0[node]?.remove(key) }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Synchronization
 
 /// The kubelet of every simulated node: starts bound pods (Running after the startup delay,
 /// Ready once the readiness probe's initialDelaySeconds has passed) and finishes deleted ones
@@ -14,6 +15,8 @@ public final class SimulatedKubelet: Controller {
     let config: FleetConfig
     let nodeIndex: [String: Int]
     let ips = PodIPAllocator()
+    let recorder: EventRecorder
+    private let killed = Mutex<Set<String>>([])
 
     public init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig) {
         self.client = client
@@ -27,11 +30,14 @@ public final class SimulatedKubelet: Controller {
         }
         nodeIndex = index
         queue = WorkQueue(clock: clock)
+        recorder = EventRecorder(client: client, component: "kubelet", clock: clock)
         pods.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.enqueue($0) },
             onUpdate: { [weak self] in self?.enqueue($1) },
             onDelete: { [weak self] pod in
-                guard let self, let node = self.node(of: pod), let ip = pod[path: ["status", "podIP"]]?.stringValue else { return }
+                guard let self else { return }
+                _ = self.killed.withLock { $0.remove(pod.uid) }
+                guard let node = self.node(of: pod), let ip = pod[path: ["status", "podIP"]]?.stringValue else { return }
                 self.ips.release(node, ip)
             }))
     }
@@ -73,7 +79,18 @@ public final class SimulatedKubelet: Controller {
         } catch let e as APIStatusError where e.code == 404 {
             return
         }
+        if phase == "Pending" { recordStart(pod) }
         if !ready { queue.add(key, after: readyAt.timeIntervalSince(now)) }
+    }
+
+    /// What a kubelet reports as it starts containers (the image is always "present").
+    func recordStart(_ pod: JSONValue) {
+        for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
+            let name = c["name"]?.stringValue ?? "", image = c["image"]?.stringValue ?? ""
+            recorder.event(pod, of: .pods, reason: "Pulled", message: "Container image \"\(image)\" already present on machine")
+            recorder.event(pod, of: .pods, reason: "Created", message: "Created container: \(name)")
+            recorder.event(pod, of: .pods, reason: "Started", message: "Started container \(name)")
+        }
     }
 
     /// The longest `readinessProbe.initialDelaySeconds` of the pod's containers.
@@ -82,12 +99,23 @@ public final class SimulatedKubelet: Controller {
         return TimeInterval(delays.max() ?? 0)
     }
 
+    /// Whether "Killing" was already recorded for this pod (a terminating pod is reconciled
+    /// more than once).
+    func announcedKilling(_ pod: JSONValue) -> Bool {
+        killed.withLock { !$0.insert(pod.uid).inserted }
+    }
+
     /// Removes a deleted pod once its (capped) grace period has run out.
     func terminate(_ pod: JSONValue, now: Date) async throws {
         let grace = TimeInterval(pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 0)
         let deadline = pod[path: ["metadata", "deletionTimestamp"]]?.stringValue.flatMap(Timestamp.parse) ?? now
         let requested = deadline.addingTimeInterval(-grace)
         let goneAt = requested.addingTimeInterval(min(grace, config.terminationCapSeconds))
+        if !announcedKilling(pod) {
+            for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
+                recorder.event(pod, of: .pods, reason: "Killing", message: "Stopping container \(c["name"]?.stringValue ?? "")")
+            }
+        }
         if now < goneAt {
             queue.add(Informer.key(pod), after: goneAt.timeIntervalSince(now))
             return

@@ -134,6 +134,27 @@ import Testing
     }
 }
 
+extension ReplicaSetTests {
+    @Test func informerIndexesByNamespaceLabelAndOwner() throws {
+        let informer = Informer(client: LocalAPIClientStub(), resource: .pods)
+        func pod(_ name: String, ns: String, app: String, tier: String) -> JSONValue {
+            ["metadata": ["name": .string(name), "namespace": .string(ns), "resourceVersion": "1", "labels": ["app": .string(app), "tier": .string(tier)]]]
+        }
+        informer.apply(.listed([pod("a", ns: "x", app: "web", tier: "fe"), pod("b", ns: "x", app: "web", tier: "be"),
+                                pod("c", ns: "y", app: "web", tier: "fe"), pod("d", ns: "x", app: "db", tier: "be")], resourceVersion: "1"))
+        func names(_ ns: String?, _ sel: String) throws -> [String] {
+            informer.list(namespace: ns, selector: try LabelSelector.parse(sel)).map(\.metaName).sorted()
+        }
+        #expect(try names("x", "app=web") == ["a", "b"])
+        #expect(try names(nil, "app=web,tier=fe") == ["a", "c"])
+        #expect(try names("x", "tier!=be") == ["a"])
+        #expect(try names(nil, "app in (db)") == ["d"])
+        informer.apply(.modified(pod("a", ns: "x", app: "api", tier: "fe")))
+        #expect(try names("x", "app=web") == ["b"])
+        #expect(try names("x", "app=api") == ["a"])
+    }
+}
+
 final class Counter: Sendable {
     private let n = Mutex(0)
     func increment() -> Int { n.withLock { $0 += 1; return $0 } }

@@ -79,7 +79,8 @@ final class TestCluster: Sendable {
     /// 5 ms, so retries after conflicts (backoff 5, 10, 20, 40 ms) still happen.
     func settle() async throws {
         var quiet = 0
-        let deadline = Date().addingTimeInterval(20)
+        // Generous for a loaded 2-core machine; a healthy cluster settles in milliseconds.
+        let deadline = Date().addingTimeInterval(60)
         while quiet < 20 {
             guard Date() < deadline else { throw TimedOut(what: "the cluster to settle") }
             if controllers.isIdle && fleet.isIdle { quiet += 1 } else { quiet = 0 }

@@ -56,11 +56,14 @@ public final class EventRecorder: Sendable {
         }
     }
 
-    /// Records an event about `object` (any object with apiVersion, kind and metadata).
-    public func event(_ object: JSONValue, type: String = "Normal", reason: String, message: String) {
+    /// Records an event about `object`; `resource` names its kind when the object does not
+    /// carry `kind` (items of a list do not).
+    public func event(_ object: JSONValue, of resource: APIResource? = nil, type: String = "Normal", reason: String, message: String) {
         let ns = object.metaNamespace.isEmpty ? "default" : object.metaNamespace
+        let kind = object["kind"] ?? resource.map { .string($0.kind) } ?? ""
+        let apiVersion = object["apiVersion"] ?? resource.map { .string($0.groupVersion) } ?? ""
         var involved: JSONValue = [
-            "apiVersion": object["apiVersion"] ?? "", "kind": object["kind"] ?? "", "name": .string(object.metaName),
+            "apiVersion": apiVersion, "kind": kind, "name": .string(object.metaName),
             "uid": .string(object.uid), "resourceVersion": .string(object.resourceVersion),
         ]
         if !object.metaNamespace.isEmpty { involved["namespace"] = .string(object.metaNamespace) }

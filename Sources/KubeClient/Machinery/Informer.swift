@@ -2,8 +2,8 @@ import Foundation
 import KubeModel
 import Synchronization
 
-/// A shared informer: lists and watches one resource into a local cache indexed by namespace
-/// and by owner uid, and tells its handlers what changed. A relist (after 410 Expired) is
+/// A shared informer: lists and watches one resource into a local cache indexed by namespace,
+/// by label (`key=value`) and by owner uid, and tells its handlers what changed. A relist (after 410 Expired) is
 /// reconciled against the cache, so handlers see the deletes they missed.
 public final class Informer: Sendable {
     public struct Handler: Sendable {
@@ -23,6 +23,7 @@ public final class Informer: Sendable {
         var objects: [String: JSONValue] = [:]
         var byNamespace: [String: Set<String>] = [:]
         var byOwner: [String: Set<String>] = [:]
+        var byLabel: [String: Set<String>] = [:]
         var handlers: [Handler] = []
         var synced = false
         var syncWaiters: [CheckedContinuation<Void, Never>] = []
@@ -95,13 +96,20 @@ public final class Informer: Sendable {
     }
 
     /// Every cached object, or those of one namespace, optionally matching a label selector.
+    /// A selector with an equality requirement starts from the label index.
     public func list(namespace: String? = nil, selector: LabelSelector? = nil) -> [JSONValue] {
-        let all = state.withLock { s -> [JSONValue] in
-            guard let namespace else { return Array(s.objects.values) }
-            return (s.byNamespace[namespace] ?? []).compactMap { s.objects[$0] }
+        let candidates = state.withLock { s -> [JSONValue] in
+            var keys: Set<String>?
+            if let namespace { keys = s.byNamespace[namespace] ?? [] }
+            for r in selector?.requirements ?? [] where r.op == .equals {
+                let labelled = s.byLabel["\(r.key)=\(r.values.first ?? "")"] ?? []
+                keys = keys.map { $0.intersection(labelled) } ?? labelled
+            }
+            guard let keys else { return Array(s.objects.values) }
+            return keys.compactMap { s.objects[$0] }
         }
-        guard let selector else { return all }
-        return all.filter { selector.matches(Self.labels($0)) }
+        guard let selector else { return candidates }
+        return candidates.filter { selector.matches(Self.labels($0)) }
     }
 
     /// Objects whose `ownerReferences` name this uid.
@@ -173,6 +181,7 @@ public final class Informer: Sendable {
     private static func index(_ s: inout State, _ key: String, _ o: JSONValue) {
         s.byNamespace[o[path: ["metadata", "namespace"]]?.stringValue ?? "", default: []].insert(key)
         for uid in ownerUIDs(o) { s.byOwner[uid, default: []].insert(key) }
+        for (k, v) in labels(o) { s.byLabel["\(k)=\(v)", default: []].insert(key) }
     }
 
     private static func unindex(_ s: inout State, _ key: String, _ o: JSONValue) {
@@ -182,6 +191,11 @@ public final class Informer: Sendable {
         for uid in ownerUIDs(o) {
             s.byOwner[uid]?.remove(key)
             if s.byOwner[uid]?.isEmpty == true { s.byOwner[uid] = nil }
+        }
+        for (k, v) in labels(o) {
+            let label = "\(k)=\(v)"
+            s.byLabel[label]?.remove(key)
+            if s.byLabel[label]?.isEmpty == true { s.byLabel[label] = nil }
         }
     }
 }
