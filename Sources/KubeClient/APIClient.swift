@@ -81,6 +81,29 @@ public protocol APIClient: Sendable {
 
     /// Streams watch events until the server ends the stream or the task is cancelled.
     func watch(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<WatchEventLine, any Error>
+
+    /// Streams the body of a long-running GET (`pods/log?follow=true`) chunk by chunk as it
+    /// arrives; a non-2xx answer ends the stream with its Status.
+    func stream(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<[UInt8], any Error>
+}
+
+extension APIClient {
+    /// A client without streaming bodies hands over the whole body once it is complete.
+    public func stream(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<[UInt8], any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let r = try await send(method: "GET", path: path, query: query, body: nil, contentType: nil, accept: accept)
+                    guard (200..<300).contains(r.status) else { throw APIStatusError(response: r) }
+                    continuation.yield(r.body)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
 }
 
 extension APIClient {

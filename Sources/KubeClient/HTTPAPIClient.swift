@@ -4,28 +4,38 @@ import KubeModel
 import NIOCore
 import NIOPosix
 import NIOHTTP1
+import NIOSSL
 
-/// One client for the process. Connection failures are reported at once instead of being
-/// retried until the request's deadline, as kubectl reports a refused connection.
-let sharedHTTPClient: HTTPClient = {
+/// One client for the process (per set of TLS material). Connection failures are reported at
+/// once instead of being retried until the request's deadline, as kubectl reports a refused
+/// connection.
+func makeHTTPClient(tls: TLSConfiguration? = nil) -> HTTPClient {
     var config = HTTPClient.Configuration()
+    config.tlsConfiguration = tls
     config.connectionPool.retryConnectionEstablishment = false
     config.timeout.connect = .seconds(10)
     // Every informer holds a watch open: the default of 8 connections per host would leave the
     // controllers' other requests queued behind them forever.
     config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
-    // One event loop thread is plenty for a client, and starts faster than one per core.
-    return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1), configuration: config)
-}()
+    return HTTPClient(eventLoopGroup: clientEventLoops, configuration: config)
+}
+
+/// One event loop thread is plenty for a client, and starts faster than one per core.
+let clientEventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+let sharedHTTPClient = makeHTTPClient()
 
 /// The API over HTTP (async-http-client), for any Kubernetes API server.
 public struct HTTPAPIClient: APIClient {
     public let config: RestConfig
     let timeout: TimeAmount
 
-    public init(config: RestConfig, timeoutSeconds: Int64 = 30) {
+    let http: HTTPClient
+
+    /// Fails when the kubeconfig's certificates or key cannot be read as PEM.
+    public init(config: RestConfig, timeoutSeconds: Int64 = 30) throws {
         self.config = config
         self.timeout = .seconds(timeoutSeconds)
+        http = try config.tls.map(TLSClients.client) ?? sharedHTTPClient
     }
 
     public static func encode(_ s: String) -> String {
@@ -68,7 +78,7 @@ public struct HTTPAPIClient: APIClient {
         }
         let response: HTTPClientResponse
         do {
-            response = try await sharedHTTPClient.execute(r, timeout: timeout)
+            response = try await http.execute(r, timeout: timeout)
         } catch {
             throw APIStatusError(code: 0, reason: "", message: Self.describeTransport(error, server: config.server))
         }
@@ -85,31 +95,56 @@ public struct HTTPAPIClient: APIClient {
         if text.contains("connectTimeout") || text.contains("refused") || text.contains("connect") {
             return "The connection to the server \(host) was refused - did you specify the right host or port?"
         }
+        // Go's wording for the TLS failures users meet, so the fix they search for is the same.
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority"
+        }
+        if text.contains("handshakeFailed") || text.contains("SSL") {
+            return "Unable to connect to the server: remote error: tls: handshake failure"
+        }
         return "Unable to connect to the server: \(text)"
     }
 
     public func watch(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<WatchEventLine, any Error> {
-        let r = request("GET", path, query, accept: accept)
-        let server = config.server
+        let chunks = stream(path: path, query: query, accept: accept)
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    // A watch has no deadline of its own: it ends when the server or the caller ends it.
-                    let response = try await sharedHTTPClient.execute(r, timeout: .hours(24 * 365))
-                    guard response.status.code == 200 else {
-                        var b = try await response.body.collect(upTo: 1 << 20)
-                        let bytes = b.readBytes(length: b.readableBytes) ?? []
-                        throw APIStatusError(response: APIResponse(status: Int(response.status.code), contentType: "", body: bytes))
-                    }
+                    // Chunks are cut anywhere: events are the lines of the body.
                     var pending: [UInt8] = []
-                    for try await chunk in response.body {
-                        chunk.withUnsafeReadableBytes { pending.append(contentsOf: $0) }
+                    for try await chunk in chunks {
+                        pending += chunk
                         while let nl = pending.firstIndex(of: 0x0a) {
                             let line = Array(pending[..<nl])
                             pending.removeSubrange(...nl)
                             guard !line.isEmpty, let json = try? JSONParser.parse(line) else { continue }
                             continuation.yield(WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null))
                         }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    public func stream(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<[UInt8], any Error> {
+        let r = request("GET", path, query, accept: accept)
+        let server = config.server
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    // A stream has no deadline of its own: it ends when the server or the caller ends it.
+                    let response = try await http.execute(r, timeout: .hours(24 * 365))
+                    guard response.status.code == 200 else {
+                        var b = try await response.body.collect(upTo: 1 << 20)
+                        let bytes = b.readBytes(length: b.readableBytes) ?? []
+                        throw APIStatusError(response: APIResponse(status: Int(response.status.code), contentType: "", body: bytes))
+                    }
+                    for try await chunk in response.body {
+                        continuation.yield(chunk.withUnsafeReadableBytes { Array($0) })
                     }
                     continuation.finish()
                 } catch let e as APIStatusError {

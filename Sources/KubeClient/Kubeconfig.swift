@@ -42,17 +42,27 @@ public struct Kubeconfig: Sendable {
             } catch {
                 throw Failure(message: "error loading config file \"\(path)\": \(error)")
             }
-            config.merge(doc)
+            config.merge(doc, directory: (path as NSString).deletingLastPathComponent)
         }
         return config
     }
 
+    /// The fields that name files; relative paths are relative to the kubeconfig that holds them.
+    static let pathFields = ["certificate-authority", "client-certificate", "client-key", "tokenFile"]
+
     /// Adds entries from a file that come after those already loaded (earlier files win).
-    public mutating func merge(_ doc: JSONValue) {
+    /// File paths in them are made absolute against `directory`, as kubectl does when loading.
+    public mutating func merge(_ doc: JSONValue, directory: String? = nil) {
         func add(_ list: String, _ field: String, into map: inout [String: JSONValue]) {
             for item in doc[list]?.arrayValue ?? [] {
                 guard let name = item["name"]?.stringValue, map[name] == nil else { continue }
-                map[name] = item[field] ?? .emptyObject
+                var entry = item[field] ?? .emptyObject
+                for f in Self.pathFields {
+                    if let directory, let p = entry[f]?.stringValue, !p.isEmpty, !p.hasPrefix("/") {
+                        entry[f] = .string(directory.isEmpty ? p : directory + "/" + p)
+                    }
+                }
+                map[name] = entry
             }
         }
         add("clusters", "cluster", into: &clusters)
@@ -92,6 +102,16 @@ public struct RestConfig: Sendable {
     public var token: String?
     public var namespace: String
     public var contextName: String
+    /// Certificates and keys for `https://` servers (PEM); nil trusts the system's roots.
+    public var tls: TLSSettings?
+
+    public init(server: String, token: String? = nil, namespace: String = "default", contextName: String = "", tls: TLSSettings? = nil) {
+        self.server = server
+        self.token = token
+        self.namespace = namespace
+        self.contextName = contextName
+        self.tls = tls
+    }
 
     public static func resolve(_ config: Kubeconfig, _ o: ConfigOverrides) throws -> RestConfig {
         let contextName = o.context ?? config.currentContext
@@ -113,6 +133,7 @@ public struct RestConfig: Sendable {
             try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let ns = o.namespace ?? context?["namespace"]?.stringValue ?? "default"
-        return RestConfig(server: server, token: token, namespace: ns.isEmpty ? "default" : ns, contextName: contextName)
+        let tls = try TLSSettings.resolve(cluster: config.clusters[clusterName], user: user, userName: userName)
+        return RestConfig(server: server, token: token, namespace: ns.isEmpty ? "default" : ns, contextName: contextName, tls: tls)
     }
 }

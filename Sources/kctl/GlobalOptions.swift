@@ -33,7 +33,7 @@ struct GlobalOptions: ParsableArguments {
 
     func session() throws -> Session {
         let rest = try RestConfig.resolve(try loadConfig(), overrides)
-        return Session(rest: rest, client: HTTPAPIClient(config: rest), cacheDir: cacheDir, namespaceFlag: namespace != nil)
+        return Session(rest: rest, client: try HTTPAPIClient(config: rest), cacheDir: cacheDir, namespaceFlag: namespace != nil)
     }
 }
 

@@ -19,7 +19,7 @@ struct ControllersCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let manager = ControllerManager(client: HTTPAPIClient(config: rest), clock: SystemClock(), workers: workers)
+        let manager = ControllerManager(client: try HTTPAPIClient(config: rest), clock: SystemClock(), workers: workers)
         let task = Task { await manager.run(onSynced: { print("kplane controllers: synced with \(rest.server)"); fflush(nil) }) }
         await Signals.waitForTermination()
         task.cancel()

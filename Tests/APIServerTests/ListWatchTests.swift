@@ -6,7 +6,7 @@ import Testing
 /// watch, and a fresh list after 410 Expired.
 @Suite struct ListWatchTests {
     func client(_ server: ServerProcess) throws -> HTTPAPIClient {
-        HTTPAPIClient(config: try RestConfig.resolve(try Kubeconfig.load(paths: [server.kubeconfig]), ConfigOverrides()))
+        try HTTPAPIClient(config: try RestConfig.resolve(try Kubeconfig.load(paths: [server.kubeconfig]), ConfigOverrides()))
     }
 
     @Test func resumesAfterTheServerEndsTheWatch() async throws {

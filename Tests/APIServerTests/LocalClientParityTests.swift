@@ -60,7 +60,7 @@ import Testing
 
     @Test func sameAnswersInProcessAndOverHTTP() async throws {
         let server = try ServerProcess(extraArgs: ["--default-watch-cache-size", "10"])
-        let http = HTTPAPIClient(config: try RestConfig.resolve(try Kubeconfig.load(paths: [server.kubeconfig]), ConfigOverrides()))
+        let http = try HTTPAPIClient(config: try RestConfig.resolve(try Kubeconfig.load(paths: [server.kubeconfig]), ConfigOverrides()))
         var config = APIServerConfig(dataDir: temporaryDirectory())
         config.watchCacheSize = 10
         let local = try await APIServer(config: config).localClient

@@ -70,6 +70,31 @@ import Testing
         #expect(rest.server == "http://10.0.0.1:9999" && rest.token == "t")
     }
 
+    @Test func certificatePathsAreRelativeToTheirFileAndDataWins() throws {
+        let dir = NSTemporaryDirectory() + "kc-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "CA FROM FILE".write(toFile: dir + "/ca.crt", atomically: true, encoding: .utf8)
+        let path = dir + "/config"
+        try """
+            current-context: c
+            clusters:
+            - name: c
+              cluster: {server: "https://127.0.0.1:6443", certificate-authority: ca.crt}
+            contexts:
+            - name: c
+              context: {cluster: c, user: u}
+            users:
+            - name: u
+              user: {client-certificate: /abs/cert.pem, client-certificate-data: \(Data("CERT".utf8).base64EncodedString()), client-key-data: \(Data("KEY".utf8).base64EncodedString())}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let config = try Kubeconfig.load(paths: [path])
+        #expect(config.clusters["c"]?["certificate-authority"] == .string(dir + "/ca.crt"))
+        #expect(config.users["u"]?["client-certificate"] == "/abs/cert.pem")
+        let tls = try #require(try RestConfig.resolve(config, ConfigOverrides()).tls)
+        #expect(tls.caPEM == Array("CA FROM FILE".utf8) && tls.certificatePEM == Array("CERT".utf8) && tls.keyPEM == Array("KEY".utf8))
+        #expect(try RestConfig.resolve(try Kubeconfig.load(paths: [try write(first)]), ConfigOverrides()).tls == nil)
+    }
+
     @Test func discoveryResolvesNamesShortNamesAndGroups() {
         let d = Discovery(resources: [
             APIResource(group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", singular: "horizontalpodautoscaler", shortNames: ["hpa"], namespaced: true, verbs: [], categories: ["all"]),

@@ -72,13 +72,10 @@ struct JSONPath {
                         next += a[lo..<hi]
                     }
                 case .filter(let path, let op, let value):
-                    for item in v.arrayValue ?? [] {
-                        let got = evaluate(path, [item]).first.map(text)
-                        switch op {
-                        case "==": if got == value { next.append(item) }
-                        case "!=": if got != value { next.append(item) }
-                        default: if got != nil { next.append(item) }
-                        }
+                    // Items without the field are skipped whatever the operator, as in kubectl.
+                    next += (v.arrayValue ?? []).filter { item in
+                        guard let got = evaluate(path, [item]).first.map(text) else { return false }
+                        return compare(got, op, value)
                     }
                 case .recursive(let f):
                     next += collect(f, v)
@@ -87,6 +84,28 @@ struct JSONPath {
             current = next
         }
         return current
+    }
+
+    static func compare(_ got: String, _ op: String, _ value: String) -> Bool {
+        if op == "exists" { return true }
+        if let a = Double(got), let b = Double(value) {
+            switch op {
+            case "==": return a == b
+            case "!=": return a != b
+            case "<": return a < b
+            case ">": return a > b
+            case "<=": return a <= b
+            default: return a >= b
+            }
+        }
+        switch op {
+        case "==": return got == value
+        case "!=": return got != value
+        case "<": return got < value
+        case ">": return got > value
+        case "<=": return got <= value
+        default: return got >= value
+        }
     }
 
     static func collect(_ field: String, _ v: JSONValue) -> [JSONValue] {
@@ -104,8 +123,11 @@ struct JSONPath {
         let chars: [Character]
         var pos = 0
 
-        func fail(_ m: String) -> KctlError { KctlError("error parsing jsonpath \(String(chars)), \(m)") }
+        var template: String { String(chars) }
+        func fail(_ m: String) -> KctlError { KctlError("error parsing jsonpath \(template), \(m)") }
 
+        /// Text and actions up to the end, or up to `{end}` inside a range. A range that is never
+        /// ended runs to the end of the template, as in kubectl.
         mutating func parseNodes(untilEnd: Bool) throws -> [Node] {
             var nodes: [Node] = []
             var text = ""
@@ -118,35 +140,73 @@ struct JSONPath {
                 }
                 if !text.isEmpty { nodes.append(.text(text)); text = "" }
                 pos += 1
-                guard let close = chars[pos...].firstIndex(of: "}") else { throw fail("unclosed action") }
+                guard let close = closingBrace(from: pos) else { throw fail("unclosed action") }
                 let inner = String(chars[pos..<close]).trimmingSpaces()
                 pos = close + 1
                 if inner == "end" {
                     if untilEnd { return nodes }
-                    throw fail("not in range, nothing to end")
+                    throw KctlError("error executing jsonpath \"\(template)\": Error executing template: not in range, nothing to end.")
                 }
                 if inner.hasPrefix("range ") {
-                    let steps = try Self.steps(String(inner.dropFirst(6)))
+                    let steps = try Self.steps(String(inner.dropFirst(6)), template: template)
                     let body = try parseNodes(untilEnd: true)
                     nodes.append(.range(steps, body))
                 } else if inner.hasPrefix("\"") && inner.hasSuffix("\"") && inner.count >= 2 {
-                    nodes.append(.text(Self.unescape(String(inner.dropFirst().dropLast()))))
+                    nodes.append(.text(Self.unquote(String(inner.dropFirst().dropLast()))))
                 } else if inner.hasPrefix("'") && inner.hasSuffix("'") && inner.count >= 2 {
                     nodes.append(.text(String(inner.dropFirst().dropLast())))
                 } else {
-                    nodes.append(.path(try Self.steps(inner)))
+                    nodes.append(.path(try Self.steps(inner, template: template)))
                 }
             }
             if !text.isEmpty { nodes.append(.text(text)) }
-            if untilEnd { throw fail("unclosed range") }
             return nodes
         }
 
-        static func unescape(_ s: String) -> String {
-            s.replacingAll("\\n", with: "\n").replacingAll("\\t", with: "\t").replacingAll("\\r", with: "\r")
+        /// The `}` closing the action that starts at `from`, skipping quoted text (`{"}"}`).
+        func closingBrace(from: Int) -> Int? {
+            var quote: Character?
+            var i = from
+            while i < chars.count {
+                let c = chars[i]
+                if let q = quote {
+                    if c == "\\" { i += 1 } else if c == q { quote = nil }
+                } else if c == "\"" || c == "'" {
+                    quote = c
+                } else if c == "}" {
+                    return i
+                }
+                i += 1
+            }
+            return nil
         }
 
-        static func steps(_ expr: String) throws -> [Step] {
+        /// Go's strconv.Unquote for the escapes templates use (`{"\n"}`, `{"\t"}`, `{"a\"b"}`).
+        static func unquote(_ s: String) -> String {
+            var out = ""
+            var escaped = false
+            for c in s {
+                if escaped {
+                    switch c {
+                    case "n": out.append("\n")
+                    case "t": out.append("\t")
+                    case "r": out.append("\r")
+                    default: out.append(c)
+                    }
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else {
+                    out.append(c)
+                }
+            }
+            return out
+        }
+
+        static let comparisons = ["<=", ">=", "==", "!=", "<", ">"]
+
+        static func steps(_ expr: String, template: String? = nil) throws -> [Step] {
+            func fail(_ m: String) -> KctlError { KctlError("error parsing jsonpath \(template ?? expr), \(m)") }
             var steps: [Step] = []
             let c = Array(expr.hasPrefix("$") ? String(expr.dropFirst()) : expr)
             var i = 0
@@ -154,38 +214,27 @@ struct JSONPath {
                 if c[i] == "." {
                     if i + 1 < c.count && c[i + 1] == "." {
                         i += 2
-                        var name = ""
-                        while i < c.count && c[i] != "." && c[i] != "[" { name.append(c[i]); i += 1 }
-                        steps.append(.recursive(name))
+                        steps.append(.recursive(name(c, &i)))
                         continue
                     }
                     i += 1
-                    var name = ""
-                    while i < c.count && c[i] != "." && c[i] != "[" { name.append(c[i]); i += 1 }
-                    if name == "*" { steps.append(.wildcard) } else if !name.isEmpty { steps.append(.field(name)) }
+                    let field = name(c, &i)
+                    if field == "*" { steps.append(.wildcard) } else if !field.isEmpty { steps.append(.field(field)) }
                 } else if c[i] == "[" {
-                    guard let close = c[i...].firstIndex(of: "]") else { throw KctlError("error parsing jsonpath \(expr), unterminated array") }
+                    let isFilter = i + 1 < c.count && c[i + 1] == "?"
+                    guard let close = c[i...].firstIndex(of: "]") else { throw fail(isFilter ? "unterminated filter" : "unterminated array") }
                     var inner = String(c[(i + 1)..<close]).trimmingSpaces()
                     i = close + 1
                     if inner == "*" { steps.append(.wildcard); continue }
-                    if inner.hasPrefix("?(") && inner.hasSuffix(")") {
+                    if isFilter {
+                        guard inner.hasPrefix("?(") && inner.hasSuffix(")") else { throw fail("unterminated filter") }
                         inner = String(inner.dropFirst(2).dropLast())
-                        for op in ["==", "!="] {
-                            if let r = inner.firstRange(of: op) {
-                                let lhs = String(inner[..<r.lowerBound]).trimmingSpaces()
-                                var rhs = String(inner[r.upperBound...]).trimmingSpaces()
-                                if (rhs.hasPrefix("\"") || rhs.hasPrefix("'")) && rhs.count >= 2 { rhs = String(rhs.dropFirst().dropLast()) }
-                                steps.append(.filter(path: try Self.steps(String(lhs.dropFirst())), op: op, value: rhs))
-                                break
-                            }
-                        }
-                        if case .filter? = steps.last {} else {
-                            steps.append(.filter(path: try Self.steps(String(inner.dropFirst())), op: "exists", value: ""))
-                        }
+                        steps.append(try filter(inner, fail))
                         continue
                     }
                     if (inner.hasPrefix("'") || inner.hasPrefix("\"")) && inner.count >= 2 {
-                        steps.append(.field(String(inner.dropFirst().dropLast())))
+                        // As kubectl does, `['a.b']` is read as `.a.b`: dots in a key need `\.`.
+                        steps += try Self.steps("." + String(inner.dropFirst().dropLast()), template: template)
                         continue
                     }
                     if inner.contains(":") {
@@ -193,15 +242,38 @@ struct JSONPath {
                         steps.append(.slice(parts[0], parts.count > 1 ? parts[1] : nil))
                         continue
                     }
-                    guard let n = Int(inner) else { throw KctlError("error parsing jsonpath \(expr), invalid array index \(inner)") }
+                    guard let n = Int(inner) else { throw fail("invalid array index \(inner)") }
                     steps.append(.index(n))
                 } else {
-                    var name = ""
-                    while i < c.count && c[i] != "." && c[i] != "[" { name.append(c[i]); i += 1 }
-                    if !name.isEmpty { steps.append(.field(name)) }
+                    let field = name(c, &i)
+                    if !field.isEmpty { steps.append(.field(field)) }
                 }
             }
             return steps
+        }
+
+        /// `@.status=="True"`, `@.port>80`, or `@.value` (the field exists).
+        static func filter(_ inner: String, _ fail: (String) -> KctlError) throws -> Step {
+            for op in comparisons {
+                guard let r = inner.firstRange(of: op) else { continue }
+                let lhs = String(inner[..<r.lowerBound]).trimmingSpaces()
+                var rhs = String(inner[r.upperBound...]).trimmingSpaces()
+                if (rhs.hasPrefix("\"") || rhs.hasPrefix("'")) && rhs.count >= 2 { rhs = String(rhs.dropFirst().dropLast()) }
+                return .filter(path: try steps(String(lhs.dropFirst())), op: op, value: rhs)
+            }
+            return .filter(path: try steps(String(inner.dropFirst())), op: "exists", value: "")
+        }
+
+        /// A field name up to the next `.` or `[`; `\.` is a dot inside the name
+        /// (`{.metadata.annotations.deployment\.kubernetes\.io/revision}`).
+        static func name(_ c: [Character], _ i: inout Int) -> String {
+            var name = ""
+            while i < c.count && c[i] != "." && c[i] != "[" {
+                if c[i] == "\\", i + 1 < c.count, c[i + 1] == "." { i += 1 }
+                name.append(c[i])
+                i += 1
+            }
+            return name
         }
     }
 }

@@ -23,7 +23,7 @@ extension Get {
         for r in requests {
             var tables: [JSONValue] = []
             if r.names.isEmpty {
-                tables.append(try await session.client.call("GET", r.resource.path(namespace: ns(session, r.resource)), query: query(limit: true), accept: Self.tableAccept))
+                tables.append(try await list(session, r.resource, accept: Self.tableAccept))
             }
             for name in r.names {
                 do {

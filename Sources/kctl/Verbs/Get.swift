@@ -36,7 +36,7 @@ struct Get: AsyncParsableCommand {
                 for r in requests {
                     if r.names.isEmpty {
                         single = false
-                        let list = try await session.client.call("GET", r.resource.path(namespace: ns(session, r.resource)), query: query())
+                        let list = try await self.list(session, r.resource)
                         objects += (list["items"]?.arrayValue ?? []).map { withType($0, r.resource) }
                     }
                     for name in r.names {
@@ -65,6 +65,20 @@ struct Get: AsyncParsableCommand {
         allNamespaces || !r.namespaced ? nil : session.namespace
     }
 
+    /// Lists one resource; a 400 or 404 names what was listed, as kubectl's resource builder does
+    /// (`Unable to find "apps/v1, Resource=deployments" that match label selector "a in b", …`).
+    func list(_ session: Session, _ r: APIResource, accept: String = "application/json") async throws -> JSONValue {
+        do {
+            return try await session.client.call("GET", r.path(namespace: ns(session, r)), query: query(limit: accept != "application/json"), accept: accept)
+        } catch let e as APIStatusError where e.code == 400 || e.code == 404 {
+            let gvr = "\(r.groupVersion == r.version ? "/" + r.version : r.groupVersion), Resource=\(r.plural)"
+            let message = selector == nil && fieldSelector == nil
+                ? "Unable to list \"\(gvr)\": \(e.message)"
+                : "Unable to find \"\(gvr)\" that match label selector \"\(selector ?? "")\", field selector \"\(fieldSelector ?? "")\": \(e.message)"
+            throw APIStatusError(code: e.code, reason: e.reason, message: message, status: e.status)
+        }
+    }
+
     func query(limit: Bool = false) -> [(String, String)] {
         var q: [(String, String)] = []
         if let selector { q.append(("labelSelector", selector)) }
@@ -85,6 +99,8 @@ struct Get: AsyncParsableCommand {
         guard let first = args.first else {
             throw KctlError("You must specify the type of resource to get. Use \"kctl api-resources\" for a complete list of supported resources.")
         }
+        if selector != nil && first.contains("/") { throw KctlError("selectors and the all flag cannot be used when passing resource/name arguments") }
+        if selector != nil && args.count > 1 { throw KctlError("name cannot be provided when a selector is specified") }
         if first.contains("/") {
             var out: [Request] = []
             for a in args {

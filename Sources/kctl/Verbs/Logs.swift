@@ -17,21 +17,52 @@ struct Logs: AsyncParsableCommand {
     @Flag var timestamps = false
     @Flag var prefix = false
 
+    @Option(name: .customLong("max-log-requests")) var maxLogRequests = 5
+
     func run() async throws {
         try await Kctl.guarded {
             let session = try global.session()
             let pods = try await podNames(session)
             // kubectl defaults --tail to 10 when a selector picks the pods.
             let tailLines = tail >= 0 ? tail : (selector != nil ? 10 : -1)
+            if follow && pods.count > maxLogRequests {
+                throw KctlError("you are attempting to follow \(pods.count) log streams, but maximum allowed concurrency is \(maxLogRequests), use --max-log-requests to increase the limit")
+            }
+            var streams: [LogStream] = []
             for pod in pods {
-                let text = try await log(session, pod: pod, tailLines: tailLines)
-                if prefix {
-                    for line in text.split(separator: "\n") { Terminal.out("[pod/\(pod)/\(container ?? "")] \(line)\n") }
-                } else {
-                    Terminal.out(text)
+                var q: [(String, String)] = [("container", try await containerName(session, pod: pod))]
+                if follow { q.append(("follow", "true")) }
+                if tailLines >= 0 { q.append(("tailLines", String(tailLines))) }
+                if previous { q.append(("previous", "true")) }
+                if timestamps { q.append(("timestamps", "true")) }
+                streams.append(LogStream(path: APIResource.pods.path(namespace: session.namespace, name: pod, subresource: "log"),
+                                         query: q, prefix: prefix ? "[pod/\(pod)/\(q[0].1)] " : nil))
+            }
+            let client = session.client
+            if follow {
+                // Followed streams run side by side, each line printed as it arrives.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for s in streams { group.addTask { try await s.copy(client) } }
+                    try await group.waitForAll()
                 }
+            } else {
+                for s in streams { try await s.copy(client) }
             }
         }
+    }
+
+    /// The container to read: the one asked for, else the pod's default (its
+    /// `kubectl.kubernetes.io/default-container` annotation or its first container).
+    private func containerName(_ session: Session, pod: String) async throws -> String {
+        if let container { return container }
+        let o = try await session.client.call("GET", APIResource.pods.path(namespace: session.namespace, name: pod))
+        let names = (o[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        let annotated = o[path: ["metadata", "annotations", "kubectl.kubernetes.io/default-container"]]?.stringValue
+        let chosen = annotated.flatMap { names.contains($0) ? $0 : nil } ?? names.first ?? ""
+        if names.count > 1 && annotated == nil {
+            Terminal.err("Defaulted container \"\(chosen)\" out of: \(names.joined(separator: ", "))")
+        }
+        return chosen
     }
 
     private func podNames(_ session: Session) async throws -> [String] {
@@ -55,18 +86,27 @@ struct Logs: AsyncParsableCommand {
         if items.count > 1 { Terminal.err("Found \(items.count) pods, using pod/\(first)\n") }
         return [first]
     }
+}
 
-    private func log(_ session: Session, pod: String, tailLines: Int) async throws -> String {
-        var q: [(String, String)] = []
-        if let container { q.append(("container", container)) }
-        if follow { q.append(("follow", "true")) }
-        if tailLines >= 0 { q.append(("tailLines", String(tailLines))) }
-        if previous { q.append(("previous", "true")) }
-        if timestamps { q.append(("timestamps", "true")) }
-        let r = try await session.client.send(method: "GET", path: "/api/v1/namespaces/\(session.namespace)/pods/\(pod)/log", query: q, body: nil, contentType: nil, accept: "text/plain")
-        guard (200..<300).contains(r.status) else {
-            throw APIStatusError(code: r.status, reason: r.json?["reason"]?.stringValue ?? "", message: r.json?["message"]?.stringValue ?? String(decoding: r.body, as: UTF8.self))
+/// One container's log request, copied to stdout as it arrives (a line at a time when prefixed).
+struct LogStream: Sendable {
+    let path: String
+    let query: [(String, String)]
+    let prefix: String?
+
+    func copy(_ client: APIClient) async throws {
+        var pending: [UInt8] = []
+        for try await chunk in client.stream(path: path, query: query, accept: "text/plain") {
+            guard let prefix else {
+                Terminal.out(String(decoding: chunk, as: UTF8.self))
+                continue
+            }
+            pending += chunk
+            while let nl = pending.firstIndex(of: 0x0a) {
+                Terminal.out(prefix + String(decoding: pending[...nl], as: UTF8.self))
+                pending.removeSubrange(...nl)
+            }
         }
-        return String(decoding: r.body, as: UTF8.self)
+        if let prefix, !pending.isEmpty { Terminal.out(prefix + String(decoding: pending, as: UTF8.self) + "\n") }
     }
 }
