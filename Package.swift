@@ -57,6 +57,8 @@ let package = Package(
         ),
         // Level-triggered controllers over informers; they write only through an APIClient.
         .target(name: "Controllers", dependencies: ["KubeModel", "KubeClient"]),
+        // kube-scheduler: queue, cache, filter and score plugins, binding through the API.
+        .target(name: "Scheduler", dependencies: ["KubeModel", "KubeClient"]),
         // Simulated nodes: registration, leases, placement and a kubelet that drives pod phases.
         .target(name: "Nodes", dependencies: ["KubeModel", "KubeClient"]),
         .executableTarget(
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel", "KubeClient"], exclude: ["Compat/python_client.py", "Compat/streaming_log_server.py", "Compat/tls_server.py"]),
         // kctl's printers and parsers, tested inside the executable target.
         .testTarget(name: "KctlTests", dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "APIServer", "KubeModel", "KubeClient"]),
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "APIServer", "KubeModel", "KubeClient"]),
         // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
         .executableTarget(

@@ -79,11 +79,11 @@ extension Get {
             if showLabels { h.append("LABELS") }
             t.add(h)
         }
-        for table in tables {
-            for row in table["rows"]?.arrayValue ?? [] {
-                t.add(cells(row, cols, r, prefix: prefix))
-                rows += 1
-            }
+        var all = tables.flatMap { $0["rows"]?.arrayValue ?? [] }
+        if let sortBy, let sorted = try? sort(all, by: sortBy, rows: true) { all = sorted }
+        for row in all {
+            t.add(cells(row, cols, r, prefix: prefix))
+            rows += 1
         }
         return (rows == 0 ? "" : t.render(), t.widths)
     }

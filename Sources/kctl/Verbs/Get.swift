@@ -25,6 +25,7 @@ struct Get: AsyncParsableCommand {
     func run() async throws {
         try await Kctl.guarded {
             let session = try global.session()
+            if let sortBy { _ = try sort([], by: sortBy) }
             let requests = try await parse(session)
             let human = output == nil || output == "wide"
             var failed = false
@@ -69,7 +70,10 @@ struct Get: AsyncParsableCommand {
     /// (`Unable to find "apps/v1, Resource=deployments" that match label selector "a in b", …`).
     func list(_ session: Session, _ r: APIResource, accept: String = "application/json") async throws -> JSONValue {
         do {
-            return try await session.client.call("GET", r.path(namespace: ns(session, r)), query: query(limit: accept != "application/json"), accept: accept)
+            var q = query(limit: accept != "application/json")
+            // Sorting a table needs each row's whole object, as kubectl asks for it.
+            if sortBy != nil && accept != "application/json" { q.append(("includeObject", "Object")) }
+            return try await session.client.call("GET", r.path(namespace: ns(session, r)), query: q, accept: accept)
         } catch let e as APIStatusError where e.code == 400 || e.code == 404 {
             let gvr = "\(r.groupVersion == r.version ? "/" + r.version : r.groupVersion), Resource=\(r.plural)"
             let message = selector == nil && fieldSelector == nil
@@ -135,11 +139,12 @@ struct Get: AsyncParsableCommand {
         }
     }
 
-    func sort(_ objects: [JSONValue], by expr: String) throws -> [JSONValue] {
+    /// Objects (or table rows, by their `object`) in the order of a JSONPath's value.
+    func sort(_ objects: [JSONValue], by expr: String, rows: Bool = false) throws -> [JSONValue] {
         var path = expr
         if path.hasPrefix("{") && path.hasSuffix("}") { path = String(path.dropFirst().dropLast()) }
         let steps = try JSONPath.Parser.steps(path)
-        func key(_ o: JSONValue) -> JSONValue { JSONPath.evaluate(steps, [o]).first ?? .null }
+        func key(_ o: JSONValue) -> JSONValue { JSONPath.evaluate(steps, [rows ? o["object"] ?? .null : o]).first ?? .null }
         return objects.sorted { a, b in
             switch (key(a), key(b)) {
             case (.int(let x), .int(let y)): return x < y

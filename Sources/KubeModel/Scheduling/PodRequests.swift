@@ -1,0 +1,88 @@
+/// What a pod asks of a node, as the scheduler and kubelet admission compute it
+/// (k8s.io/component-helpers/resource): per resource, the larger of the sum over containers and
+/// the largest init container, plus the pod's overhead.
+public struct ResourceList: Sendable, Hashable {
+    public var milliCPU: Int64 = 0
+    public var memory: Int64 = 0
+    public var ephemeralStorage: Int64 = 0
+    /// Extended resources (`nvidia.com/gpu`, `example.com/foo`) in whole units.
+    public var scalar: [String: Int64] = [:]
+
+    public init(milliCPU: Int64 = 0, memory: Int64 = 0, ephemeralStorage: Int64 = 0, scalar: [String: Int64] = [:]) {
+        self.milliCPU = milliCPU
+        self.memory = memory
+        self.ephemeralStorage = ephemeralStorage
+        self.scalar = scalar
+    }
+
+    /// A `resources.requests` map (or a node's allocatable).
+    public init(_ json: JSONValue?) {
+        for (name, v) in json?.objectValue ?? [:] {
+            guard let text = v.stringValue ?? v.intValue.map({ String($0) }) ?? v.doubleValue.map({ String($0) }),
+                let q = Quantity(text) else { continue }
+            add(name, q)
+        }
+    }
+
+    mutating func add(_ name: String, _ q: Quantity) {
+        switch name {
+        case "cpu": milliCPU += q.milliValue
+        case "memory": memory += Int64(q.value.rounded(.up))
+        case "ephemeral-storage": ephemeralStorage += Int64(q.value.rounded(.up))
+        case "pods": break
+        default: scalar[name, default: 0] += Int64(q.value.rounded(.up))
+        }
+    }
+
+    public static func + (a: ResourceList, b: ResourceList) -> ResourceList {
+        var r = a
+        r.milliCPU += b.milliCPU
+        r.memory += b.memory
+        r.ephemeralStorage += b.ephemeralStorage
+        for (k, v) in b.scalar { r.scalar[k, default: 0] += v }
+        return r
+    }
+
+    public static func - (a: ResourceList, b: ResourceList) -> ResourceList {
+        var r = a
+        r.milliCPU -= b.milliCPU
+        r.memory -= b.memory
+        r.ephemeralStorage -= b.ephemeralStorage
+        for (k, v) in b.scalar { r.scalar[k, default: 0] -= v }
+        return r
+    }
+
+    /// Each resource the larger of the two.
+    public func max(_ b: ResourceList) -> ResourceList {
+        var r = self
+        r.milliCPU = Swift.max(milliCPU, b.milliCPU)
+        r.memory = Swift.max(memory, b.memory)
+        r.ephemeralStorage = Swift.max(ephemeralStorage, b.ephemeralStorage)
+        for (k, v) in b.scalar { r.scalar[k] = Swift.max(r.scalar[k] ?? 0, v) }
+        return r
+    }
+
+    /// The effective requests of a Pod object.
+    public static func requests(ofPod pod: JSONValue) -> ResourceList {
+        let spec = pod["spec"]
+        var sum = ResourceList()
+        for c in spec?["containers"]?.arrayValue ?? [] { sum = sum + ResourceList(c[path: ["resources", "requests"]]) }
+        var initMax = ResourceList()
+        for c in spec?["initContainers"]?.arrayValue ?? [] { initMax = initMax.max(ResourceList(c[path: ["resources", "requests"]])) }
+        return sum.max(initMax) + ResourceList(spec?["overhead"])
+    }
+
+    /// Requests with the scheduler's stand-ins for containers that ask for nothing (100m CPU,
+    /// 200Mi memory), used only to score nodes so that such pods still spread.
+    public static func nonZeroRequests(ofPod pod: JSONValue) -> ResourceList {
+        var sum = ResourceList()
+        for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
+            var r = ResourceList(c[path: ["resources", "requests"]])
+            let asked = c[path: ["resources", "requests"]]?.objectValue ?? [:]
+            if asked["cpu"] == nil { r.milliCPU = 100 }
+            if asked["memory"] == nil { r.memory = 200 * 1024 * 1024 }
+            sum = sum + r
+        }
+        return sum
+    }
+}
