@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "kplane",
             dependencies: [
-                "APIServer", "KubeModel", "KubeClient", "Controllers", "Nodes",
+                "APIServer", "KubeModel", "KubeClient", "KubeYAML", "Controllers", "Nodes", "Scheduler",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,7 +76,7 @@ let package = Package(
         // kctl's printers and parsers, tested inside the executable target.
         .testTarget(name: "KctlTests", dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "APIServer", "KubeModel", "KubeClient"]),
-        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "APIServer", "KubeModel", "KubeClient"]),
+        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient"]),
         // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
         .executableTarget(
             name: "TrivialServer",

@@ -15,37 +15,49 @@ public final class ControllerManager: Sendable {
     public let deploymentController: DeploymentController
     public let garbageCollector: GarbageCollector
     public let namespaceController: NamespaceController
+    public let nodeLifecycle: NodeLifecycleController
+    public let taintEviction: TaintEviction
     public let informers: SharedInformers
     let recorders: [EventRecorder]
 
-    public init(client: APIClient, clock: any WallClock, workers: Int = 5) {
+    /// `informers` may be shared with components beside the controllers (in `kplane up`, the
+    /// scheduler and the fleet), which then need not watch the same resources again.
+    public init(client: APIClient, clock: any WallClock, workers: Int = 5, informers: SharedInformers? = nil) {
         self.client = client
         self.clock = clock
         self.workers = workers
-        let shared = SharedInformers(client: client)
-        informers = shared
+        let shared = informers ?? SharedInformers(client: client)
+        self.informers = shared
         pods = shared.informer(.pods)
         replicaSets = shared.informer(.replicaSets)
         deployments = shared.informer(.deployments)
         let everything = SharedInformers.everyResource.map(shared.informer)
         let rsRecorder = EventRecorder(client: client, component: "replicaset-controller", clock: clock)
         let dRecorder = EventRecorder(client: client, component: "deployment-controller", clock: clock)
-        recorders = [rsRecorder, dRecorder]
+        let nodeRecorder = EventRecorder(client: client, component: "node-controller", clock: clock)
+        let evictionRecorder = EventRecorder(client: client, component: "taint-eviction-controller", clock: clock)
+        recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder]
         replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder)
         deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder)
         garbageCollector = GarbageCollector(client: client, clock: clock, informers: everything)
         namespaceController = NamespaceController(client: client, clock: clock, namespaces: shared.informer(.namespaces), contents: everything)
+        let nodes = shared.informer(.nodes)
+        nodeLifecycle = NodeLifecycleController(client: client, clock: clock, nodes: nodes, leases: shared.informer(.leases), pods: pods, recorder: nodeRecorder)
+        taintEviction = TaintEviction(client: client, clock: clock, nodes: nodes, pods: pods, recorder: evictionRecorder)
     }
 
-    var controllers: [any Controller] { [replicaSetController, deploymentController, garbageCollector, namespaceController] }
+    var controllers: [any Controller] {
+        [replicaSetController, deploymentController, garbageCollector, namespaceController, nodeLifecycle, taintEviction]
+    }
 
     /// Starts informers, waits for their first lists, and runs the controllers until cancelled.
     public func run(onSynced: @escaping @Sendable () -> Void = {}) async {
         await withTaskGroup(of: Void.self) { group in
             let all = informers.all
-            for informer in all { group.addTask { await informer.run() } }
+            for informer in all { group.addTask { [clock] in await informer.run(clock: clock) } }
             for informer in all { await informer.waitForSync() }
             onSynced()
+            group.addTask { await self.nodeLifecycle.monitor() }
             for c in controllers {
                 group.addTask { [workers] in
                     await withTaskCancellationHandler {

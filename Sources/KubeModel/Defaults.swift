@@ -75,6 +75,13 @@ public enum Defaults {
             let tag = afterSlash.contains("@") ? "digest" : (afterSlash.split(separator: ":").dropFirst().first.map(String.init) ?? "latest")
             c["imagePullPolicy"] = tag == "latest" ? "Always" : "IfNotPresent"
         }
+        // A limit without a request means the request equals the limit (SetDefaults_Container's
+        // resource defaulting), which is what the scheduler then reserves.
+        if let limits = c[path: ["resources", "limits"]]?.objectValue {
+            for (name, limit) in limits where c[path: ["resources", "requests", name]] == nil {
+                c.set(["resources", "requests", name], limit)
+            }
+        }
         setIfMissing(&c, ["terminationMessagePath"], "/dev/termination-log")
         setIfMissing(&c, ["terminationMessagePolicy"], "File")
         if let ports = c["ports"]?.arrayValue {

@@ -13,6 +13,13 @@ public enum Timestamp {
         return "\(pad(tmv.tm_year + 1900, 4))-\(pad(tmv.tm_mon + 1))-\(pad(tmv.tm_mday))T\(pad(tmv.tm_hour)):\(pad(tmv.tm_min)):\(pad(tmv.tm_sec))Z"
     }
 
+    /// metav1.MicroTime ("2024-01-01T00:00:00.123456Z"), as Lease renew times are written.
+    public static func formatMicro(_ date: Date) -> String {
+        let micros = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1_000_000)
+        let digits = String(micros)
+        return String(format(date).dropLast()) + "." + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "Z"
+    }
+
     /// Parses the RFC 3339 forms Kubernetes writes (with optional fraction and offset).
     public static func parse(_ s: String) -> Date? {
         let b = Array(s.utf8)

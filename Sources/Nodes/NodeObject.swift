@@ -1,23 +1,27 @@
 import Foundation
 import KubeModel
 
-/// The Node object a simulated kubelet registers, shaped like a real kubelet's.
+/// The Node and Lease objects a simulated kubelet registers and keeps, shaped like a real one's.
 enum NodeObject {
-    static func make(name: String, index: Int, config: FleetConfig) -> JSONValue {
+    static func make(name: String, index: Int, group: NodeGroup, config: FleetConfig) -> JSONValue {
         let cidr = JSONValue.string(config.podCIDR(node: index))
+        var labels: [String: JSONValue] = [
+            "kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+            "beta.kubernetes.io/os": "linux", "beta.kubernetes.io/arch": "amd64", "type": "kplane-simulated",
+        ]
+        for (k, v) in group.labels { labels[k] = .string(v) }
+        var spec: JSONValue = ["podCIDR": cidr, "podCIDRs": [cidr]]
+        if !group.taints.isEmpty { spec["taints"] = .array(group.taints.map(\.json)) }
         return [
             "apiVersion": "v1", "kind": "Node",
-            "metadata": ["name": .string(name), "labels": [
-                "kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-                "beta.kubernetes.io/os": "linux", "beta.kubernetes.io/arch": "amd64", "type": "kplane-simulated",
-            ], "annotations": ["node.alpha.kubernetes.io/ttl": "0"]],
-            "spec": ["podCIDR": cidr, "podCIDRs": [cidr]],
+            "metadata": ["name": .string(name), "labels": .object(labels), "annotations": ["node.alpha.kubernetes.io/ttl": "0"]],
+            "spec": spec,
         ]
     }
 
-    static func status(name: String, index: Int, config: FleetConfig, now: Date) -> JSONValue {
+    static func status(name: String, index: Int, group: NodeGroup, config: FleetConfig, now: Date) -> JSONValue {
         let t = JSONValue.string(Timestamp.format(now))
-        let resources: JSONValue = ["cpu": .string(config.cpu), "memory": .string(config.memory), "pods": .string(String(config.maxPods)),
+        let resources: JSONValue = ["cpu": .string(group.cpu), "memory": .string(group.memory), "pods": .string(String(group.maxPods)),
                                     "ephemeral-storage": "100Gi", "hugepages-2Mi": "0"]
         func cond(_ type: String, _ status: String, _ reason: String, _ message: String) -> JSONValue {
             ["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
@@ -40,5 +44,13 @@ enum NodeObject {
                 "kubeletVersion": "v1.32.0", "kubeProxyVersion": "v1.32.0", "operatingSystem": "linux", "architecture": "amd64",
             ],
         ]
+    }
+
+    /// The node's heartbeat in `kube-node-lease`, as the kubelet keeps it.
+    static func lease(name: String, config: FleetConfig, now: Date) -> JSONValue {
+        ["apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+         "metadata": ["name": .string(name), "namespace": "kube-node-lease"],
+         "spec": ["holderIdentity": .string(name), "leaseDurationSeconds": .int(config.leaseDurationSeconds),
+                  "renewTime": .string(Timestamp.formatMicro(now))]]
     }
 }

@@ -1,58 +1,155 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Synchronization
 
-/// N simulated nodes in one agent: registers them (Ready), places pending pods on them, and
-/// runs their kubelet. Cheap enough for thousands of nodes, since no pod runs anything.
+/// N simulated nodes in one agent: registers them (Ready), renews their Leases, runs their
+/// kubelet, and powers nodes off and on when asked (the `kplane.dev/power` annotation that
+/// `kplane node stop|start` sets). Cheap enough for thousands of nodes, since no pod runs
+/// anything.
 public final class SimulatedFleet: Sendable {
+    /// Set to "off" on a Node to stop its machine; removing it (or "on") boots it again.
+    public static let powerAnnotation = "kplane.dev/power"
+
     public let config: FleetConfig
     let client: APIClient
     let clock: any WallClock
     public let pods: Informer
-    public let placement: SimplePlacement
+    public let nodes: Informer
     public let kubelet: SimulatedKubelet
+    public let usage: ResourceUsage
+    let power: NodePower
+    let index: [String: (index: Int, group: NodeGroup)]
 
-    public init(client: APIClient, clock: any WallClock, config: FleetConfig) {
+    public init(client: APIClient, clock: any WallClock, config: FleetConfig, pods: Informer? = nil, nodes: Informer? = nil) {
         self.client = client
         self.clock = clock
         self.config = config
-        pods = Informer(client: client, resource: .pods)
-        placement = SimplePlacement(client: client, clock: clock, pods: pods, nodes: config.nodeNames)
-        kubelet = SimulatedKubelet(client: client, clock: clock, pods: pods, config: config)
+        self.pods = pods ?? Informer(client: client, resource: .pods)
+        self.nodes = nodes ?? Informer(client: client, resource: .nodes)
+        var index: [String: (Int, NodeGroup)] = [:]
+        for (i, n) in config.nodes.enumerated() { index[n.name] = (i, n.group) }
+        self.index = index
+        power = NodePower()
+        usage = ResourceUsage()
+        kubelet = SimulatedKubelet(client: client, clock: clock, pods: self.pods, config: config, power: power)
+        self.nodes.addHandler(Informer.Handler(
+            onAdd: { [weak self] in self?.observePower($0) },
+            onUpdate: { [weak self] in self?.observePower($1) }))
+        self.pods.addHandler(Informer.Handler(
+            onAdd: { [weak self] in self?.usage.track($0) },
+            onUpdate: { [weak self] in self?.usage.track($1) },
+            onDelete: { [weak self] in self?.usage.forget($0) }))
     }
 
-    /// Creates the nodes that do not exist yet and marks every node Ready.
+    /// Creates the nodes that do not exist yet, marks every node Ready and takes its Lease.
     public func register() async throws {
+        let now = clock.now()
+        try await forEachNode(config.nodeNames) { [self] name in
+            guard let (i, group) = index[name] else { return }
+            var node: JSONValue
+            do {
+                node = try await client.create(.nodes, namespace: nil, NodeObject.make(name: name, index: i, group: group, config: config))
+            } catch let e as APIStatusError where e.code == 409 {
+                node = try await client.get(.nodes, namespace: nil, name: name)
+            }
+            if node[path: ["metadata", "annotations", Self.powerAnnotation]] == "off" {
+                power.set(name, on: false)
+                return
+            }
+            try await postStatus(name, node)
+            try await renewLease(name, now: now)
+        }
+    }
+
+    /// Runs `body` for every node, a bounded number at a time.
+    func forEachNode(_ names: [String], _ body: @escaping @Sendable (String) async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (i, name) in config.nodeNames.enumerated() {
-                group.addTask { [self] in
-                    var node: JSONValue
-                    do {
-                        node = try await client.create(.nodes, namespace: nil, NodeObject.make(name: name, index: i, config: config))
-                    } catch let e as APIStatusError where e.code == 409 {
-                        node = try await client.get(.nodes, namespace: nil, name: name)
-                    }
-                    node["status"] = NodeObject.status(name: name, index: i, config: config, now: clock.now())
-                    _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
-                }
+            var pending = names[...]
+            for _ in 0..<min(32, names.count) {
+                if let n = pending.popFirst() { group.addTask { try await body(n) } }
             }
-            try await group.waitForAll()
+            while try await group.next() != nil {
+                if let n = pending.popFirst() { group.addTask { try await body(n) } }
+            }
         }
     }
 
-    /// Runs placement and kubelets until cancelled.
-    public func run(workers: Int = 8, onSynced: @escaping @Sendable () -> Void = {}) async {
+    /// The kubelet's status report: capacity, addresses and Ready conditions.
+    func postStatus(_ name: String, _ node: JSONValue) async throws {
+        guard let (i, group) = index[name] else { return }
+        var node = node
+        node["status"] = NodeObject.status(name: name, index: i, group: group, config: config, now: clock.now())
+        _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
+    }
+
+    func renewLease(_ name: String, now: Date) async throws {
+        let renew: JSONValue = ["spec": ["holderIdentity": .string(name), "renewTime": .string(Timestamp.formatMicro(now)),
+                                         "leaseDurationSeconds": .int(config.leaseDurationSeconds)]]
+        do {
+            _ = try await client.patch(.leases, namespace: "kube-node-lease", name: name, renew, type: "application/merge-patch+json")
+        } catch let e as APIStatusError where e.code == 404 {
+            _ = try await client.create(.leases, namespace: "kube-node-lease", NodeObject.lease(name: name, config: config, now: now))
+        }
+    }
+
+    /// Renews the Lease of every running node each `leaseRenewSeconds`, until cancelled.
+    func renewLeases() async {
+        while !Task.isCancelled {
+            guard (try? await clock.sleep(for: config.leaseRenewSeconds)) != nil else { return }
+            let now = clock.now()
+            let running = config.nodeNames.filter { power.isOn($0) }
+            try? await forEachNode(running) { [self] name in try? await renewLease(name, now: now) }
+        }
+    }
+
+    /// Follows the power annotation: a stopped machine stops renewing its Lease and its
+    /// kubelet stops; a started one reports Ready again and picks its pods back up.
+    func observePower(_ node: JSONValue) {
+        let name = node.metaName
+        guard index[name] != nil else { return }
+        let on = node[path: ["metadata", "annotations", Self.powerAnnotation]]?.stringValue != "off"
+        guard power.set(name, on: on), on else { return }
+        Task { [self] in
+            try? await renewLease(name, now: clock.now())
+            if let fresh = try? await client.get(.nodes, namespace: nil, name: name) { try? await postStatus(name, fresh) }
+            for pod in pods.list() where pod[path: ["spec", "nodeName"]]?.stringValue == name { kubelet.queue.add(Informer.key(pod)) }
+        }
+    }
+
+    /// Runs the kubelet and the Lease renewals until cancelled. The informers must be running
+    /// when they are shared; an own informer is started here.
+    public func run(workers: Int = 8, ownInformers: Bool = true, onSynced: @escaping @Sendable () -> Void = {}) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.pods.run() }
+            if ownInformers {
+                group.addTask { await self.pods.run(clock: self.clock) }
+                group.addTask { await self.nodes.run(clock: self.clock) }
+            }
             await pods.waitForSync()
+            await nodes.waitForSync()
             onSynced()
-            for c in [placement, kubelet] as [any Controller] {
-                group.addTask {
-                    await withTaskCancellationHandler { await c.run(workers: workers) } onCancel: { c.queue.shutDown() }
-                }
+            group.addTask { await self.renewLeases() }
+            group.addTask { [kubelet] in
+                await withTaskCancellationHandler { await kubelet.run(workers: workers) } onCancel: { kubelet.queue.shutDown() }
             }
         }
     }
 
-    public var isIdle: Bool { placement.queue.isIdle && kubelet.queue.isIdle }
+    public var isIdle: Bool { kubelet.queue.isIdle }
+
+    /// Whether a node's machine is running (tests and `kplane node`).
+    public func isRunning(_ node: String) -> Bool { power.isOn(node) }
+}
+
+/// Which simulated machines are switched off.
+final class NodePower: Sendable {
+    private let off = Mutex<Set<String>>([])
+
+    /// Returns whether the state changed.
+    @discardableResult
+    func set(_ node: String, on: Bool) -> Bool {
+        off.withLock { on ? $0.remove(node) != nil : $0.insert(node).inserted }
+    }
+
+    func isOn(_ node: String) -> Bool { off.withLock { !$0.contains(node) } }
 }

@@ -5,7 +5,8 @@ import Synchronization
 
 /// The kubelet of every simulated node: starts bound pods (Running after the startup delay,
 /// Ready once the readiness probe's initialDelaySeconds has passed) and finishes deleted ones
-/// after their grace period, capped so a simulation does not wait 30 s per pod.
+/// after their grace period, capped so a simulation does not wait 30 s per pod. A node whose
+/// machine is off does nothing: its pods stay as they were until it boots.
 public final class SimulatedKubelet: Controller {
     public let name = "simulated-kubelet"
     public let queue: WorkQueue
@@ -16,13 +17,15 @@ public final class SimulatedKubelet: Controller {
     let nodeIndex: [String: Int]
     let ips = PodIPAllocator()
     let recorder: EventRecorder
+    let power: NodePower
     private let killed = Mutex<Set<String>>([])
 
-    public init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig) {
+    init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig, power: NodePower) {
         self.client = client
         self.clock = clock
         self.pods = pods
         self.config = config
+        self.power = power
         var index: [String: Int] = [:]
         for (i, n) in config.nodeNames.enumerated() {
             index[n] = i
@@ -54,7 +57,7 @@ public final class SimulatedKubelet: Controller {
     }
 
     public func reconcile(_ key: String) async throws {
-        guard let pod = pods.get(key), let node = node(of: pod) else { return }
+        guard let pod = pods.get(key), let node = node(of: pod), power.isOn(node) else { return }
         let now = clock.now()
         if pod.isDeleting { return try await terminate(pod, now: now) }
         let phase = pod[path: ["status", "phase"]]?.stringValue ?? "Pending"

@@ -3,6 +3,8 @@ import ArgumentParser
 import Controllers
 import Foundation
 import KubeClient
+import KubeModel
+import KubeYAML
 import Nodes
 
 /// `kplane up`: API server, controllers and simulated nodes in one process, the components
@@ -13,6 +15,10 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Port for the API server on 127.0.0.1 (0 picks a free one).") var port = 6443
     @Option(name: .customLong("data-dir"), help: "Where the database and kubeconfig live.") var dataDir = APIServerConfig.defaultDataDir
     @Option(help: "Number of simulated nodes.") var nodes = 3
+    @Option(help: "A fleet file (kind: Fleet) describing node groups; see manifests/fleets/.") var fleet: String?
+    @Option(name: .customLong("node-cpu"), help: "CPU of each node (with --nodes).") var nodeCPU = "4"
+    @Option(name: .customLong("node-memory"), help: "Memory of each node (with --nodes).") var nodeMemory = "16Gi"
+    @Option(name: .customLong("node-max-pods"), help: "Pods each node takes (with --nodes).") var nodeMaxPods = 110
     @Option(name: .customLong("pod-startup-seconds"), help: "Simulated time from binding to Running.") var startup = 0.0
     @Option(name: .customLong("pod-termination-cap-seconds"), help: "Longest a deleted pod takes to go, whatever its grace period.")
     var terminationCap = 1.0
@@ -31,9 +37,9 @@ struct UpCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
             throw ExitCode.failure
         }
-        var fleet = FleetConfig(nodes: nodes, startupSeconds: startup, terminationCapSeconds: terminationCap)
-        fleet.probeDelayScale = probeDelayScale
-        let cluster = LocalCluster(client: server.localClient, clock: clock, fleet: fleet)
+        let fleetConfig = try fleetConfig()
+        let cluster = LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig)
+        let nodes = fleetConfig.nodeCount
         try await withThrowingTaskGroup(of: Void.self) { group in
             let components = Task { try await cluster.run() }
             group.addTask {
@@ -54,5 +60,29 @@ struct UpCommand: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// The fleet from `--fleet`, else `--nodes` identical nodes; flags for pod timing apply to both.
+    func fleetConfig() throws -> FleetConfig {
+        var config: FleetConfig
+        if let fleet {
+            do {
+                let text = try String(contentsOfFile: fleet, encoding: .utf8)
+                config = try FleetConfig(fleet: try YAMLDecoding.documents(text).first ?? .emptyObject)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(fleet): \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        } else {
+            guard Quantity(nodeCPU) != nil, Quantity(nodeMemory) != nil else {
+                FileHandle.standardError.write(Data("error: --node-cpu and --node-memory take quantities such as 4, 500m, 16Gi\n".utf8))
+                throw ExitCode.failure
+            }
+            config = FleetConfig(nodes: nodes, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
+        }
+        config.startupSeconds = startup
+        config.terminationCapSeconds = terminationCap
+        config.probeDelayScale = probeDelayScale
+        return config
     }
 }

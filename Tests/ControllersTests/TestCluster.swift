@@ -4,40 +4,58 @@ import Foundation
 import KubeClient
 import KubeModel
 import Nodes
+import Scheduler
 
-/// A whole cluster in the test process on a `ManualClock`: API server (no socket), controllers
-/// and simulated nodes over the in-process client. Time moves only when the test says so.
+/// A whole cluster in the test process on a `ManualClock`: API server (no socket), controllers,
+/// scheduler and simulated nodes over the in-process client, sharing informers as in
+/// `kplane up`. Time moves only when the test says so.
 final class TestCluster: Sendable {
     let clock = ManualClock()
     let server: APIServer
     let client: LocalAPIClient
     let controllers: ControllerManager
+    let scheduler: Scheduler
     let fleet: SimulatedFleet
     let dataDir: String
     private let task: Task<Void, Never>
 
-    init(nodes: Int = 3, startupSeconds: Double = 0, terminationCap: Double = 1, controllers runControllers: Bool = true) async throws {
+    convenience init(nodes: Int = 3, startupSeconds: Double = 0, terminationCap: Double = 1, controllers runControllers: Bool = true) async throws {
+        try await self.init(fleet: FleetConfig(nodes: nodes, startupSeconds: startupSeconds, terminationCapSeconds: terminationCap),
+                            controllers: runControllers)
+    }
+
+    init(fleet config: FleetConfig, controllers runControllers: Bool = true) async throws {
         dataDir = NSTemporaryDirectory() + "kplane-ctl-" + UUID().uuidString
         let clock = self.clock
-        var config = APIServerConfig(dataDir: dataDir)
-        config.port = 0
-        server = try await APIServer(config: config, now: { clock.now() })
+        var serverConfig = APIServerConfig(dataDir: dataDir)
+        serverConfig.port = 0
+        server = try await APIServer(config: serverConfig, now: { clock.now() })
         client = server.localClient
-        controllers = ControllerManager(client: client, clock: clock, workers: 3)
-        fleet = SimulatedFleet(client: client, clock: clock, config: FleetConfig(nodes: nodes, startupSeconds: startupSeconds, terminationCapSeconds: terminationCap))
+        let informers = SharedInformers(client: client)
+        let pods = informers.informer(.pods), nodes = informers.informer(.nodes)
+        controllers = ControllerManager(client: client, clock: clock, workers: 3, informers: informers)
+        scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
+        fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
         try await fleet.register()
-        let (fleet, controllers) = (fleet, controllers)
+        let (fleet, controllers, scheduler) = (fleet, controllers, scheduler)
         let ready = AsyncStream.makeStream(of: Void.self)
         task = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await fleet.run(workers: 4, onSynced: { ready.continuation.yield() }) }
-                if runControllers { group.addTask { await controllers.run(onSynced: { ready.continuation.yield() }) } }
+                if runControllers {
+                    group.addTask { await controllers.run(onSynced: { ready.continuation.yield() }) }
+                } else {
+                    group.addTask { await pods.run() }
+                    group.addTask { await nodes.run() }
+                    ready.continuation.yield()
+                }
+                group.addTask { await fleet.run(workers: 4, ownInformers: false, onSynced: { ready.continuation.yield() }) }
+                group.addTask { await scheduler.run() }
             }
         }
         var synced = 0
         for await _ in ready.stream {
             synced += 1
-            if synced == (runControllers ? 2 : 1) { break }
+            if synced == 2 { break }
         }
     }
 
@@ -83,7 +101,7 @@ final class TestCluster: Sendable {
         let deadline = Date().addingTimeInterval(60)
         while quiet < 20 {
             guard Date() < deadline else { throw TimedOut(what: "the cluster to settle") }
-            if controllers.isIdle && fleet.isIdle { quiet += 1 } else { quiet = 0 }
+            if controllers.isIdle && fleet.isIdle && scheduler.isIdle { quiet += 1 } else { quiet = 0 }
             try await Task.sleep(for: .milliseconds(1))
             clock.advance(by: 0.005)
         }

@@ -23,12 +23,24 @@ extension APIService {
         }
         var obj = Conversion.toStorage(checked.pruned, info)
         Defaults.apply(kind: info.kind, &obj)
+        if old == nil && info.kind == "Pod" { Self.defaultTolerationSeconds(&obj) }
         var errors: [FieldError] = []
         for e in checked.errors + Validation.validate(obj, old: old, info: info) where !errors.contains(e) { errors.append(e) }
         if !errors.isEmpty {
             throw APIError.invalid(info, obj[path: ["metadata", "name"]]?.stringValue ?? "", errors)
         }
         return Admitted(object: obj, warnings: warnings)
+    }
+
+    /// The DefaultTolerationSeconds admission plugin: a new pod tolerates its node being
+    /// not-ready or unreachable for 300 s before it is evicted, unless it says otherwise.
+    static func defaultTolerationSeconds(_ pod: inout JSONValue) {
+        let existing = Toleration.of(pod: pod)
+        var tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
+        for key in [Taint.notReady, Taint.unreachable] where !existing.tolerate(Taint(key: key, effect: "NoExecute")) {
+            tolerations.append(Toleration(key: key, op: "Exists", effect: "NoExecute", seconds: 300).json)
+        }
+        if tolerations.count > existing.count { pod.set(["spec", "tolerations"], .array(tolerations)) }
     }
 
     /// Checks apiVersion/kind of a body against the URL's resource and fills them in.
