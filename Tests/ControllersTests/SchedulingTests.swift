@@ -31,10 +31,9 @@ import Testing
 
         // A big node joins (as `kubectl apply` of a Node would add one) and takes the pod.
         _ = try await c.apply(["apiVersion": "v1", "kind": "Node", "metadata": ["name": "big", "labels": ["kubernetes.io/hostname": "big"]]])
-        var node = try await c.client.get(.nodes, namespace: nil, name: "big")
-        node["status"] = ["allocatable": ["cpu": "32", "memory": "64Gi", "pods": "110"], "capacity": ["cpu": "32", "memory": "64Gi", "pods": "110"],
-                          "conditions": [["type": "Ready", "status": "True", "lastHeartbeatTime": .string(Timestamp.format(c.clock.now()))]]]
-        _ = try await c.client.update(.nodes, namespace: nil, node, subresource: "status")
+        let status: JSONValue = ["allocatable": ["cpu": "32", "memory": "64Gi", "pods": "110"], "capacity": ["cpu": "32", "memory": "64Gi", "pods": "110"],
+                                 "conditions": [["type": "Ready", "status": "True", "lastHeartbeatTime": .string(Timestamp.format(c.clock.now()))]]]
+        _ = try await c.client.patch(.nodes, namespace: nil, name: "big", ["status": status], type: "application/merge-patch+json", subresource: "status")
         try await c.advance(until: "the pod bound to big", limit: 15) {
             try await c.client.get(.pods, namespace: "default", name: "huge")[path: ["spec", "nodeName"]] == "big"
         }

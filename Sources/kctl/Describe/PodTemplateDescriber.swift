@@ -21,11 +21,13 @@ extension DescribeWriter {
         write(1, "Tolerations:\t" + (tolerations.isEmpty ? "<none>" : tolerations.map(Self.toleration).joined(separator: "\n\t")))
     }
 
+    /// `key=value:Effect op=Exists for 300s`, as kubectl's printTolerationsMultiline writes one.
     static func toleration(_ t: JSONValue) -> String {
-        var s = t["key"]?.stringValue ?? ""
-        if let v = t["value"]?.stringValue, !v.isEmpty { s += "=\(v)" }
-        if let e = t["effect"]?.stringValue, !e.isEmpty { s += ":\(e)" }
-        if t["operator"] == "Exists" && (t["key"]?.stringValue ?? "").isEmpty { s = "op=Exists" + (t["effect"]?.stringValue.map { ":" + $0 } ?? "") }
+        let key = t["key"]?.stringValue ?? "", value = t["value"]?.stringValue ?? "", effect = t["effect"]?.stringValue ?? ""
+        var s = key
+        if !value.isEmpty { s += "=\(value)" }
+        if !effect.isEmpty { s += ":\(effect)" }
+        if t["operator"] == "Exists" && value.isEmpty { s += key.isEmpty && effect.isEmpty ? "op=Exists" : " op=Exists" }
         if let secs = t["tolerationSeconds"]?.intValue { s += " for \(secs)s" }
         return s
     }
