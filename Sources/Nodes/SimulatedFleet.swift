@@ -18,8 +18,7 @@ public final class SimulatedFleet: Sendable {
     public let nodes: Informer
     public let kubelet: SimulatedKubelet
     public let usage: ResourceUsage
-    let power: NodePower
-    let index: [String: (index: Int, group: NodeGroup)]
+    public let members: FleetMembers
 
     public init(client: APIClient, clock: any WallClock, config: FleetConfig, pods: Informer? = nil, nodes: Informer? = nil) {
         self.client = client
@@ -27,15 +26,12 @@ public final class SimulatedFleet: Sendable {
         self.config = config
         self.pods = pods ?? Informer(client: client, resource: .pods)
         self.nodes = nodes ?? Informer(client: client, resource: .nodes)
-        var index: [String: (Int, NodeGroup)] = [:]
-        for (i, n) in config.nodes.enumerated() { index[n.name] = (i, n.group) }
-        self.index = index
-        power = NodePower()
+        members = FleetMembers(config)
         usage = ResourceUsage()
-        kubelet = SimulatedKubelet(client: client, clock: clock, pods: self.pods, config: config, power: power)
+        kubelet = SimulatedKubelet(client: client, clock: clock, pods: self.pods, config: config, members: members)
         self.nodes.addHandler(Informer.Handler(
-            onAdd: { [weak self] in self?.observePower($0) },
-            onUpdate: { [weak self] in self?.observePower($1) }))
+            onAdd: { [weak self] in self?.observe($0) },
+            onUpdate: { [weak self] in self?.observe($1) }))
         self.pods.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.usage.track($0) },
             onUpdate: { [weak self] in self?.usage.track($1) },
@@ -46,7 +42,8 @@ public final class SimulatedFleet: Sendable {
     public func register() async throws {
         let now = clock.now()
         try await forEachNode(config.nodeNames) { [self] name in
-            guard let (i, group) = index[name] else { return }
+            guard let m = members.member(name) else { return }
+            let (i, group) = (m.index, m.group)
             var node: JSONValue
             do {
                 node = try await client.create(.nodes, namespace: nil, NodeObject.make(name: name, index: i, group: group, config: config))
@@ -54,7 +51,7 @@ public final class SimulatedFleet: Sendable {
                 node = try await client.get(.nodes, namespace: nil, name: name)
             }
             if node[path: ["metadata", "annotations", Self.powerAnnotation]] == "off" {
-                power.set(name, on: false)
+                members.set(name, on: false)
                 return
             }
             try await postStatus(name, node)
@@ -77,9 +74,9 @@ public final class SimulatedFleet: Sendable {
 
     /// The kubelet's status report: capacity, addresses and Ready conditions.
     func postStatus(_ name: String, _ node: JSONValue) async throws {
-        guard let (i, group) = index[name] else { return }
+        guard let m = members.member(name) else { return }
         var node = node
-        node["status"] = NodeObject.status(name: name, index: i, group: group, config: config, now: clock.now())
+        node["status"] = NodeObject.status(name: name, index: m.index, group: m.group, config: config, now: clock.now())
         _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
     }
 
@@ -98,23 +95,32 @@ public final class SimulatedFleet: Sendable {
         while !Task.isCancelled {
             guard (try? await clock.sleep(for: config.leaseRenewSeconds)) != nil else { return }
             let now = clock.now()
-            let running = config.nodeNames.filter { power.isOn($0) }
-            try? await forEachNode(running) { [self] name in try? await renewLease(name, now: now) }
+            try? await forEachNode(members.running) { [self] name in try? await renewLease(name, now: now) }
         }
     }
 
-    /// Follows the power annotation: a stopped machine stops renewing its Lease and its
-    /// kubelet stops; a started one reports Ready again and picks its pods back up.
-    func observePower(_ node: JSONValue) {
+    /// Adopts Nodes annotated `kplane.dev/node: simulated`, and follows the power annotation: a
+    /// stopped machine stops renewing its Lease and its kubelet stops; a started one reports
+    /// Ready again and picks its pods back up.
+    func observe(_ node: JSONValue) {
         let name = node.metaName
-        guard index[name] != nil else { return }
-        let on = node[path: ["metadata", "annotations", Self.powerAnnotation]]?.stringValue != "off"
-        guard power.set(name, on: on), on else { return }
-        Task { [self] in
-            try? await renewLease(name, now: clock.now())
-            if let fresh = try? await client.get(.nodes, namespace: nil, name: name) { try? await postStatus(name, fresh) }
-            for pod in pods.list() where pod[path: ["spec", "nodeName"]]?.stringValue == name { kubelet.queue.add(Informer.key(pod)) }
+        if !members.contains(name) {
+            guard node.metaAnnotations[FleetMembers.adoptAnnotation] == "simulated",
+                let index = members.add(name, group: FleetMembers.group(of: node)) else { return }
+            kubelet.ips.addNode(name, cidr: config.podCIDR(node: index))
+            Task { [self] in await boot(name) }
         }
+        let on = node[path: ["metadata", "annotations", Self.powerAnnotation]]?.stringValue != "off"
+        guard members.set(name, on: on), on else { return }
+        Task { [self] in await boot(name) }
+    }
+
+    /// What a kubelet does as its machine starts: take the Lease, post a Ready status, and
+    /// look at every pod bound to the node.
+    func boot(_ name: String) async {
+        try? await renewLease(name, now: clock.now())
+        if let fresh = try? await client.get(.nodes, namespace: nil, name: name) { try? await postStatus(name, fresh) }
+        for pod in pods.list() where pod[path: ["spec", "nodeName"]]?.stringValue == name { kubelet.queue.add(Informer.key(pod)) }
     }
 
     /// Runs the kubelet and the Lease renewals until cancelled. The informers must be running
@@ -138,18 +144,5 @@ public final class SimulatedFleet: Sendable {
     public var isIdle: Bool { kubelet.queue.isIdle }
 
     /// Whether a node's machine is running (tests and `kplane node`).
-    public func isRunning(_ node: String) -> Bool { power.isOn(node) }
-}
-
-/// Which simulated machines are switched off.
-final class NodePower: Sendable {
-    private let off = Mutex<Set<String>>([])
-
-    /// Returns whether the state changed.
-    @discardableResult
-    func set(_ node: String, on: Bool) -> Bool {
-        off.withLock { on ? $0.remove(node) != nil : $0.insert(node).inserted }
-    }
-
-    func isOn(_ node: String) -> Bool { off.withLock { !$0.contains(node) } }
+    public func isRunning(_ node: String) -> Bool { members.isOn(node) }
 }

@@ -14,24 +14,18 @@ public final class SimulatedKubelet: Controller {
     let clock: any WallClock
     let pods: Informer
     let config: FleetConfig
-    let nodeIndex: [String: Int]
+    let members: FleetMembers
     let ips = PodIPAllocator()
     let recorder: EventRecorder
-    let power: NodePower
     private let killed = Mutex<Set<String>>([])
 
-    init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig, power: NodePower) {
+    init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig, members: FleetMembers) {
         self.client = client
         self.clock = clock
         self.pods = pods
         self.config = config
-        self.power = power
-        var index: [String: Int] = [:]
-        for (i, n) in config.nodeNames.enumerated() {
-            index[n] = i
-            ips.addNode(n, cidr: config.podCIDR(node: i))
-        }
-        nodeIndex = index
+        self.members = members
+        for (i, n) in config.nodeNames.enumerated() { ips.addNode(n, cidr: config.podCIDR(node: i)) }
         queue = WorkQueue(clock: clock)
         recorder = EventRecorder(client: client, component: "kubelet", clock: clock)
         pods.addHandler(Informer.Handler(
@@ -46,7 +40,7 @@ public final class SimulatedKubelet: Controller {
     }
 
     func node(of pod: JSONValue) -> String? {
-        guard let n = pod[path: ["spec", "nodeName"]]?.stringValue, nodeIndex[n] != nil else { return nil }
+        guard let n = pod[path: ["spec", "nodeName"]]?.stringValue, members.contains(n) else { return nil }
         return n
     }
 
@@ -57,7 +51,7 @@ public final class SimulatedKubelet: Controller {
     }
 
     public func reconcile(_ key: String) async throws {
-        guard let pod = pods.get(key), let node = node(of: pod), power.isOn(node) else { return }
+        guard let pod = pods.get(key), let node = node(of: pod), members.isOn(node) else { return }
         let now = clock.now()
         if pod.isDeleting { return try await terminate(pod, now: now) }
         let phase = pod[path: ["status", "phase"]]?.stringValue ?? "Pending"
@@ -72,7 +66,7 @@ public final class SimulatedKubelet: Controller {
         let readyAt = started.addingTimeInterval(Self.readinessDelay(pod) * config.probeDelayScale)
         let ready = now >= readyAt
         if phase == "Running" && PodConditions.isReady(pod) == ready { return }
-        guard let index = nodeIndex[node] else { return }
+        guard let index = members.member(node)?.index else { return }
         let ip = pod[path: ["status", "podIP"]]?.stringValue ?? ips.allocate(node) ?? ""
         var next = pod
         next["status"] = PodStatus.running(pod, hostIP: config.internalIP(node: index), podIP: ip, started: started,

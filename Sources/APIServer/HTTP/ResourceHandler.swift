@@ -72,6 +72,8 @@ struct ResourceHandler {
         switch (sub, request.method) {
         case ("log", .get) where info.kind == "Pod":
             return try podLog(namespace: r.namespace ?? "", name: name)
+        case ("eviction", .post) where info.kind == "Pod":
+            return KubeResponder.json(try await api.evict(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
         case ("binding", .post) where info.kind == "Pod":
             return KubeResponder.json(try await api.bind(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
         case ("status", .get) where info.hasStatus:
@@ -94,7 +96,7 @@ struct ResourceHandler {
             let (type, patch) = try await readPatch()
             let s = Subresource(rawValue: sub) ?? .none
             return written(try await api.patch(info, namespace: r.namespace, name: name, type: type, patch: patch, subresource: s, options: writeOptions()), status: .ok)
-        case ("status", _), ("scale", _), ("binding", _), ("finalize", _):
+        case ("status", _), ("scale", _), ("binding", _), ("finalize", _), ("eviction", _):
             if !info.subresources.contains(sub) { throw APIError.resourceNotFound() }
             throw APIError.methodNotAllowed()
         default:

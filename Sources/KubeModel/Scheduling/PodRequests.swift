@@ -72,6 +72,16 @@ public struct ResourceList: Sendable, Hashable {
         return sum.max(initMax) + ResourceList(spec?["overhead"])
     }
 
+    /// The effective limits of a Pod object, summed as its requests are.
+    public static func limits(ofPod pod: JSONValue) -> ResourceList {
+        let spec = pod["spec"]
+        var sum = ResourceList()
+        for c in spec?["containers"]?.arrayValue ?? [] { sum = sum + ResourceList(c[path: ["resources", "limits"]]) }
+        var initMax = ResourceList()
+        for c in spec?["initContainers"]?.arrayValue ?? [] { initMax = initMax.max(ResourceList(c[path: ["resources", "limits"]])) }
+        return sum.max(initMax) + ResourceList(spec?["overhead"])
+    }
+
     /// Requests with the scheduler's stand-ins for containers that ask for nothing (100m CPU,
     /// 200Mi memory), used only to score nodes so that such pods still spread.
     public static func nonZeroRequests(ofPod pod: JSONValue) -> ResourceList {

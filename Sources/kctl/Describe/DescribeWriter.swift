@@ -23,7 +23,9 @@ struct DescribeWriter {
 
     /// Labels and annotations: `k=v` one per line (annotations `k: v`), `<none>` when empty.
     mutating func map(_ level: Int, _ title: String, _ m: [String: JSONValue]?, separator: String = "=", skip: Set<String> = []) {
-        let keys = (m ?? [:]).keys.filter { !skip.contains($0) }.sorted()
+        // kubectl never shows the last-applied annotation, whichever object it describes.
+        let hidden = title == "Annotations" ? skip.union(["kubectl.kubernetes.io/last-applied-configuration"]) : skip
+        let keys = (m ?? [:]).keys.filter { !hidden.contains($0) }.sorted()
         guard let first = keys.first else {
             write(level, "\(title):\t<none>")
             return

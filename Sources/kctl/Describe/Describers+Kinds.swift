@@ -18,21 +18,20 @@ extension Describers {
         w.write(0, "Status:\t\(status)")
         let ip = o[path: ["status", "podIP"]]?.stringValue ?? ""
         w.write(0, "IP:\t\(ip)")
-        w.write(0, "IPs:\t" + (ip.isEmpty ? "<none>" : ""))
-        if !ip.isEmpty { w.write(1, "IP:\t\(ip)") }
+        let ips = (o[path: ["status", "podIPs"]]?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue }
+        if ips.isEmpty {
+            w.write(0, "IPs:\t<none>")
+        } else {
+            w.write(0, "IPs:")
+            for a in ips { w.write(1, "IP:\t\(a)") }
+        }
         if let owner = (o[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).first(where: { $0["controller"] == true }) {
             w.write(0, "Controlled By:\t\(owner["kind"]?.stringValue ?? "")/\(owner["name"]?.stringValue ?? "")")
         }
         w.write(0, "Containers:")
         let statuses = o[path: ["status", "containerStatuses"]]?.arrayValue ?? []
         for c in o[path: ["spec", "containers"]]?.arrayValue ?? [] {
-            w.container(c, level: 1, nameIndent: "")
-            if let s = statuses.first(where: { $0["name"] == c["name"] }) {
-                let state = (s["state"]?.objectValue ?? [:]).keys.first ?? "Waiting"
-                w.write(2, "State:\t\(state.capitalized)")
-                w.write(2, "Ready:\t\(s["ready"]?.boolValue ?? false)")
-                w.write(2, "Restart Count:\t\(s["restartCount"]?.intValue ?? 0)")
-            }
+            w.container(c, level: 1, nameIndent: "", status: statuses.first { $0["name"] == c["name"] })
         }
         let conds = o[path: ["status", "conditions"]]?.arrayValue ?? []
         if !conds.isEmpty {
@@ -200,31 +199,6 @@ extension Describers {
         w.write(0, "Status:\t\(o[path: ["status", "phase"]]?.stringValue ?? "Active")")
     }
 
-    func node(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
-        w.write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
-        let roles = labelsOf(o).keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst(24)) }.sorted()
-        w.write(0, "Roles:\t\(roles.isEmpty ? "<none>" : roles.joined(separator: ","))")
-        w.map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
-        w.map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ")
-        w.write(0, "CreationTimestamp:\t\(DescribeWriter.date(o[path: ["metadata", "creationTimestamp"]]?.stringValue))")
-        let taints = o[path: ["spec", "taints"]]?.arrayValue ?? []
-        w.write(0, "Taints:\t" + (taints.isEmpty ? "<none>" : taints.map(DescribeWriter.toleration).joined(separator: "\n\t")))
-        w.write(0, "Unschedulable:\t\(o[path: ["spec", "unschedulable"]]?.boolValue ?? false)")
-        if let cs = o[path: ["status", "conditions"]]?.arrayValue, !cs.isEmpty {
-            w.write(0, "Conditions:")
-            w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage")
-            w.write(1, "----\t------\t-----------------\t------------------\t------\t-------")
-            for c in cs {
-                w.write(1, "\(c["type"]?.stringValue ?? "")\t\(c["status"]?.stringValue ?? "")\t\(DescribeWriter.date(c["lastHeartbeatTime"]?.stringValue))\t\(DescribeWriter.date(c["lastTransitionTime"]?.stringValue))\t\(c["reason"]?.stringValue ?? "")\t\(c["message"]?.stringValue ?? "")")
-            }
-        }
-        for section in ["capacity", "allocatable"] {
-            guard let m = o[path: ["status", section]]?.objectValue, !m.isEmpty else { continue }
-            w.write(0, section.capitalized + ":")
-            for k in m.keys.sorted() { w.write(1, "\(k):\t\(JSONPath.text(m[k] ?? ""))") }
-        }
-        w.events(try await events(o))
-    }
 }
 
 enum Printable {

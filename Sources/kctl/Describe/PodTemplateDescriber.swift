@@ -33,10 +33,13 @@ extension DescribeWriter {
     }
 
     /// A container; in pod templates its name sits one space deeper than in pods.
-    mutating func container(_ c: JSONValue, level: Int, nameIndent: String = " ") {
+    /// With the container's `status` (pods), its ids and state come in kubectl's places.
+    mutating func container(_ c: JSONValue, level: Int, nameIndent: String = " ", status: JSONValue? = nil) {
         write(level, "\(nameIndent)\(c["name"]?.stringValue ?? ""):")
         let l = level + 1
+        if let status { write(l, "Container ID:\t\(status["containerID"]?.stringValue ?? "")") }
         write(l, "Image:\t\(c["image"]?.stringValue ?? "")")
+        if let status { write(l, "Image ID:\t\(status["imageID"]?.stringValue ?? "")") }
         let ports = c["ports"]?.arrayValue ?? []
         if ports.isEmpty {
             write(l, "Port:\t<none>")
@@ -56,6 +59,7 @@ extension DescribeWriter {
             write(l, "Args:")
             for a in args { write(l + 1, a.stringValue ?? "") }
         }
+        if let status { containerState(status, level: l) }
         for kind in ["limits", "requests"] {
             guard let r = c[path: ["resources", kind]]?.objectValue, !r.isEmpty else { continue }
             write(l, kind == "limits" ? "Limits:" : "Requests:")
@@ -90,6 +94,32 @@ extension DescribeWriter {
                 let sub = m["subPath"]?.stringValue.map { ",path=\"\($0)\"" } ?? ""
                 write(l + 1, "\(m["mountPath"]?.stringValue ?? "") from \(m["name"]?.stringValue ?? "") (\(ro)\(sub))")
             }
+        }
+    }
+
+    /// State, Last State, Ready and Restart Count, as kubectl's describeContainerState.
+    mutating func containerState(_ status: JSONValue, level l: Int) {
+        state("State", status["state"], level: l)
+        if status[path: ["lastState", "terminated"]] != nil { state("Last State", status["lastState"], level: l) }
+        write(l, "Ready:\t\(status["ready"]?.boolValue == true ? "True" : "False")")
+        write(l, "Restart Count:\t\(status["restartCount"]?.intValue ?? 0)")
+    }
+
+    mutating func state(_ title: String, _ state: JSONValue?, level l: Int) {
+        if let r = state?["running"] {
+            write(l, "\(title):\tRunning")
+            write(l + 1, "Started:\t\(Self.date(r["startedAt"]?.stringValue))")
+        } else if let t = state?["terminated"] {
+            write(l, "\(title):\tTerminated")
+            if let reason = t["reason"]?.stringValue, !reason.isEmpty { write(l + 1, "Reason:\t\(reason)") }
+            if let message = t["message"]?.stringValue, !message.isEmpty { write(l + 1, "Message:\t\(message)") }
+            write(l + 1, "Exit Code:\t\(t["exitCode"]?.intValue ?? 0)")
+            if let signal = t["signal"]?.intValue, signal > 0 { write(l + 1, "Signal:\t\(signal)") }
+            write(l + 1, "Started:\t\(Self.date(t["startedAt"]?.stringValue))")
+            write(l + 1, "Finished:\t\(Self.date(t["finishedAt"]?.stringValue))")
+        } else {
+            write(l, "\(title):\tWaiting")
+            if let reason = state?[path: ["waiting", "reason"]]?.stringValue, !reason.isEmpty { write(l + 1, "Reason:\t\(reason)") }
         }
     }
 

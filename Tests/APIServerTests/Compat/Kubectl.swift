@@ -31,7 +31,9 @@ struct Kubectl {
         try ServerProcess.run(binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", cacheDir] + args, stdin: stdin)
     }
 
-    var manifests: String {
+    var manifests: String { Self.manifestsFolder }
+
+    static var manifestsFolder: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("manifests").path
     }
