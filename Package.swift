@@ -77,6 +77,8 @@ let package = Package(
         .testTarget(name: "KctlTests", dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "APIServer", "KubeModel", "KubeClient"]),
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient"]),
+        // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
+        .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
         // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
         .executableTarget(
             name: "TrivialServer",

@@ -31,7 +31,17 @@ public final class APIServer: Sendable {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.runService()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [api, config] in
+                // Sweep expired events once a minute, as long as the server runs.
+                while true {
+                    try await Task.sleep(for: .seconds(60))
+                    await api.expireEvents(olderThan: config.eventTTL)
+                }
+            }
+            try await app.runService()
+            group.cancelAll()
+        }
     }
 
     /// A client that calls this server in-process, with the semantics of the HTTP one.

@@ -8,6 +8,8 @@ public struct APIServerConfig: Sendable {
     public var token: String?
     public var serviceCIDR = "10.96.0.0/16"
     public var watchCacheSize = 20_000
+    /// How long an Event lives after its last update (kube-apiserver's `--event-ttl`).
+    public var eventTTL: TimeInterval = 3600
 
     public init(dataDir: String) { self.dataDir = dataDir }
 

@@ -14,7 +14,7 @@ enum OwnerReferences {
 
     /// Whether `owner` (selecting with `selector`) keeps, adopts, releases or leaves a child.
     static func claim(_ child: JSONValue, owner: JSONValue, selector: LabelSelector) -> Claim {
-        let matches = !selector.isEmpty && selector.matches(child.metaLabels)
+        let matches = !selector.isEmpty && selector.matches(object: child)
         if let ref = child.controllerRef {
             guard ref["uid"]?.stringValue == owner.uid else { return .ignore }
             if matches { return .owned }

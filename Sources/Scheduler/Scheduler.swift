@@ -57,6 +57,9 @@ public final class Scheduler: Sendable {
         let key = Informer.key(pod)
         let priority = pod[path: ["spec", "priority"]]?.intValue ?? 0
         if Self.assigned(pod) {
+            // Status reports (the kubelet's) change nothing the scheduler counts.
+            if let old, Self.assigned(old), !Self.finished(pod), old["spec"] == pod["spec"],
+                old[path: ["metadata", "labels"]] == pod[path: ["metadata", "labels"]] { return }
             queue.done(key)
             // A finished pod frees its node's resources, as a deleted one does.
             if Self.finished(pod) {

@@ -14,6 +14,7 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("service-cluster-ip-range"), help: "CIDR for Service ClusterIPs.") var serviceCIDR = "10.96.0.0/16"
     @Option(name: .customLong("default-watch-cache-size"), help: "Changes kept for watches to resume from; older revisions get 410 Expired.")
     var watchCacheSize = 20_000
+    @Option(name: .customLong("event-ttl"), help: "How long events are kept after their last update.") var eventTTL = "1h0m0s"
 
     func run() async throws {
         var config = APIServerConfig(dataDir: dataDir)
@@ -21,6 +22,7 @@ struct APIServerCommand: AsyncParsableCommand {
         config.port = port
         config.serviceCIDR = serviceCIDR
         config.watchCacheSize = watchCacheSize
+        config.eventTTL = try UpCommand.ttl(eventTTL)
         do {
             if let tokenFile { config.token = try APIServerConfig.readToken(tokenFile) }
             let server = try await APIServer(config: config)

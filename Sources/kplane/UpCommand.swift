@@ -15,6 +15,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Port for the API server on 127.0.0.1 (0 picks a free one).") var port = 6443
     @Option(name: .customLong("data-dir"), help: "Where the database and kubeconfig live.") var dataDir = APIServerConfig.defaultDataDir
     @Option(help: "Number of simulated nodes.") var nodes = 3
+    @Option(name: .customLong("event-ttl"), help: "How long events are kept after their last update.") var eventTTL = "1h0m0s"
     @Option(help: "A fleet file (kind: Fleet) describing node groups; see manifests/fleets/.") var fleet: String?
     @Option(name: .customLong("node-cpu"), help: "CPU of each node (with --nodes).") var nodeCPU = "4"
     @Option(name: .customLong("node-memory"), help: "Memory of each node (with --nodes).") var nodeMemory = "16Gi"
@@ -29,6 +30,7 @@ struct UpCommand: AsyncParsableCommand {
         let started = Date()
         var config = APIServerConfig(dataDir: dataDir)
         config.port = port
+        config.eventTTL = try Self.ttl(eventTTL)
         let clock = SystemClock()
         let server: APIServer
         do {
@@ -60,6 +62,14 @@ struct UpCommand: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
+    }
+
+    static func ttl(_ text: String) throws -> TimeInterval {
+        guard let seconds = GoDuration.seconds(text), seconds > 0 else {
+            FileHandle.standardError.write(Data("error: invalid argument \"\(text)\" for \"--event-ttl\" flag: time: invalid duration \"\(text)\"\n".utf8))
+            throw ExitCode.failure
+        }
+        return seconds
     }
 
     /// The fleet from `--fleet`, else `--nodes` identical nodes; flags for pod timing apply to both.

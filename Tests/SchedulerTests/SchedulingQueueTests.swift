@@ -76,3 +76,19 @@ import Testing
         #expect(await waiting == nil)
     }
 }
+
+extension SchedulingQueueTests {
+    @Test func aChangeDuringTheCycleSendsTheFailureToBackoffNotTheWaitingPool() async {
+        let clock = ManualClock()
+        let q = SchedulingQueue(clock: clock)
+        q.add("p", priority: 0)
+        _ = await q.pop()
+        // A node appears while the pod is being scheduled against the older state.
+        q.clusterChanged()
+        q.unschedulable("p")
+        #expect(q.counts == .init(active: 0, backoff: 1, unschedulable: 0))
+        clock.advance(by: 1.1)
+        q.flush()
+        #expect(await q.pop() == "p")
+    }
+}

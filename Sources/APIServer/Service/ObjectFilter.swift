@@ -27,7 +27,7 @@ struct ObjectFilter: Sendable {
     var isEmpty: Bool { labels.isEmpty && fields.isEmpty }
 
     func matches(_ obj: JSONValue) -> Bool {
-        if !labels.isEmpty && !labels.matches(labelsOf(obj)) { return false }
+        if !labels.isEmpty && !labels.matches(object: obj) { return false }
         if !fields.isEmpty && !fields.matches(Self.fieldValues(info, obj)) { return false }
         return true
     }

@@ -51,7 +51,7 @@ public final class DeploymentController: Controller {
             return
         }
         for d in deployments.list(namespace: rs.metaNamespace) {
-            if let sel = try? LabelSelector.from(d[path: ["spec", "selector"]]), !sel.isEmpty, sel.matches(rs.metaLabels) {
+            if let sel = try? LabelSelector.from(d[path: ["spec", "selector"]]), !sel.isEmpty, sel.matches(object: rs) {
                 queue.add(Informer.key(d))
             }
         }

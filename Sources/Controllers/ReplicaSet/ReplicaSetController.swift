@@ -52,7 +52,7 @@ public final class ReplicaSetController: Controller {
     func selecting(_ pod: JSONValue) -> [String] {
         replicaSets.list(namespace: pod.metaNamespace).filter { rs in
             guard let sel = try? LabelSelector.from(rs[path: ["spec", "selector"]]), !sel.isEmpty else { return false }
-            return sel.matches(pod.metaLabels)
+            return sel.matches(object: pod)
         }.map(Informer.key)
     }
 
@@ -118,7 +118,11 @@ public final class ReplicaSetController: Controller {
     /// The active pods this ReplicaSet owns after adopting and releasing.
     func claimPods(_ rs: JSONValue, selector: LabelSelector) async throws -> [JSONValue] {
         var owned: [JSONValue] = []
-        for pod in pods.list(namespace: rs.metaNamespace) where PodConditions.isActive(pod) {
+        // Only pods it selects (from the label index) or already owns (the owner index) can
+        // be kept, adopted or released; every other pod of the namespace would be ignored.
+        let candidates = pods.list(namespace: rs.metaNamespace, selector: selector)
+            + pods.owned(by: rs.uid).filter { !selector.matches(object: $0) }
+        for pod in candidates where PodConditions.isActive(pod) {
             switch OwnerReferences.claim(pod, owner: rs, selector: selector) {
             case .owned: owned.append(pod)
             case .ignore: continue

@@ -25,12 +25,19 @@ public final class EventRecorder: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Pending.self)
         self.continuation = continuation
         writer = Task {
+            // Repeats are looked up in two generations of at most 4,096 keys each (client-go's
+            // correlator keeps an LRU of 4,096), so memory stays bounded however many pods come.
             var seen: [String: (name: String, count: Int64, first: String)] = [:]
+            var older: [String: (name: String, count: Int64, first: String)] = [:]
             var sequence: UInt64 = 0
             for await p in stream {
                 let key = [p.involved["uid"]?.stringValue ?? "", p.type, p.reason, p.message].joined(separator: "\u{0}")
                 let stamp = Timestamp.format(p.at)
-                if let prior = seen[key] {
+                if seen.count >= 4096 {
+                    older = seen
+                    seen = [:]
+                }
+                if let prior = seen[key] ?? older[key] {
                     let patch: JSONValue = ["count": .int(prior.count + 1), "lastTimestamp": .string(stamp)]
                     if (try? await client.patch(.events, namespace: p.namespace, name: prior.name, patch, type: "application/merge-patch+json")) != nil {
                         seen[key] = (prior.name, prior.count + 1, prior.first)

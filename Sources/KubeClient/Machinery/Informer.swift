@@ -109,7 +109,7 @@ public final class Informer: Sendable {
             return keys.compactMap { s.objects[$0] }
         }
         guard let selector else { return candidates }
-        return candidates.filter { selector.matches(Self.labels($0)) }
+        return candidates.filter { selector.matches(object: $0) }
     }
 
     /// Objects whose `ownerReferences` name this uid.

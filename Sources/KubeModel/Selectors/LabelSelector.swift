@@ -20,17 +20,20 @@ public struct LabelRequirement: Sendable, Equatable {
         self.values = values
     }
 
-    public func matches(_ labels: [String: String]) -> Bool {
+    public func matches(_ labels: [String: String]) -> Bool { matches(value: labels[key]) }
+
+    /// Against the label's value (nil when the object has no such label).
+    public func matches(value: String?) -> Bool {
         switch op {
-        case .equals, .in: return labels[key].map { values.contains($0) } ?? false
-        case .notEquals, .notIn: return labels[key].map { !values.contains($0) } ?? true
-        case .exists: return labels[key] != nil
-        case .doesNotExist: return labels[key] == nil
+        case .equals, .in: return value.map { values.contains($0) } ?? false
+        case .notEquals, .notIn: return value.map { !values.contains($0) } ?? true
+        case .exists: return value != nil
+        case .doesNotExist: return value == nil
         case .greaterThan:
-            guard let v = labels[key].flatMap({ Int64($0) }), let w = values.first.flatMap({ Int64($0) }) else { return false }
+            guard let v = value.flatMap({ Int64($0) }), let w = values.first.flatMap({ Int64($0) }) else { return false }
             return v > w
         case .lessThan:
-            guard let v = labels[key].flatMap({ Int64($0) }), let w = values.first.flatMap({ Int64($0) }) else { return false }
+            guard let v = value.flatMap({ Int64($0) }), let w = values.first.flatMap({ Int64($0) }) else { return false }
             return v < w
         }
     }
@@ -60,6 +63,13 @@ public struct LabelSelector: Sendable, Equatable {
 
     public func matches(_ labels: [String: String]) -> Bool {
         requirements.allSatisfy { $0.matches(labels) }
+    }
+
+    /// Against an object's `metadata.labels`, read in place (controllers test thousands of
+    /// pods per sync; building a dictionary for each costs more than the test).
+    public func matches(object: JSONValue) -> Bool {
+        let labels = object[path: ["metadata", "labels"]]?.objectValue
+        return requirements.allSatisfy { $0.matches(value: labels?[$0.key]?.stringValue) }
     }
 
     public var string: String { requirements.map(\.string).joined(separator: ",") }

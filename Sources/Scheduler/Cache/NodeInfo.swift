@@ -1,24 +1,31 @@
 import KubeModel
 
 /// One node as the scheduler sees it: what it offers, and what the pods bound (or assumed) to
-/// it already take.
-struct NodeInfo: Sendable {
+/// it already take. A class, so that a cycle's list of feasible nodes costs a reference each
+/// rather than a copy of every pod map.
+// Safety: a NodeInfo is only reached through SchedulerCache.State, and mutated or read only
+// while that state's mutex is held (informer updates and scheduling cycles alike).
+final class NodeInfo: @unchecked Sendable {
     let name: String
-    var labels: [String: String]
-    var taints: [Taint]
-    var unschedulable: Bool
-    var allocatable: ResourceList
-    var allowedPods: Int
-    var requested = ResourceList()
-    var nonZeroRequested = ResourceList()
-    var pods: [String: PodInfo] = [:]
-    /// Pods per controller uid, so spreading an owner's pods costs nothing per node.
-    var podsByOwner: [String: Int] = [:]
-    var usedPorts: [HostPort] = []
+    /// A number the cache gives each node, for per-cycle arrays indexed by node.
+    let id: Int
+    private(set) var labels: [String: String]
+    /// Whether the node carries `kubernetes.io/hostname`, the topology key of most rules.
+    private(set) var hasHostname: Bool
+    private(set) var taints: [Taint]
+    private(set) var unschedulable: Bool
+    private(set) var allocatable: ResourceList
+    private(set) var allowedPods: Int
+    private(set) var requested = ResourceList()
+    private(set) var nonZeroRequested = ResourceList()
+    private(set) var pods: [String: PodInfo] = [:]
+    private(set) var usedPorts: [HostPort] = []
 
-    init(_ node: JSONValue) {
+    init(_ node: JSONValue, id: Int = 0) {
         name = node.metaName
+        self.id = id
         labels = labelsOf(node)
+        hasHostname = labels["kubernetes.io/hostname"] != nil
         taints = Taint.of(node: node)
         unschedulable = node[path: ["spec", "unschedulable"]]?.boolValue ?? false
         let alloc = node[path: ["status", "allocatable"]] ?? node[path: ["status", "capacity"]]
@@ -27,32 +34,27 @@ struct NodeInfo: Sendable {
     }
 
     /// Takes a changed Node object, keeping the pods.
-    mutating func update(_ node: JSONValue) {
-        var fresh = NodeInfo(node)
-        fresh.requested = requested
-        fresh.nonZeroRequested = nonZeroRequested
-        fresh.pods = pods
-        fresh.podsByOwner = podsByOwner
-        fresh.usedPorts = usedPorts
-        self = fresh
+    func update(_ node: JSONValue) {
+        let fresh = NodeInfo(node)
+        labels = fresh.labels
+        hasHostname = fresh.hasHostname
+        taints = fresh.taints
+        unschedulable = fresh.unschedulable
+        allocatable = fresh.allocatable
+        allowedPods = fresh.allowedPods
     }
 
-    mutating func add(_ pod: PodInfo) {
+    func add(_ pod: PodInfo) {
         guard pods.updateValue(pod, forKey: pod.key) == nil else { return }
         requested = requested + pod.requests
         nonZeroRequested = nonZeroRequested + pod.nonZeroRequests
-        if let owner = pod.ownerUID { podsByOwner[owner, default: 0] += 1 }
         usedPorts += pod.hostPorts
     }
 
-    mutating func remove(_ key: String) {
+    func remove(_ key: String) {
         guard let pod = pods.removeValue(forKey: key) else { return }
         requested = requested - pod.requests
         nonZeroRequested = nonZeroRequested - pod.nonZeroRequests
-        if let owner = pod.ownerUID {
-            podsByOwner[owner, default: 0] -= 1
-            if podsByOwner[owner] == 0 { podsByOwner[owner] = nil }
-        }
         for p in pod.hostPorts {
             if let i = usedPorts.firstIndex(of: p) { usedPorts.remove(at: i) }
         }

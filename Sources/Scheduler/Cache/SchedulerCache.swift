@@ -13,6 +13,11 @@ final class SchedulerCache: Sendable {
         var assumed: Set<String> = []
         /// Pods with required anti-affinity terms, whose rules bind incoming pods too.
         var withAntiAffinity: [String: PodInfo] = [:]
+        /// For each controller uid, its pods per node id: default spreading reads only the
+        /// nodes that hold some, instead of asking every node.
+        var ownerPods: [String: [Int: Int32]] = [:]
+        var nodeIDs: [Int: String] = [:]
+        var nextNodeID = 0
         var nextStart = 0
     }
 
@@ -24,7 +29,9 @@ final class SchedulerCache: Sendable {
             if s.nodes[name] != nil {
                 s.nodes[name]?.update(node)
             } else {
-                s.nodes[name] = NodeInfo(node)
+                s.nodes[name] = NodeInfo(node, id: s.nextNodeID)
+                s.nodeIDs[s.nextNodeID] = name
+                s.nextNodeID += 1
                 s.order.append(name)
             }
         }
@@ -32,7 +39,8 @@ final class SchedulerCache: Sendable {
 
     func removeNode(_ name: String) {
         state.withLock { s in
-            guard s.nodes.removeValue(forKey: name) != nil else { return }
+            guard let gone = s.nodes.removeValue(forKey: name) else { return }
+            s.nodeIDs[gone.id] = nil
             s.order.removeAll { $0 == name }
             for (pod, node) in s.nodeOfPod where node == name { s.nodeOfPod[pod] = nil }
         }
@@ -41,6 +49,11 @@ final class SchedulerCache: Sendable {
     /// A pod the API says is bound (or no longer bound, when `nodeName` is empty).
     func setPod(_ pod: PodInfo) {
         state.withLock { s in
+            // The binding of an assumed pod confirmed: it is already counted where it went.
+            if s.assumed.contains(pod.key) && s.nodeOfPod[pod.key] == pod.nodeName {
+                s.assumed.remove(pod.key)
+                return
+            }
             Self.unplace(&s, pod.key)
             s.assumed.remove(pod.key)
             guard !pod.nodeName.isEmpty else { return }
@@ -73,15 +86,24 @@ final class SchedulerCache: Sendable {
 
     private static func place(_ s: inout State, _ pod: PodInfo, on node: String) {
         s.nodeOfPod[pod.key] = node
-        s.nodes[node]?.add(pod)
+        guard let info = s.nodes[node] else { return }
+        info.add(pod)
         if !pod.requiredAntiAffinity.isEmpty { s.withAntiAffinity[pod.key] = pod }
+        if let owner = pod.ownerUID { s.ownerPods[owner, default: [:]][info.id, default: 0] += 1 }
     }
 
     private static func unplace(_ s: inout State, _ key: String) {
-        guard let node = s.nodeOfPod.removeValue(forKey: key) else { return }
-        s.nodes[node]?.remove(key)
+        guard let node = s.nodeOfPod.removeValue(forKey: key), let info = s.nodes[node], let pod = info.pods[key] else { return }
+        info.remove(key)
         s.withAntiAffinity[key] = nil
+        if let owner = pod.ownerUID, let n = s.ownerPods[owner]?[info.id] {
+            s.ownerPods[owner]?[info.id] = n > 1 ? n - 1 : nil
+            if s.ownerPods[owner]?.isEmpty == true { s.ownerPods[owner] = nil }
+        }
     }
+
+    /// Whether the pod is counted on this node already (assumed there, or bound).
+    static func isPlaced(_ s: State, _ key: String, on node: String) -> Bool { s.nodeOfPod[key] == node }
 
     var nodeCount: Int { state.withLock { $0.nodes.count } }
 }

@@ -8,9 +8,15 @@ struct NodeResourcesFit: FilterPlugin, ScorePlugin {
     let weight: Int64 = 1
 
     func filter(_ pod: PodInfo, _ node: NodeInfo, _ cycle: CycleState) -> Rejection? {
+        // The common case, checked field by field without copying the lists or building the
+        // reasons.
+        if node.pods.count < node.allowedPods && node.requested.milliCPU + pod.requests.milliCPU <= node.allocatable.milliCPU
+            && node.requested.memory + pod.requests.memory <= node.allocatable.memory
+            && node.requested.ephemeralStorage + pod.requests.ephemeralStorage <= node.allocatable.ephemeralStorage
+            && pod.requests.scalar.isEmpty { return nil }
+        let r = pod.requests, used = node.requested, alloc = node.allocatable
         var reasons: [String] = []
         if node.pods.count + 1 > node.allowedPods { reasons.append("Too many pods") }
-        let r = pod.requests, used = node.requested, alloc = node.allocatable
         if r.milliCPU > 0 && used.milliCPU + r.milliCPU > alloc.milliCPU { reasons.append("Insufficient cpu") }
         if r.memory > 0 && used.memory + r.memory > alloc.memory { reasons.append("Insufficient memory") }
         if r.ephemeralStorage > 0 && used.ephemeralStorage + r.ephemeralStorage > alloc.ephemeralStorage {

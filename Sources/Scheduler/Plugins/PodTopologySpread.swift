@@ -65,8 +65,8 @@ struct PodTopologySpread: FilterPlugin, ScorePlugin {
 
     struct ScoreState: Sendable {
         var constraints: [SpreadConstraint] = []
-        /// Spread by controller: the system defaults count the owner's pods.
-        var owner: String?
+        /// Spread by controller: the system defaults count the owner's pods, here per node id.
+        var ownerCounts: [Int32]?
         var counts: [[String: Int64]] = []
         var weights: [Double] = []
     }
@@ -79,8 +79,8 @@ struct PodTopologySpread: FilterPlugin, ScorePlugin {
                  SpreadConstraint(maxSkew: 5, topologyKey: zone, selector: LabelSelector())], owner)
     }
 
-    func count(_ pod: PodInfo, _ node: NodeInfo, _ c: SpreadConstraint, owner: String?) -> Int64 {
-        if let owner { return Int64(node.podsByOwner[owner] ?? 0) }
+    func count(_ pod: PodInfo, _ node: NodeInfo, _ c: SpreadConstraint, ownerCounts: [Int32]?) -> Int64 {
+        if let ownerCounts { return node.id < ownerCounts.count ? Int64(ownerCounts[node.id]) : 0 }
         return Self.matching(pod, node, c.selector)
     }
 
@@ -89,10 +89,15 @@ struct PodTopologySpread: FilterPlugin, ScorePlugin {
         // Default constraints apply only to keys that the cluster's nodes carry.
         if owner != nil { constraints = constraints.filter { c in feasible.contains { $0.labels[c.topologyKey] != nil } } }
         guard !constraints.isEmpty else { return }
-        var state = ScoreState(constraints: constraints, owner: owner, counts: Array(repeating: [:], count: constraints.count))
+        var state = ScoreState(constraints: constraints, counts: Array(repeating: [:], count: constraints.count))
+        if let owner {
+            var dense = [Int32](repeating: 0, count: cluster.nextNodeID)
+            for (id, n) in cluster.ownerPods[owner] ?? [:] where id < dense.count { dense[id] = n }
+            state.ownerCounts = dense
+        }
         for (i, c) in constraints.enumerated() where c.topologyKey != Self.hostname {
             for node in cluster.nodes.values where Self.eligible(pod, node, constraints) {
-                state.counts[i][node.labels[c.topologyKey] ?? "", default: 0] += count(pod, node, c, owner: owner)
+                state.counts[i][node.labels[c.topologyKey] ?? "", default: 0] += count(pod, node, c, ownerCounts: state.ownerCounts)
             }
         }
         state.weights = constraints.map { c in
@@ -106,8 +111,14 @@ struct PodTopologySpread: FilterPlugin, ScorePlugin {
         guard let state = cycle.spreadScore else { return 0 }
         var s = 0.0
         for (i, c) in state.constraints.enumerated() {
-            guard let domain = node.labels[c.topologyKey] else { return -1 }
-            let n = c.topologyKey == Self.hostname ? count(pod, node, c, owner: state.owner) : (state.counts[i][domain] ?? 0)
+            let n: Int64
+            if c.topologyKey == Self.hostname {
+                guard node.hasHostname else { return -1 }
+                n = count(pod, node, c, ownerCounts: state.ownerCounts)
+            } else {
+                guard let domain = node.labels[c.topologyKey] else { return -1 }
+                n = state.counts[i][domain] ?? 0
+            }
             s += Double(n) * state.weights[i] + Double(c.maxSkew - 1)
         }
         return Int64(s.rounded())

@@ -17,6 +17,7 @@ struct TaintToleration: FilterPlugin, ScorePlugin {
 
     /// How many PreferNoSchedule taints the pod does not tolerate; fewer is better.
     func score(_ pod: PodInfo, _ node: NodeInfo, _ cycle: CycleState) -> Int64 {
+        guard !node.taints.isEmpty else { return 0 }
         let tolerations = pod.tolerations.filter { $0.effect.isEmpty || $0.effect == "PreferNoSchedule" }
         return Int64(node.taints.filter { $0.effect == "PreferNoSchedule" && !tolerations.tolerate($0) }.count)
     }

@@ -14,6 +14,8 @@ final class SchedulingQueue: Sendable {
     struct Entry: Sendable {
         var priority: Int64
         var attempts = 0
+        /// The move-request count when the pod was handed out.
+        var poppedAt: UInt64 = 0
         /// When the pod last failed, for its backoff and its time in the unschedulable pool.
         var failedAt: Date?
     }
@@ -27,6 +29,9 @@ final class SchedulingQueue: Sendable {
         var unschedulable: Set<String> = []
         var waiters: [CheckedContinuation<String?, Never>] = []
         var closed = false
+        /// How many times the cluster changed; a pod that failed against an older state goes
+        /// to backoff rather than waiting for a change it may have missed (moveRequestCycle).
+        var moves: UInt64 = 0
     }
 
     let clock: any WallClock
@@ -53,7 +58,10 @@ final class SchedulingQueue: Sendable {
         s.backoff.remove(key)
         s.unschedulable.remove(key)
         guard !s.inActive.contains(key) else { return nil }
-        if !s.waiters.isEmpty { return s.waiters.removeFirst() }
+        if !s.waiters.isEmpty {
+            s.entries[key]?.poppedAt = s.moves
+            return s.waiters.removeFirst()
+        }
         s.inActive.insert(key)
         s.active.push(key, priority: entry.priority)
         return nil
@@ -66,7 +74,10 @@ final class SchedulingQueue: Sendable {
                 if s.closed { return .some(nil) }
                 while let key = s.active.pop() {
                     s.inActive.remove(key)
-                    if s.entries[key] != nil { return .some(key) }
+                    if s.entries[key] != nil {
+                        s.entries[key]?.poppedAt = s.moves
+                        return .some(key)
+                    }
                 }
                 s.waiters.append(c)
                 return .none
@@ -108,7 +119,7 @@ final class SchedulingQueue: Sendable {
             guard s.entries[key] != nil else { return }
             s.entries[key]?.attempts += 1
             s.entries[key]?.failedAt = clock.now()
-            s.unschedulable.insert(key)
+            if (s.entries[key]?.poppedAt ?? 0) < s.moves { s.backoff.insert(key) } else { s.unschedulable.insert(key) }
         }
     }
 
@@ -132,6 +143,7 @@ final class SchedulingQueue: Sendable {
     func clusterChanged() {
         let now = clock.now()
         let woken = state.withLock { s -> [(CheckedContinuation<String?, Never>, String)] in
+            s.moves += 1
             var woken: [(CheckedContinuation<String?, Never>, String)] = []
             for key in s.unschedulable {
                 guard let e = s.entries[key] else { continue }
