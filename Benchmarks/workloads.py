@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Workload figures for issue #4, against a release `kplane up` (3 simulated nodes):
+"""Workload figures for issue #4, against a release `kplane up --nodes 10` (10 simulated nodes of
+110 pods each, since 1,000 pods do not fit on 3 kubelets' 330 slots):
 
   up       process start to API answering with every node Ready (median of RUNS starts)
   apply    a 100-replica Deployment (no probes) from create to 100 pods Ready and Available
@@ -11,6 +12,7 @@ Usage: Benchmarks/workloads.py [RUNS]   (build first: swift build -c release --p
 import json, os, re, shutil, subprocess, statistics, sys, tempfile, time, urllib.request
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+NODES = 10
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip() + "/kplane"
 
@@ -26,13 +28,13 @@ def call(base, method, path, body=None, ctype="application/json"):
 def start():
     data = tempfile.mkdtemp()
     t0 = time.perf_counter()
-    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data], stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--nodes", str(NODES)], stdout=subprocess.PIPE, text=True)
     line = p.stdout.readline()
     port = re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1)
     base = f"http://127.0.0.1:{port}"
     while True:
         nodes = call(base, "GET", "/api/v1/nodes")["items"]
-        if len(nodes) == 3 and all(any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"]) for n in nodes):
+        if len(nodes) == NODES and all(any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"]) for n in nodes):
             break
     return p, data, base, time.perf_counter() - t0
 
@@ -87,7 +89,7 @@ for _ in range(RUNS):
     stop(p, data)
 
 med = lambda xs: statistics.median(xs)
-print(f"median of {RUNS} runs, kplane up with 3 simulated nodes, readiness immediate:")
+print(f"median of {RUNS} runs, kplane up with {NODES} simulated nodes, readiness immediate:")
 print(f"kplane up to ready (API + nodes Ready):        {med(ups) * 1000:7.0f} ms   (target < 1000 ms)")
 print(f"100-replica Deployment, apply to all Ready:    {med(applies) * 1000:7.0f} ms   (target < 2000 ms)")
 print(f"its rolling update 25%/25%, patch to done:     {med(rollouts) * 1000:7.0f} ms   (target < 2000 ms)")
