@@ -65,3 +65,17 @@ final class MutableNow: @unchecked Sendable {
     // Safety: set only by the test that owns it, before the calls that read it.
     var now = Date(timeIntervalSince1970: 1_790_000_000)
 }
+
+extension AdmissionAndEvictionTests {
+    /// printNode's STATUS column: Ready, NotReady for False and Unknown, Unknown without a
+    /// Ready condition, and SchedulingDisabled when cordoned.
+    @Test(arguments: [("True", false, "Ready"), ("False", false, "NotReady"), ("Unknown", false, "NotReady"),
+                      (nil, false, "Unknown"), ("True", true, "Ready,SchedulingDisabled")])
+    func nodeStatusColumn(ready: String?, cordoned: Bool, expected: String) {
+        var node: JSONValue = ["apiVersion": "v1", "kind": "Node", "metadata": ["name": "n", "creationTimestamp": "2026-01-01T00:00:00Z"]]
+        if let ready { node.set(["status", "conditions"], [["type": "Ready", "status": .string(ready)]]) }
+        if cordoned { node.set(["spec", "unschedulable"], true) }
+        let table = TableConverter(now: Date()).table(resource("", "v1", "nodes"), [node], rv: "1")
+        #expect(table["rows"]?.arrayValue?.first?["cells"]?.arrayValue?[1] == .string(expected))
+    }
+}

@@ -110,7 +110,9 @@ extension Printers {
     ]) { o, t in
         var status = "Unknown"
         for c in o[path: ["status", "conditions"]]?.arrayValue ?? [] where c["type"] == "Ready" {
-            status = c["status"] == "True" ? "Ready" : (c["status"] == "False" ? "NotReady" : "Unknown")
+            // printNode: any Ready status but True reads NotReady (Unknown included); only a
+            // node without a Ready condition at all is "Unknown".
+            status = c["status"] == "True" ? "Ready" : "NotReady"
         }
         if o[path: ["spec", "unschedulable"]] == true { status += ",SchedulingDisabled" }
         let roles = labelsOf(o).keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }
