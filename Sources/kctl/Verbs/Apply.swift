@@ -10,7 +10,7 @@ struct Apply: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: [.short, .customLong("filename")], help: "Files, directories or - (stdin).") var filenames: [String] = []
-    @Flag(name: [.short, .customLong("recursive")], help: "Process the directory used in -f recursively.") var recursive = false
+    @Flag(name: [.customShort("R"), .customLong("recursive")], help: "Process the directory used in -f recursively.") var recursive = false
     @Option(name: .customLong("dry-run"), help: "none, client or server.") var dryRun = "none"
     @Flag(name: .customLong("server-side"), help: "Apply on the server (server-side apply).") var serverSide = false
     @Option(name: .customLong("field-manager")) var fieldManager: String?

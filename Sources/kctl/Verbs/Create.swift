@@ -10,7 +10,7 @@ struct Create: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: [.short, .customLong("filename")], help: "Files, directories or - (stdin).") var filenames: [String] = []
-    @Flag(name: [.short, .customLong("recursive")]) var recursive = false
+    @Flag(name: [.customShort("R"), .customLong("recursive")]) var recursive = false
     @Option(name: .customLong("dry-run")) var dryRun = "none"
     @Flag(name: .customLong("save-config"), help: "Record the configuration for later kctl apply.") var saveConfig = false
 

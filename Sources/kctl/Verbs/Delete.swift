@@ -9,7 +9,7 @@ struct Delete: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var args: [String] = []
     @Option(name: [.short, .customLong("filename")]) var filenames: [String] = []
-    @Flag(name: [.short, .customLong("recursive")]) var recursive = false
+    @Flag(name: [.customShort("R"), .customLong("recursive")]) var recursive = false
     @Option(name: [.customShort("l"), .customLong("selector")]) var selector: String?
     @Flag(name: .customLong("all")) var all = false
     @Option(name: .customLong("cascade"), help: "background, foreground or orphan.") var cascade = "background"

@@ -257,3 +257,22 @@ import Testing
         #expect(try ServerProcess.run(KctlParityTests.kctlBinary, ["version", "--client"]).out == "Client Version: v1.32.0+kctl\n")
     }
 }
+
+extension KctlParityTests {
+    @Test func applyRecursesIntoFoldersWithR() throws {
+        let server = try ServerProcess()
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        let dir = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: kubectl.manifests + "/config.yaml", toPath: dir + "/config.yaml")
+        try FileManager.default.copyItem(atPath: kubectl.manifests + "/hpa.yaml", toPath: dir + "/sub/hpa.yaml")
+        for dryRun in ["client", "server"] {
+            let ours = try kctl("apply", "-f", dir, "-R", "--dry-run=\(dryRun)")
+            let theirs = try kubectl("apply", "-f", dir, "-R", "--dry-run=\(dryRun)")
+            #expect(ours.code == 0 && ours.out == theirs.out, "\(ours.err)")
+        }
+        #expect(try kctl("apply", "-f", dir).out.contains("hpa") == false)
+        #expect(try kctl("apply", "-f", dir, "-R").out.contains("horizontalpodautoscaler.autoscaling/myapp-hpa created"))
+    }
+}
