@@ -18,12 +18,16 @@ import Testing
         }
     }
 
-    /// Ages differ between two runs a moment apart; everything else must match.
+    /// Ages differ between two runs a moment apart ("9s" then "10s", which also widens the
+    /// column); everything else must match. Column widths are checked by KctlTests' goldens.
     static func maskAges(_ s: String) -> String {
         s.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.split(separator: " ", omittingEmptySubsequences: false).map { w in
+            let words = line.split(separator: " ", omittingEmptySubsequences: false)
+            let masked = words.map { w in
                 w.range(of: #"^[0-9]+(s|m[0-9]*s?|h[0-9]*m?|d[0-9]*h?)$"#, options: .regularExpression) != nil ? "AGE" : String(w)
-            }.joined(separator: " ")
+            }
+            guard masked != words.map(String.init) else { return String(line) }
+            return masked.filter { !$0.isEmpty }.joined(separator: " ")
         }.joined(separator: "\n")
     }
 
