@@ -142,7 +142,4 @@ public final class SimulatedFleet: Sendable {
     }
 
     public var isIdle: Bool { kubelet.queue.isIdle }
-
-    /// Whether a node's machine is running (tests and `kplane node`).
-    public func isRunning(_ node: String) -> Bool { members.isOn(node) }
 }

@@ -12,15 +12,9 @@ struct ControllersCommand: AsyncParsableCommand {
     @Option(help: "Workers per controller.") var workers = 5
 
     func run() async throws {
-        let rest: RestConfig
-        do {
-            rest = try RestConfig.resolve(try Kubeconfig.load(paths: [kubeconfig]), ConfigOverrides())
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
-        let manager = ControllerManager(client: try HTTPAPIClient(config: rest), clock: SystemClock(), workers: workers)
-        let task = Task { await manager.run(onSynced: { print("kplane controllers: synced with \(rest.server)"); fflush(nil) }) }
+        let client = try RemoteRole.client(kubeconfig: kubeconfig)
+        let manager = ControllerManager(client: client, clock: SystemClock(), workers: workers)
+        let task = Task { await manager.run(onSynced: { print("kplane controllers: synced with \(client.config.server)"); fflush(nil) }) }
         await Signals.waitForTermination()
         task.cancel()
         _ = await task.result

@@ -94,6 +94,17 @@ final class ServerProcess: @unchecked Sendable {
         return Reply(status: http?.statusCode ?? 0, headers: h, body: data)
     }
 
+    /// Starts another kplane role (`controllers`, `scheduler`) against this server; the caller
+    /// terminates it.
+    func spawnRole(_ role: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = [role, "--kubeconfig", kubeconfig]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// Runs a command (kubectl, curl, python) and returns its exit code, stdout and stderr.
     static func run(_ exe: String, _ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
         let p = Process()

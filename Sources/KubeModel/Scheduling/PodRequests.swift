@@ -63,22 +63,19 @@ public struct ResourceList: Sendable, Hashable {
     }
 
     /// The effective requests of a Pod object.
-    public static func requests(ofPod pod: JSONValue) -> ResourceList {
-        let spec = pod["spec"]
-        var sum = ResourceList()
-        for c in spec?["containers"]?.arrayValue ?? [] { sum = sum + ResourceList(c[path: ["resources", "requests"]]) }
-        var initMax = ResourceList()
-        for c in spec?["initContainers"]?.arrayValue ?? [] { initMax = initMax.max(ResourceList(c[path: ["resources", "requests"]])) }
-        return sum.max(initMax) + ResourceList(spec?["overhead"])
-    }
+    public static func requests(ofPod pod: JSONValue) -> ResourceList { effective(pod, "requests") }
 
     /// The effective limits of a Pod object, summed as its requests are.
-    public static func limits(ofPod pod: JSONValue) -> ResourceList {
+    public static func limits(ofPod pod: JSONValue) -> ResourceList { effective(pod, "limits") }
+
+    /// Per resource, the larger of the containers' sum and the largest init container, plus
+    /// the pod's overhead.
+    static func effective(_ pod: JSONValue, _ field: String) -> ResourceList {
         let spec = pod["spec"]
         var sum = ResourceList()
-        for c in spec?["containers"]?.arrayValue ?? [] { sum = sum + ResourceList(c[path: ["resources", "limits"]]) }
+        for c in spec?["containers"]?.arrayValue ?? [] { sum = sum + ResourceList(c[path: ["resources", field]]) }
         var initMax = ResourceList()
-        for c in spec?["initContainers"]?.arrayValue ?? [] { initMax = initMax.max(ResourceList(c[path: ["resources", "limits"]])) }
+        for c in spec?["initContainers"]?.arrayValue ?? [] { initMax = initMax.max(ResourceList(c[path: ["resources", field]])) }
         return sum.max(initMax) + ResourceList(spec?["overhead"])
     }
 

@@ -102,8 +102,5 @@ final class SchedulerCache: Sendable {
         }
     }
 
-    /// Whether the pod is counted on this node already (assumed there, or bound).
-    static func isPlaced(_ s: State, _ key: String, on node: String) -> Bool { s.nodeOfPod[key] == node }
 
-    var nodeCount: Int { state.withLock { $0.nodes.count } }
 }

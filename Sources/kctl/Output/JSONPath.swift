@@ -86,25 +86,21 @@ struct JSONPath {
         return current
     }
 
+    /// Numbers compare as numbers, everything else as text.
     static func compare(_ got: String, _ op: String, _ value: String) -> Bool {
         if op == "exists" { return true }
-        if let a = Double(got), let b = Double(value) {
-            switch op {
-            case "==": return a == b
-            case "!=": return a != b
-            case "<": return a < b
-            case ">": return a > b
-            case "<=": return a <= b
-            default: return a >= b
-            }
-        }
+        if let a = Double(got), let b = Double(value) { return holds(a, op, b) }
+        return holds(got, op, value)
+    }
+
+    static func holds<T: Comparable>(_ a: T, _ op: String, _ b: T) -> Bool {
         switch op {
-        case "==": return got == value
-        case "!=": return got != value
-        case "<": return got < value
-        case ">": return got > value
-        case "<=": return got <= value
-        default: return got >= value
+        case "==": return a == b
+        case "!=": return a != b
+        case "<": return a < b
+        case ">": return a > b
+        case "<=": return a <= b
+        default: return a >= b
         }
     }
 

@@ -7,11 +7,7 @@ import Testing
 @Suite struct ControllersProcessTests {
     @Test func controllersOverHTTPBehaveAsInProcess() throws {
         let server = try ServerProcess()
-        let controllers = Process()
-        controllers.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        controllers.arguments = ["controllers", "--kubeconfig", server.kubeconfig]
-        controllers.standardOutput = FileHandle.nullDevice
-        try controllers.run()
+        let controllers = try server.spawnRole("controllers")
         defer { controllers.terminate(); controllers.waitUntilExit() }
         let k = Kubectl(binary: Kubectl.v132, server: server)
         #expect(try k("create", "deployment", "web", "--image=nginx", "--replicas=4").code == 0)

@@ -12,11 +12,7 @@ import Testing
 
     @Test func schedulerOverHTTPBindsAndExplains() throws {
         let server = try ServerProcess()
-        let scheduler = Process()
-        scheduler.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        scheduler.arguments = ["scheduler", "--kubeconfig", server.kubeconfig]
-        scheduler.standardOutput = FileHandle.nullDevice
-        try scheduler.run()
+        let scheduler = try server.spawnRole("scheduler")
         defer { scheduler.terminate(); scheduler.waitUntilExit() }
         let k = Kubectl(binary: Kubectl.v132, server: server)
         for (name, cpu) in [("small", "2"), ("large", "8")] {
