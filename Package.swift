@@ -82,6 +82,17 @@ let package = Package(
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient"]),
         // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
         .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
+        // One write to thousands of watches, timed by a SwiftNIO client (see Benchmarks/apiserver.sh).
+        .executableTarget(
+            name: "WatchFanout",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/WatchFanout"
+        ),
         // Benchmark baseline: a trivial handler on the same HTTP stack (see Benchmarks/apiserver.sh).
         .executableTarget(
             name: "TrivialServer",

@@ -8,15 +8,16 @@ public final class APIServer: Sendable {
     public let config: APIServerConfig
     public let store: Store
     public let api: APIService
+    let dataDirectory: DataDirectory
 
     /// `now` is the clock for timestamps the server writes (creation, deletion, conditions).
     public init(config: APIServerConfig, now: @escaping @Sendable () -> Date = { Date() }) async throws {
-        guard config.isLoopback || config.token != nil else {
+        guard try config.isLoopback() || config.token != nil else {
             throw ConfigError(message: "refusing to listen on \(config.host) without --token-file: only loopback addresses may be served without authentication")
         }
-        try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+        dataDirectory = try DataDirectory(path: config.dataDir)
         self.config = config
-        store = try Store(path: config.dataDir + "/kplane.db", historyLimit: max(config.watchCacheSize, 10))
+        store = try Store(path: try dataDirectory.databasePath(), historyLimit: max(config.watchCacheSize, 10))
         api = APIService(store: store, serviceCIDR: config.serviceCIDR, now: now)
         try await api.bootstrap()
     }
@@ -29,7 +30,11 @@ public final class APIServer: Sendable {
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            onServerRunning: { [dataDirectory] channel in
+                let port = channel.localAddress?.port ?? 0
+                dataDirectory.recordPort(port)
+                await onReady(port)
+            },
             logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [api, config] in
@@ -39,7 +44,13 @@ public final class APIServer: Sendable {
                     await api.expireEvents(olderThan: config.eventTTL)
                 }
             }
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch let e as IOError where e.errnoCode == EADDRINUSE {
+                throw ConfigError(message: "cannot listen on \(config.host):\(config.port): the address is already in use (is another kplane or API server running?); pick another port with --port")
+            } catch let e as IOError where e.errnoCode == EADDRNOTAVAIL {
+                throw ConfigError(message: "cannot listen on \(config.host):\(config.port): no network interface of this machine has that address; pick another with --address")
+            }
             group.cancelAll()
         }
     }
@@ -49,8 +60,6 @@ public final class APIServer: Sendable {
 
     /// Writes `<data-dir>/kubeconfig` and returns its path.
     public func writeKubeconfig(port: Int) throws -> String {
-        let path = config.dataDir + "/kubeconfig"
-        try config.kubeconfig(port: port).write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try dataDirectory.writePrivateFile("kubeconfig", config.kubeconfig(port: port))
     }
 }

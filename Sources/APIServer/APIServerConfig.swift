@@ -17,8 +17,38 @@ public struct APIServerConfig: Sendable {
         (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.kplane"
     }
 
-    /// Loopback addresses need no authentication; anything else must have a token.
-    public var isLoopback: Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" }
+    /// Loopback addresses need no authentication; anything else must have a token. The host is
+    /// resolved, so a name only counts when every address it stands for is a loopback one.
+    public func isLoopback() throws -> Bool {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, nil, &hints, &list)
+        guard rc == 0, let list else {
+            throw ConfigError(message: "cannot listen on \(host): \(String(cString: gai_strerror(rc))); pass an IP address or a name this machine resolves with --address")
+        }
+        defer { freeaddrinfo(list) }
+        var node: UnsafeMutablePointer<addrinfo>? = list
+        var all = true
+        while let n = node {
+            if let sa = n.pointee.ai_addr { all = all && Self.isLoopback(sa) }
+            node = n.pointee.ai_next
+        }
+        return all
+    }
+
+    private static func isLoopback(_ sa: UnsafeMutablePointer<sockaddr>) -> Bool {
+        switch Int32(sa.pointee.sa_family) {
+        case AF_INET:
+            return sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127 }
+        case AF_INET6:
+            return sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { a in
+                withUnsafeBytes(of: a.pointee.sin6_addr) { b in b.prefix(15).allSatisfy { $0 == 0 } && b[15] == 1 }
+            }
+        default:
+            return false
+        }
+    }
 
     public static func readToken(_ path: String) throws -> String {
         let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -42,25 +42,30 @@ struct UpCommand: AsyncParsableCommand {
         let fleetConfig = try fleetConfig()
         let cluster = LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig)
         let nodes = fleetConfig.nodeCount
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let components = Task { try await cluster.run() }
-            group.addTask {
-                try await withTaskCancellationHandler {
-                    try await server.run { boundPort in
-                        await cluster.ready.wait()
-                        let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
-                        announce(server, port: boundPort,
-                                 headline: "kplane is up: API server on http://127.0.0.1:\(boundPort), \(nodes) node(s) Ready (\(seconds) s)",
-                                 hint: "export KUBECONFIG={}; kctl get nodes   # or kubectl get nodes")
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let components = Task { try await cluster.run() }
+                group.addTask {
+                    try await withTaskCancellationHandler {
+                        try await server.run { boundPort in
+                            await cluster.ready.wait()
+                            let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+                            announce(server, port: boundPort,
+                                     headline: "kplane is up: API server on http://127.0.0.1:\(boundPort), \(nodes) node(s) Ready (\(seconds) s)",
+                                     hint: "export KUBECONFIG={}; kctl get nodes   # or kubectl get nodes")
+                        }
+                    } onCancel: {
+                        components.cancel()
                     }
-                } onCancel: {
+                    // The server returns after SIGINT/SIGTERM; the components stop with it.
                     components.cancel()
+                    _ = await components.result
                 }
-                // The server returns after SIGINT/SIGTERM; the components stop with it.
-                components.cancel()
-                _ = await components.result
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch let e as ConfigError {
+            FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
+            throw ExitCode.failure
         }
     }
 

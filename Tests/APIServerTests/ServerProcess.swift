@@ -14,6 +14,8 @@ final class ServerProcess: @unchecked Sendable {
     var kubeconfig: String { dataDir + "/kubeconfig" }
 
     static var binary: String {
+        // KPLANE_BINARY runs the suite's server tests against another build (an older one, say).
+        if let path = ProcessInfo.processInfo.environment["KPLANE_BINARY"] { return path }
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kplane").path
         if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

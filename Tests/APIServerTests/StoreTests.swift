@@ -9,6 +9,19 @@ func temporaryDirectory() -> String {
     return path
 }
 
+/// The revisions of the next `n` changes a watch channel hands out.
+func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {
+    var out: [Int64] = []
+    while out.count < n, let item = await channel.next() {
+        switch item {
+        case .event(let e): out.append(e.rv)
+        case .replay(let e): out.append(e.rv)
+        case .bookmark: break
+        }
+    }
+    return out
+}
+
 @Suite struct StoreTests {
     func cm(_ name: String, _ value: String = "v") -> JSONValue {
         ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "default"], "data": ["k": .string(value)]]
@@ -52,21 +65,10 @@ func temporaryDirectory() -> String {
     @Test func watchResumesFromHistoryAndCompactedRevisionExpires() async throws {
         let store = try Store(path: temporaryDirectory() + "/db", historyLimit: 5)
         for i in 0..<10 { try await store.write(key("w\(i)")) { _ in .put(cm("w\(i)")) } }
-        guard case .ok(let events, let cancel) = store.watch(resource: "configmaps", namespace: nil, fromRV: 7) else {
-            Issue.record("recent revision should resume")
-            return
-        }
-        var seen: [Int64] = []
-        for await e in events {
-            seen.append(e.rv)
-            if seen.count == 3 { break }
-        }
-        cancel()
-        #expect(seen == [8, 9, 10])
-        guard case .expired = store.watch(resource: "configmaps", namespace: nil, fromRV: 2) else {
-            Issue.record("compacted revision should expire")
-            return
-        }
+        let start = try store.watch(resource: "configmaps", namespace: nil, fromRV: 7, initial: false)
+        #expect(await revisions(start.channel, 3) == [8, 9, 10])
+        start.channel.close()
+        #expect(throws: TooOldResourceVersion.self) { try store.watch(resource: "configmaps", namespace: nil, fromRV: 2, initial: false) }
     }
 
     @Test func historyIsReloadedAfterRestart() async throws {
@@ -77,16 +79,12 @@ func temporaryDirectory() -> String {
             store.close()
         }
         let store = try Store(path: dir + "/db")
-        guard case .ok(let events, let cancel) = store.watch(resource: "configmaps", namespace: nil, fromRV: 3) else {
-            Issue.record("should resume after restart")
-            return
-        }
+        let start = try store.watch(resource: "configmaps", namespace: nil, fromRV: 3, initial: false)
         var names: [String] = []
-        for await e in events {
-            names.append(e.key.name)
-            if names.count == 2 { break }
+        while names.count < 2, let item = await start.channel.next() {
+            if case .replay(let e) = item { names.append(e.key.name) }
         }
-        cancel()
+        start.channel.close()
         #expect(names == ["h3", "h4"])
     }
 

@@ -22,14 +22,20 @@ extension ResourceHandler {
                         object = TableConverter(now: Date()).table(info, [object], rv: nil, headers: first)
                         first = false
                     }
-                    var line: [UInt8]
+                    // As kube-apiserver writes a metav1.WatchEvent: {"type":...,"object":...} and a newline.
+                    var line = ByteBuffer()
                     if !table, let bytes = event.bytes {
-                        line = Array(#"{"object":"#.utf8) + bytes + Array(#","type":""#.utf8) + Array(event.type.utf8) + Array("\"}\n".utf8)
+                        line.reserveCapacity(bytes.count + event.type.utf8.count + 24)
+                        line.writeStaticString(#"{"type":""#)
+                        line.writeString(event.type)
+                        line.writeStaticString(#"","object":"#)
+                        line.writeBytes(bytes)
+                        line.writeStaticString("}\n")
                     } else {
-                        line = JSONSerializer.serialize(["type": .string(event.type), "object": object])
-                        line.append(0x0a)
+                        line.writeBytes(JSONSerializer.serialize(["type": .string(event.type), "object": object]))
+                        line.writeStaticString("\n")
                     }
-                    try await writer.write(ByteBuffer(bytes: line))
+                    try await writer.write(line)
                 }
             }
             if inProcess {

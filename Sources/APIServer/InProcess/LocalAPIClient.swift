@@ -10,6 +10,7 @@ import NIOCore
 /// the same status codes, `Status` bodies, warnings and watch streams.
 public struct LocalAPIClient: APIClient {
     let responder: KubeResponder
+    static let watchBuffer = 1000
 
     public init(api: APIService) {
         responder = KubeResponder(api: api, token: nil, serverAddress: "in-process")
@@ -39,7 +40,9 @@ public struct LocalAPIClient: APIClient {
     public func watch(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<WatchEventLine, any Error> {
         let request = request("GET", path, query, body: nil, contentType: nil, accept: accept)
         let responder = responder
-        return AsyncThrowingStream { continuation in
+        // Bounded as the server's own watch buffer is: a consumer that falls this far behind sees
+        // the watch end and watches again from the last revision it saw, as over HTTP.
+        return AsyncThrowingStream(bufferingPolicy: .bufferingOldest(Self.watchBuffer)) { continuation in
             let task = Task {
                 let response = await responder.handle(request, inProcess: true)
                 do {
@@ -49,6 +52,8 @@ public struct LocalAPIClient: APIClient {
                         throw APIStatusError(response: APIResponse(status: Int(response.status.code), contentType: "", body: collector.bytes))
                     }
                     try await response.body.write(EventWriter(continuation: continuation))
+                    continuation.finish()
+                } catch is ConsumerTooSlow {
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: Task.isCancelled ? CancellationError() : error)
@@ -75,9 +80,14 @@ private struct EventWriter: ResponseBodyWriter {
         let line = buffer.readableBytesView.split(separator: 0x0a)
         for l in line where !l.isEmpty {
             guard let json = try? JSONParser.parse(Array(l)) else { continue }
-            continuation.yield(WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null))
+            if case .dropped = continuation.yield(WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null)) {
+                throw ConsumerTooSlow()
+            }
         }
     }
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
+
+/// The in-process watcher fell a whole buffer behind; its watch ends (see `watch`).
+private struct ConsumerTooSlow: Error {}

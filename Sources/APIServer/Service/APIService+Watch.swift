@@ -16,7 +16,7 @@ public struct WatchOutput: Sendable {
 
 /// A running watch: its events, and how to stop it early (client gone).
 public struct WatchHandle: Sendable {
-    public let events: AsyncStream<WatchOutput>
+    public let events: WatchStream
     public let cancel: @Sendable () -> Void
 }
 
@@ -38,81 +38,18 @@ extension APIService {
             fromRV = rv
         }
         let initial = rvText.isEmpty || rvText == "0" || options.sendInitialEvents == true
-        let (out, continuation) = AsyncStream<WatchOutput>.makeStream()
-        var initialItems: [StoredObject] = []
-        if initial {
-            let snapshot = store.list(resource: info.storageKey, namespace: ns)
-            initialItems = snapshot.items.filter { filter.matches($0.value) }
-            fromRV = snapshot.rv
+        let start: Store.WatchStart
+        do {
+            start = try store.watch(resource: info.storageKey, namespace: ns, fromRV: fromRV, initial: initial)
+        } catch {
+            let status = APIError.expired("too old resource version: \(error.requested) (\(error.current))").status
+            let stream = WatchStream(error: WatchOutput(type: "ERROR", object: status))
+            return WatchHandle(events: stream, cancel: {})
         }
-        switch store.watch(resource: info.storageKey, namespace: ns, fromRV: fromRV) {
-        case .expired:
-            let status = APIError.expired("too old resource version: \(fromRV) (\(store.currentRV))").status
-            continuation.yield(WatchOutput(type: "ERROR", object: status))
-            continuation.finish()
-            return WatchHandle(events: out, cancel: {})
-        case .ok(let events, let cancelStore):
-            let identity = Conversion.isIdentity(info)
-            for item in initialItems {
-                continuation.yield(WatchOutput(type: "ADDED", object: Conversion.toVersion(item.value, info), bytes: identity ? item.bytes : nil))
-            }
-            if options.sendInitialEvents == true {
-                continuation.yield(bookmark(info, rv: fromRV, initialEventsEnd: true))
-            }
-            let pump = Task {
-                for await e in events {
-                    let newMatch = filter.matches(e.object)
-                    let oldMatch = e.old.map(filter.matches) ?? false
-                    let type: String
-                    switch e.type {
-                    case .added: guard newMatch else { continue }; type = "ADDED"
-                    case .deleted: guard newMatch || oldMatch else { continue }; type = "DELETED"
-                    case .modified:
-                        if newMatch { type = (oldMatch || filter.isEmpty || e.old == nil) ? "MODIFIED" : "ADDED" }
-                        else if oldMatch { type = "DELETED" }
-                        else { continue }
-                    }
-                    if identity {
-                        continuation.yield(WatchOutput(type: type, object: e.object, bytes: e.bytes))
-                    } else {
-                        continuation.yield(WatchOutput(type: type, object: Conversion.toVersion(e.object, info)))
-                    }
-                }
-                continuation.finish()
-            }
-            let ticker: Task<Void, Never>? = options.allowWatchBookmarks ? Task { [store] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: bookmarkInterval)
-                    if Task.isCancelled { break }
-                    continuation.yield(self.bookmark(info, rv: store.currentRV, initialEventsEnd: false))
-                }
-            } : nil
-            let timeout: Task<Void, Never>? = options.timeoutSeconds.map { secs in
-                Task {
-                    try? await Task.sleep(for: .seconds(secs))
-                    if !Task.isCancelled { continuation.finish() }
-                }
-            }
-            let cancel: @Sendable () -> Void = {
-                pump.cancel()
-                ticker?.cancel()
-                timeout?.cancel()
-                cancelStore()
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in
-                pump.cancel()
-                ticker?.cancel()
-                timeout?.cancel()
-                cancelStore()
-            }
-            return WatchHandle(events: out, cancel: cancel)
-        }
-    }
-
-    func bookmark(_ info: ResourceInfo, rv: Int64, initialEventsEnd: Bool) -> WatchOutput {
-        var meta: JSONValue = ["resourceVersion": .string(String(rv))]
-        if initialEventsEnd { meta["annotations"] = ["k8s.io/initial-events-end": "true"] }
-        return WatchOutput(type: "BOOKMARK", object: ["kind": .string(info.kind), "apiVersion": .string(info.groupVersion), "metadata": meta])
+        let source = WatchStream.Source(
+            info: info, filter: filter, start: start, initialEventsEnd: options.sendInitialEvents == true,
+            bookmarks: options.allowWatchBookmarks ? (bookmarkInterval, store.watchers) : nil,
+            timeout: options.timeoutSeconds.map { .seconds($0) })
+        return WatchHandle(events: WatchStream(source: source), cancel: { source.close() })
     }
 }

@@ -4,20 +4,30 @@ import Synchronization
 
 /// The object store: SQLite (WAL) for durability, an in-memory copy of every object for reads,
 /// a global revision counter, and a change history that backs watches.
+///
+/// A write is decided under the store's lock against the newest state (committed or still
+/// queued), gets the next revision, and is queued to the one writer thread in revision order.
+/// Reads and watches see only what is committed: a revision a client has seen is durable, so it
+/// survives a crash and is never handed out again.
 public final class Store: Sendable {
     struct State {
+        /// Committed objects by resource, then by "namespace/name": what reads see.
         var collections: [String: [String: StoredObject]] = [:]
-        var rv: Int64 = 0
-        /// Events already committed and dispatched, oldest first; resume point for watches.
-        var history: [HistoryEntry] = []
-        var historyStart = 0
-        /// Watches may resume from any revision >= this; older ones get 410 Expired.
-        var compactedRV: Int64 = 0
-        var dispatchedRV: Int64 = 0
-        var watchers: [Int: Watcher] = [:]
-        var nextWatcherID = 0
-        /// ownerReferences[].uid → dependents, for garbage collection without scans.
+        /// Writes queued to the writer but not yet durable, newest per key; writes decide
+        /// against these.
+        var queued: [ObjectKey: Queued] = [:]
+        /// The last revision handed out, and the last one committed.
+        var latestRV: Int64 = 0
+        var committedRV: Int64 = 0
+        var history: ChangeHistory
+        /// ownerReferences[].uid → dependents (committed), for garbage collection without scans.
         var dependents: [String: Set<ObjectKey>] = [:]
+
+        /// The newest state of `key`, queued or committed.
+        func latest(_ key: ObjectKey) -> StoredObject? {
+            if let q = queued[key] { return q.object }
+            return collections[key.resource]?[key.path]
+        }
 
         mutating func index(_ key: ObjectKey, old: JSONValue?, new: JSONValue?) {
             let before = Store.ownerUIDs(old)
@@ -29,45 +39,60 @@ public final class Store: Sendable {
             }
             for uid in after where !before.contains(uid) { dependents[uid, default: []].insert(key) }
         }
+
+        /// Makes a durable event visible.
+        mutating func apply(_ e: WatchEvent) {
+            let old = collections[e.key.resource]?[e.key.path]
+            if e.type == .deleted {
+                collections[e.key.resource]?[e.key.path] = nil
+                index(e.key, old: old?.value, new: nil)
+            } else {
+                collections[e.key.resource, default: [:]][e.key.path] = StoredObject(rv: e.rv, value: e.object, bytes: e.bytes)
+                index(e.key, old: old?.value, new: e.object)
+            }
+            if queued[e.key]?.rv == e.rv { queued[e.key] = nil }
+            committedRV = e.rv
+            history.append(e)
+        }
+    }
+
+    /// A queued write's outcome for its key: the object, or nil for a deletion.
+    struct Queued {
+        let rv: Int64
+        let object: StoredObject?
     }
 
     static func ownerUIDs(_ v: JSONValue?) -> [String] {
         (v?[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).compactMap { $0["uid"]?.stringValue }
     }
 
-    /// A committed change kept for watch resume: only its bytes, to keep memory small; the
-    /// value is parsed again on the (rare) replay.
-    struct HistoryEntry {
-        let type: WatchEvent.EventType
-        let rv: Int64
-        let key: ObjectKey
-        let bytes: [UInt8]
-
-        var event: WatchEvent? {
-            guard let value = try? JSONParser.parse(bytes) else { return nil }
-            return WatchEvent(type: type, rv: rv, key: key, object: value, bytes: bytes, old: nil)
-        }
-    }
-
-    struct Watcher {
-        let resource: String
-        let namespace: String?
-        let fromRV: Int64
-        let continuation: AsyncStream<WatchEvent>.Continuation
-    }
-
-    private let state = Mutex(State())
-    private let writer: StoreWriter?
-    let historyLimit: Int
+    private let state: Mutex<State>
+    private let writer: StoreWriter
+    let watchers: WatcherSet
+    /// How many events a watch may fall behind before it is closed (see `WatchChannel`).
+    let watchBufferSize: Int
 
     /// Opens (or creates) the database at `path`; nil keeps everything in memory (tests).
-    public init(path: String?, historyLimit: Int = 20_000) throws {
-        self.historyLimit = historyLimit
-        guard let path else {
-            writer = nil
-            return
+    public init(path: String?, historyLimit: Int = 20_000, watchBufferSize: Int = 1000) throws {
+        self.watchBufferSize = watchBufferSize
+        var loaded = State(history: ChangeHistory(limit: historyLimit, loaded: [], currentRV: 0))
+        var db: SQLiteDB?
+        if let path {
+            let opened = try SQLiteDB(path: path)
+            try Self.load(opened, into: &loaded, historyLimit: historyLimit)
+            db = opened
         }
-        let db = try SQLiteDB(path: path)
+        state = Mutex(loaded)
+        watchers = WatcherSet(deliveredRV: loaded.committedRV)
+        writer = try StoreWriter(db: db, historyLimit: Int64(historyLimit))
+        let box = WeakStore()
+        box.store = self
+        writer.start(.init(
+            committed: { events in box.store?.publish(events) },
+            failed: { box.store?.abandonQueued() ?? [] }))
+    }
+
+    private static func load(_ db: SQLiteDB, into loaded: inout State, historyLimit: Int) throws {
         try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ")
         // Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint fsyncs, and the writer
         // waits for it. journal_size_limit truncates the WAL file back after a checkpoint.
@@ -79,39 +104,40 @@ public final class Store: Sendable {
             CREATE TABLE IF NOT EXISTS changes(rv INTEGER PRIMARY KEY, resource TEXT NOT NULL, namespace TEXT NOT NULL,
               name TEXT NOT NULL, type TEXT NOT NULL, body BLOB NOT NULL);
             """)
-        var loaded = State()
+        var rv: Int64 = 0
         try db.prepare("SELECT resource, namespace, name, rv, body FROM objects").forEachRow { row in
             let bytes = row.blob(4)
             guard let value = try? JSONParser.parse(bytes) else { return }
             let key = ObjectKey(resource: row.text(0), namespace: row.text(1), name: row.text(2))
             loaded.collections[key.resource, default: [:]][key.path] = StoredObject(rv: row.int(3), value: value, bytes: bytes)
             loaded.index(key, old: nil, new: value)
-            loaded.rv = max(loaded.rv, row.int(3))
+            rv = max(rv, row.int(3))
         }
+        var entries: [ChangeHistory.Entry] = []
         try db.prepare("SELECT rv, resource, namespace, name, type, body FROM changes ORDER BY rv DESC LIMIT \(historyLimit)")
             .forEachRow { row in
                 guard let type = WatchEvent.EventType(rawValue: row.text(4)) else { return }
                 let key = ObjectKey(resource: row.text(1), namespace: row.text(2), name: row.text(3))
-                loaded.history.append(HistoryEntry(type: type, rv: row.int(0), key: key, bytes: row.blob(5)))
-                loaded.rv = max(loaded.rv, row.int(0))
+                entries.append(ChangeHistory.Entry(type: type, rv: row.int(0), key: key, bytes: row.blob(5)))
+                rv = max(rv, row.int(0))
             }
-        loaded.history.reverse()
-        loaded.compactedRV = loaded.history.count < historyLimit ? 0 : (loaded.history.first?.rv ?? loaded.rv) - 1
-        if loaded.history.isEmpty { loaded.compactedRV = loaded.rv }
-        loaded.dispatchedRV = loaded.rv
-        state.withLock { $0 = loaded }
-        let box = WeakStore()
-        writer = try StoreWriter(db: db, historyLimit: Int64(historyLimit)) { events in box.store?.dispatch(events) }
-        box.store = self
+        entries.reverse()
+        loaded.latestRV = rv
+        loaded.committedRV = rv
+        loaded.history = ChangeHistory(limit: historyLimit, loaded: entries, currentRV: rv)
     }
 
-    deinit { writer?.stop() }
+    deinit { writer.stop() }
 
-    public func close() { writer?.stop() }
+    public func close() { writer.stop() }
 
-    // MARK: Reads
+    // MARK: Reads (committed state only)
 
-    public var currentRV: Int64 { state.withLock { $0.rv } }
+    /// The newest committed revision.
+    public var currentRV: Int64 { state.withLock { $0.committedRV } }
+
+    /// Watches may resume from any revision at or above this; older ones are compacted (410).
+    public var compactedRV: Int64 { state.withLock { $0.history.compactedRV } }
 
     public func get(_ key: ObjectKey) -> StoredObject? {
         state.withLock { $0.collections[key.resource]?[key.path] }
@@ -120,18 +146,19 @@ public final class Store: Sendable {
     /// All objects of a resource, optionally in one namespace, sorted by namespace/name, plus the
     /// revision the snapshot reflects.
     public func list(resource: String, namespace: String?) -> (items: [StoredObject], rv: Int64) {
-        state.withLock { s in
-            let all = s.collections[resource] ?? [:]
-            var keys: [String]
-            if let namespace {
-                let prefix = namespace + "/"
-                keys = all.keys.filter { $0.hasPrefix(prefix) }
-            } else {
-                keys = Array(all.keys)
-            }
-            keys.sort()
-            return (keys.compactMap { all[$0] }, s.rv)
+        state.withLock { s in (Self.sorted(s.collections[resource] ?? [:], namespace: namespace), s.committedRV) }
+    }
+
+    private static func sorted(_ all: [String: StoredObject], namespace: String?) -> [StoredObject] {
+        var keys: [String]
+        if let namespace {
+            let prefix = namespace + "/"
+            keys = all.keys.filter { $0.hasPrefix(prefix) }
+        } else {
+            keys = Array(all.keys)
         }
+        keys.sort()
+        return keys.compactMap { all[$0] }
     }
 
     /// Objects whose ownerReferences name `uid`.
@@ -145,102 +172,114 @@ public final class Store: Sendable {
 
     // MARK: Writes
 
-    /// Atomically reads the current object at `key`, lets `decide` compute the change (or throw),
-    /// assigns the next revision and stamps it into `metadata.resourceVersion`, then waits until
-    /// the change is durable. Returns the event written (nil when `decide` made no change).
+    /// Atomically reads the newest state of `key` (including writes not yet durable), lets
+    /// `decide` compute the change (or throw), assigns the next revision and stamps it into
+    /// `metadata.resourceVersion`, queues it, and waits until it is durable and visible.
+    /// Returns the event written (nil when `decide` made no change).
     @discardableResult
     public func write(
         _ key: ObjectKey, _ decide: (StoredObject?) throws -> Mutation?
     ) async throws -> WatchEvent? {
-        let event: WatchEvent? = try state.withLock { s in
-            let current = s.collections[key.resource]?[key.path]
-            guard let mutation = try decide(current) else { return nil }
-            s.rv += 1
-            let rv = s.rv
-            let e: WatchEvent
-            switch mutation {
-            case .put(var value):
-                value.set(["metadata", "resourceVersion"], .string(String(rv)))
-                let bytes = JSONSerializer.serialize(value)
-                s.collections[key.resource, default: [:]][key.path] = StoredObject(rv: rv, value: value, bytes: bytes)
-                s.index(key, old: current?.value, new: value)
-                e = WatchEvent(type: current == nil ? .added : .modified, rv: rv, key: key, object: value, bytes: bytes, old: current?.value)
-            case .delete:
-                guard let current else { s.rv -= 1; return nil }
-                var value = current.value
-                value.set(["metadata", "resourceVersion"], .string(String(rv)))
-                s.collections[key.resource]?[key.path] = nil
-                s.index(key, old: current.value, new: nil)
-                e = WatchEvent(type: .deleted, rv: rv, key: key, object: value, bytes: JSONSerializer.serialize(value), old: current.value)
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<WatchEvent?, any Error>) in
+            do {
+                let queued = try state.withLock { s -> Bool in
+                    let current = s.latest(key)
+                    guard let mutation = try decide(current) else { return false }
+                    let rv = s.latestRV + 1
+                    let event: WatchEvent
+                    switch mutation {
+                    case .put(var value):
+                        value.set(["metadata", "resourceVersion"], .string(String(rv)))
+                        let bytes = JSONSerializer.serialize(value)
+                        event = WatchEvent(type: current == nil ? .added : .modified, rv: rv, key: key, object: value, bytes: bytes, old: current?.value)
+                        s.queued[key] = Queued(rv: rv, object: StoredObject(rv: rv, value: value, bytes: bytes))
+                    case .delete:
+                        guard let current else { return false }
+                        var value = current.value
+                        value.set(["metadata", "resourceVersion"], .string(String(rv)))
+                        event = WatchEvent(type: .deleted, rv: rv, key: key, object: value, bytes: JSONSerializer.serialize(value), old: current.value)
+                        s.queued[key] = Queued(rv: rv, object: nil)
+                    }
+                    s.latestRV = rv
+                    // Queued under the lock, so the writer's queue is in revision order.
+                    writer.enqueue(event, done: done)
+                    return true
+                }
+                if !queued { done.resume(returning: nil) }
+            } catch {
+                done.resume(throwing: error)
             }
-            if writer == nil { Self.dispatchLocked(&s, [e], limit: historyLimit) }
-            return e
         }
-        guard let event, let writer else { return event }
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            writer.enqueue(event, done: c)
+    }
+
+    /// The writer made `events` durable: make them visible, then hand them to the watches
+    /// (on the writer thread, outside the lock, in revision order).
+    private func publish(_ events: [WatchEvent]) {
+        state.withLock { s in
+            for e in events { s.apply(e) }
         }
-        return event
+        watchers.deliver(events)
+    }
+
+    /// A commit failed: every queued write was decided against state that will never exist.
+    /// Forget them all, and hand them back so their writers get the error.
+    private func abandonQueued() -> [StoreWriter.Pending] {
+        state.withLock { s in
+            s.queued = [:]
+            s.latestRV = s.committedRV
+            return writer.drain()
+        }
     }
 
     // MARK: Watch
 
-    public enum WatchStart: Sendable {
-        case ok(AsyncStream<WatchEvent>, cancel: @Sendable () -> Void)
-        case expired(oldest: Int64)
+    /// A watch's start: the objects that exist (when asked for), and the channel of what follows.
+    struct WatchStart {
+        let initial: [StoredObject]
+        let channel: WatchChannel
+        /// The revision the watch starts after.
+        let fromRV: Int64
     }
 
-    /// Streams committed events of `resource` with revision > `fromRV`. Events still in the
-    /// history are replayed first; a revision older than the history gets `.expired`.
-    public func watch(resource: String, namespace: String?, fromRV: Int64) -> WatchStart {
-        let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
-        return state.withLock { s in
-            if fromRV < s.compactedRV { return .expired(oldest: s.compactedRV + 1) }
-            for h in s.history[s.historyStart...] where h.rv > fromRV && h.key.resource == resource {
-                if let namespace, h.key.namespace != namespace { continue }
-                if let e = h.event { continuation.yield(e) }
+    /// Opens a watch on `resource` (in `namespace`, if given) for committed changes after
+    /// `fromRV`; changes still in the history are replayed first. With `initial`, the watch
+    /// starts with the objects that exist now, and follows from the revision of that snapshot.
+    /// Throws `TooOldResourceVersion` when the history no longer reaches back to `fromRV`.
+    func watch(resource: String, namespace: String?, fromRV: Int64, initial: Bool) throws(TooOldResourceVersion) -> WatchStart {
+        let watchers = self.watchers
+        return try state.withLock { s throws(TooOldResourceVersion) -> WatchStart in
+            var items: [StoredObject] = []
+            var from = fromRV
+            if initial {
+                items = Self.sorted(s.collections[resource] ?? [:], namespace: namespace)
+                from = s.committedRV
+            } else if from < s.history.compactedRV {
+                throw TooOldResourceVersion(requested: from, current: s.committedRV)
             }
-            let id = s.nextWatcherID
-            s.nextWatcherID += 1
-            s.watchers[id] = Watcher(resource: resource, namespace: namespace, fromRV: fromRV, continuation: continuation)
-            let cancel: @Sendable () -> Void = { [weak self] in
-                self?.state.withLock { s in _ = s.watchers.removeValue(forKey: id) }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in cancel() }
-            return .ok(stream, cancel: cancel)
+            // A revision not yet committed: follow from the newest committed one; nothing
+            // after `fromRV` exists yet, so the channel simply skips up to it.
+            let replay = s.history.entries(of: resource, namespace: namespace, after: from)
+            let channel = WatchChannel(
+                resource: resource, namespace: namespace, after: max(from, s.committedRV), capacity: watchBufferSize, replay: replay,
+                onClose: { watchers.remove($0) })
+            // Registered under the store's lock: a batch published after this point is offered
+            // to the channel, one published before is in the replay.
+            watchers.add(channel)
+            return WatchStart(initial: items, channel: channel, fromRV: from)
         }
     }
 
-    public var watcherCount: Int { state.withLock { $0.watchers.count } }
-
-    func dispatch(_ events: [WatchEvent]) {
-        state.withLock { s in Self.dispatchLocked(&s, events, limit: historyLimit) }
-    }
-
-    private static func dispatchLocked(_ s: inout State, _ events: [WatchEvent], limit: Int) {
-        for e in events {
-            s.history.append(HistoryEntry(type: e.type, rv: e.rv, key: e.key, bytes: e.bytes))
-            s.dispatchedRV = e.rv
-            for w in s.watchers.values where w.resource == e.key.resource && e.rv > w.fromRV {
-                if let ns = w.namespace, ns != e.key.namespace { continue }
-                w.continuation.yield(e)
-            }
-        }
-        let live = s.history.count - s.historyStart
-        if live > limit {
-            s.historyStart += live - limit
-            s.compactedRV = s.history[s.historyStart].rv - 1
-            if s.historyStart > limit {
-                s.history.removeFirst(s.historyStart)
-                s.historyStart = 0
-            }
-        }
-    }
+    public var watcherCount: Int { watchers.count }
 }
 
-/// Breaks the reference cycle between the store and its writer's commit callback.
+/// A watch asked for a revision the history no longer holds (410 Expired).
+struct TooOldResourceVersion: Error {
+    let requested: Int64
+    let current: Int64
+}
+
+/// Breaks the reference cycle between the store and its writer's callbacks.
 private final class WeakStore: @unchecked Sendable {
-    // Safety: `store` is written once, before the writer can commit anything.
+    // Safety: `store` is written once, before the writer thread starts.
     weak var store: Store?
 }

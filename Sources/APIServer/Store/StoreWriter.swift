@@ -1,53 +1,69 @@
 import Foundation
 import KubeModel
 
-/// The store's only SQLite writer. It runs on its own thread (SQLite calls block, and the
-/// cooperative pool has only as many threads as cores) and commits every write queued while the
-/// previous transaction ran in one transaction: group commit.
+/// The store's only writer. It runs on its own thread (SQLite calls block, and the cooperative
+/// pool has only as many threads as cores) and commits every write queued while the previous
+/// transaction ran in one transaction: group commit. Writes are queued under the store's lock in
+/// revision order, and this one thread commits and publishes them in that order, so watches see
+/// revisions in order and reads never see a revision before it is durable.
 final class StoreWriter: @unchecked Sendable {
     // Safety: `pending` and `stopped` are only touched while holding `condition`; `db` and the
     // statements are only used on the writer thread after init.
     struct Pending {
         let event: WatchEvent
-        let done: CheckedContinuation<Void, any Error>?
+        let done: CheckedContinuation<WatchEvent?, any Error>
+    }
+
+    /// What the writer tells the store: a batch is durable (make it visible, then deliver it),
+    /// or a batch failed (forget every write queued since the last durable one, and return the
+    /// queued ones so they fail too).
+    struct Callbacks: Sendable {
+        let committed: @Sendable ([WatchEvent]) -> Void
+        let failed: @Sendable () -> [Pending]
     }
 
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var stopped = false
-    private let db: SQLiteDB
-    private let insertChange: SQLiteDB.Statement
-    private let upsertObject: SQLiteDB.Statement
-    private let deleteObject: SQLiteDB.Statement
-    private let compact: SQLiteDB.Statement
-    private let begin: SQLiteDB.Statement
-    private let end: SQLiteDB.Statement
-    private let onCommit: @Sendable ([WatchEvent]) -> Void
+    private let statements: Statements?
+    private var callbacks: Callbacks?
     private let historyLimit: Int64
     private var commitsSinceCompaction = 0
 
-    init(db: SQLiteDB, historyLimit: Int64, onCommit: @escaping @Sendable ([WatchEvent]) -> Void) throws {
-        self.db = db
+    /// `db` nil keeps everything in memory (tests): the same ordering, no disk.
+    init(db: SQLiteDB?, historyLimit: Int64) throws {
         self.historyLimit = historyLimit
-        self.onCommit = onCommit
-        insertChange = try db.prepare("INSERT INTO changes(rv, resource, namespace, name, type, body) VALUES (?,?,?,?,?,?)")
-        upsertObject = try db.prepare(
-            "INSERT INTO objects(resource, namespace, name, rv, body) VALUES (?,?,?,?,?) "
-                + "ON CONFLICT(resource, namespace, name) DO UPDATE SET rv = excluded.rv, body = excluded.body")
-        deleteObject = try db.prepare("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?")
-        compact = try db.prepare("DELETE FROM changes WHERE rv <= ?")
-        begin = try db.prepare("BEGIN IMMEDIATE")
-        end = try db.prepare("COMMIT")
+        statements = try db.map(Statements.init)
+    }
+
+    /// Starts the thread; `callbacks` must not call back into the writer's queue functions.
+    func start(_ callbacks: Callbacks) {
+        self.callbacks = callbacks
         let thread = Thread { [self] in self.run() }
         thread.name = "kplane-store-writer"
         thread.start()
     }
 
-    func enqueue(_ event: WatchEvent, done: CheckedContinuation<Void, any Error>?) {
+    /// Queues a write. The store calls this under its own lock, so the queue is in revision order.
+    func enqueue(_ event: WatchEvent, done: CheckedContinuation<WatchEvent?, any Error>) {
         condition.lock()
+        if stopped {
+            condition.unlock()
+            done.resume(throwing: StoreClosed())
+            return
+        }
         pending.append(Pending(event: event, done: done))
         condition.signal()
         condition.unlock()
+    }
+
+    /// Takes every queued write out of the queue (after a failed commit).
+    func drain() -> [Pending] {
+        condition.lock()
+        defer { condition.unlock() }
+        let all = pending
+        pending = []
+        return all
     }
 
     func stop() {
@@ -74,50 +90,89 @@ final class StoreWriter: @unchecked Sendable {
     private let debug = ProcessInfo.processInfo.environment["KPLANE_STORE_DEBUG"] != nil
 
     private func commit(_ batch: [Pending]) {
+        guard let callbacks else { return }
         if debug {
             stats.batches += 1
             stats.writes += batch.count
             if stats.batches % 1000 == 0 { print("store: \(stats.batches) commits, \(Double(stats.writes) / Double(stats.batches)) writes each") }
         }
         do {
-            try begin.run()
+            if let statements { try write(batch, statements) }
+        } catch {
+            // Later queued writes were decided against these; they fail with them.
+            let abandoned = batch + callbacks.failed()
+            for p in abandoned { p.done.resume(throwing: error) }
+            return
+        }
+        let events = batch.map(\.event)
+        callbacks.committed(events)
+        for p in batch { p.done.resume(returning: p.event) }
+    }
+
+    private func write(_ batch: [Pending], _ st: Statements) throws {
+        try st.begin.run()
+        do {
             for p in batch {
                 let e = p.event
-                let body = e.bytes
-                insertChange.bind(1, e.rv)
-                insertChange.bind(2, e.key.resource)
-                insertChange.bind(3, e.key.namespace)
-                insertChange.bind(4, e.key.name)
-                insertChange.bind(5, e.type.rawValue)
-                insertChange.bind(6, body)
-                try insertChange.run()
+                st.insertChange.bind(1, e.rv)
+                st.insertChange.bind(2, e.key.resource)
+                st.insertChange.bind(3, e.key.namespace)
+                st.insertChange.bind(4, e.key.name)
+                st.insertChange.bind(5, e.type.rawValue)
+                st.insertChange.bind(6, e.bytes)
+                try st.insertChange.run()
                 if e.type == .deleted {
-                    deleteObject.bind(1, e.key.resource)
-                    deleteObject.bind(2, e.key.namespace)
-                    deleteObject.bind(3, e.key.name)
-                    try deleteObject.run()
+                    st.deleteObject.bind(1, e.key.resource)
+                    st.deleteObject.bind(2, e.key.namespace)
+                    st.deleteObject.bind(3, e.key.name)
+                    try st.deleteObject.run()
                 } else {
-                    upsertObject.bind(1, e.key.resource)
-                    upsertObject.bind(2, e.key.namespace)
-                    upsertObject.bind(3, e.key.name)
-                    upsertObject.bind(4, e.rv)
-                    upsertObject.bind(5, body)
-                    try upsertObject.run()
+                    st.upsertObject.bind(1, e.key.resource)
+                    st.upsertObject.bind(2, e.key.namespace)
+                    st.upsertObject.bind(3, e.key.name)
+                    st.upsertObject.bind(4, e.rv)
+                    st.upsertObject.bind(5, e.bytes)
+                    try st.upsertObject.run()
                 }
             }
             commitsSinceCompaction += 1
             if commitsSinceCompaction >= 1000, let last = batch.last {
                 commitsSinceCompaction = 0
-                compact.bind(1, last.event.rv - historyLimit)
-                try compact.run()
+                st.compact.bind(1, last.event.rv - historyLimit)
+                try st.compact.run()
             }
-            try end.run()
+            try st.end.run()
         } catch {
-            try? db.exec("ROLLBACK")
-            for p in batch { p.done?.resume(throwing: error) }
-            return
+            try? st.db.exec("ROLLBACK")
+            throw error
         }
-        onCommit(batch.map(\.event))
-        for p in batch { p.done?.resume() }
     }
+}
+
+/// The writer's prepared statements.
+private struct Statements {
+    let db: SQLiteDB
+    let insertChange: SQLiteDB.Statement
+    let upsertObject: SQLiteDB.Statement
+    let deleteObject: SQLiteDB.Statement
+    let compact: SQLiteDB.Statement
+    let begin: SQLiteDB.Statement
+    let end: SQLiteDB.Statement
+
+    init(_ db: SQLiteDB) throws {
+        self.db = db
+        insertChange = try db.prepare("INSERT INTO changes(rv, resource, namespace, name, type, body) VALUES (?,?,?,?,?,?)")
+        upsertObject = try db.prepare(
+            "INSERT INTO objects(resource, namespace, name, rv, body) VALUES (?,?,?,?,?) "
+                + "ON CONFLICT(resource, namespace, name) DO UPDATE SET rv = excluded.rv, body = excluded.body")
+        deleteObject = try db.prepare("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?")
+        compact = try db.prepare("DELETE FROM changes WHERE rv <= ?")
+        begin = try db.prepare("BEGIN IMMEDIATE")
+        end = try db.prepare("COMMIT")
+    }
+}
+
+/// A write reached a store that was closed.
+public struct StoreClosed: Error, CustomStringConvertible {
+    public var description: String { "the store is closed" }
 }

@@ -24,8 +24,9 @@ public struct StoredObject: Sendable {
     public let bytes: [UInt8]
 }
 
-/// A change to one object, as the change log and watches carry it.
-public struct WatchEvent: Sendable {
+/// A change to one object, as the change log and watches carry it. A class: one committed event
+/// sits in the buffers of every watcher of its resource, and each holds only a reference.
+public final class WatchEvent: Sendable {
     public enum EventType: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED" }
     public let type: EventType
     public let rv: Int64
@@ -34,6 +35,15 @@ public struct WatchEvent: Sendable {
     public let bytes: [UInt8]
     /// The previous state, so selector watches can turn "stopped matching" into DELETED.
     public let old: JSONValue?
+
+    public init(type: EventType, rv: Int64, key: ObjectKey, object: JSONValue, bytes: [UInt8], old: JSONValue?) {
+        self.type = type
+        self.rv = rv
+        self.key = key
+        self.object = object
+        self.bytes = bytes
+        self.old = old
+    }
 }
 
 /// What a write does to its key.

@@ -1,0 +1,67 @@
+import KubeModel
+
+/// The recent committed changes, oldest first: what a watch resumes from. It keeps at most
+/// `limit` entries; older revisions are compacted, and a watch from one of them gets 410 Expired
+/// (as etcd's compaction does), so its client lists again.
+struct ChangeHistory {
+    /// A committed change, kept as bytes only to keep memory small; a replay parses it again.
+    struct Entry: Sendable {
+        let type: WatchEvent.EventType
+        let rv: Int64
+        let key: ObjectKey
+        let bytes: [UInt8]
+
+        var event: WatchEvent? {
+            guard let value = try? JSONParser.parse(bytes) else { return nil }
+            return WatchEvent(type: type, rv: rv, key: key, object: value, bytes: bytes, old: nil)
+        }
+    }
+
+    let limit: Int
+    private var entries: [Entry] = []
+    /// Entries before this index are compacted (dropped in bulk, not one at a time).
+    private var start = 0
+    /// A watch may resume from any revision >= this.
+    private(set) var compactedRV: Int64
+
+    init(limit: Int, loaded: [Entry], currentRV: Int64) {
+        self.limit = limit
+        entries = loaded
+        // A history that reaches back to the first revision has lost nothing; otherwise only
+        // what follows its oldest entry can be replayed exactly.
+        if loaded.isEmpty {
+            compactedRV = currentRV
+        } else if loaded.count < limit && loaded.first?.rv == 1 {
+            compactedRV = 0
+        } else {
+            compactedRV = (loaded.first?.rv ?? currentRV) - 1
+        }
+    }
+
+    mutating func append(_ e: WatchEvent) {
+        entries.append(Entry(type: e.type, rv: e.rv, key: e.key, bytes: e.bytes))
+        let live = entries.count - start
+        guard live > limit else { return }
+        start += live - limit
+        compactedRV = entries[start].rv - 1
+        if start > limit {
+            entries.removeFirst(start)
+            start = 0
+        }
+    }
+
+    /// The entries of `resource` (and `namespace`, if given) with a revision above `rv`.
+    func entries(of resource: String, namespace: String?, after rv: Int64) -> [Entry] {
+        var out: [Entry] = []
+        // Entries are in revision order: skip straight to the first one after `rv`.
+        var lo = start, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].rv <= rv { lo = mid + 1 } else { hi = mid }
+        }
+        for e in entries[lo...] where e.key.resource == resource && (namespace == nil || e.key.namespace == namespace) {
+            out.append(e)
+        }
+        return out
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import APIServer
+@testable import KubeModel
+
+/// etcd's and kube-apiserver's watch guarantees, under concurrent writers: every watch sees
+/// strictly increasing revisions, a resumed watch gets exactly the later changes, reads see
+/// only committed revisions, and a watcher that stops reading costs nothing but its own watch.
+@Suite(.timeLimit(.minutes(5))) struct WatchConsistencyTests {
+    static let writers = 8
+    static let writesEach = 150
+
+    func cm(_ name: String, _ value: Int) -> JSONValue {
+        ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "default"], "data": ["v": .string(String(value))]]
+    }
+
+    /// 8 writers, each updating a few objects of its own over and over (creates, updates and deletes).
+    func write(_ store: Store) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<Self.writers {
+                group.addTask {
+                    for i in 0..<Self.writesEach {
+                        let key = ObjectKey(resource: "configmaps", namespace: "default", name: "w\(w)-\(i % 5)")
+                        try await store.write(key) { current in
+                            i % 7 == 6 && current != nil ? .delete : .put(cm(key.name, i))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func everyWatchSeesEveryChangeOnceInRevisionOrder() async throws {
+        // Room for every change: these watchers read only after the writers are done.
+        let store = try Store(path: temporaryDirectory() + "/db", watchBufferSize: 2000)
+        let first = store.currentRV
+        let channels = try (0..<4).map { _ in try store.watch(resource: "configmaps", namespace: nil, fromRV: first, initial: false).channel }
+        try await write(store)
+        let total = Int(store.currentRV - first)
+        #expect(total == Self.writers * Self.writesEach)
+        for c in channels {
+            let seen = await revisions(c, total)
+            #expect(seen.count == total)
+            #expect(seen == Array((first + 1)...store.currentRV), "out of order or repeated")
+            c.close()
+        }
+    }
+
+    @Test func aResumedWatchGetsExactlyTheLaterChanges() async throws {
+        let store = try Store(path: temporaryDirectory() + "/db")
+        let first = store.currentRV
+        let target = first + Int64(Self.writers * Self.writesEach)
+        let writes = Task { try await write(store) }
+        // Drop and resume repeatedly while the writers run, each time from the last revision seen.
+        var seen: [Int64] = []
+        var last = first
+        while last < target {
+            try Task.checkCancellation()
+            let c = try store.watch(resource: "configmaps", namespace: nil, fromRV: last, initial: false).channel
+            let got = await revisions(c, min(Int.random(in: 1...40), Int(target - last)))
+            c.close()
+            seen += got
+            last = got.last ?? last
+        }
+        try await writes.value
+        #expect(seen.count == Int(target - first))
+        #expect(seen == Array((first + 1)...store.currentRV), "missed, repeated or out of order")
+    }
+
+    @Test func readsNeverShowARevisionBeforeItIsDurable() async throws {
+        let dir = temporaryDirectory()
+        let store = try Store(path: dir + "/db")
+        let writes = Task { try await write(store) }
+        // Whatever revision a reader saw must be on disk already: a second connection reads it.
+        let check = try SQLiteDB(path: dir + "/db")
+        var checked = 0
+        while checked < 50 {
+            let rv = store.list(resource: "configmaps", namespace: nil).rv
+            var durable: Int64 = 0
+            try check.prepare("SELECT COALESCE(MAX(rv), 0) FROM changes").forEachRow { durable = $0.int(0) }
+            #expect(durable >= rv)
+            checked += 1
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        try await writes.value
+    }
+
+    @Test func aWatcherThatStopsReadingIsClosedAndSlowsNothing() async throws {
+        let store = try Store(path: nil, watchBufferSize: 10)
+        let stuck = try store.watch(resource: "configmaps", namespace: nil, fromRV: 0, initial: false).channel
+        let reader = try store.watch(resource: "configmaps", namespace: nil, fromRV: 0, initial: false).channel
+        for i in 0..<10 {
+            try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "a\(i)")) { _ in .put(cm("a\(i)", i)) }
+        }
+        #expect(await revisions(reader, 10).count == 10)
+        #expect(!stuck.overflowed)
+        try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "b")) { _ in .put(cm("b", 0)) }
+        // The eleventh unread change closes the stuck watch and frees what it held.
+        #expect(stuck.overflowed)
+        #expect(await stuck.next() == nil)
+        #expect(await revisions(reader, 1) == [11])
+        #expect(store.watcherCount == 1)
+        reader.close()
+        #expect(store.watcherCount == 0)
+    }
+
+    @Test func watchersCancelledDuringWritesNeverBlockTheStore() async throws {
+        let store = try Store(path: temporaryDirectory() + "/db", watchBufferSize: 50)
+        let writes = Task { try await write(store) }
+        // Watchers come and go, some reading, some not, some cancelled mid-read.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<40 {
+                        let c = try store.watch(resource: "configmaps", namespace: nil, fromRV: store.currentRV, initial: false).channel
+                        let reading = Task { _ = await revisions(c, 1000) }
+                        try await Task.sleep(for: .milliseconds(Int.random(in: 0...3)))
+                        if Bool.random() { reading.cancel() } else { c.close() }
+                        _ = await reading.value
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await writes.value
+        #expect(store.watcherCount == 0)
+        #expect(store.currentRV == Int64(Self.writers * Self.writesEach))
+    }
+
+    @Test func aFailedCommitFailsTheWritesQueuedBehindItAndReusesNothingVisible() async throws {
+        let dir = temporaryDirectory()
+        let store = try Store(path: dir + "/db")
+        try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "ok")) { _ in .put(cm("ok", 1)) }
+        // Another connection holds the write lock, so the writer's next commit fails (busy).
+        let blocker = try SQLiteDB(path: dir + "/db")
+        try blocker.exec("BEGIN IMMEDIATE")
+        await #expect(throws: (any Error).self) {
+            try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "lost")) { _ in .put(cm("lost", 1)) }
+        }
+        try blocker.exec("ROLLBACK")
+        #expect(store.get(ObjectKey(resource: "configmaps", namespace: "default", name: "lost")) == nil)
+        let e = try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "next")) { _ in .put(cm("next", 1)) }
+        #expect(e?.rv == 2)
+        #expect(store.currentRV == 2)
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// A real `kplane apiserver` under writers and watchers that misbehave as real clients do
+/// (Ctrl-C on `kubectl get -w`, informers re-watching under load), and killed mid-write.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WatchStressTests {
+    /// Creates and updates ConfigMaps over HTTP until `deadline`; returns the names created.
+    static func writer(_ server: ServerProcess, _ id: Int, until deadline: Date, stop: StopFlag = StopFlag()) async -> [String] {
+        var created: [String] = []
+        var i = 0
+        while Date() < deadline && !stop.isSet {
+            let name = "s\(id)-\(i)"
+            let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)"},"data":{"i":"\#(i)"}}"#
+            if let r = try? await server.request("POST", "/api/v1/namespaces/default/configmaps", body: body), r.status == 201 {
+                created.append(name)
+            }
+            i += 1
+        }
+        return created
+    }
+
+    @Test func watchersThatResetTheirConnectionNeverFreezeTheServer() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let port = server.port
+        let deadline = Date().addingTimeInterval(6)
+        // All load runs on threads of its own: the test process's cooperative threads are few
+        // and shared with other suites, and the point is the server, not this process.
+        let written = Atomic<Int>(0), resets = Atomic<Int>(0), probes = Atomic<Int>(0)
+        let slowestProbe = Mutex<Double>(0)
+        var threads: [Thread] = []
+        for w in 0..<8 {
+            threads.append(Thread {
+                var i = 0
+                while Date() < deadline {
+                    guard let c = try? RawConnection(port: port) else { continue }
+                    while Date() < deadline {
+                        let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"s\#(w)-\#(i)"},"data":{"i":"\#(i)"}}"#
+                        guard let r = c.roundTrip("POST", "/api/v1/namespaces/default/configmaps", body: body) else { break }
+                        if r.status == 201 { written.add(1, ordering: .relaxed) }
+                        i += 1
+                    }
+                }
+            })
+        }
+        // Four watchers that read a little, then reset the connection, over and over.
+        for _ in 0..<4 {
+            threads.append(Thread {
+                while Date() < deadline {
+                    guard let c = try? RawConnection(port: port) else { continue }
+                    c.send("GET /api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+                    _ = c.receive(atMost: Int.random(in: 100...20_000), timeout: 0.2)
+                    c.reset()
+                    resets.add(1, ordering: .relaxed)
+                }
+            })
+        }
+        // Readiness checks throughout, each on a fresh connection.
+        threads.append(Thread {
+            while Date() < deadline {
+                let t = Date()
+                if let c = try? RawConnection(port: port), c.roundTrip("GET", "/readyz", timeout: 30)?.status == 200 {
+                    probes.add(1, ordering: .relaxed)
+                }
+                let took = Date().timeIntervalSince(t)
+                slowestProbe.withLock { $0 = max($0, took) }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        })
+        for t in threads { t.start() }
+        while threads.contains(where: { !$0.isFinished }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(written.load(ordering: .relaxed) > 0)
+        #expect(resets.load(ordering: .relaxed) > 0)
+        #expect(probes.load(ordering: .relaxed) > 0)
+        // A frozen server never answers; a busy one answers late.
+        #expect(slowestProbe.withLock { $0 } < 30)
+        let after = try RawConnection(port: port).roundTrip("GET", "/readyz", timeout: 30)
+        #expect(after?.status == 200)
+        let list = try RawConnection(port: port).roundTrip("GET", "/api/v1/namespaces/default/configmaps", timeout: 30)
+        #expect(list?.status == 200)
+    }
+
+    @Test func aRevisionAClientSawSurvivesKill9AndIsNeverReissued() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let deadline = Date().addingTimeInterval(2)
+        let stop = StopFlag()
+        let writers = Task {
+            await withTaskGroup(of: [String].self) { group in
+                for w in 0..<4 { group.addTask { await Self.writer(server, w, until: deadline.addingTimeInterval(30), stop: stop) } }
+                return await group.reduce([], +)
+            }
+        }
+        // Read revisions from lists while the writers run, then crash the server mid-write.
+        var seen: Int64 = 0
+        while Date() < deadline {
+            let r = try await server.request("GET", "/api/v1/namespaces/default/configmaps?limit=1")
+            if let meta = r.json["metadata"] as? [String: Any], let rv = (meta["resourceVersion"] as? String).flatMap({ Int64($0) }) {
+                seen = max(seen, rv)
+            }
+        }
+        server.stop(kill9: true)
+        stop.set()
+        let acknowledged = await writers.value
+        try server.start()
+        let list = try await server.request("GET", "/api/v1/namespaces/default/configmaps")
+        let meta = list.json["metadata"] as? [String: Any]
+        let rv = (meta?["resourceVersion"] as? String).flatMap { Int64($0) } ?? 0
+        #expect(seen > 0)
+        #expect(rv >= seen)
+        let names = Set((list.json["items"] as? [[String: Any]] ?? []).compactMap { ($0["metadata"] as? [String: Any])?["name"] as? String })
+        #expect(acknowledged.allSatisfy(names.contains))
+        let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"after-crash"}}"#
+        let created = try await server.request("POST", "/api/v1/namespaces/default/configmaps", body: body)
+        let newRV = ((created.json["metadata"] as? [String: Any])?["resourceVersion"] as? String).flatMap { Int64($0) } ?? 0
+        #expect(newRV > seen)
+    }
+}
+
+/// A plain TCP connection to the server on loopback, for what URLSession cannot do: read part of
+/// a response and then reset the connection.
+final class RawConnection {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard ok == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Reads until `atMost` bytes arrived, the peer closed, or `timeout` seconds passed.
+    func receive(atMost: Int, timeout: Double) -> [UInt8] {
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let end = Date().addingTimeInterval(timeout)
+        while out.count < atMost && Date() < end {
+            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, min($0.count, atMost - out.count), 0) }
+            if n <= 0 { break }
+            out += buf[..<n]
+        }
+        return out
+    }
+
+    /// One HTTP/1.1 request on this (keep-alive) connection; nil when the connection fails or
+    /// no whole response arrives within `timeout` seconds.
+    func roundTrip(_ method: String, _ path: String, body: String? = nil, timeout: Double = 30) -> (status: Int, body: String)? {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: x\r\n"
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        send(head + "\r\n" + (body ?? ""))
+        var data: [UInt8] = []
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            let chunk = receive(atMost: 65536, timeout: max(0.01, min(1, end.timeIntervalSinceNow)))
+            data += chunk
+            let text = String(decoding: data, as: UTF8.self)
+            guard let split = text.range(of: "\r\n\r\n") else { continue }
+            let headers = text[..<split.lowerBound]
+            let status = Int(headers.split(separator: " ").dropFirst().first ?? "") ?? 0
+            let length = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+            let bodyText = String(text[split.upperBound...])
+            if bodyText.utf8.count >= length { return (status, bodyText) }
+        }
+        return nil
+    }
+
+    /// Makes the close a TCP reset (SO_LINGER 0), as a killed client's kernel does.
+    func reset() {
+        var l = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+    }
+}
+
+/// Tells concurrent test loops to stop.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+}
