@@ -71,6 +71,17 @@ public struct WatchEventLine: Sendable {
         self.type = type
         self.object = object
     }
+
+    /// How many events a client's watch stream holds for a consumer that has not read them. A
+    /// consumer that falls this far behind sees its watch end, and watches again from the last
+    /// revision it saw, as when the server closes a slow watch: memory stays bounded, nothing
+    /// is lost.
+    public static let bufferLimit = 1000
+}
+
+/// A watch consumer fell `WatchEventLine.bufferLimit` events behind; its watch ends.
+public struct WatchConsumerTooSlow: Error {
+    public init() {}
 }
 
 /// The API as a client sees it. The HTTP implementation talks to any Kubernetes API server; the

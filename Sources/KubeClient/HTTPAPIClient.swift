@@ -107,7 +107,7 @@ public struct HTTPAPIClient: APIClient {
 
     public func watch(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<WatchEventLine, any Error> {
         let chunks = stream(path: path, query: query, accept: accept)
-        return AsyncThrowingStream { continuation in
+        return AsyncThrowingStream(bufferingPolicy: .bufferingOldest(WatchEventLine.bufferLimit)) { continuation in
             let task = Task {
                 do {
                     // Chunks are cut anywhere: events are the lines of the body.
@@ -118,9 +118,12 @@ public struct HTTPAPIClient: APIClient {
                             let line = Array(pending[..<nl])
                             pending.removeSubrange(...nl)
                             guard !line.isEmpty, let json = try? JSONParser.parse(line) else { continue }
-                            continuation.yield(WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null))
+                            let event = WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null)
+                            if case .dropped = continuation.yield(event) { throw WatchConsumerTooSlow() }
                         }
                     }
+                    continuation.finish()
+                } catch is WatchConsumerTooSlow {
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)

@@ -11,7 +11,9 @@ public enum ListWatchEvent: Sendable {
 
 /// List then watch, as client-go's reflector does: the watch resumes from the last revision
 /// seen (bookmarks included) whenever the server ends it, and a 410 Expired answer leads to a
-/// fresh list. Runs until the consuming task is cancelled.
+/// fresh list. It reads only as fast as its consumer asks (no task copies events ahead into a
+/// buffer of its own), so a slow consumer is held back by the bounded watch stream beneath it.
+/// Runs until the consuming task is cancelled.
 public struct ListWatch: AsyncSequence, Sendable {
     public typealias Element = ListWatchEvent
 
@@ -31,46 +33,60 @@ public struct ListWatch: AsyncSequence, Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    public func makeAsyncIterator() -> AsyncThrowingStream<ListWatchEvent, any Error>.AsyncIterator {
-        let client = client, path = path, query = query, timeout = timeoutSeconds
-        let stream = AsyncThrowingStream<ListWatchEvent, any Error> { continuation in
-            let task = Task {
+    public func makeAsyncIterator() -> Iterator { Iterator(list: self) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let list: ListWatch
+        /// The revision to watch from; nil: list first.
+        var rv: String?
+        var watch: AsyncThrowingStream<WatchEventLine, any Error>.AsyncIterator?
+
+        public mutating func next() async throws -> ListWatchEvent? {
+            while !Task.isCancelled {
+                guard let from = rv else {
+                    let listed = try await list.client.call("GET", list.path, query: list.query)
+                    let at = listed[path: ["metadata", "resourceVersion"]]?.stringValue ?? "0"
+                    rv = at
+                    watch = nil
+                    return .listed(listed["items"]?.arrayValue ?? [], resourceVersion: at)
+                }
+                var events = watch ?? list.client.watch(
+                    path: list.path,
+                    query: list.query + [("watch", "true"), ("resourceVersion", from), ("allowWatchBookmarks", "true"),
+                                         ("timeoutSeconds", String(list.timeoutSeconds))],
+                    accept: "application/json"
+                ).makeAsyncIterator()
+                let next: WatchEventLine?
                 do {
-                    relist: while !Task.isCancelled {
-                        let list = try await client.call("GET", path, query: query)
-                        var rv = list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "0"
-                        continuation.yield(.listed(list["items"]?.arrayValue ?? [], resourceVersion: rv))
-                        while !Task.isCancelled {
-                            let watchQuery = query + [("watch", "true"), ("resourceVersion", rv), ("allowWatchBookmarks", "true"),
-                                                      ("timeoutSeconds", String(timeout))]
-                            do {
-                                for try await e in client.watch(path: path, query: watchQuery, accept: "application/json") {
-                                    if e.type == "ERROR" {
-                                        if e.object["code"]?.intValue == 410 { continue relist }
-                                        throw APIStatusError(code: Int(e.object["code"]?.intValue ?? 500), reason: e.object["reason"]?.stringValue ?? "",
-                                                             message: e.object["message"]?.stringValue ?? "watch error", status: e.object)
-                                    }
-                                    if let next = e.object[path: ["metadata", "resourceVersion"]]?.stringValue { rv = next }
-                                    switch e.type {
-                                    case "ADDED": continuation.yield(.added(e.object))
-                                    case "MODIFIED": continuation.yield(.modified(e.object))
-                                    case "DELETED": continuation.yield(.deleted(e.object))
-                                    default: break
-                                    }
-                                }
-                            } catch let e as APIStatusError where e.code == 410 {
-                                continue relist
-                            }
-                        }
+                    next = try await events.next()
+                } catch let e as APIStatusError where e.code == 410 {
+                    rv = nil
+                    continue
+                }
+                guard let e = next else {
+                    // The server (or a full buffer) ended the watch: watch again from `rv`.
+                    watch = nil
+                    continue
+                }
+                watch = events
+                if e.type == "ERROR" {
+                    if e.object["code"]?.intValue == 410 {
+                        rv = nil
+                        continue
                     }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+                    throw APIStatusError(code: Int(e.object["code"]?.intValue ?? 500), reason: e.object["reason"]?.stringValue ?? "",
+                                         message: e.object["message"]?.stringValue ?? "watch error", status: e.object)
+                }
+                if let next = e.object[path: ["metadata", "resourceVersion"]]?.stringValue { rv = next }
+                switch e.type {
+                case "ADDED": return .added(e.object)
+                case "MODIFIED": return .modified(e.object)
+                case "DELETED": return .deleted(e.object)
+                default: continue
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
+            return nil
         }
-        return stream.makeAsyncIterator()
     }
 }
 

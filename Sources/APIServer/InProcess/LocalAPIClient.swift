@@ -10,7 +10,6 @@ import NIOCore
 /// the same status codes, `Status` bodies, warnings and watch streams.
 public struct LocalAPIClient: APIClient {
     let responder: KubeResponder
-    static let watchBuffer = 1000
 
     public init(api: APIService) {
         responder = KubeResponder(api: api, token: nil, serverAddress: "in-process")
@@ -42,7 +41,7 @@ public struct LocalAPIClient: APIClient {
         let responder = responder
         // Bounded as the server's own watch buffer is: a consumer that falls this far behind sees
         // the watch end and watches again from the last revision it saw, as over HTTP.
-        return AsyncThrowingStream(bufferingPolicy: .bufferingOldest(Self.watchBuffer)) { continuation in
+        return AsyncThrowingStream(bufferingPolicy: .bufferingOldest(WatchEventLine.bufferLimit)) { continuation in
             let task = Task {
                 let response = await responder.handle(request, inProcess: true)
                 do {
@@ -53,7 +52,7 @@ public struct LocalAPIClient: APIClient {
                     }
                     try await response.body.write(EventWriter(continuation: continuation))
                     continuation.finish()
-                } catch is ConsumerTooSlow {
+                } catch is WatchConsumerTooSlow {
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: Task.isCancelled ? CancellationError() : error)
@@ -81,13 +80,10 @@ private struct EventWriter: ResponseBodyWriter {
         for l in line where !l.isEmpty {
             guard let json = try? JSONParser.parse(Array(l)) else { continue }
             if case .dropped = continuation.yield(WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null)) {
-                throw ConsumerTooSlow()
+                throw WatchConsumerTooSlow()
             }
         }
     }
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
-
-/// The in-process watcher fell a whole buffer behind; its watch ends (see `watch`).
-private struct ConsumerTooSlow: Error {}
