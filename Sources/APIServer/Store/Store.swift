@@ -112,6 +112,8 @@ public final class Store: Sendable {
     // MARK: Reads
 
     public var currentRV: Int64 { state.withLock { $0.rv } }
+    /// The newest revision given up by compaction: a list or watch at or before it gets 410.
+    public var compactedRV: Int64 { state.withLock { $0.compactedRV } }
 
     public func get(_ key: ObjectKey) -> StoredObject? {
         state.withLock { $0.collections[key.resource]?[key.path] }
