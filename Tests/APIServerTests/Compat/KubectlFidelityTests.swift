@@ -47,9 +47,13 @@ import Testing
         #expect(explain.code == 0 && explain.out.contains("rollingUpdate"), "\(explain.err)")
     }
 
-    @Test(arguments: ["1.27", "1.28", "1.32"])
+    @Test(arguments: ["1.27", "1.28", "1.32", "1.37"])
     func misspeltKindIsNoMatchesForKind(version: String) throws {
-        let binary = version == "1.32" ? Kubectl.v132 : "\(Self.sdk)/kubectl.\(version)"
+        let binary = switch version {
+        case "1.32": Kubectl.v132
+        case "1.37": Kubectl.v137 ?? ""
+        default: "\(Self.sdk)/kubectl.\(version)"
+        }
         guard FileManager.default.isExecutableFile(atPath: binary) else { return }
         let server = try ServerProcess()
         let k = Kubectl(binary: binary, server: server)
