@@ -116,8 +116,14 @@ final class StaticDocuments: Sendable {
     let resourceLists: [String: [UInt8]]
     let openAPIRoot: [UInt8]
     private let openAPIDocs: [String: [UInt8]]
-    let openAPIV2JSON: [UInt8]
-    let openAPIV2Protobuf: [UInt8]
+    /// The v2 document in both encodings: built on first use, once per process, since only
+    /// kubectl 1.27/1.28 and validating clients ask for it.
+    private static let openAPIV2: (json: [UInt8], protobuf: [UInt8]) = {
+        let swagger = OpenAPIV2.document()
+        return (JSONSerializer.serialize(swagger), OpenAPIV2.protobuf(swagger))
+    }()
+    var openAPIV2JSON: [UInt8] { Self.openAPIV2.json }
+    var openAPIV2Protobuf: [UInt8] { Self.openAPIV2.protobuf }
 
     init(serverAddress: String) {
         apiVersions = JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress))
@@ -136,9 +142,6 @@ final class StaticDocuments: Sendable {
         resourceLists = lists
         openAPIDocs = docs
         openAPIRoot = JSONSerializer.serialize(OpenAPI.root())
-        let swagger = OpenAPIV2.document()
-        openAPIV2JSON = JSONSerializer.serialize(swagger)
-        openAPIV2Protobuf = OpenAPIV2.protobuf(swagger)
     }
 
     func openAPI(_ gv: String) -> [UInt8]? { openAPIDocs[gv] }
