@@ -20,10 +20,10 @@ public enum Defaults {
                 obj.set(["spec", "finalizers"], ["kubernetes"])
             }
             if obj[path: ["status", "phase"]] == nil { obj.set(["status", "phase"], "Active") }
-        case "HorizontalPodAutoscaler":
-            if obj[path: ["spec", "minReplicas"]] == nil { obj.set(["spec", "minReplicas"], 1) }
+        case "HorizontalPodAutoscaler": hpa(&obj)
         case "Ingress":
-            break
+            // IngressStatus.loadBalancer is a struct: Go always writes it.
+            setIfMissing(&obj, ["status", "loadBalancer"], .emptyObject)
         default:
             break
         }
@@ -82,6 +82,9 @@ public enum Defaults {
                 c.set(["resources", "requests", name], limit)
             }
         }
+        // Container.resources is a struct, not a pointer: Go writes `resources: {}` whether or not
+        // the manifest had it, so a template hashes and compares the same either way.
+        setIfMissing(&c, ["resources"], .emptyObject)
         setIfMissing(&c, ["terminationMessagePath"], "/dev/termination-log")
         setIfMissing(&c, ["terminationMessagePolicy"], "File")
         if let ports = c["ports"]?.arrayValue {
@@ -126,7 +129,24 @@ public enum Defaults {
         return guaranteed ? "Guaranteed" : "Burstable"
     }
 
+    /// autoscaling/v2's SetDefaults_HorizontalPodAutoscaler, on the stored (v2) form: an HPA
+    /// without metrics targets 80% CPU, so `kubectl autoscale` without `--cpu-percent` scales on CPU.
+    static func hpa(_ obj: inout JSONValue) {
+        setIfMissing(&obj, ["spec", "minReplicas"], 1)
+        if (obj[path: ["spec", "metrics"]]?.arrayValue ?? []).isEmpty {
+            obj.set(["spec", "metrics"], [[
+                "type": "Resource",
+                "resource": ["name": "cpu", "target": ["type": "Utilization", "averageUtilization": .int(defaultCPUUtilization)]],
+            ]])
+        }
+    }
+
+    /// autoscaling.DefaultCPUUtilization.
+    public static let defaultCPUUtilization: Int64 = 80
+
     static func service(_ obj: inout JSONValue) {
+        // ServiceStatus.loadBalancer is a struct: Go always writes it, even on a new Service.
+        setIfMissing(&obj, ["status", "loadBalancer"], .emptyObject)
         setIfMissing(&obj, ["spec", "type"], "ClusterIP")
         setIfMissing(&obj, ["spec", "sessionAffinity"], "None")
         if obj[path: ["spec", "type"]] != "ExternalName" {

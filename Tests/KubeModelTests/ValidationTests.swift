@@ -41,7 +41,23 @@ import Testing
         #expect(Set(r.unknownFields) == ["spec.replica", "spec.template.spec.containers[0].imagePullPolicyy"])
         #expect(r.pruned[path: ["spec", "replica"]] == nil)
         let t = SchemaValidator.check(manifest { $0.set(["spec", "replicas"], "three") }, typeName: "Deployment")
-        #expect(t.typeError == "json: cannot unmarshal string into Go struct field Deployment.spec.replicas of type int32")
+        // encoding/json names the innermost struct and the field path without indices.
+        #expect(t.typeError == "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32")
+        let port = SchemaValidator.check(manifest { $0.set(["spec", "template", "spec", "containers"], [["name": "a", "image": "b", "ports": [["containerPort": "80"]]]]) }, typeName: "Deployment")
+        #expect(port.typeError == "json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32")
+        let labels = SchemaValidator.check(manifest { $0.set(["metadata", "labels"], ["a": 1]) }, typeName: "Deployment")
+        #expect(labels.typeError == "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string")
+    }
+
+    @Test func integersOutsideTheirGoTypeAreDecodeErrors() {
+        let big = SchemaValidator.check(manifest { $0.set(["spec", "replicas"], 2147483648) }, typeName: "Deployment")
+        #expect(big.typeError == "json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32")
+        let small = SchemaValidator.check(manifest { $0.set(["spec", "minReadySeconds"], -2147483649) }, typeName: "Deployment")
+        #expect(small.typeError == "json: cannot unmarshal number -2147483649 into Go struct field DeploymentSpec.spec.minReadySeconds of type int32")
+        #expect(SchemaValidator.check(manifest { $0.set(["spec", "replicas"], 2147483647) }, typeName: "Deployment").typeError == nil)
+        // terminationGracePeriodSeconds is an int64 in Go.
+        let long = manifest { $0.set(["spec", "template", "spec", "terminationGracePeriodSeconds"], 4294967296) }
+        #expect(SchemaValidator.check(long, typeName: "Deployment").typeError == nil)
     }
 
     @Test func requiredFieldsAndSelectorMismatch() {
@@ -82,6 +98,51 @@ import Testing
         #expect(s[path: ["data", "database-url"]] == .string(Base64.encode(Array("postgres://x".utf8))))
         #expect(s["type"] == "Opaque")
         #expect(Base64.decode(Base64.encode(Array("hunter2".utf8))) == Array("hunter2".utf8))
+    }
+
+    @Test func deploymentDurationsAndPodNodeName() {
+        #expect(errors(manifest { $0.set(["spec", "progressDeadlineSeconds"], -1) })
+            .contains("spec.progressDeadlineSeconds: Invalid value: -1: must be greater than or equal to 0"))
+        #expect(errors(manifest { $0.set(["spec", "progressDeadlineSeconds"], 0) })
+            .contains("spec.progressDeadlineSeconds: Invalid value: 0: must be greater than minReadySeconds"))
+        #expect(errors(manifest { $0.set(["spec", "template", "spec", "nodeName"], "../../etc") })
+            .contains { $0.hasPrefix("spec.template.spec.nodeName: Invalid value: \"../../etc\": a lowercase RFC 1123 subdomain") })
+        #expect(errors(manifest { $0.set(["spec", "template", "spec", "nodeName"], "node-1.zone") }).isEmpty)
+        let negative = manifest { $0.set(["spec", "template", "spec", "terminationGracePeriodSeconds"], -3) }
+        #expect(errors(negative).isEmpty)
+        #expect(Validation.warnings(negative, info: deploy) == ["spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1"])
+    }
+
+    @Test func servicePortsAndConfigSize() {
+        let svc = ResourceCatalog.find(group: "", version: "v1", plural: "services")!
+        func serviceErrors(_ type: String, _ port: JSONValue) -> [String] {
+            var s: JSONValue = ["metadata": ["name": "web"], "spec": ["type": .string(type), "ports": [port]]]
+            Defaults.apply(kind: "Service", &s)
+            return Validation.validate(s, old: nil, info: svc).map(\.text)
+        }
+        #expect(serviceErrors("ClusterIP", ["port": 53, "protocol": "ICMP"]) == ["spec.ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\""])
+        #expect(serviceErrors("NodePort", ["port": 80, "nodePort": 32768]) == ["spec.ports[0].nodePort: Invalid value: 32768: provided port is not in the valid range. The range of valid ports is 30000-32767"])
+        #expect(serviceErrors("LoadBalancer", ["port": 80, "nodePort": 30000]).isEmpty)
+        #expect(serviceErrors("ClusterIP", ["port": 80, "nodePort": 30000]) == ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"])
+        let cm = ResourceCatalog.find(group: "", version: "v1", plural: "configmaps")!
+        let half = String(repeating: "x", count: 512 * 1024)
+        let two: JSONValue = ["metadata": ["name": "c"], "data": ["a": .string(half)], "binaryData": ["b": .string(Base64.encode(Array(repeating: 0, count: 512 * 1024 + 1)))]]
+        #expect(Validation.validate(two, old: nil, info: cm).map(\.text) == ["[]: Too long: may not be more than 1048576 bytes"])
+    }
+
+    @Test func defaultsGoWritesForStructs() {
+        var pod: JSONValue = ["spec": ["containers": [["name": "c", "image": "i"]]]]
+        Defaults.apply(kind: "Pod", &pod)
+        #expect(pod[path: ["spec", "containers"]]?.arrayValue?.first?["resources"] == .emptyObject)
+        var svc: JSONValue = ["spec": ["ports": [["port": 80]]]]
+        Defaults.apply(kind: "Service", &svc)
+        #expect(svc["status"] == ["loadBalancer": .emptyObject])
+        var hpa: JSONValue = ["spec": ["maxReplicas": 3]]
+        Defaults.apply(kind: "HorizontalPodAutoscaler", &hpa)
+        #expect(hpa[path: ["spec", "metrics"]]?.arrayValue?.first?[path: ["resource", "target", "averageUtilization"]] == 80)
+        var withMetrics: JSONValue = ["spec": ["maxReplicas": 3, "metrics": [["type": "Resource", "resource": ["name": "memory", "target": ["type": "Utilization", "averageUtilization": 60]]]]]]
+        Defaults.apply(kind: "HorizontalPodAutoscaler", &withMetrics)
+        #expect(withMetrics[path: ["spec", "metrics"]]?.arrayValue?.count == 1)
     }
 
     @Test func namesAndLabels() {

@@ -2,7 +2,7 @@ import KubeModel
 
 /// What a request path names, parsed as kube-apiserver's request info resolver does.
 enum APIPath {
-    case version, health(String), api, apis, openAPIV3Root, openAPIV3(String), openAPIV2
+    case version, health(String), api, apis, openAPIV3Root, openAPIV3(String), openAPIV2, customResourceDefinitions
     case group(String)
     case groupVersion(group: String, version: String)
     case resource(ResourceRequest)
@@ -42,6 +42,7 @@ enum APIPath {
     }
 
     private static func resource(group: String, version: String, rest: [String]) -> APIPath {
+        if CustomResourceDefinitions.isCollection(group: group, version: version, rest: rest) { return .customResourceDefinitions }
         var rest = rest[...]
         var namespace: String?
         if rest.first == "namespaces" && rest.count == 3 && ["status", "finalize"].contains(rest[rest.startIndex + 2]),
@@ -101,6 +102,15 @@ struct Query {
 
     subscript(_ key: String) -> String? { values[key] }
 
-    func bool(_ key: String) -> Bool { values[key] == "true" || values[key] == "1" }
+    /// A boolean parameter as apimachinery's Convert_Slice_string_To_bool reads it: absent is
+    /// false, so are "0" and "false" in any letter case; anything else, even empty, is true
+    /// (the Python client sends `watch=True`).
+    func bool(_ key: String) -> Bool { optionalBool(key) ?? false }
+
+    /// As `bool`, but nil when absent (for `*bool` options such as sendInitialEvents).
+    func optionalBool(_ key: String) -> Bool? {
+        guard let v = values[key] else { return nil }
+        return !(v == "0" || v.lowercased() == "false")
+    }
     func int(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
 }

@@ -40,7 +40,7 @@ public struct KubeResponder: HTTPResponder {
         guard let token else { return true }
         if case .health = path { return true }
         if case .version = path { return true }
-        return request.headers[.authorization] == "Bearer \(token)"
+        return BearerToken.parse(request.headers[.authorization]) == token
     }
 
     private func route(_ request: Request, inProcess: Bool) async throws -> Response {
@@ -51,6 +51,9 @@ public struct KubeResponder: HTTPResponder {
         switch path {
         case .resource(let r):
             return try await ResourceHandler(api: api, request: request, query: Query(uri), accept: accept, inProcess: inProcess).handle(r)
+        case .unknown:
+            // Nothing is served here, whatever the method (kube-apiserver's NotFound handler).
+            throw APIError.resourceNotFound()
         default:
             guard request.method == .get || request.method == .head else { throw APIError.methodNotAllowed() }
         }
@@ -73,7 +76,12 @@ public struct KubeResponder: HTTPResponder {
         case .openAPIV3(let gv):
             guard let doc = documents.openAPI(gv) else { throw APIError.resourceNotFound() }
             return Self.raw(doc, "application/json")
-        case .openAPIV2, .unknown, .resource:
+        case .openAPIV2:
+            if OpenAPIV2.wantsProtobuf(accept) { return Self.raw(documents.openAPIV2Protobuf, OpenAPIV2.protobufContentType) }
+            return Self.raw(documents.openAPIV2JSON, "application/json")
+        case .customResourceDefinitions:
+            return Self.json(CustomResourceDefinitions.list(resourceVersion: api.store.currentRV))
+        case .unknown, .resource:
             throw APIError.resourceNotFound()
         }
     }
@@ -83,7 +91,8 @@ public struct KubeResponder: HTTPResponder {
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        raw(JSONSerializer.serialize(value), "application/json", status: status, headers: headers)
+        let bytes = StatusEncoding.isStatus(value) ? StatusEncoding.serialize(value) : JSONSerializer.serialize(value)
+        return raw(bytes, "application/json", status: status, headers: headers)
     }
 
     static func raw(_ bytes: [UInt8], _ contentType: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
@@ -107,6 +116,14 @@ final class StaticDocuments: Sendable {
     let resourceLists: [String: [UInt8]]
     let openAPIRoot: [UInt8]
     private let openAPIDocs: [String: [UInt8]]
+    /// The v2 document in both encodings: built on first use, once per process, since only
+    /// kubectl 1.27/1.28 and validating clients ask for it.
+    private static let openAPIV2: (json: [UInt8], protobuf: [UInt8]) = {
+        let swagger = OpenAPIV2.document()
+        return (JSONSerializer.serialize(swagger), OpenAPIV2.protobuf(swagger))
+    }()
+    var openAPIV2JSON: [UInt8] { Self.openAPIV2.json }
+    var openAPIV2Protobuf: [UInt8] { Self.openAPIV2.protobuf }
 
     init(serverAddress: String) {
         apiVersions = JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress))

@@ -69,11 +69,15 @@ enum OpenAPI {
                     "responses": ["200": ["description": "OK", "content": ["application/json": ["schema": ref]]]],
                 ]
             }
+            // Path templates declare their parameters once, on the path item, as kube-apiserver's do.
+            let namespaceParam: [JSONValue] = r.namespaced ? [pathParameter("namespace", "object name and auth scope, such as for teams and projects")] : []
             paths["\(base)/\(r.plural)"] = [
-                "get": op("list\(r.kind)", ["labelSelector", "fieldSelector", "limit", "continue", "watch", "resourceVersion"]),
+                "parameters": .array(namespaceParam),
+                "get": op("list\(r.kind)", ["labelSelector", "fieldSelector", "limit", "continue", "watch", "resourceVersion", "resourceVersionMatch"]),
                 "post": op("create\(r.kind)", ["dryRun", "fieldManager", "fieldValidation"]).merging(["requestBody": body]),
             ]
             paths["\(base)/\(r.plural)/{name}"] = [
+                "parameters": .array([pathParameter("name", "name of the \(r.kind)")] + namespaceParam),
                 "get": op("read\(r.kind)", []),
                 "put": op("replace\(r.kind)", ["dryRun", "fieldManager", "fieldValidation"]).merging(["requestBody": body]),
                 "patch": op("patch\(r.kind)", ["dryRun", "fieldManager", "fieldValidation", "force"]).merging([
@@ -91,6 +95,11 @@ enum OpenAPI {
             "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": "v1.32.0"],
             "paths": .object(paths), "components": ["schemas": .object(schemas)],
         ]
+    }
+
+    static func pathParameter(_ name: String, _ description: String) -> JSONValue {
+        ["name": .string(name), "in": "path", "description": .string(description), "required": true,
+         "schema": ["type": "string", "uniqueItems": true]]
     }
 
     private static func refName(_ t: SchemaType?) -> String? {
@@ -136,6 +145,7 @@ enum OpenAPI {
         case .string: return ["type": "string", "default": ""]
         case .dateTime: return ["type": "string", "format": "date-time"]
         case .integer: return ["type": "integer", "format": "int32"]
+        case .integer64: return ["type": "integer", "format": "int64"]
         case .number: return ["type": "number", "format": "double"]
         case .boolean: return ["type": "boolean"]
         case .bytes: return ["type": "string", "format": "byte"]

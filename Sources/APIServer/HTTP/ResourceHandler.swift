@@ -26,7 +26,9 @@ struct ResourceHandler {
         switch (request.method, r.name) {
         case (.get, nil):
             var options = listOptions()
-            if query.bool("watch") { return try await watch(info, r.namespace, &options) }
+            let watching = query.bool("watch")
+            try options.validate(watch: watching)
+            if watching { return try await watch(info, r.namespace, &options) }
             if !wantsTable { return KubeResponder.raw(try api.listBytes(info, namespace: r.namespace, options: options), "application/json") }
             let list = try api.list(info, namespace: r.namespace, options: options)
             if wantsTable {
@@ -124,7 +126,8 @@ struct ResourceHandler {
         o.continueToken = query["continue"] ?? ""
         o.resourceVersion = query["resourceVersion"] ?? ""
         o.allowWatchBookmarks = query.bool("allowWatchBookmarks")
-        o.sendInitialEvents = query["sendInitialEvents"].map { $0 == "true" }
+        o.sendInitialEvents = query.optionalBool("sendInitialEvents")
+        o.resourceVersionMatch = query["resourceVersionMatch"] ?? ""
         o.timeoutSeconds = query.int("timeoutSeconds")
         return o
     }

@@ -51,15 +51,39 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(code: 409, reason: "Conflict", message: "Operation cannot be fulfilled on \(info.qualifiedPlural) \"\(name)\": \(why)", details: details(info, name))
     }
 
+    /// A failed storage precondition, worded as InterpretUpdateError wraps etcd3's StorageError.
+    public static func preconditionFailed(_ info: ResourceInfo, namespace: String?, name: String, _ why: String) -> APIError {
+        let key = "/registry/" + storagePrefix(info) + (info.namespaced ? "/\(namespace ?? "")" : "") + "/\(name)"
+        return conflict(info, name, "StorageError: invalid object, Code: 4, Key: \(key), ResourceVersion: 0, AdditionalErrorMsg: \(why)")
+    }
+
+    /// The etcd key prefix of a resource: its plural, but for the few kube-apiserver stores under
+    /// older names.
+    static func storagePrefix(_ info: ResourceInfo) -> String {
+        switch info.plural {
+        case "services": return "services/specs"
+        case "nodes": return "minions"
+        case "ingresses": return "ingress"
+        case "endpoints": return "services/endpoints"
+        default: return info.plural
+        }
+    }
+
     public static func modified(_ info: ResourceInfo, _ name: String) -> APIError {
         conflict(info, name, "the object has been modified; please apply your changes to the latest version and try again")
     }
 
     public static func invalid(_ info: ResourceInfo, _ name: String, _ errors: [FieldError]) -> APIError {
-        let qualified = info.group.isEmpty ? info.kind : "\(info.kind).\(info.group)"
+        invalid(kind: info.kind, group: info.group, name: name, errors)
+    }
+
+    /// errors.NewInvalid for a group and kind: 422 with one cause per field error.
+    public static func invalid(kind: String, group: String, name: String, _ errors: [FieldError]) -> APIError {
+        let qualified = group.isEmpty ? kind : "\(kind).\(group)"
         let list = errors.count == 1 ? errors[0].text : "[" + errors.map(\.text).joined(separator: ", ") + "]"
-        var d: JSONValue = ["name": .string(name), "kind": .string(info.kind)]
-        if !info.group.isEmpty { d["group"] = .string(info.group) }
+        var d: JSONValue = ["kind": .string(kind)]
+        if !name.isEmpty { d["name"] = .string(name) }  // StatusDetails.name is omitempty
+        if !group.isEmpty { d["group"] = .string(group) }
         d["causes"] = .array(errors.map { ["reason": .string($0.kind.rawValue), "message": .string($0.message), "field": .string($0.field)] })
         return APIError(code: 422, reason: "Invalid", message: "\(qualified) \"\(name)\" is invalid: \(list)", details: d)
     }

@@ -54,7 +54,8 @@ extension APIService {
                 return .put(obj)
             }
             if info.kind == "Pod" {
-                let grace = options.gracePeriodSeconds ?? obj[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+                var grace = options.gracePeriodSeconds ?? obj[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+                if grace < 0 { grace = 1 }  // CheckGracefulDelete: a negative period is treated as 1
                 let bound = !(obj[path: ["spec", "nodeName"]]?.stringValue ?? "").isEmpty
                 let done = ["Succeeded", "Failed"].contains(obj[path: ["status", "phase"]]?.stringValue ?? "")
                 if bound && !done && grace > 0 {

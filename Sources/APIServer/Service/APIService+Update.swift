@@ -23,12 +23,17 @@ extension APIService {
         } else {
             try checkTypeMeta(&body, info)
         }
-        let bodyName = body[path: ["metadata", "name"]]?.stringValue ?? ""
-        if !bodyName.isEmpty && bodyName != name {
-            throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
-        }
+        var named = body
+        if (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty { named.set(["metadata", "name"], .string(name)) }
+        try Self.checkName(named, info, namespace: namespace, name: name)
         let wantRV = body[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+        let wantUID = body[path: ["metadata", "uid"]]?.stringValue ?? ""
         return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options) { current in
+            // A uid in the body is a precondition (rest.DefaultUpdatedObjectInfo), checked by storage.
+            if let uid = current[path: ["metadata", "uid"]]?.stringValue, !wantUID.isEmpty, wantUID != uid {
+                throw APIError.preconditionFailed(info, namespace: namespace, name: name,
+                                                  "Precondition failed: UID in precondition: \(wantUID), UID in object meta: \(uid)")
+            }
             if !wantRV.isEmpty && wantRV != current[path: ["metadata", "resourceVersion"]]?.stringValue {
                 throw APIError.modified(info, name)
             }
@@ -64,10 +69,29 @@ extension APIService {
             } catch let e as PatchError {
                 throw APIError(code: 422, reason: "Invalid", message: e.message)
             }
+            let result = patched.droppingNulls()
+            try Self.checkName(result, info, namespace: namespace, name: name)
+            if let uid = result[path: ["metadata", "uid"]]?.stringValue, !uid.isEmpty, uid != current[path: ["metadata", "uid"]]?.stringValue {
+                // rest.BeforeUpdate's ValidateObjectMetaUpdate: the uid may not change.
+                throw APIError.invalid(info, name, [.invalid("metadata.uid", .string(uid), "field is immutable")])
+            }
             if patched[path: ["metadata", "resourceVersion"]] != current[path: ["metadata", "resourceVersion"]] {
                 throw APIError.modified(info, name)
             }
-            return patched.droppingNulls()
+            return result
+        }
+    }
+
+    /// The handlers' checkName: the object names what the URL names.
+    static func checkName(_ obj: JSONValue, _ info: ResourceInfo, namespace: String?, name: String) throws(APIError) {
+        let objName = obj[path: ["metadata", "name"]]?.stringValue ?? ""
+        if objName != name {
+            throw APIError.badRequest("the name of the object (\(objName)) does not match the name on the URL (\(name))")
+        }
+        if info.namespaced, let namespace, !namespace.isEmpty,
+            let objNamespace = obj[path: ["metadata", "namespace"]]?.stringValue, !objNamespace.isEmpty, objNamespace != namespace
+        {
+            throw APIError.badRequest("the namespace of the object (\(objNamespace)) does not match the namespace on the URL (\(namespace))")
         }
     }
 

@@ -23,6 +23,8 @@ public struct ListOptions: Sendable {
     public var limit = 0
     public var continueToken = ""
     public var resourceVersion = ""
+    /// "", "Exact" or "NotOlderThan": how `resourceVersion` bounds a list.
+    public var resourceVersionMatch = ""
     public var allowWatchBookmarks = false
     public var sendInitialEvents: Bool?
     public var timeoutSeconds: Int?
@@ -98,6 +100,7 @@ public final class APIService: Sendable {
     // MARK: list
 
     public func list(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> JSONValue {
+        try checkListRevision(options)
         let filter = try ObjectFilter(info: info, options: options)
         let (all, rv) = store.list(resource: info.storageKey, namespace: info.namespaced ? namespace : nil)
         var start = 0
@@ -138,6 +141,7 @@ public final class APIService: Sendable {
         guard Conversion.isIdentity(info), options.limit == 0, options.continueToken.isEmpty else {
             return JSONSerializer.serialize(try list(info, namespace: namespace, options: options))
         }
+        try checkListRevision(options)
         let filter = try ObjectFilter(info: info, options: options)
         let (all, rv) = store.list(resource: info.storageKey, namespace: info.namespaced ? namespace : nil)
         var out: [UInt8] = []

@@ -29,6 +29,11 @@ extension APIService {
         if !errors.isEmpty {
             throw APIError.invalid(info, obj[path: ["metadata", "name"]]?.stringValue ?? "", errors)
         }
+        // Like the strategies' WarningsOnCreate/WarningsOnUpdate: pods warn on create, templates
+        // whenever the spec changes.
+        if old == nil || (info.kind != "Pod" && old?["spec"] != obj["spec"]) {
+            warnings += Validation.warnings(obj, info: info)
+        }
         return Admitted(object: obj, warnings: warnings)
     }
 

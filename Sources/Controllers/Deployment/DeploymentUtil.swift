@@ -49,11 +49,23 @@ enum DeploymentUtil {
         }
     }
 
+    /// The template as Kubernetes compares it (apiequality.Semantic on Go structs): without the
+    /// hash label, and with `resources: {}` on every container, since Go cannot tell an empty
+    /// struct from an absent one. Templates stored before the API server wrote `resources: {}`
+    /// still match the ones `kubectl rollout undo` sends back.
     static func templateWithoutHash(_ t: JSONValue?) -> JSONValue {
         var t = t ?? .emptyObject
         if var labels = t[path: ["metadata", "labels"]]?.objectValue {
             labels[hashLabel] = nil
             t.set(["metadata", "labels"], labels.isEmpty ? nil : .object(labels))
+        }
+        for list in ["containers", "initContainers"] {
+            guard let items = t[path: ["spec", list]]?.arrayValue, items.contains(where: { $0["resources"] == nil }) else { continue }
+            t.set(["spec", list], .array(items.map { c in
+                var c = c
+                if c["resources"] == nil { c["resources"] = .emptyObject }
+                return c
+            }))
         }
         return t
     }

@@ -89,7 +89,7 @@ public struct StrategicMergePatch {
 
     private func isAtomic(_ type: SchemaType?) -> Bool {
         switch type {
-        case .string?, .integer?, .number?, .boolean?, .intOrString?, .quantity?, .dateTime?, .bytes?: return true
+        case .string?, .integer?, .integer64?, .number?, .boolean?, .intOrString?, .quantity?, .dateTime?, .bytes?: return true
         default: return false
         }
     }

@@ -1,6 +1,8 @@
 /// The shape of a field's value in the per-kind schema.
 public indirect enum SchemaType: Sendable, Equatable {
-    case string, integer, number, boolean, intOrString, quantity, dateTime, bytes
+    /// `integer` is Go's int32 (most counts and ports), `integer64` its int64 (durations in
+    /// seconds, generations, user ids): decoding checks the range of each.
+    case string, integer, integer64, number, boolean, intOrString, quantity, dateTime, bytes
     /// A free-form JSON value (`x-kubernetes-preserve-unknown-fields`).
     case any
     case ref(String)
@@ -62,7 +64,7 @@ public struct SchemaRegistry: Sendable {
 
 /// Parses the schema DSL. Each type starts on an unindented line `TypeName "description"`; each
 /// field is an indented line `name type[!] [@mergeKey] [%strategy] ["description"]` where type is one of
-/// string, int, number, bool, intstr, quantity, time, bytes, any, a type name, `[]type` or
+/// string, int (int32), int64, number, bool, intstr, quantity, time, bytes, any, a type name, `[]type` or
 /// `map[type]`, and `!` marks a required field.
 func parseSchemaDSL(_ text: String) -> [TypeSchema] {
     var out: [TypeSchema] = []
@@ -114,6 +116,7 @@ private func parseSchemaType(_ t: String) -> SchemaType {
     switch t {
     case "string": return .string
     case "int": return .integer
+    case "int64": return .integer64
     case "number": return .number
     case "bool": return .boolean
     case "intstr": return .intOrString

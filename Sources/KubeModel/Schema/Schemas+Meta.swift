@@ -7,10 +7,10 @@ ObjectMeta "ObjectMeta is metadata that all persisted resources must have, which
   selfLink string
   uid string "UID is the unique in time and space value for this object."
   resourceVersion string "An opaque value that represents the internal version of this object."
-  generation int "A sequence number representing a specific generation of the desired state."
+  generation int64 "A sequence number representing a specific generation of the desired state."
   creationTimestamp time "CreationTimestamp is a timestamp representing the server time when this object was created."
   deletionTimestamp time "DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted."
-  deletionGracePeriodSeconds int
+  deletionGracePeriodSeconds int64
   labels map[string] "Map of string keys and values that can be used to organize and categorize objects."
   annotations map[string] "Annotations is an unstructured key value map stored with a resource."
   ownerReferences []OwnerReference @uid "List of objects depended by this object."
@@ -33,12 +33,12 @@ LabelSelectorRequirement
 ListMeta
   resourceVersion string
   continue string
-  remainingItemCount int
+  remainingItemCount int64
   selfLink string
 DeleteOptions "DeleteOptions may be provided when deleting an API object."
   apiVersion string
   kind string
-  gracePeriodSeconds int
+  gracePeriodSeconds int64
   preconditions Preconditions
   orphanDependents bool
   propagationPolicy string
@@ -50,7 +50,7 @@ Preconditions
 Condition
   type string!
   status string!
-  observedGeneration int
+  observedGeneration int64
   lastTransitionTime time
   lastUpdateTime time
   lastProbeTime time

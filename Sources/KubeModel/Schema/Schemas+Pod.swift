@@ -9,8 +9,8 @@ PodSpec "PodSpec is a description of a pod."
   containers []Container! @name "List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated."
   ephemeralContainers []any @name "List of ephemeral containers run in this pod."
   restartPolicy string "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always."
-  terminationGracePeriodSeconds int "Optional duration in seconds the pod needs to terminate gracefully. Defaults to 30 seconds."
-  activeDeadlineSeconds int
+  terminationGracePeriodSeconds int64 "Optional duration in seconds the pod needs to terminate gracefully. Defaults to 30 seconds."
+  activeDeadlineSeconds int64
   dnsPolicy string "Set DNS policy for the pod. Defaults to \"ClusterFirst\"."
   nodeSelector map[string] "NodeSelector is a selector which must be true for the pod to fit on a node."
   serviceAccountName string "ServiceAccountName is the name of the ServiceAccount to use to run this pod."
@@ -162,7 +162,7 @@ Probe "Probe describes a health check to be performed against a container."
   periodSeconds int "How often (in seconds) to perform the probe. Default to 10 seconds."
   successThreshold int
   failureThreshold int
-  terminationGracePeriodSeconds int
+  terminationGracePeriodSeconds int64
 ExecAction
   command []string
 HTTPGetAction
@@ -175,11 +175,11 @@ TCPSocketAction
   port intstr!
   host string
 PodSecurityContext
-  runAsUser int
-  runAsGroup int
+  runAsUser int64
+  runAsGroup int64
   runAsNonRoot bool
-  fsGroup int
-  supplementalGroups []int
+  fsGroup int64
+  supplementalGroups []int64
   fsGroupChangePolicy string
   seccompProfile any
   seLinuxOptions any
@@ -191,8 +191,8 @@ PodSecurityContext
 SecurityContext
   capabilities any
   privileged bool
-  runAsUser int
-  runAsGroup int
+  runAsUser int64
+  runAsGroup int64
   runAsNonRoot bool
   readOnlyRootFilesystem bool
   allowPrivilegeEscalation bool
@@ -206,7 +206,7 @@ Toleration
   operator string
   value string
   effect string
-  tolerationSeconds int
+  tolerationSeconds int64
 Affinity
   nodeAffinity any
   podAffinity any
@@ -237,7 +237,7 @@ PodStatus
   qosClass string
   resize string
   resourceClaimStatuses []any
-  observedGeneration int
+  observedGeneration int64
 Pod "Pod is a collection of containers that can run on a host."
   apiVersion string
   kind string

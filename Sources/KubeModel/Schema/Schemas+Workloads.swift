@@ -22,7 +22,7 @@ RollingUpdateDeployment "Spec to control the desired behavior of rolling update.
   maxUnavailable intstr "The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%."
   maxSurge intstr "The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%."
 DeploymentStatus "DeploymentStatus is the most recently observed status of the Deployment."
-  observedGeneration int
+  observedGeneration int64
   replicas int
   updatedReplicas int
   readyReplicas int
@@ -48,7 +48,7 @@ ReplicaSetStatus
   readyReplicas int
   availableReplicas int
   terminatingReplicas int
-  observedGeneration int
+  observedGeneration int64
   conditions []Condition @type
 Scale "Scale represents a scaling request for a resource."
   apiVersion string
@@ -104,7 +104,7 @@ MetricTarget
   averageValue quantity
   averageUtilization int
 HorizontalPodAutoscalerStatus
-  observedGeneration int
+  observedGeneration int64
   lastScaleTime time
   currentReplicas int
   desiredReplicas int!

@@ -28,6 +28,10 @@ public struct FieldError: Sendable, Equatable, Error {
             kind: .notSupported, field: field, value: goRepr(value),
             detail: "supported values: " + supported.map { "\"\($0)\"" }.joined(separator: ", "))
     }
+    /// Too long, without the value (field.TooLong); `field` is "[]" for the whole object.
+    public static func tooLong(_ field: String, maxBytes: Int) -> FieldError {
+        FieldError(kind: .tooLong, field: field, value: nil, detail: "may not be more than \(maxBytes) bytes")
+    }
     public static func duplicate(_ field: String, _ value: JSONValue) -> FieldError {
         FieldError(kind: .duplicate, field: field, value: goRepr(value), detail: "")
     }

@@ -60,6 +60,7 @@ public struct SchemaValidator {
         switch t {
         case .string, .dateTime: return "string"
         case .integer: return "int32"
+        case .integer64: return "int64"
         case .number: return "float64"
         case .boolean: return "bool"
         case .intOrString: return "intstr.IntOrString"
@@ -72,7 +73,10 @@ public struct SchemaValidator {
         }
     }
 
-    private mutating func mismatch(_ value: JSONValue, _ t: SchemaType, _ structName: String) {
+    /// Records Go's decode error, `json: cannot unmarshal <what> into Go struct field
+    /// <Struct>.<field path> of type <type>`: the struct is the innermost one being decoded, the
+    /// path names fields only (no list indices or map keys), as encoding/json's error context does.
+    private mutating func mismatch(_ value: JSONValue, _ t: SchemaType, _ structName: String, what: String? = nil) {
         guard typeError == nil else { return }
         let jsonType: String
         switch value {
@@ -80,9 +84,17 @@ public struct SchemaValidator {
         case .bool: jsonType = "bool"
         default: jsonType = value.typeName
         }
-        let p = path
-        let field = p.isEmpty ? structName : "\(structName).\(p)"
-        typeError = "json: cannot unmarshal \(jsonType) into Go struct field \(field) of type \(goType(t))"
+        let fields = pathStack.filter { !$0.hasPrefix("[") }.joined(separator: ".")
+        let goStruct = structName.hasSuffix("V1") ? String(structName.dropLast(2)) : structName
+        let field = fields.isEmpty ? goStruct : "\(goStruct).\(fields)"
+        typeError = "json: cannot unmarshal \(what ?? jsonType) into Go struct field \(field) of type \(goType(t))"
+    }
+
+    /// An integer that does not fit the Go type is a decode error naming the number.
+    private mutating func checkRange(_ value: JSONValue, _ t: SchemaType, _ structName: String) -> Outcome? {
+        guard case .integer = t, let i = value.intValue, i < Int64(Int32.min) || i > Int64(Int32.max) else { return nil }
+        mismatch(value, t, structName, what: "number \(i)")
+        return .drop
     }
 
     private mutating func walk(_ value: JSONValue, _ type: SchemaType, structName: String) -> Outcome {
@@ -91,7 +103,8 @@ public struct SchemaValidator {
             return .same
         case .string, .dateTime:
             if case .string = value { return .same }
-        case .integer:
+        case .integer, .integer64:
+            if let outOfRange = checkRange(value, type, structName) { return outOfRange }
             if case .int = value { return .same }
             if case .double(let d) = value, d == d.rounded(), abs(d) < 9e18 { return .replaced(.int(Int64(d))) }
         case .number:
@@ -174,7 +187,7 @@ public struct SchemaValidator {
                         out?[k] = nil
                         continue
                     }
-                    switch walk(v, field.type, structName: structName) {
+                    switch walk(v, field.type, structName: name) {
                     case .same: break
                     case .replaced(let w):
                         if out == nil { out = o }

@@ -14,8 +14,19 @@ extension Validation {
             if let port = p["port"]?.intValue, !(1...65535).contains(port) {
                 errs.append(.invalid("spec.ports[\(i)].port", .int(port), "must be between 1 and 65535, inclusive"))
             }
+            if let proto = p["protocol"]?.stringValue, !portProtocols.contains(proto) {
+                errs.append(.notSupported("spec.ports[\(i)].protocol", .string(proto), portProtocols))
+            }
             if let t = p["targetPort"]?.intValue, !(1...65535).contains(t) {
                 errs.append(.invalid("spec.ports[\(i)].targetPort", .int(t), "must be between 1 and 65535, inclusive"))
+            }
+            if let nodePort = p["nodePort"]?.intValue, nodePort != 0 {
+                if type == "ClusterIP" {
+                    errs.append(.forbidden("spec.ports[\(i)].nodePort", "may not be used when `type` is 'ClusterIP'"))
+                } else if !nodePorts.contains(nodePort) {
+                    // The node-port allocator's answer (kube-apiserver's default --service-node-port-range).
+                    errs.append(.invalid("spec.ports[\(i)].nodePort", .int(nodePort), "provided port is not in the valid range. The range of valid ports is \(nodePorts.lowerBound)-\(nodePorts.upperBound)"))
+                }
             }
             if ports.count > 1 && (p["name"]?.stringValue ?? "").isEmpty { errs.append(.required("spec.ports[\(i)].name")) }
             let key = "\(p["port"]?.intValue ?? 0)/\(p["protocol"]?.stringValue ?? "TCP")"
@@ -27,12 +38,25 @@ extension Validation {
         return errs
     }
 
+    static let portProtocols = ["SCTP", "TCP", "UDP"]
+    static let nodePorts: ClosedRange<Int64> = 30000...32767
+    /// core.MaxSecretSize: the most data a ConfigMap or a Secret may hold.
+    static let maxDataBytes = 1024 * 1024
+
     static func configData(_ obj: JSONValue, kind: String) -> [FieldError] {
         var errs: [FieldError] = []
+        var total = 0
         for field in ["data", "binaryData"] {
-            for k in (obj[field]?.objectValue ?? [:]).keys.sorted() {
+            for (k, v) in (obj[field]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                 if let p = Naming.configKeyProblem(k) { errs.append(.invalid("\(field)[\(k)]", .string(k), p)) }
+                let text = v.stringValue ?? ""
+                // Secret data and ConfigMap binaryData count their decoded bytes.
+                total += kind == "Secret" || field == "binaryData" ? (Base64.decode(text)?.count ?? text.utf8.count) : text.utf8.count
             }
+        }
+        if total > maxDataBytes {
+            // ValidateConfigMap reports the whole object ("[]"), ValidateSecret the data field.
+            errs.append(.tooLong(kind == "Secret" ? "data" : "[]", maxBytes: maxDataBytes))
         }
         return errs
     }

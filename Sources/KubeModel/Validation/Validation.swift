@@ -72,8 +72,11 @@ public enum Validation {
             errs.append(.required("spec.template"))
         }
         if kind == "Deployment" { errs += strategy(obj) }
-        if let p = obj[path: ["spec", "progressDeadlineSeconds"]]?.intValue, let m = obj[path: ["spec", "minReadySeconds"]]?.intValue, p <= m {
-            errs.append(.invalid("spec.progressDeadlineSeconds", .int(p), "must be greater than minReadySeconds"))
+        if let p = obj[path: ["spec", "progressDeadlineSeconds"]]?.intValue {
+            nonNegative(obj, ["spec", "progressDeadlineSeconds"], &errs)
+            if p <= obj[path: ["spec", "minReadySeconds"]]?.intValue ?? 0 {
+                errs.append(.invalid("spec.progressDeadlineSeconds", .int(p), "must be greater than minReadySeconds"))
+            }
         }
         return errs
     }
@@ -162,7 +165,25 @@ public enum Validation {
         if let rp = spec["restartPolicy"]?.stringValue, !restartPolicies.contains(rp) {
             errs.append(.notSupported("\(path).restartPolicy", .string(rp), restartPolicies))
         }
+        if let node = spec["nodeName"]?.stringValue, !node.isEmpty, let p = Naming.dns1123SubdomainProblem(node) {
+            errs.append(.invalid("\(path).nodeName", .string(node), p))
+        }
         return errs
+    }
+
+    /// What kube-apiserver accepts but answers with a `Warning` header (GetWarningsForPodTemplate).
+    public static func warnings(_ obj: JSONValue, info: ResourceInfo) -> [String] {
+        let specPath: [String]
+        switch info.kind {
+        case "Pod": specPath = ["spec"]
+        case "Deployment", "ReplicaSet": specPath = ["spec", "template", "spec"]
+        default: return []
+        }
+        var out: [String] = []
+        if let grace = obj[path: specPath + ["terminationGracePeriodSeconds"]]?.intValue, grace < 0 {
+            out.append("\(specPath.joined(separator: ".")).terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1")
+        }
+        return out
     }
 
     static func quantityValue(_ v: JSONValue) -> Double? {

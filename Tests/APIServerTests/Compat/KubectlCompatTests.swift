@@ -143,7 +143,7 @@ import Testing
         }
         let cases: [(String, String)] = [
             (manifest(replicas: "replica: 1"), "strict decoding error: unknown field \"spec.replica\""),
-            (manifest(replicas: "replicas: three"), "cannot unmarshal string into Go struct field Deployment.spec.replicas of type int32"),
+            (manifest(replicas: "replicas: three"), "cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"),
             (manifest(name: "Bad_Name"), "metadata.name: Invalid value: \"Bad_Name\""),
             (manifest(template: "other"), "`selector` does not match template `labels`"),
             (manifest(memory: "256Mb"), "quantities must match the regular expression"),
