@@ -32,8 +32,12 @@ extension ResourceHandler {
                         line.writeBytes(bytes)
                         line.writeStaticString("}\n")
                     } else {
-                        line.writeBytes(JSONSerializer.serialize(["type": .string(event.type), "object": object]))
-                        line.writeStaticString("\n")
+                        line.writeStaticString(#"{"type":""#)
+                        line.writeString(event.type)
+                        line.writeStaticString(#"","object":"#)
+                        // An ERROR carries a Status, written in metav1.Status's field order.
+                        line.writeBytes(event.type == "ERROR" ? StatusEncoding.serialize(object).dropLast() : JSONSerializer.serialize(object)[...])
+                        line.writeStaticString("}\n")
                     }
                     try await writer.write(line)
                 }
