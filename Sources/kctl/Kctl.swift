@@ -7,7 +7,7 @@ struct Kctl: AsyncParsableCommand {
         commandName: "kctl",
         abstract: "kctl controls a Kubernetes cluster (kplane's, or any other): kubectl's verbs, flags and output.",
         subcommands: [
-            Get.self, Apply.self, Create.self, Delete.self, Describe.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, SetCommand.self, Label.self, Annotate.self,
+            Get.self, Apply.self, Create.self, Replace.self, Delete.self, Describe.self, Diff.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, SetCommand.self, Label.self, Annotate.self,
             Cordon.self, Uncordon.self, Drain.self, TaintCommand.self, Wait.self, Logs.self, APIResources.self, APIVersions.self, ClusterInfo.self, Version.self, ConfigCommand.self, Completion.self,
         ])
 
