@@ -59,6 +59,7 @@ struct Describers {
         case "ConfigMap": try await configMap(o, &w)
         case "Secret": secret(o, &w)
         case "Namespace": namespace(o, &w)
+        case "ServiceAccount": try await serviceAccount(o, &w)
         case "Node": try await node(o, &w)
         default:
             w.meta(o, namespace: r.namespaced)

@@ -282,6 +282,12 @@ extension KctlParityTests {
         #expect(try kubectl("get", "pod", "nginx", "-o", "jsonpath={.spec.serviceAccountName} {.spec.serviceAccount}").out == "default default")
         let described = try expectSame(server, ["describe", "pod/nginx"])
         #expect(described.out.contains("\nService Account:  default\n"))
+        // The accounts themselves, with the secrets they name marked when missing.
+        try kubectl("create", "secret", "generic", "registry", "--from-literal=a=b")
+        try kubectl("apply", "-f", "-", stdin: "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: robot}\nimagePullSecrets: [{name: registry}, {name: gone}]\nsecrets: [{name: mounted}]\n")
+        for args in [["describe", "sa", "default"], ["describe", "sa", "robot"], ["describe", "sa"], ["get", "sa"]] {
+            try expectSame(server, args, normalize: Self.maskAges)
+        }
         // kplane apiserver alone is as kube-apiserver alone: a new namespace has no default ServiceAccount.
         try kubectl("create", "namespace", "team")
         let refused = try kubectl("run", "web", "--image=nginx", "-n", "team")
