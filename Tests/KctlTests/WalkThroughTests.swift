@@ -42,10 +42,14 @@ import Testing
     }
 
     @Test func editChecksTheFileBeforeSendingIt() {
-        #expect(Edit.validationProblem("# only comments\n") == "invalid object to validate")
-        #expect(Edit.validationProblem("metadata: {}\n") == "[apiVersion not set, kind not set]")
-        #expect(Edit.validationProblem("apiVersion: v1\nkind: ConfigMap\n") == nil)
-        #expect(Edit.validationProblem("# header\napiVersion: v1\nkind: [\n") == "yaml: line 2: did not find expected node content")
+        func problem(_ text: String) -> String? {
+            if case .failure(let e) = Edit.validated(text) { return e.message }
+            return nil
+        }
+        #expect(problem("# only comments\n") == "invalid object to validate")
+        #expect(problem("metadata: {}\n") == "[apiVersion not set, kind not set]")
+        #expect(problem("apiVersion: v1\nkind: ConfigMap\n") == nil)
+        #expect(problem("# header\napiVersion: v1\nkind: [\n") == "yaml: line 2: did not find expected node content")
         #expect(Edit.content("# a\napiVersion: v1\n") == Edit.content("apiVersion:   v1\n"))
         #expect(Edit.Reason(head: "x was not valid", details: ["a: b\nc"]).text == "# x was not valid:\n# * a: b\n# c\n#\n")
     }

@@ -5,8 +5,8 @@ import KubeModel
 import KubeYAML
 
 /// `edit`: opens the object in $KUBE_EDITOR/$EDITOR, sends what changed as a strategic merge
-/// patch, and, as kubectl's editor loop does, reopens the file with the reasons when the server
-/// finds it invalid or it does not parse; other refusals end with `replace -f` advice.
+/// patch, and, as kubectl's editor loop does, reopens the file with the reasons when it does not
+/// parse or the server finds it invalid; other refusals end with `replace -f` advice.
 struct Edit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "edit", abstract: "Edit a resource on the server.")
     @OptionGroup var global: GlobalOptions
@@ -62,31 +62,22 @@ struct Edit: AsyncParsableCommand {
             }
             if let previousFile { try? FileManager.default.removeItem(atPath: previousFile) }
             previousFile = file
-            if let problem = Self.validationProblem(edited) {
+            let doc: JSONValue
+            switch Self.validated(edited) {
+            case .failure(let problem):
                 Terminal.error("\(label) is invalid")
-                reasons = [Reason(head: "\(label) was not valid", details: ["<nil>: Invalid value: \"The edited file failed validation\": \(problem)"])]
+                reasons = [Reason(head: "\(label) was not valid", details: ["<nil>: Invalid value: \"The edited file failed validation\": \(problem.message)"])]
                 containsError = true
                 continue
+            case .success(let parsed):
+                doc = parsed
             }
             if Self.content(original) == Self.content(edited) {
                 try? FileManager.default.removeItem(atPath: file)
                 Terminal.err("Edit cancelled, no changes made.")
                 return
             }
-            if Self.withoutComments(edited).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                try? FileManager.default.removeItem(atPath: file)
-                Terminal.err("Edit cancelled, saved file was empty.")
-                return
-            }
             reasons = []
-            let doc: JSONValue
-            do {
-                doc = try YAMLDecoding.documents(edited).first ?? .emptyObject
-            } catch {
-                containsError = true
-                reasons = [Reason(head: "The edited file had a syntax error: \(error)")]
-                continue
-            }
             containsError = false
             if doc["apiVersion"] != current["apiVersion"] || doc["kind"] != current["kind"] || doc.metaName != current.metaName {
                 Terminal.err("A copy of your changes has been stored to \"\(file)\"")
@@ -124,22 +115,22 @@ struct Edit: AsyncParsableCommand {
     }
 
     /// What kubectl's client-side check finds wrong with the edited file before anything is
-    /// sent: YAML that does not parse, or no object with an apiVersion and a kind.
-    static func validationProblem(_ edited: String) -> String? {
+    /// sent: YAML that does not parse (an empty file included), or no apiVersion and kind.
+    static func validated(_ edited: String) -> Result<JSONValue, KctlError> {
         let doc: JSONValue?
         do {
             doc = try YAMLDecoding.documents(withoutComments(edited)).first
         } catch let e as YAMLDecoding.Failure {
-            return e.message.replacingOccurrences(of: "error converting YAML to JSON: ", with: "")
+            return .failure(KctlError(e.message.replacingOccurrences(of: "error converting YAML to JSON: ", with: "")))
         } catch {
-            return "\(error)"
+            return .failure(KctlError("\(error)"))
         }
-        guard let doc, case .object = doc else { return "invalid object to validate" }
+        guard let doc, case .object = doc else { return .failure(KctlError("invalid object to validate")) }
         var missing: [String] = []
         if doc["apiVersion"] == nil { missing.append("apiVersion not set") } else if doc["apiVersion"]?.stringValue == nil { missing.append("apiVersion isn't string type") }
         if doc["kind"] == nil { missing.append("kind not set") } else if doc["kind"]?.stringValue == nil { missing.append("kind isn't string type") }
-        if missing.isEmpty { return nil }
-        return missing.count == 1 ? missing[0] : "[" + missing.joined(separator: ", ") + "]"
+        if missing.isEmpty { return .success(doc) }
+        return .failure(KctlError(missing.count == 1 ? missing[0] : "[" + missing.joined(separator: ", ") + "]"))
     }
 
     /// Multi-line reasons stay comments: every line break gets a `# ` after it.
