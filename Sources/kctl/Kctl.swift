@@ -30,7 +30,8 @@ struct Kctl: AsyncParsableCommand {
                 let first = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
                 Terminal.err("error: " + first.replacingOccurrences(of: "Error: ", with: "").lowercasedFirst)
                 Terminal.err("See 'kctl \(args.first ?? "") -h' for help and examples")
-                Foundation.exit(1)
+                // diff keeps 1 for "differences found", so its usage errors exit 2.
+                Foundation.exit(args.first == Diff.configuration.commandName ? 2 : 1)
             }
             exit(withError: error)
         }

@@ -63,6 +63,8 @@ extension KctlParityTests {
         #expect(noProgram.code == 2 && noProgram.err == "error: failed to run \"no-such-diff\": executable file not found in $PATH\n")
         let missing = try expectSame(server, ["diff", "-f", tmp + "/nope.yaml"], env: env, normalize: mask)
         #expect(missing.code == 2)
+        let usage = try ServerProcess.run(Self.kctlBinary, ["diff", "--bogus"])
+        #expect(usage.code == 2 && usage.err.hasPrefix("error: unknown option '--bogus'\n"))
         // Nothing was applied, and the folders compared are gone.
         #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}").out == "3")
         #expect(try kubectl("get", "cm").out.contains("myapp-config") == false)
