@@ -3,7 +3,7 @@ import Foundation
 import KubeClient
 import KubeModel
 
-/// `wait --for=delete|condition=C[=V]|jsonpath={...}[=V]` on named objects, `-f` files, or every
+/// `wait --for=create|delete|condition=C[=V]|jsonpath={...}[=V]` on named objects, `-f` files, or every
 /// object of a type matching `-l`/`--field-selector`/`--all`, as kubectl's wait: one shared
 /// deadline, "condition met" per object, and a missing object already counts as deleted.
 struct Wait: AsyncParsableCommand {
@@ -20,6 +20,10 @@ struct Wait: AsyncParsableCommand {
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
 
     var forDelete: Bool { condition.lowercased() == "delete" }
+    var forCreate: Bool { condition.lowercased() == "create" }
+
+    /// How often `--for=create` looks again, as kubectl's poll.
+    static let createPollInterval = Duration.milliseconds(500)
 
     func run() async throws {
         try await Kctl.guarded {
@@ -30,6 +34,10 @@ struct Wait: AsyncParsableCommand {
             var seconds = RolloutStatus.seconds(timeout)
             if timeout.hasPrefix("-") { seconds = 168 * 3600 }
             let deadline = Date().addingTimeInterval(seconds)
+            if forCreate {
+                try await waitForCreation(finder, session, deadline: deadline)
+                return
+            }
             var visited = 0
             for t in try await finder.collect(args, session) {
                 let path = t.resource.path(namespace: t.namespace, name: t.name)
@@ -53,12 +61,41 @@ struct Wait: AsyncParsableCommand {
             if visited == 0 && !forDelete { throw KctlError("no matching resources found") }
         }
     }
+
+    /// kubectl's poll for `--for=create`: every half second, look the objects up again (listed
+    /// ones exist by being listed). One missing: wait on; several: kubectl's visitor reports
+    /// them together, which it does not take for "not found", and stops. Once all exist,
+    /// "condition met" for each.
+    func waitForCreation(_ finder: ResourceTargets, _ session: Session, deadline: Date) async throws {
+        while true {
+            let targets = try await finder.collect(args, session)
+            var notFound: [APIStatusError] = []
+            for t in targets where !t.listed {
+                let r = try await session.client.send(method: "GET", path: t.resource.path(namespace: t.namespace, name: t.name), query: [], body: nil,
+                                                      contentType: nil, accept: "application/json")
+                if r.status == 404 { notFound.append(APIStatusError(response: r)); continue }
+                guard (200..<300).contains(r.status) else { throw APIStatusError(response: r) }
+            }
+            if notFound.count > 1 {
+                for e in notFound { Terminal.err(ErrorText.server(e)) }
+                throw ExitCode(1)
+            }
+            if notFound.isEmpty {
+                if targets.isEmpty { throw KctlError("no matching resources found") }
+                for t in targets { Terminal.line("\(t.resource.typePrefix)/\(t.name) condition met") }
+                return
+            }
+            guard Date() < deadline else { throw KctlError("timed out waiting for the condition") }
+            try await Task.sleep(for: Self.createPollInterval)
+        }
+    }
 }
 
-/// What `--for` asks: gone, a status condition with a status, or a JSONPath value (or any value).
+/// What `--for` asks: there, gone, a status condition with a status, or a JSONPath value (or any).
 struct WaitCondition: Sendable {
     enum Kind: Sendable {
         case deleted
+        case created
         case condition(type: String, status: String)
         case jsonPath(steps: [JSONPath.Step], value: String?)
     }
@@ -68,6 +105,8 @@ struct WaitCondition: Sendable {
     init(_ text: String) throws {
         if text.lowercased() == "delete" {
             kind = .deleted
+        } else if text.lowercased() == "create" {
+            kind = .created
         } else if text.hasPrefix("condition=") {
             let spec = text.dropFirst("condition=".count).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             kind = .condition(type: spec[0], status: spec.count > 1 ? spec[1] : "true")
@@ -114,6 +153,8 @@ struct WaitCondition: Sendable {
         switch kind {
         case .deleted:
             return o == nil
+        case .created:
+            return o != nil
         case .condition(let type, let status):
             guard let o else { return false }
             for c in o[path: ["status", "conditions"]]?.arrayValue ?? [] where c["type"]?.stringValue?.lowercased() == type.lowercased() {

@@ -117,7 +117,18 @@ extension KctlParityTests {
         try expectSameWhileActing(server, ["wait", "--for=delete", "cm", "-l", "grp=x", "--timeout=20s"]) { () throws in
             #expect(try kubectl("delete", "cm", "-l", "grp=x").code == 0)
         }
-        try kubectl("apply", "-f", "-", stdin: configMaps)
+        // --for=create: there later, there already, or not in time. kubectl gives up at once
+        // when more than one named object is missing.
+        let twoMissing = try expectSame(server, ["wait", "--for=create", "cm/c1", "cm/c2", "--timeout=20s"])
+        #expect(twoMissing.code == 1 && twoMissing.err == "Error from server (NotFound): configmaps \"c1\" not found\nError from server (NotFound): configmaps \"c2\" not found\n")
+        try expectSameWhileActing(server, ["wait", "--for=create", "cm/c1", "--timeout=20s"]) { () throws in
+            #expect(try kubectl("apply", "-f", "-", stdin: configMaps).code == 0)
+        }
+        try expectSame(server, ["wait", "--for=create", "cm", "-l", "grp=x"])
+        try expectSame(server, ["wait", "--for=create", "cm", "-l", "grp=none"])
+        let never = try expectSame(server, ["wait", "--for=create", "cm/c1", "cm/never", "--timeout=1s"])
+        #expect(never.code == 1 && never.out.isEmpty && never.err == "error: timed out waiting for the condition\n")
+        try expectSame(server, ["wait", "--for=create", "cm/never", "--timeout=0"])
         try expectSameWhileActing(server, ["wait", "--for=jsonpath={.data.a}=changed", "cm/c1", "--timeout=20s"]) { () throws in
             #expect(try kubectl("patch", "cm", "c1", "-p", "{\"data\":{\"a\":\"changed\"}}").code == 0)
         }
