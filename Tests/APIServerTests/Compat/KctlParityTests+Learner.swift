@@ -50,6 +50,8 @@ extension KctlParityTests {
         let env = ["TMPDIR": tmp]
         let unchanged = try expectSame(server, ["diff", "-f", deployment], env: env, normalize: mask)
         #expect(unchanged.code == 0 && unchanged.out.isEmpty)
+        // A client dry run of apply says "configured" for an object that exists, changed or not.
+        #expect(try expectSame(server, ["apply", "-f", deployment, "--dry-run=client"]).out == "deployment.apps/myapp configured (dry run)\n")
         let changed = try expectSame(server, ["diff", "-f", scaled], env: env, normalize: mask)
         #expect(changed.code == 1 && changed.out.contains("-  replicas: 3\n+  replicas: 4\n"))
         let created = try expectSame(server, ["diff", "-f", kubectl.manifests + "/config.yaml"], env: env, normalize: mask)
