@@ -15,6 +15,7 @@ public final class ControllerManager: Sendable {
     public let deploymentController: DeploymentController
     public let garbageCollector: GarbageCollector
     public let namespaceController: NamespaceController
+    public let serviceAccounts: ServiceAccountsController
     public let nodeLifecycle: NodeLifecycleController
     public let taintEviction: TaintEviction
     public let informers: SharedInformers
@@ -41,13 +42,15 @@ public final class ControllerManager: Sendable {
         deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder)
         garbageCollector = GarbageCollector(client: client, clock: clock, informers: everything)
         namespaceController = NamespaceController(client: client, clock: clock, namespaces: shared.informer(.namespaces), contents: everything)
+        serviceAccounts = ServiceAccountsController(client: client, clock: clock, namespaces: shared.informer(.namespaces),
+                                                    serviceAccounts: shared.informer(ServiceAccountsController.serviceAccounts))
         let nodes = shared.informer(.nodes)
         nodeLifecycle = NodeLifecycleController(client: client, clock: clock, nodes: nodes, leases: shared.informer(.leases), pods: pods, recorder: nodeRecorder)
         taintEviction = TaintEviction(client: client, clock: clock, nodes: nodes, pods: pods, recorder: evictionRecorder)
     }
 
     var controllers: [any Controller] {
-        [replicaSetController, deploymentController, garbageCollector, namespaceController, nodeLifecycle, taintEviction]
+        [replicaSetController, deploymentController, garbageCollector, namespaceController, serviceAccounts, nodeLifecycle, taintEviction]
     }
 
     /// Starts informers, waits for their first lists, and runs the controllers until cancelled.

@@ -27,6 +27,12 @@ public struct Kubeconfig: Sendable {
         return [(environment["HOME"] ?? "") + "/.kube/config"]
     }
 
+    /// Loads the kubeconfig as kubectl finds it: the `--kubeconfig` file when given, else the
+    /// files in `$KUBECONFIG`, else `~/.kube/config`.
+    public static func load(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Kubeconfig {
+        try load(paths: paths(explicit: explicit, environment: environment), explicit: explicit?.isEmpty == false)
+    }
+
     /// Loads and merges `paths`; a missing file is skipped unless it was named explicitly.
     public static func load(paths: [String], explicit: Bool = false) throws -> Kubeconfig {
         var config = Kubeconfig()

@@ -62,10 +62,21 @@ public enum Defaults {
         setIfMissing(&spec, ["dnsPolicy"], "ClusterFirst")
         setIfMissing(&spec, ["securityContext"], .emptyObject)
         setIfMissing(&spec, ["schedulerName"], "default-scheduler")
+        serviceAccountAlias(&spec)
         for list in ["containers", "initContainers"] {
             guard let items = spec[list]?.arrayValue else { continue }
             spec[list] = .array(items.map(container))
         }
+    }
+
+    /// `serviceAccount` is the deprecated alias of `serviceAccountName`: it is read when the
+    /// new field is empty and always served equal to it, as the v1 PodSpec conversion does.
+    static func serviceAccountAlias(_ spec: inout JSONValue) {
+        if (spec["serviceAccountName"]?.stringValue ?? "").isEmpty, let alias = spec["serviceAccount"]?.stringValue, !alias.isEmpty {
+            spec["serviceAccountName"] = .string(alias)
+        }
+        let name = spec["serviceAccountName"]?.stringValue ?? ""
+        spec["serviceAccount"] = name.isEmpty ? nil : .string(name)
     }
 
     static func container(_ c: JSONValue) -> JSONValue {

@@ -37,13 +37,29 @@ public enum YAMLDecoding {
     /// go-yaml's one-line form: "line 6: did not find expected node content".
     static func describe(_ e: YamlError) -> String {
         switch e {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(let context, let problem, let mark, _):
+            return goYAMLLine(problem: mark.line - 1, context: context, scanner: true) + problem
+        case .parser(let context, let problem, let mark, _):
+            return goYAMLLine(problem: mark.line - 1, context: context, scanner: false) + problem
+        case .composer(_, let problem, let mark, _):
             return "line \(mark.line): \(problem)"
         case .reader(let problem, _, _, _):
             return problem
         default:
             return "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)"
         }
+    }
+
+    /// go-yaml's "line N: " from libyaml's 0-based marks: the problem's line, counted from 1
+    /// only for scanner errors, else the context's line; nothing for line 0.
+    static func goYAMLLine(problem: Int, context: YamlError.Context?, scanner: Bool) -> String {
+        var line = 0
+        if problem != 0 {
+            line = scanner ? problem + 1 : problem
+        } else if let context {
+            line = context.mark.line - 1
+        }
+        return line != 0 ? "line \(line): " : ""
     }
 
     static func convert(_ node: Node) throws -> JSONValue {

@@ -28,7 +28,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func loadConfig() throws -> Kubeconfig {
-        try Kubeconfig.load(paths: Kubeconfig.paths(explicit: kubeconfig), explicit: kubeconfig != nil)
+        try Kubeconfig.load(explicit: kubeconfig)
     }
 
     func session() throws -> Session {

@@ -7,7 +7,7 @@ struct Kctl: AsyncParsableCommand {
         commandName: "kctl",
         abstract: "kctl controls a Kubernetes cluster (kplane's, or any other): kubectl's verbs, flags and output.",
         subcommands: [
-            Get.self, Apply.self, Create.self, Delete.self, Describe.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, SetCommand.self, Label.self, Annotate.self,
+            Get.self, Apply.self, Create.self, Replace.self, Delete.self, Describe.self, Diff.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, SetCommand.self, Label.self, Annotate.self,
             Cordon.self, Uncordon.self, Drain.self, TaintCommand.self, Wait.self, Logs.self, APIResources.self, APIVersions.self, ClusterInfo.self, Version.self, ConfigCommand.self, Completion.self,
         ])
 
@@ -30,7 +30,8 @@ struct Kctl: AsyncParsableCommand {
                 let first = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
                 Terminal.err("error: " + first.replacingOccurrences(of: "Error: ", with: "").lowercasedFirst)
                 Terminal.err("See 'kctl \(args.first ?? "") -h' for help and examples")
-                Foundation.exit(1)
+                // diff keeps 1 for "differences found", so its usage errors exit 2.
+                Foundation.exit(args.first == Diff.configuration.commandName ? 2 : 1)
             }
             exit(withError: error)
         }

@@ -8,7 +8,7 @@ import KubeClient
 struct ControllersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "controllers", abstract: "Run the controllers against an API server.")
 
-    @Option(help: "Path to the kubeconfig file naming the API server.") var kubeconfig: String
+    @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
     @Option(help: "Workers per controller.") var workers = 5
 
     func run() async throws {

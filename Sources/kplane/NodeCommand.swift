@@ -12,7 +12,7 @@ struct NodeCommand: AsyncParsableCommand {
         commandName: "node", abstract: "Stop or start a simulated node's machine.", subcommands: [Stop.self, Start.self])
 
     struct Options: ParsableArguments {
-        @Option(help: "Path to the kubeconfig file naming the API server.") var kubeconfig = APIServerDefaults.kubeconfig
+        @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
         @Argument(help: "The node's name.") var name: String
     }
 
@@ -39,8 +39,4 @@ struct NodeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
     }
-}
-
-enum APIServerDefaults {
-    static var kubeconfig: String { (ProcessInfo.processInfo.environment["HOME"] ?? "") + "/.kplane/kubeconfig" }
 }

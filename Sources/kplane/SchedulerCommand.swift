@@ -8,7 +8,7 @@ import Scheduler
 struct SchedulerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scheduler", abstract: "Run the scheduler against an API server.")
 
-    @Option(help: "Path to the kubeconfig file naming the API server.") var kubeconfig: String
+    @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
 
     func run() async throws {
         let client = try RemoteRole.client(kubeconfig: kubeconfig)

@@ -43,6 +43,7 @@ extension APIService {
                 throw APIError.forbidden("\(info.kind.lowercased())s \"\(name)\" is forbidden: unable to create new content in namespace \(ns) because it is being terminated", info, name)
             }
         }
+        if info.kind == "Pod" { try await admitServiceAccount(&obj, info: info, namespace: ns) }
         obj.set(["metadata", "uid"], .string(FastRandom.uuid()))
         obj.set(["metadata", "creationTimestamp"], timestamp())
         obj.set(["metadata", "resourceVersion"], nil)

@@ -48,6 +48,33 @@ extension APIService {
         if tolerations.count > existing.count { pod.set(["spec", "tolerations"], .array(tolerations)) }
     }
 
+    /// The ServiceAccount admission plugin, on pod creation: a pod without a service account
+    /// runs as `default`; the account must exist (the serviceaccounts controller makes `default`
+    /// in each namespace, so it is looked for a few times as kube-apiserver does), and its image
+    /// pull secrets become the pod's when the pod names none. Without the account: 403.
+    func admitServiceAccount(_ pod: inout JSONValue, info: ResourceInfo, namespace: String) async throws {
+        guard pod[path: ["metadata", "annotations", "kubernetes.io/config.mirror"]] == nil,
+            let accounts = ResourceCatalog.find(group: "", version: "v1", plural: "serviceaccounts")
+        else { return }
+        var name = pod[path: ["spec", "serviceAccountName"]]?.stringValue ?? ""
+        if name.isEmpty { name = "default" }
+        var account = store.get(key(accounts, namespace, name))?.value
+        for _ in 1..<(name == "default" ? 10 : 1) where account == nil {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 100..<200)))
+            account = store.get(key(accounts, namespace, name))?.value
+        }
+        guard let account else {
+            let podName = pod[path: ["metadata", "name"]]?.stringValue ?? ""
+            throw APIError.forbidden("pods \"\(podName)\" is forbidden: error looking up service account \(namespace)/\(name): serviceaccount \"\(name)\" not found", info, podName)
+        }
+        pod.set(["spec", "serviceAccountName"], .string(name))
+        pod.set(["spec", "serviceAccount"], .string(name))
+        let pullSecrets = account["imagePullSecrets"]?.arrayValue ?? []
+        if (pod[path: ["spec", "imagePullSecrets"]]?.arrayValue ?? []).isEmpty, !pullSecrets.isEmpty {
+            pod.set(["spec", "imagePullSecrets"], .array(pullSecrets.map { ["name": $0["name"] ?? ""] }))
+        }
+    }
+
     /// Checks apiVersion/kind of a body against the URL's resource and fills them in.
     func checkTypeMeta(_ body: inout JSONValue, _ info: ResourceInfo) throws {
         guard case .object = body else {

@@ -39,7 +39,7 @@ public struct SchemaRegistry: Sendable {
         for source in [coreSchemaSource, podSchemaSource, workloadSchemaSource, networkingSchemaSource, metaSchemaSource] {
             for t in parseSchemaDSL(source) { types[t.name] = t }
         }
-        return SchemaRegistry(types: types)
+        return SchemaRegistry(types: SchemaDescriptions.apply(to: types))
     }()
 
     public subscript(name: String) -> TypeSchema? { types[name] }

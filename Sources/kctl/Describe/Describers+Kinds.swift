@@ -194,6 +194,33 @@ extension Describers {
         }
     }
 
+    /// Image pull, mountable and token secrets, each name marked "(not found)" when no such
+    /// Secret exists in the namespace, as kubectl's ServiceAccountDescriber.
+    func serviceAccount(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        w.meta(o)
+        let ns = o.metaNamespace
+        let secrets = try? await session.client.call("GET", "/api/v1/namespaces/\(ns)/secrets")
+        let existing = Set((secrets?["items"]?.arrayValue ?? []).map(\.metaName))
+        let tokens = (secrets?["items"]?.arrayValue ?? []).filter {
+            $0["type"] == "kubernetes.io/service-account-token"
+                && $0[path: ["metadata", "annotations", "kubernetes.io/service-account.name"]]?.stringValue == o.metaName
+                && $0[path: ["metadata", "annotations", "kubernetes.io/service-account.uid"]] == o[path: ["metadata", "uid"]]
+        }.map(\.metaName)
+        func names(_ key: String) -> [String] { (o[key]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } }
+        for (header, list) in [("Image pull secrets:", names("imagePullSecrets")), ("Mountable secrets: ", names("secrets")), ("Tokens:            ", tokens)] {
+            guard !list.isEmpty else {
+                w.write(0, "\(header)\t<none>")
+                continue
+            }
+            for (i, name) in list.enumerated() {
+                // Only secrets the account names can be missing; a listed token exists.
+                let missing = secrets != nil && !existing.contains(name)
+                w.write(0, "\(i == 0 ? header : String(repeating: " ", count: 19))\t\(name)\(missing ? " (not found)" : "")")
+            }
+        }
+        w.events(try await events(o))
+    }
+
     func namespace(_ o: JSONValue, _ w: inout DescribeWriter) {
         w.meta(o, namespace: false)
         w.write(0, "Status:\t\(o[path: ["status", "phase"]]?.stringValue ?? "Active")")

@@ -82,7 +82,7 @@ extension DescribeWriter {
             write(l, "Environment:\t<none>")
         } else {
             write(l, "Environment:")
-            for e in env { write(l + 1, "\(e["name"]?.stringValue ?? ""):\t\(Self.envValue(e))") }
+            for e in env { write(l + 1, "\(e["name"]?.stringValue ?? ""):\t\(Self.envValue(e, container: c))") }
         }
         let mounts = c["volumeMounts"]?.arrayValue ?? []
         if mounts.isEmpty {
@@ -123,22 +123,37 @@ extension DescribeWriter {
         }
     }
 
-    static func envValue(_ e: JSONValue) -> String {
+    static func envValue(_ e: JSONValue, container c: JSONValue) -> String {
         if let v = e["value"]?.stringValue { return v }
         guard let from = e["valueFrom"] else { return "" }
         if let s = from["secretKeyRef"] {
-            return "<set to the key '\(s["key"]?.stringValue ?? "")' in secret '\(s["name"]?.stringValue ?? "")'>  Optional: \(s["optional"]?.boolValue ?? false)"
+            return "<set to the key '\(s["key"]?.stringValue ?? "")' in secret '\(s["name"]?.stringValue ?? "")'>\tOptional: \(s["optional"]?.boolValue ?? false)"
         }
         if let c = from["configMapKeyRef"] {
-            return "<set to the key '\(c["key"]?.stringValue ?? "")' of config map '\(c["name"]?.stringValue ?? "")'>  Optional: \(c["optional"]?.boolValue ?? false)"
+            return "<set to the key '\(c["key"]?.stringValue ?? "")' of config map '\(c["name"]?.stringValue ?? "")'>\tOptional: \(c["optional"]?.boolValue ?? false)"
         }
         if let f = from["fieldRef"] {
             return " (\(f["apiVersion"]?.stringValue ?? "v1"):\(f["fieldPath"]?.stringValue ?? ""))"
         }
         if let r = from["resourceFieldRef"] {
-            return "\(r["resource"]?.stringValue ?? "") (\(r["containerName"]?.stringValue ?? ""))"
+            let resource = r["resource"]?.stringValue ?? ""
+            var value = resourceValue(r, c)
+            if value == "0" && (resource == "limits.cpu" || resource == "limits.memory") { value = "node allocatable" }
+            return "\(value) (\(resource))"
         }
         return ""
+    }
+
+    /// The container's own request or limit in the selector's divisor, rounded up, as
+    /// kubectl's ExtractContainerResourceValue (CPU in millicores); a missing one is 0.
+    static func resourceValue(_ r: JSONValue, _ c: JSONValue) -> String {
+        let parts = (r["resource"]?.stringValue ?? "").split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[0] == "limits" || parts[0] == "requests" else { return "" }
+        let amount = c[path: ["resources", parts[0], parts[1]]].flatMap { Quantity(JSONPath.text($0)) }?.value ?? 0
+        var divisor = r["divisor"].flatMap { Quantity(JSONPath.text($0)) }?.value ?? 0
+        if divisor == 0 { divisor = 1 }
+        let scale = parts[1] == "cpu" ? 1000.0 : 1.0
+        return String(Int64(((amount * scale).rounded(.up) / (divisor * scale).rounded(.up)).rounded(.up)))
     }
 
     static func probe(_ p: JSONValue) -> String {

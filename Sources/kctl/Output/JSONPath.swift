@@ -10,7 +10,7 @@ struct JSONPath {
         case range([Step], [Node])
     }
 
-    enum Step {
+    enum Step: Sendable {
         case field(String)
         case index(Int)
         case wildcard

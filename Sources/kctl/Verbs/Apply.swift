@@ -28,21 +28,9 @@ struct Apply: AsyncParsableCommand {
     func run() async throws {
         try await Kctl.guarded {
             guard !filenames.isEmpty else { throw KctlError("must specify one of -f and -k") }
-            let objects = try Manifests.read(filenames, recursive: recursive)
+            let (objects, failures) = try Manifests.load(filenames, recursive: recursive)
             let session = try global.session()
-            var failed = false
-            for m in objects {
-                do {
-                    try await apply(m, session)
-                } catch let e as APIStatusError {
-                    Terminal.err(ErrorText.server(e))
-                    failed = true
-                } catch let e as KctlError {
-                    Terminal.error(e.message)
-                    failed = true
-                }
-            }
-            if failed { throw ExitCode(1) }
+            try await Manifests.each(objects, failures: failures) { try await apply($0, session) }
         }
     }
 
@@ -87,6 +75,11 @@ struct Apply: AsyncParsableCommand {
             return
         } catch let e as APIStatusError {
             throw APIStatusError(code: e.code, reason: e.reason, message: "error when retrieving current configuration of:\nResource: \"\(r.qualifiedPlural)\", GroupVersionKind: \"\(r.groupVersion), Kind=\(r.kind)\"\nName: \"\(name)\", Namespace: \"\(ns ?? "")\"\nfrom server for: \"\(m.source)\": \(e.message)")
+        }
+        // A client dry run neither computes the patch nor warns: kubectl just says "configured".
+        if dryRun == "client" {
+            Terminal.line("\(label) configured\(suffix())")
+            return
         }
         var original: JSONValue?
         if let text = current[path: ["metadata", "annotations", Self.lastApplied]]?.stringValue {

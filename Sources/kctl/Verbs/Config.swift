@@ -99,7 +99,7 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(name: .customLong("user")) var contextUser: String?
 
         func run() throws {
-            let config = try Kubeconfig.load(paths: Kubeconfig.paths(explicit: kubeconfig), explicit: kubeconfig != nil)
+            let config = try Kubeconfig.load(explicit: kubeconfig)
             guard let target = current ? config.currentContext : name, !target.isEmpty else {
                 Terminal.error("you must specify a non-empty context name or --current")
                 throw ExitCode(1)

@@ -17,25 +17,15 @@ struct Create: AsyncParsableCommand {
     func run() async throws {
         try await Kctl.guarded {
             guard !filenames.isEmpty else { throw KctlError("must specify one of -f and -k") }
-            let objects = try Manifests.read(filenames, recursive: recursive)
+            let (objects, failures) = try Manifests.load(filenames, recursive: recursive)
             let session = try global.session()
-            var failed = false
-            for m in objects {
+            try await Manifests.each(objects, failures: failures) { m in
                 var obj = m.object
-                do {
-                    let r = try await session.resource(apiVersion: obj["apiVersion"]?.stringValue ?? "", kind: obj["kind"]?.stringValue ?? "")
-                    let ns = try Namespacing.namespace(of: &obj, r, session)
-                    if saveConfig { obj = Apply.withLastApplied(obj) }
-                    try await CreateSupport.post(obj, r, ns, session, dryRun: dryRun, source: m.source)
-                } catch let e as APIStatusError {
-                    Terminal.err(ErrorText.server(e))
-                    failed = true
-                } catch let e as KctlError {
-                    Terminal.error(e.message)
-                    failed = true
-                }
+                let r = try await session.resource(apiVersion: obj["apiVersion"]?.stringValue ?? "", kind: obj["kind"]?.stringValue ?? "")
+                let ns = try Namespacing.namespace(of: &obj, r, session)
+                if saveConfig { obj = Apply.withLastApplied(obj) }
+                try await CreateSupport.post(obj, r, ns, session, dryRun: dryRun, source: m.source)
             }
-            if failed { throw ExitCode(1) }
         }
     }
 }

@@ -19,13 +19,6 @@ struct Delete: AsyncParsableCommand {
     @Option(name: .customLong("wait"), help: "Wait for resources to be gone before returning.") var wait = "true"
     @Flag(name: .customLong("ignore-not-found")) var ignoreNotFound = false
 
-    struct Target {
-        let resource: APIResource
-        let namespace: String?
-        let name: String
-        let source: String?
-    }
-
     func options() throws -> JSONValue {
         let policy: String
         switch cascade {
@@ -46,7 +39,7 @@ struct Delete: AsyncParsableCommand {
             let targets = try await collect(session)
             let body = try options()
             var failed = false
-            var deleted: [Target] = []
+            var deleted: [ResourceTarget] = []
             for t in targets {
                 do {
                     _ = try await session.client.call("DELETE", t.resource.path(namespace: t.namespace, name: t.name), body: body)
@@ -68,7 +61,7 @@ struct Delete: AsyncParsableCommand {
     }
 
     /// Polls until the object is gone, as `--wait` does (kubectl watches; a short poll is enough here).
-    func waitGone(_ t: Target, _ session: Session) async throws {
+    func waitGone(_ t: ResourceTarget, _ session: Session) async throws {
         let deadline = Date().addingTimeInterval(3600)
         while Date() < deadline {
             let r = try await session.client.send(method: "GET", path: t.resource.path(namespace: t.namespace, name: t.name), query: [], body: nil, contentType: nil, accept: "application/json")
@@ -77,52 +70,10 @@ struct Delete: AsyncParsableCommand {
         }
     }
 
-    func collect(_ session: Session) async throws -> [Target] {
-        if !filenames.isEmpty {
-            return try await Manifests.read(filenames, recursive: recursive).asyncMap { m in
-                var obj = m.object
-                let r = try await session.resource(apiVersion: obj["apiVersion"]?.stringValue ?? "", kind: obj["kind"]?.stringValue ?? "")
-                let ns = try Namespacing.namespace(of: &obj, r, session)
-                return Target(resource: r, namespace: ns, name: obj[path: ["metadata", "name"]]?.stringValue ?? "", source: m.source)
-            }
-        }
-        guard let first = args.first else {
-            throw KctlError("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
-        }
-        var out: [Target] = []
-        if first.contains("/") {
-            for a in args {
-                let parts = a.split(separator: "/", maxSplits: 1).map(String.init)
-                let r = try await session.resource(parts[0])
-                out.append(Target(resource: r, namespace: r.namespaced ? session.namespace : nil, name: parts.count > 1 ? parts[1] : "", source: nil))
-            }
-            return out
-        }
-        for t in first.split(separator: ",").map(String.init) {
-            let r = try await session.resource(t)
-            let ns = r.namespaced ? session.namespace : nil
-            if args.count > 1 {
-                out += args.dropFirst().map { Target(resource: r, namespace: ns, name: $0, source: nil) }
-            } else if all || selector != nil {
-                var q: [(String, String)] = []
-                if let selector { q.append(("labelSelector", selector)) }
-                let list = try await session.client.call("GET", r.path(namespace: ns), query: q)
-                out += (list["items"]?.arrayValue ?? []).map {
-                    Target(resource: r, namespace: ns, name: $0[path: ["metadata", "name"]]?.stringValue ?? "", source: nil)
-                }
-            } else {
-                throw KctlError("resource(s) were provided, but no name was specified")
-            }
-        }
+    func collect(_ session: Session) async throws -> [ResourceTarget] {
+        let finder = ResourceTargets(filenames: filenames, recursive: recursive, selector: selector, all: all)
+        let out = try await finder.collect(args, session)
         if out.isEmpty { Terminal.err("No resources found") }
-        return out
-    }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var out: [T] = []
-        for e in self { out.append(try await transform(e)) }
         return out
     }
 }

@@ -59,6 +59,7 @@ struct Describers {
         case "ConfigMap": try await configMap(o, &w)
         case "Secret": secret(o, &w)
         case "Namespace": namespace(o, &w)
+        case "ServiceAccount": try await serviceAccount(o, &w)
         case "Node": try await node(o, &w)
         default:
             w.meta(o, namespace: r.namespaced)
@@ -112,9 +113,13 @@ struct Describers {
             (rs[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains { $0["uid"] == uid && $0["controller"] == true }
         }
         if !owned.isEmpty {
+            // kubectl's FindNewReplicaSet sorts by creation time (then name) and takes the first
+            // whose template matches; every other owned ReplicaSet is old, scaled down or not.
+            func created(_ rs: JSONValue) -> String { rs[path: ["metadata", "creationTimestamp"]]?.stringValue ?? "" }
+            let byAge = owned.sorted { (created($0), $0.metaName) < (created($1), $1.metaName) }
             let template = Self.strippedTemplate(o[path: ["spec", "template"]])
-            let newRS = owned.first { Self.strippedTemplate($0[path: ["spec", "template"]]) == template }
-            let old = owned.filter { $0 != newRS && ($0[path: ["spec", "replicas"]]?.intValue ?? 0) > 0 }
+            let newRS = byAge.first { Self.strippedTemplate($0[path: ["spec", "template"]]) == template }
+            let old = byAge.filter { $0 != newRS }
             func line(_ rss: [JSONValue]) -> String {
                 rss.isEmpty ? "<none>" : rss.map { "\($0[path: ["metadata", "name"]]?.stringValue ?? "") (\($0[path: ["status", "replicas"]]?.intValue ?? 0)/\($0[path: ["spec", "replicas"]]?.intValue ?? 0) replicas created)" }.joined(separator: ", ")
             }

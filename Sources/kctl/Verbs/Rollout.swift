@@ -33,6 +33,18 @@ struct DeploymentHistory {
         return (DeploymentHistory(deployment: d, byRevision: byRevision), "\(r.typePrefix)/\(name)")
     }
 
+    /// The ReplicaSet of a revision, or for 0 the second newest, as kubectl's deploymentRevision.
+    func replicaSet(toRevision: Int64, name: String) throws -> JSONValue {
+        if toRevision < 0 { throw KctlError("unable to find specified revision \(toRevision) in history") }
+        if toRevision > 0 {
+            guard let rs = byRevision[toRevision] else { throw KctlError("unable to find specified revision \(toRevision) in history") }
+            return rs
+        }
+        let newestFirst = byRevision.keys.sorted(by: >)
+        guard newestFirst.count > 1, let rs = byRevision[newestFirst[1]] else { throw KctlError("no rollout history found for deployment \"\(name)\"") }
+        return rs
+    }
+
     /// A ReplicaSet's template as the Deployment would carry it (no pod-template-hash label).
     static func template(of rs: JSONValue) -> JSONValue {
         var t = rs[path: ["spec", "template"]] ?? .emptyObject
@@ -98,37 +110,39 @@ struct RolloutUndo: AsyncParsableCommand {
             let session = try global.session()
             for (r, name) in try await TypeName.parse(args, session) {
                 let (h, label) = try await DeploymentHistory.load(session, r, name)
+                let rs = try h.replicaSet(toRevision: toRevision, name: name)
+                let suffix = dryRun == "client" ? " (dry run)" : dryRun == "server" ? " (server dry run)" : ""
+                if dryRun == "client" {
+                    // kubectl prints the template it would roll back to in place of the verb.
+                    var w = DescribeWriter()
+                    w.podTemplate(rs[path: ["spec", "template"]] ?? .emptyObject)
+                    Terminal.line("\(label) \(w.text)\(suffix)")
+                    continue
+                }
                 if h.deployment[path: ["spec", "paused"]] == true {
                     throw KctlError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
                 }
-                let current = h.deployment[path: ["metadata", "annotations", DeploymentHistory.revision]]?.stringValue.flatMap { Int64($0) } ?? 0
-                let target: Int64
-                if toRevision > 0 {
-                    guard h.byRevision[toRevision] != nil else { throw KctlError("unable to find specified revision \(toRevision) in history") }
-                    target = toRevision
-                } else {
-                    guard let prev = h.byRevision.keys.filter({ $0 < current }).max() ?? h.byRevision.keys.filter({ $0 != current }).max() else {
-                        throw KctlError("no rollout history found for deployment \"\(name)\"")
-                    }
-                    target = prev
-                }
-                guard let rs = h.byRevision[target] else { continue }
                 let template = DeploymentHistory.template(of: rs)
                 if template == h.deployment[path: ["spec", "template"]]?.droppingNulls() {
-                    Terminal.line("\(label) skipped rollback (current template already matches revision \(target))")
+                    Terminal.line("\(label) skipped rollback (current template already matches revision \(toRevision))\(suffix)")
                     continue
                 }
-                var annotations = h.deployment[path: ["metadata", "annotations"]]?.objectValue ?? [:]
+                // The Deployment keeps only its own bookkeeping annotations; the rest come from
+                // the revision's ReplicaSet (change-cause above all).
+                var annotations: [String: JSONValue] = [:]
+                for (k, v) in h.deployment[path: ["metadata", "annotations"]]?.objectValue ?? [:] where Self.skipped.contains(k) { annotations[k] = v }
                 for (k, v) in rs[path: ["metadata", "annotations"]]?.objectValue ?? [:] where !Self.skipped.contains(k) { annotations[k] = v }
                 let patch: JSONValue = [
                     ["op": "replace", "path": "/spec/template", "value": template],
                     ["op": "replace", "path": "/metadata/annotations", "value": .object(annotations)],
                 ]
-                if dryRun != "client" {
+                do {
                     _ = try await session.client.call("PATCH", r.path(namespace: session.namespace, name: name), query: dryRun == "server" ? [("dryRun", "All")] : [],
                                                       body: patch, contentType: "application/json-patch+json")
+                } catch let e as APIStatusError {
+                    throw KctlError("failed restoring revision \(toRevision): \(e.message)")
                 }
-                Terminal.line("\(label) rolled back")
+                Terminal.line("\(label) rolled back\(suffix)")
             }
         }
     }

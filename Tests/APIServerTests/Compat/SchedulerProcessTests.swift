@@ -50,5 +50,35 @@ import Testing
         #expect(try k("get", "node", "kplane-node-2", "-o", "jsonpath={.metadata.annotations.kplane\\.dev/power}").out == "")
         let missing = try kplane("node", "stop", "nope")
         #expect(missing.code == 1 && missing.err == "Error from server (NotFound): nodes \"nope\" not found\n")
+        // Without --kubeconfig it finds the cluster as kubectl does: $KUBECONFIG, else ~/.kube/config.
+        let viaEnvironment = try ServerProcess.run(ServerProcess.binary, ["node", "stop", "kplane-node-1"],
+                                                   env: ["KUBECONFIG": "/nonexistent/config:" + server.kubeconfig])
+        #expect(viaEnvironment.out == "node/kplane-node-1 stopped\n", "\(viaEnvironment.err)")
+        let home = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: home + "/.kube", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: server.kubeconfig, toPath: home + "/.kube/config")
+        let viaHome = try ServerProcess.run(ServerProcess.binary, ["node", "start", "kplane-node-1"], env: ["KUBECONFIG": "", "HOME": home])
+        #expect(viaHome.out == "node/kplane-node-1 started\n", "\(viaHome.err)")
+        let nowhere = try ServerProcess.run(ServerProcess.binary, ["node", "stop", "kplane-node-1"], env: ["KUBECONFIG": "", "HOME": temporaryDirectory()])
+        #expect(nowhere.code == 1 && nowhere.err.contains("The connection to the server localhost:8080 was refused"))
+    }
+
+    @Test func controllersAndSchedulerFindTheKubeconfigAsKubectlDoes() throws {
+        let server = try ServerProcess()
+        for role in ["controllers", "scheduler"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+            p.arguments = [role]
+            var environment = ProcessInfo.processInfo.environment
+            environment["KUBECONFIG"] = server.kubeconfig
+            p.environment = environment
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+            p.terminate()
+            p.waitUntilExit()
+            #expect(line.hasPrefix("kplane \(role): synced with \(server.baseURL)"), "\(role): \(line)")
+        }
     }
 }

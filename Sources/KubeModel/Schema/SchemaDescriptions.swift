@@ -1,0 +1,50 @@
+/// The `Descriptions+*.swift` texts: a short description of each type and field, written for
+/// someone learning Kubernetes, in the schema DSL's shape without types: `TypeName "text"`, then
+/// indented `field "text"` lines. `kubectl explain` shows them through the OpenAPI documents.
+enum SchemaDescriptions {
+    static let sources = [metaDescriptionSource, coreDescriptionSource, podDescriptionSource, workloadDescriptionSource, networkingDescriptionSource]
+
+    struct Entry: Equatable {
+        let type: String
+        /// nil for the type's own description.
+        let field: String?
+        let text: String
+    }
+
+    static let entries: [Entry] = sources.flatMap(parse)
+
+    static func parse(_ text: String) -> [Entry] {
+        var out: [Entry] = []
+        var type = ""
+        for line in text.split(separator: "\n") where !line.allSatisfy({ $0 == " " }) {
+            guard let q = line.firstIndex(of: "\"") else { continue }
+            let name = String(line[..<q]).trimmingSpaces()
+            var description = String(line[line.index(after: q)...])
+            if description.hasSuffix("\"") { description.removeLast() }
+            if line.hasPrefix(" ") {
+                out.append(Entry(type: type, field: name, text: description))
+            } else {
+                type = name
+                out.append(Entry(type: type, field: nil, text: description))
+            }
+        }
+        return out
+    }
+
+    /// The types with the descriptions written here in place of the schema's own.
+    static func apply(to types: [String: TypeSchema]) -> [String: TypeSchema] {
+        var types = types
+        for e in entries {
+            guard let t = types[e.type] else { continue }
+            var fields = t.fields
+            var description = t.description
+            if let name = e.field, let f = fields[name] {
+                fields[name] = FieldSchema(type: f.type, required: f.required, mergeKey: f.mergeKey, patchStrategies: f.patchStrategies, description: e.text)
+            } else if e.field == nil {
+                description = e.text
+            }
+            types[e.type] = TypeSchema(name: t.name, description: description, fieldOrder: t.fieldOrder, fields: fields)
+        }
+        return types
+    }
+}
