@@ -65,6 +65,10 @@ final class ServerProcess: @unchecked Sendable {
     func stop(kill9: Bool = false) {
         guard let p = process else { return }
         if kill9 { kill(p.processIdentifier, SIGKILL) } else { p.terminate() }
+        // A server that does not stop within 10 s (a frozen one) is killed, so no test hangs on it.
+        let deadline = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         process = nil
     }

@@ -24,7 +24,7 @@ import Testing
         let server = try ServerProcess()
         defer { server.stop() }
         let port = server.port
-        let deadline = Date().addingTimeInterval(6)
+        let deadline = Date().addingTimeInterval(8)
         // All load runs on threads of its own: the test process's cooperative threads are few
         // and shared with other suites, and the point is the server, not this process.
         let written = Atomic<Int>(0), resets = Atomic<Int>(0), probes = Atomic<Int>(0)
@@ -44,13 +44,18 @@ import Testing
                 }
             })
         }
-        // Four watchers that read a little, then reset the connection, over and over.
-        for _ in 0..<4 {
+        // Watchers that follow from the newest revision (so they wait for each new event), read
+        // a little, then reset the connection, over and over: a reset lands while events are
+        // being handed to the watch.
+        for _ in 0..<8 {
             threads.append(Thread {
                 while Date() < deadline {
-                    guard let c = try? RawConnection(port: port) else { continue }
-                    c.send("GET /api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0 HTTP/1.1\r\nHost: x\r\n\r\n")
-                    _ = c.receive(atMost: Int.random(in: 100...20_000), timeout: 0.2)
+                    guard let c = try? RawConnection(port: port),
+                        let list = c.roundTrip("GET", "/api/v1/namespaces/default/configmaps?limit=1", timeout: 30),
+                        let rv = list.body.split(separator: "\"resourceVersion\":\"").dropFirst().first?.split(separator: "\"").first
+                    else { continue }
+                    c.send("GET /api/v1/namespaces/default/configmaps?watch=true&resourceVersion=\(rv) HTTP/1.1\r\nHost: x\r\n\r\n")
+                    _ = c.receive(atMost: Int.random(in: 100...2_000), timeout: Double.random(in: 0.005...0.05))
                     c.reset()
                     resets.add(1, ordering: .relaxed)
                 }
@@ -70,6 +75,7 @@ import Testing
         })
         for t in threads { t.start() }
         while threads.contains(where: { !$0.isFinished }) { try await Task.sleep(for: .milliseconds(50)) }
+        print("stress: \(written.load(ordering: .relaxed)) writes, \(resets.load(ordering: .relaxed)) watch resets, \(probes.load(ordering: .relaxed)) readiness checks")
         #expect(written.load(ordering: .relaxed) > 0)
         #expect(resets.load(ordering: .relaxed) > 0)
         #expect(probes.load(ordering: .relaxed) > 0)
@@ -161,6 +167,15 @@ final class RawConnection {
         return out
     }
 
+    /// Whatever arrives first (up to 64 KiB), or nothing after `timeout` seconds.
+    func receiveSome(timeout: Double) -> [UInt8] {
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return n > 0 ? Array(buf[..<n]) : []
+    }
+
     /// One HTTP/1.1 request on this (keep-alive) connection; nil when the connection fails or
     /// no whole response arrives within `timeout` seconds.
     func roundTrip(_ method: String, _ path: String, body: String? = nil, timeout: Double = 30) -> (status: Int, body: String)? {
@@ -170,8 +185,7 @@ final class RawConnection {
         var data: [UInt8] = []
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
-            let chunk = receive(atMost: 65536, timeout: max(0.01, min(1, end.timeIntervalSinceNow)))
-            data += chunk
+            data += receiveSome(timeout: max(0.01, end.timeIntervalSinceNow))
             let text = String(decoding: data, as: UTF8.self)
             guard let split = text.range(of: "\r\n\r\n") else { continue }
             let headers = text[..<split.lowerBound]
