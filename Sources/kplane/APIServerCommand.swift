@@ -16,7 +16,10 @@ struct APIServerCommand: AsyncParsableCommand {
     var watchCacheSize = 20_000
     @Option(name: .customLong("event-ttl"), help: "How long events are kept after their last update.") var eventTTL = "1h0m0s"
 
+    @OptionGroup var verbosity: Verbosity
+
     func run() async throws {
+        verbosity.bootstrap()
         var config = APIServerConfig(dataDir: dataDir)
         config.host = address
         config.port = port

@@ -26,7 +26,10 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("probe-delay-scale"), help: "Multiplies readiness probe delays (1 keeps Kubernetes' timing).")
     var probeDelayScale = 1.0
 
+    @OptionGroup var verbosity: Verbosity
+
     func run() async throws {
+        verbosity.bootstrap()
         let started = Date()
         var config = APIServerConfig(dataDir: dataDir)
         config.port = port

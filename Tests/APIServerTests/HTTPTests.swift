@@ -88,8 +88,8 @@ import Testing
         _ = try await server.request("DELETE", "/api/v1/namespaces/default/configmaps/cfg")
         let lines = try await watched.out.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines.first?.hasPrefix(#"{"object":"#) == true)
-        #expect(lines.first?.contains(#""type":"ADDED""#) == true)
+        // kube-apiserver writes metav1.WatchEvent's fields in declaration order: type, then object.
+        #expect(lines.first?.hasPrefix(#"{"type":"ADDED","object":{"#) == true)
         #expect(lines.last?.contains(#""type":"DELETED""#) == true)
     }
 

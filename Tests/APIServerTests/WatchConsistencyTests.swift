@@ -128,6 +128,27 @@ import Testing
         #expect(store.currentRV == Int64(Self.writers * Self.writesEach))
     }
 
+    @Test func aBookmarkNeverNamesARevisionBelowOneAlreadyDelivered() async throws {
+        let store = try Store(path: nil)
+        let c = try store.watch(resource: "configmaps", namespace: "default", fromRV: 0, initial: false).channel
+        for i in 0..<5 {
+            try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "b\(i)")) { _ in .put(cm("b\(i)", i)) }
+        }
+        // Even when told an older delivery point, the bookmark follows the events in its buffer.
+        c.bookmark(deliveredRV: 2)
+        c.bookmark(deliveredRV: 3)  // at most one waits at a time
+        var items: [String] = []
+        for _ in 0..<6 {
+            switch await c.next() {
+            case .event(let e): items.append("event \(e.rv)")
+            case .bookmark(let rv): items.append("bookmark \(rv)")
+            default: items.append("?")
+            }
+        }
+        #expect(items == ["event 1", "event 2", "event 3", "event 4", "event 5", "bookmark 5"])
+        c.close()
+    }
+
     @Test func aFailedCommitFailsTheWritesQueuedBehindItAndReusesNothingVisible() async throws {
         let dir = temporaryDirectory()
         let store = try Store(path: dir + "/db")

@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import Logging
 
 /// The store's only writer. It runs on its own thread (SQLite calls block, and the cooperative
 /// pool has only as many threads as cores) and commits every write queued while the previous
@@ -87,18 +88,19 @@ final class StoreWriter: @unchecked Sendable {
     }
 
     private var stats = (batches: 0, writes: 0)
-    private let debug = ProcessInfo.processInfo.environment["KPLANE_STORE_DEBUG"] != nil
+    private let logger = Logger(label: "kplane.store")
 
     private func commit(_ batch: [Pending]) {
         guard let callbacks else { return }
-        if debug {
-            stats.batches += 1
-            stats.writes += batch.count
-            if stats.batches % 1000 == 0 { print("store: \(stats.batches) commits, \(Double(stats.writes) / Double(stats.batches)) writes each") }
+        stats.batches += 1
+        stats.writes += batch.count
+        if stats.batches % 1000 == 0 {
+            logger.debug("group commit", metadata: ["commits": "\(stats.batches)", "writesPerCommit": "\(Double(stats.writes) / Double(stats.batches))"])
         }
         do {
             if let statements { try write(batch, statements) }
         } catch {
+            logger.error("commit failed; its writes and those queued behind them fail", metadata: ["writes": "\(batch.count)", "error": "\(error)"])
             // Later queued writes were decided against these; they fail with them.
             let abandoned = batch + callbacks.failed()
             for p in abandoned { p.done.resume(throwing: error) }

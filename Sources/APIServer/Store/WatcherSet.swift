@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// The open watches, indexed by what they watch, and the delivery of committed changes to them.
@@ -14,6 +15,7 @@ final class WatcherSet: Sendable {
 
     private let index = Mutex<[Scope: [ObjectIdentifier: WatchChannel]]>([:])
     private let delivered = Atomic<Int64>(0)
+    private let logger = Logger(label: "kplane.watch")
 
     init(deliveredRV: Int64) { delivered.store(deliveredRV, ordering: .relaxed) }
 
@@ -51,6 +53,11 @@ final class WatcherSet: Sendable {
             let targets = index.withLock { i in i[scope].map { Array($0.values) } ?? [] }
             var closed: [WatchChannel] = []
             for c in targets where !c.offer(batch) { closed.append(c) }
+            for c in closed where c.overflowed {
+                // As kube-apiserver's cacher: the client sees its watch end and watches again.
+                logger.info("closed a watch whose reader fell behind", metadata: [
+                    "resource": "\(scope.resource)", "namespace": "\(scope.namespace ?? "")", "buffered": "\(c.capacity)"])
+            }
             if !closed.isEmpty {
                 index.withLock { i in
                     for c in closed { i[scope]?[ObjectIdentifier(c)] = nil }
