@@ -1,0 +1,107 @@
+/// A set of field paths, as structured-merge-diff's `fieldpath.Set`: a tree whose edges are path
+/// elements in their `fieldsV1` spelling (`f:spec`, `k:{"name":"app"}`, `v:"x"`, `i:0`). A path
+/// is in the set when its last element is a member of the node its prefix reaches; a node may
+/// have both (`.` in `fieldsV1`: the list item itself and fields below it).
+public struct FieldSet: Sendable, Equatable {
+    public var members: Set<String> = []
+    public var children: [String: FieldSet] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { members.isEmpty && children.isEmpty }
+
+    /// A set holding the given paths.
+    public init(_ paths: [[String]]) {
+        for p in paths { insert(p) }
+    }
+
+    public mutating func insert(_ path: [String]) {
+        guard let first = path.first else { return }
+        insert(path[...], first)
+    }
+
+    private mutating func insert(_ path: ArraySlice<String>, _ first: String) {
+        if path.count == 1 {
+            members.insert(first)
+            return
+        }
+        let rest = path.dropFirst()
+        children[first, default: FieldSet()].insert(rest, rest[rest.startIndex])
+    }
+
+    public func contains(_ path: [String]) -> Bool {
+        var node = self
+        for (i, e) in path.enumerated() {
+            if i == path.count - 1 { return node.members.contains(e) }
+            guard let child = node.children[e] else { return false }
+            node = child
+        }
+        return false
+    }
+
+    /// The node below one element (empty when there is none).
+    public subscript(child element: String) -> FieldSet { children[element] ?? FieldSet() }
+
+    public func union(_ other: FieldSet) -> FieldSet {
+        var out = self
+        out.formUnion(other)
+        return out
+    }
+
+    public mutating func formUnion(_ other: FieldSet) {
+        members.formUnion(other.members)
+        for (e, c) in other.children { children[e, default: FieldSet()].formUnion(c) }
+    }
+
+    /// The paths of this set that are not paths of `other` (exact paths, as fieldpath's
+    /// `Difference`: removing `.spec` leaves `.spec.replicas`).
+    public func subtracting(_ other: FieldSet) -> FieldSet {
+        var out = FieldSet()
+        out.members = members.subtracting(other.members)
+        for (e, c) in children {
+            let rest = other.children[e].map { c.subtracting($0) } ?? c
+            if !rest.isEmpty { out.children[e] = rest }
+        }
+        return out
+    }
+
+    public func intersection(_ other: FieldSet) -> FieldSet {
+        var out = FieldSet()
+        out.members = members.intersection(other.members)
+        for (e, c) in children {
+            guard let o = other.children[e] else { continue }
+            let both = c.intersection(o)
+            if !both.isEmpty { out.children[e] = both }
+        }
+        return out
+    }
+
+    /// The paths of this set that neither are nor lie below a path of `other` (fieldpath's
+    /// `RecursiveDifference`: removing `.status` removes all of it).
+    public func subtractingRecursively(_ other: FieldSet) -> FieldSet {
+        var out = FieldSet()
+        out.members = members.subtracting(other.members)
+        for (e, c) in children where !other.members.contains(e) {
+            let rest = other.children[e].map { c.subtractingRecursively($0) } ?? c
+            if !rest.isEmpty { out.children[e] = rest }
+        }
+        return out
+    }
+
+    /// Every path of the set, depth first in element order.
+    public var paths: [[String]] {
+        var out: [[String]] = []
+        var prefix: [String] = []
+        collect(&prefix, into: &out)
+        return out
+    }
+
+    private func collect(_ prefix: inout [String], into out: inout [[String]]) {
+        for e in members.union(children.keys).sorted(by: FieldPath.elementOrder) {
+            prefix.append(e)
+            if members.contains(e) { out.append(prefix) }
+            children[e]?.collect(&prefix, into: &out)
+            prefix.removeLast()
+        }
+    }
+}
