@@ -28,7 +28,9 @@ extension APIService {
             throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         let wantRV = body[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
-        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options) { current in
+        try validateOwnershipOptions(options, kind: "UpdateOptions")
+        let ownership = Ownership.update(manager: Self.manager(options))
+        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options, ownership: ownership) { current in
             if !wantRV.isEmpty && wantRV != current[path: ["metadata", "resourceVersion"]]?.stringValue {
                 throw APIError.modified(info, name)
             }
@@ -43,17 +45,13 @@ extension APIService {
         _ info: ResourceInfo, namespace: String?, name: String, type: PatchType, patch: JSONValue,
         subresource: Subresource = .none, options: WriteOptions = .init()
     ) async throws -> WriteResult {
-        if type == .apply && subresource == .none && store.get(key(info, namespace, name)) == nil {
-            var body = patch
-            body.set(["metadata", "name"], .string(name))
-            do {
-                return try await create(info, namespace: namespace, body: body, options: options)
-            } catch let e as APIError where e.reason == "AlreadyExists" {
-                // Lost a race with another writer: fall through to patching.
-            }
+        try validateOwnershipOptions(options, kind: "PatchOptions", apply: type == .apply)
+        if type == .apply && subresource != .scale {
+            return try await apply(info, namespace: namespace, name: name, config: patch, subresource: subresource, options: options)
         }
         let typeName = subresource == .scale ? "Scale" : info.schemaType
-        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options) { current in
+        let ownership = Ownership.update(manager: Self.manager(options))
+        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options, ownership: ownership) { current in
             let patched: JSONValue
             do {
                 switch type {
@@ -74,7 +72,7 @@ extension APIService {
     /// The shared read-modify-write of update and patch. `change` gets the current object in
     /// the request's form (the resource's version, or a Scale) and returns the desired one.
     func modify(
-        _ info: ResourceInfo, namespace: String?, name: String, subresource: Subresource, options: WriteOptions,
+        _ info: ResourceInfo, namespace: String?, name: String, subresource: Subresource, options: WriteOptions, ownership: Ownership,
         change: @escaping (JSONValue) throws -> JSONValue
     ) async throws -> WriteResult {
         let k = key(info, namespace, name)
@@ -109,6 +107,7 @@ extension APIService {
                 next = incoming
                 if Self.resetsStatus(info) { next["status"] = Conversion.toVersion(current, info)["status"] }
             }
+            if case .applied = ownership { next.set(["metadata", "managedFields"], incoming[path: ["metadata", "managedFields"]]) }
             for f in ["uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"] {
                 next.set(["metadata", f], current[path: ["metadata", f]])
             }
@@ -124,6 +123,7 @@ extension APIService {
             if Self.hasGeneration(info), next["spec"] != current["spec"] {
                 next.set(["metadata", "generation"], .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1))
             }
+            self.recordOwnership(&next, current: current, ownership, info, subresource)
             if next == current {
                 result = current
                 return nil
