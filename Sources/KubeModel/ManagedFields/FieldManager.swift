@@ -46,14 +46,16 @@ public struct FieldManager: Sendable {
     /// the object is not tracked (it had no managedFields before, or the writer reset them).
     public func update(live: JSONValue?, new: JSONValue, manager: String) -> [Entry] {
         var managed: [Entry]
-        if !subresource.isEmpty {
-            managed = Entry.decode(live?[path: ["metadata", "managedFields"]]) ?? []
-        } else if Self.isReset(new[path: ["metadata", "managedFields"]]) {
+        let requested = new[path: ["metadata", "managedFields"]], stored = live?[path: ["metadata", "managedFields"]]
+        if !subresource.isEmpty || requested == stored {
+            managed = Entry.decode(stored) ?? []
+        } else if Self.isReset(requested) {
             managed = []
-        } else if let requested = Entry.decode(new[path: ["metadata", "managedFields"]]), !requested.isEmpty {
-            managed = requested
+        } else if let entries = Entry.decode(requested), !entries.isEmpty {
+            // Entries the writer set itself: no one owns metadata the server keeps (stripMeta).
+            managed = entries.map { var e = $0; e.fields = e.fields.subtracting(Self.stripped); return e }
         } else {
-            managed = Entry.decode(live?[path: ["metadata", "managedFields"]]) ?? []
+            managed = Entry.decode(stored) ?? []
         }
         // As kube-apiserver, an object that was never tracked stays untracked until an apply.
         if managed.isEmpty && live != nil { return [] }
@@ -90,16 +92,22 @@ public struct FieldManager: Sendable {
     {
         var out = managers
         var conflicts: [Entry.Identity: FieldSet] = [:]
-        var byVersion: [String: Comparison?] = [apiVersion: cmp]
+        var byVersion: [String: (taken: FieldSet, removed: FieldSet)?] = [apiVersion: (cmp.modified.union(cmp.added), cmp.removed)]
         for (id, entry) in managers where id != except {
-            if byVersion[entry.apiVersion] == nil { byVersion[entry.apiVersion] = .some(comparison(old, new, in: entry.apiVersion)) }
+            if byVersion[entry.apiVersion] == nil {
+                byVersion[entry.apiVersion] = .some(comparison(old, new, in: entry.apiVersion).map { ($0.modified.union($0.added), $0.removed) })
+            }
             guard let c = byVersion[entry.apiVersion] ?? nil else {
                 out[id] = nil  // a version no longer served
                 continue
             }
-            let clash = entry.fields.intersection(c.modified.union(c.added))
-            if !clash.isEmpty { conflicts[id] = clash }
-            out[id]?.fields = entry.fields.subtracting(c.modified).subtracting(c.added).subtracting(c.removed).subtracting(Self.stripped)
+            var fields = entry.fields
+            if fields.intersects(c.taken) {
+                conflicts[id] = fields.intersection(c.taken)
+                fields = fields.subtracting(c.taken)
+            }
+            if fields.intersects(c.removed) { fields = fields.subtracting(c.removed) }
+            out[id]?.fields = fields
         }
         for (id, entry) in out where entry.fields.isEmpty { out[id] = nil }
         return (out, conflicts)

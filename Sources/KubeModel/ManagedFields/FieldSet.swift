@@ -53,37 +53,55 @@ public struct FieldSet: Sendable, Equatable {
         for (e, c) in other.children { children[e, default: FieldSet()].formUnion(c) }
     }
 
+    // The set operations walk `other`, which is small on the write path (a comparison, the
+    // stripped metadata), and keep the untouched parts of `self` as they are (copy on write).
+
     /// The paths of this set that are not paths of `other` (exact paths, as fieldpath's
     /// `Difference`: removing `.spec` leaves `.spec.replicas`).
     public func subtracting(_ other: FieldSet) -> FieldSet {
-        var out = FieldSet()
-        out.members = members.subtracting(other.members)
-        for (e, c) in children {
-            let rest = other.children[e].map { c.subtracting($0) } ?? c
-            if !rest.isEmpty { out.children[e] = rest }
+        var out = self
+        for m in other.members { out.members.remove(m) }
+        for (e, o) in other.children {
+            guard let c = children[e] else { continue }
+            let rest = c.subtracting(o)
+            out.children[e] = rest.isEmpty ? nil : rest
         }
         return out
     }
 
     public func intersection(_ other: FieldSet) -> FieldSet {
         var out = FieldSet()
-        out.members = members.intersection(other.members)
-        for (e, c) in children {
-            guard let o = other.children[e] else { continue }
+        let (small, large) = members.count <= other.members.count ? (members, other.members) : (other.members, members)
+        for m in small where large.contains(m) { out.members.insert(m) }
+        let (few, many) = children.count <= other.children.count ? (children, other.children) : (other.children, children)
+        for (e, c) in few {
+            guard let o = many[e] else { continue }
             let both = c.intersection(o)
             if !both.isEmpty { out.children[e] = both }
         }
         return out
     }
 
+    /// Whether the two sets share a path.
+    public func intersects(_ other: FieldSet) -> Bool {
+        let (small, large) = members.count <= other.members.count ? (members, other.members) : (other.members, members)
+        if small.contains(where: large.contains) { return true }
+        let (few, many) = children.count <= other.children.count ? (children, other.children) : (other.children, children)
+        return few.contains { e, c in many[e].map(c.intersects) ?? false }
+    }
+
     /// The paths of this set that neither are nor lie below a path of `other` (fieldpath's
     /// `RecursiveDifference`: removing `.status` removes all of it).
     public func subtractingRecursively(_ other: FieldSet) -> FieldSet {
-        var out = FieldSet()
-        out.members = members.subtracting(other.members)
-        for (e, c) in children where !other.members.contains(e) {
-            let rest = other.children[e].map { c.subtractingRecursively($0) } ?? c
-            if !rest.isEmpty { out.children[e] = rest }
+        var out = self
+        for m in other.members {
+            out.members.remove(m)
+            out.children[m] = nil
+        }
+        for (e, o) in other.children where !other.members.contains(e) {
+            guard let c = children[e] else { continue }
+            let rest = c.subtractingRecursively(o)
+            out.children[e] = rest.isEmpty ? nil : rest
         }
         return out
     }

@@ -24,7 +24,8 @@ struct Edit: AsyncParsableCommand {
             let session = try global.session()
             for (r, name) in try await TypeName.parse(args, session) {
                 let path = r.path(namespace: r.namespaced ? session.namespace : nil, name: name)
-                let original = try await session.client.call("GET", path)
+                // As kubectl edit without --show-managed-fields, the buffer leaves them out.
+                let original = ObjectPrinter.omittingManagedFields(try await session.client.call("GET", path))
                 let file = NSTemporaryDirectory() + "kctl-edit-\(UUID().uuidString).yaml"
                 var text = Self.header + YAMLEncoding.string(original)
                 var lastEdited = ""
