@@ -92,8 +92,9 @@ public struct FieldManager: Sendable {
     {
         var out = managers
         var conflicts: [Entry.Identity: FieldSet] = [:]
-        var byVersion: [String: (taken: FieldSet, removed: FieldSet)?] = [apiVersion: (cmp.modified.union(cmp.added), cmp.removed)]
+        var byVersion: [String: (taken: FieldSet, removed: FieldSet)?] = [:]
         for (id, entry) in managers where id != except {
+            if entry.apiVersion == apiVersion && byVersion[apiVersion] == nil { byVersion[apiVersion] = .some((cmp.modified.union(cmp.added), cmp.removed)) }
             if byVersion[entry.apiVersion] == nil {
                 byVersion[entry.apiVersion] = .some(comparison(old, new, in: entry.apiVersion).map { ($0.modified.union($0.added), $0.removed) })
             }

@@ -44,7 +44,7 @@ extension FieldSet {
         }
         var child = FieldSet()
         child.collect(v, shape, schemas)
-        if !child.isEmpty { children[e, default: FieldSet()].formUnion(child) }
+        if !child.isEmpty { children[e] = child }
     }
 }
 
@@ -101,9 +101,10 @@ public struct Comparison: Sendable, Equatable {
         var sub = Comparison()
         sub.compareChildren(old, new, node, schemas)
         if old == nil { added.members.insert(e) } else if new == nil { removed.members.insert(e) }
-        if !sub.added.isEmpty { added.children[e, default: FieldSet()].formUnion(sub.added) }
-        if !sub.modified.isEmpty { modified.children[e, default: FieldSet()].formUnion(sub.modified) }
-        if !sub.removed.isEmpty { removed.children[e, default: FieldSet()].formUnion(sub.removed) }
+        // Each element is compared once: its subtrees are new here.
+        if !sub.added.isEmpty { added.children[e] = sub.added }
+        if !sub.modified.isEmpty { modified.children[e] = sub.modified }
+        if !sub.removed.isEmpty { removed.children[e] = sub.removed }
     }
 
     private mutating func compareChildren(_ old: JSONValue?, _ new: JSONValue?, _ node: FieldShape.Node, _ schemas: SchemaRegistry) {

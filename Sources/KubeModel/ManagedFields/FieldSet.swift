@@ -42,15 +42,28 @@ public struct FieldSet: Sendable, Equatable {
     /// The node below one element (empty when there is none).
     public subscript(child element: String) -> FieldSet { children[element] ?? FieldSet() }
 
+    /// The union, walking the smaller of the two.
     public func union(_ other: FieldSet) -> FieldSet {
-        var out = self
-        out.formUnion(other)
+        var out: FieldSet
+        if members.count + children.count >= other.members.count + other.children.count {
+            out = self
+            out.formUnion(other)
+        } else {
+            out = other
+            out.formUnion(self)
+        }
         return out
     }
 
     public mutating func formUnion(_ other: FieldSet) {
+        if isEmpty {
+            self = other
+            return
+        }
         members.formUnion(other.members)
-        for (e, c) in other.children { children[e, default: FieldSet()].formUnion(c) }
+        for (e, c) in other.children {
+            if children[e] == nil { children[e] = c } else { children[e]?.formUnion(c) }
+        }
     }
 
     // The set operations walk `other`, which is small on the write path (a comparison, the
