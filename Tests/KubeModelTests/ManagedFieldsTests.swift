@@ -41,6 +41,25 @@ import Testing
         #expect(e[0].json["time"] == "2026-01-01T00:00:00Z" && e[0].json["fieldsType"] == "FieldsV1" && e[0].json["subresource"] == nil)
     }
 
+    @Test func theCreateFastPathMatchesTheGeneralOne() throws {
+        let pod = try json("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"a":"b"},"annotations":{"x":"y"}},
+             "spec":{"containers":[{"name":"app","image":"app:1","ports":[{"containerPort":80},{"containerPort":53,"protocol":"UDP"}],
+               "env":[{"name":"A","value":"1"},{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],
+               "resources":{"limits":{"cpu":"1"}},"volumeMounts":[{"name":"v","mountPath":"/v"}]}],
+               "volumes":[{"name":"v","emptyDir":{}}],"tolerations":[{"key":"k","operator":"Exists"}],"nodeSelector":{"n":"1"}},
+             "status":{"phase":"Pending"}}
+            """)
+        let service = try json(#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ports":[{"port":80,"targetPort":8080}],"selector":{"app":"s"},"type":"ClusterIP"}}"#)
+        let configMap = try json(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"c-","finalizers":["f"]},"data":{"k":"v"},"binaryData":{}}"#)
+        func core(_ type: String, status: Bool = true) -> FieldManager {
+            FieldManager(typeName: type, apiVersion: "v1", resetFields: status ? FieldSet([["f:status"]]) : FieldSet(), now: "2026-01-01T00:00:00Z")
+        }
+        for (fm, obj) in [(manager(), try created()), (core("Pod"), pod), (core("Service"), service), (core("ConfigMap", status: false), configMap)] {
+            #expect(fm.created(obj, manager: "m") == ManagedFieldsEntry.encode(fm.update(live: nil, new: obj, manager: "m")), "\(obj["kind"] ?? "")")
+        }
+    }
+
     @Test func fieldsV1RoundTripsWithDotForMembersThatHaveChildren() throws {
         let v = try json(#"{"f:spec":{"f:ports":{".":{},"k:{\"port\":80,\"protocol\":\"TCP\"}":{".":{},"f:port":{}}}}}"#)
         let set = try #require(FieldSet(fieldsV1: v))

@@ -101,6 +101,10 @@ extension APIService {
             let identity = Conversion.isIdentity(info)
             let live = current.map { identity ? $0 : Conversion.toVersion($0, info) }
             let new = identity ? next : Conversion.toVersion(next, info)
+            if live == nil && new[path: ["metadata", "managedFields"]] == nil {
+                next.set(["metadata", "managedFields"], fieldManager(info, subresource).created(new, manager: manager))
+                return
+            }
             let entries = fieldManager(info, subresource).update(live: live, new: new, manager: manager)
             next.set(["metadata", "managedFields"], ManagedFieldsEntry.encode(entries))
         }
