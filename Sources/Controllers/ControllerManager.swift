@@ -23,7 +23,8 @@ public final class ControllerManager: Sendable {
 
     /// `informers` may be shared with components beside the controllers (in `kplane up`, the
     /// scheduler and the fleet), which then need not watch the same resources again.
-    public init(client: APIClient, clock: any WallClock, workers: Int = 5, informers: SharedInformers? = nil) {
+    public init(client api: APIClient, clock: any WallClock, workers: Int = 5, informers: SharedInformers? = nil) {
+        let client = api.identified(as: UserAgent.controllerManager)
         self.client = client
         self.clock = clock
         self.workers = workers

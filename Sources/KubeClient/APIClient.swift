@@ -96,6 +96,14 @@ public protocol APIClient: Sendable {
     /// Streams the body of a long-running GET (`pods/log?follow=true`) chunk by chunk as it
     /// arrives; a non-2xx answer ends the stream with its Status.
     func stream(path: String, query: [(String, String)], accept: String?) -> AsyncThrowingStream<[UInt8], any Error>
+
+    /// The same client sending this User-Agent (see `UserAgent`).
+    func identified(as userAgent: String) -> any APIClient
+}
+
+extension APIClient {
+    /// A client that sends no User-Agent of its own stays as it is.
+    public func identified(as userAgent: String) -> any APIClient { self }
 }
 
 extension APIClient {

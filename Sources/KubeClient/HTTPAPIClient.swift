@@ -28,6 +28,7 @@ let sharedHTTPClient = makeHTTPClient()
 public struct HTTPAPIClient: APIClient {
     public let config: RestConfig
     let timeout: TimeAmount
+    var userAgent = UserAgent.kctl
 
     let http: HTTPClient
 
@@ -36,6 +37,12 @@ public struct HTTPAPIClient: APIClient {
         self.config = config
         self.timeout = .seconds(timeoutSeconds)
         http = try config.tls.map(TLSClients.client) ?? sharedHTTPClient
+    }
+
+    public func identified(as userAgent: String) -> any APIClient {
+        var c = self
+        c.userAgent = userAgent
+        return c
     }
 
     public static func encode(_ s: String) -> String {
@@ -62,7 +69,7 @@ public struct HTTPAPIClient: APIClient {
     func request(_ method: String, _ path: String, _ query: [(String, String)], accept: String?) -> HTTPClientRequest {
         var r = HTTPClientRequest(url: url(path, query))
         r.method = HTTPMethod(rawValue: method)
-        r.headers.add(name: "User-Agent", value: "kctl/v1.32.0 (linux/amd64) kplane")
+        r.headers.add(name: "User-Agent", value: userAgent)
         if let accept { r.headers.add(name: "Accept", value: accept) }
         if let token = config.token { r.headers.add(name: "Authorization", value: "Bearer \(token)") }
         return r

@@ -20,7 +20,8 @@ public final class SimulatedFleet: Sendable {
     public let usage: ResourceUsage
     public let members: FleetMembers
 
-    public init(client: APIClient, clock: any WallClock, config: FleetConfig, pods: Informer? = nil, nodes: Informer? = nil) {
+    public init(client api: APIClient, clock: any WallClock, config: FleetConfig, pods: Informer? = nil, nodes: Informer? = nil) {
+        let client = api.identified(as: UserAgent.kubelet)
         self.client = client
         self.clock = clock
         self.config = config

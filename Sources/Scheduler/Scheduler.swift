@@ -21,7 +21,8 @@ public final class Scheduler: Sendable {
     private let binding = Mutex(0)
     private let scheduledCount = Mutex(0)
 
-    public init(client: APIClient, clock: any WallClock, pods: Informer, nodes: Informer) {
+    public init(client api: APIClient, clock: any WallClock, pods: Informer, nodes: Informer) {
+        let client = api.identified(as: UserAgent.scheduler)
         self.client = client
         self.clock = clock
         self.pods = pods

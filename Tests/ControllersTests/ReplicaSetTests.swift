@@ -32,6 +32,8 @@ import Testing
         let pods = try await c.pods()
         #expect(pods.count == 3)
         for p in pods {
+            // Recorded as kube-controller-manager's, as kube-apiserver names its writes.
+            #expect(p[path: ["metadata", "managedFields"]]?.arrayValue?.first?["manager"] == "kube-controller-manager")
             #expect(p.metaName.hasPrefix("web-") && p.metaName.count == "web-".count + 5)
             let ref = try #require(p.controllerRef)
             #expect(ref["kind"] == "ReplicaSet" && ref["uid"]?.stringValue == created.uid && ref["blockOwnerDeletion"] == true)

@@ -145,6 +145,9 @@ struct ResourceHandler {
             o.fieldValidation = fv
         }
         o.fieldManager = query["fieldManager"]
+        // As apimachinery's Convert_Slice_string_To_Pointer_bool: only "0" and "false" are false.
+        if let force = query["force"] { o.force = !(force == "0" || force.lowercased() == "false") }
+        o.userAgent = request.headers[.userAgent]
         return o
     }
 

@@ -10,9 +10,16 @@ import NIOCore
 /// the same status codes, `Status` bodies, warnings and watch streams.
 public struct LocalAPIClient: APIClient {
     let responder: KubeResponder
+    var userAgent: String?
 
     public init(api: APIService) {
         responder = KubeResponder(api: api, token: nil, serverAddress: "in-process")
+    }
+
+    public func identified(as userAgent: String) -> any APIClient {
+        var c = self
+        c.userAgent = userAgent
+        return c
     }
 
     func request(_ method: String, _ path: String, _ query: [(String, String)], body: [UInt8]?, contentType: String?, accept: String?) -> Request {
@@ -20,6 +27,7 @@ public struct LocalAPIClient: APIClient {
         if !query.isEmpty { target += "?" + query.map { "\(HTTPAPIClient.encode($0.0))=\(HTTPAPIClient.encode($0.1))" }.joined(separator: "&") }
         var headers = HTTPFields()
         if let accept { headers[.accept] = accept }
+        if let userAgent { headers[.userAgent] = userAgent }
         if let body {
             headers[.contentType] = contentType ?? "application/json"
             headers[.contentLength] = String(body.count)

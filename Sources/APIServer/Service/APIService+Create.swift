@@ -3,19 +3,24 @@ import KubeModel
 
 extension APIService {
     public func create(_ info: ResourceInfo, namespace: String?, body: JSONValue, options: WriteOptions = .init()) async throws -> WriteResult {
+        try validateOwnershipOptions(options, kind: "CreateOptions")
+        return try await create(info, namespace: namespace, body: body, options: options, ownership: .update(manager: Self.manager(options)))
+    }
+
+    func create(_ info: ResourceInfo, namespace: String?, body: JSONValue, options: WriteOptions, ownership: Ownership) async throws -> WriteResult {
         // Like kube-apiserver (1.30+), a generated name that collides is retried with a new suffix.
         let generated = (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty && body[path: ["metadata", "generateName"]] != nil
         for _ in 0..<(generated ? 7 : 0) {
             do {
-                return try await createOnce(info, namespace: namespace, body: body, options: options)
+                return try await createOnce(info, namespace: namespace, body: body, options: options, ownership: ownership)
             } catch let e as APIError where e.reason == "AlreadyExists" {
                 continue
             }
         }
-        return try await createOnce(info, namespace: namespace, body: body, options: options)
+        return try await createOnce(info, namespace: namespace, body: body, options: options, ownership: ownership)
     }
 
-    private func createOnce(_ info: ResourceInfo, namespace: String?, body: JSONValue, options: WriteOptions) async throws -> WriteResult {
+    private func createOnce(_ info: ResourceInfo, namespace: String?, body: JSONValue, options: WriteOptions, ownership: Ownership) async throws -> WriteResult {
         var body = body.droppingNulls()
         try checkTypeMeta(&body, info)
         let ns = info.namespaced ? (namespace ?? "") : ""
@@ -34,6 +39,7 @@ extension APIService {
         if info.kind == "Pod" { body["status"] = nil }
         var admitted = try admit(body, info: info, old: nil, options: options)
         var obj = admitted.object
+        recordOwnership(&obj, current: nil, ownership, info, .none)
         let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
         if info.namespaced {
             guard let nsObj = store.get(ObjectKey(resource: "namespaces", namespace: "", name: ns)) else {

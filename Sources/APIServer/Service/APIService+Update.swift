@@ -28,7 +28,9 @@ extension APIService {
         try Self.checkName(named, info, namespace: namespace, name: name)
         let wantRV = body[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
         let wantUID = body[path: ["metadata", "uid"]]?.stringValue ?? ""
-        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options) { current in
+        try validateOwnershipOptions(options, kind: "UpdateOptions")
+        let ownership = Ownership.update(manager: Self.manager(options))
+        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options, ownership: ownership) { current in
             // A uid in the body is a precondition (rest.DefaultUpdatedObjectInfo), checked by storage.
             if let uid = current[path: ["metadata", "uid"]]?.stringValue, !wantUID.isEmpty, wantUID != uid {
                 throw APIError.preconditionFailed(info, namespace: namespace, name: name,
@@ -48,17 +50,13 @@ extension APIService {
         _ info: ResourceInfo, namespace: String?, name: String, type: PatchType, patch: JSONValue,
         subresource: Subresource = .none, options: WriteOptions = .init()
     ) async throws -> WriteResult {
-        if type == .apply && subresource == .none && store.get(key(info, namespace, name)) == nil {
-            var body = patch
-            body.set(["metadata", "name"], .string(name))
-            do {
-                return try await create(info, namespace: namespace, body: body, options: options)
-            } catch let e as APIError where e.reason == "AlreadyExists" {
-                // Lost a race with another writer: fall through to patching.
-            }
+        try validateOwnershipOptions(options, kind: "PatchOptions", apply: type == .apply)
+        if type == .apply && subresource != .scale {
+            return try await apply(info, namespace: namespace, name: name, config: patch, subresource: subresource, options: options)
         }
         let typeName = subresource == .scale ? "Scale" : info.schemaType
-        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options) { current in
+        let ownership = Ownership.update(manager: Self.manager(options))
+        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options, ownership: ownership) { current in
             let patched: JSONValue
             do {
                 switch type {
@@ -98,7 +96,7 @@ extension APIService {
     /// The shared read-modify-write of update and patch. `change` gets the current object in
     /// the request's form (the resource's version, or a Scale) and returns the desired one.
     func modify(
-        _ info: ResourceInfo, namespace: String?, name: String, subresource: Subresource, options: WriteOptions,
+        _ info: ResourceInfo, namespace: String?, name: String, subresource: Subresource, options: WriteOptions, ownership: Ownership,
         change: @escaping (JSONValue) throws -> JSONValue
     ) async throws -> WriteResult {
         let k = key(info, namespace, name)
@@ -133,6 +131,7 @@ extension APIService {
                 next = incoming
                 if Self.resetsStatus(info) { next["status"] = Conversion.toVersion(current, info)["status"] }
             }
+            if case .applied = ownership { next.set(["metadata", "managedFields"], incoming[path: ["metadata", "managedFields"]]) }
             for f in ["uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"] {
                 next.set(["metadata", f], current[path: ["metadata", f]])
             }
@@ -148,6 +147,7 @@ extension APIService {
             if Self.hasGeneration(info), next["spec"] != current["spec"] {
                 next.set(["metadata", "generation"], .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1))
             }
+            self.recordOwnership(&next, current: current, ownership, info, subresource)
             if next == current {
                 result = current
                 return nil

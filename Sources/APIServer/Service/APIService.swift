@@ -10,10 +10,16 @@ public struct WriteOptions: Sendable {
     public var dryRun = false
     public var fieldValidation = FieldValidation.warn
     public var fieldManager: String?
-    public init(dryRun: Bool = false, fieldValidation: FieldValidation = .warn, fieldManager: String? = nil) {
+    /// `?force=` of an apply patch: take fields from their other managers.
+    public var force: Bool?
+    /// The client's User-Agent, which names the manager of a write without `fieldManager`.
+    public var userAgent: String?
+    public init(dryRun: Bool = false, fieldValidation: FieldValidation = .warn, fieldManager: String? = nil, force: Bool? = nil, userAgent: String? = nil) {
         self.dryRun = dryRun
         self.fieldValidation = fieldValidation
         self.fieldManager = fieldManager
+        self.force = force
+        self.userAgent = userAgent
     }
 }
 
@@ -62,13 +68,16 @@ public final class APIService: Sendable {
 
     /// Creates the namespaces every cluster starts with.
     public func bootstrap() async throws {
+        // Recorded as kube-apiserver's own writes (the service account as its controller's).
+        let own = WriteOptions(userAgent: "kube-apiserver/v1.32.0 (linux/amd64) kubernetes/kplane")
+        let controller = WriteOptions(userAgent: "kube-controller-manager/v1.32.0 (linux/amd64) kubernetes/kplane")
         guard let nsInfo = ResourceCatalog.find(group: "", version: "v1", plural: "namespaces") else { return }
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] where store.get(key(nsInfo, nil, ns)) == nil {
-            _ = try await create(nsInfo, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
+            _ = try await create(nsInfo, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]], options: own)
         }
         if let sa = ResourceCatalog.find(group: "", version: "v1", plural: "serviceaccounts") {
             for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] where store.get(key(sa, ns, "default")) == nil {
-                _ = try? await create(sa, namespace: ns, body: ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default"]])
+                _ = try? await create(sa, namespace: ns, body: ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default"]], options: controller)
             }
         }
         if let svc = ResourceCatalog.find(group: "", version: "v1", plural: "services"), store.get(key(svc, "default", "kubernetes")) == nil {
@@ -76,7 +85,7 @@ public final class APIService: Sendable {
                 "apiVersion": "v1", "kind": "Service",
                 "metadata": ["name": "kubernetes", "labels": ["component": "apiserver", "provider": "kubernetes"]],
                 "spec": ["ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]], "clusterIP": .string(clusterIPs.first)],
-            ])
+            ], options: own)
         }
         for s in store.list(resource: "services", namespace: nil).items {
             if let ip = s.value[path: ["spec", "clusterIP"]]?.stringValue { clusterIPs.reserve(ip) }

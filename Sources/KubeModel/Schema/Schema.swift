@@ -18,15 +18,25 @@ public struct FieldSchema: Sendable {
     public let mergeKey: String?
     /// Extra patch strategies: "retainKeys", or "merge" for lists of scalars merged as sets.
     public let patchStrategies: [String]
-    public let description: String
+    public var description: String
+    /// Server-side apply's `x-kubernetes-list-map-keys` when they are more than the merge key
+    /// (container ports by `containerPort` and `protocol`).
+    public var listMapKeys: [String]? = nil
+    /// The default of a list-map key the server fills in (`protocol: TCP`), so an applied item
+    /// that omits it names the same item as the stored one.
+    public var keyDefault: JSONValue? = nil
+    /// A Go pointer (`*T`): absent, not empty, in a freshly made object.
+    public var pointer = false
 }
 
 /// An object type (a Go struct in Kubernetes): its fields in declaration order.
 public struct TypeSchema: Sendable {
     public let name: String
-    public let description: String
+    public var description: String
     public let fieldOrder: [String]
-    public let fields: [String: FieldSchema]
+    public var fields: [String: FieldSchema]
+    /// `+structType=atomic`: server-side apply owns and replaces it whole (label selectors).
+    public var atomic = false
 }
 
 /// All object types, keyed by short name ("Container", "DeploymentSpec"), built from the
@@ -63,17 +73,19 @@ public struct SchemaRegistry: Sendable {
 }
 
 /// Parses the schema DSL. Each type starts on an unindented line `TypeName "description"`; each
-/// field is an indented line `name type[!] [@mergeKey] [%strategy] ["description"]` where type is one of
-/// string, int (int32), int64, number, bool, intstr, quantity, time, bytes, any, a type name, `[]type` or
-/// `map[type]`, and `!` marks a required field.
+/// field is an indented line `name type[!] [@mergeKey[,listMapKey…]] [%strategy] [=keyDefault] ["description"]`
+/// where type is one of string, int (int32), int64, number, bool, intstr, quantity, time, bytes,
+/// any, a type name, `*type` (a Go pointer), `[]type` or `map[type]`, and `!` marks a required
+/// field. A type line may carry `%atomic` after its name.
 func parseSchemaDSL(_ text: String) -> [TypeSchema] {
     var out: [TypeSchema] = []
     var name = ""
     var desc = ""
     var order: [String] = []
     var fields: [String: FieldSchema] = [:]
+    var atomic = false
     func flush() {
-        if !name.isEmpty { out.append(TypeSchema(name: name, description: desc, fieldOrder: order, fields: fields)) }
+        if !name.isEmpty { out.append(TypeSchema(name: name, description: desc, fieldOrder: order, fields: fields, atomic: atomic)) }
         order = []
         fields = [:]
     }
@@ -83,7 +95,9 @@ func parseSchemaDSL(_ text: String) -> [TypeSchema] {
         let (head, description) = splitDescription(line)
         if !line.hasPrefix(" ") {
             flush()
-            name = head.trimmingSpaces()
+            let words = head.split(separator: " ")
+            name = words.first.map(String.init) ?? ""
+            atomic = words.contains("%atomic")
             desc = description
             continue
         }
@@ -92,12 +106,15 @@ func parseSchemaDSL(_ text: String) -> [TypeSchema] {
         var typeText = parts[1]
         let required = typeText.hasSuffix("!")
         if required { typeText.removeLast() }
-        let mergeKey = parts.dropFirst(2).first { $0.hasPrefix("@") }.map { String($0.dropFirst()) }
+        let pointer = typeText.hasPrefix("*")
+        if pointer { typeText.removeFirst() }
+        let keys = parts.dropFirst(2).first { $0.hasPrefix("@") }.map { $0.dropFirst().split(separator: ",").map(String.init) }
         let strategies = parts.dropFirst(2).filter { $0.hasPrefix("%") }.map { String($0.dropFirst()) }
+        let keyDefault = parts.dropFirst(2).first { $0.hasPrefix("=") }.map { JSONValue.string(String($0.dropFirst())) }
         order.append(parts[0])
         fields[parts[0]] = FieldSchema(
-            type: parseSchemaType(typeText), required: required, mergeKey: mergeKey, patchStrategies: strategies,
-            description: description)
+            type: parseSchemaType(typeText), required: required, mergeKey: keys?.first, patchStrategies: strategies,
+            description: description, listMapKeys: (keys?.count ?? 0) > 1 ? keys : nil, keyDefault: keyDefault, pointer: pointer)
     }
     flush()
     return out

@@ -35,15 +35,13 @@ enum SchemaDescriptions {
     static func apply(to types: [String: TypeSchema]) -> [String: TypeSchema] {
         var types = types
         for e in entries {
-            guard let t = types[e.type] else { continue }
-            var fields = t.fields
-            var description = t.description
-            if let name = e.field, let f = fields[name] {
-                fields[name] = FieldSchema(type: f.type, required: f.required, mergeKey: f.mergeKey, patchStrategies: f.patchStrategies, description: e.text)
-            } else if e.field == nil {
-                description = e.text
+            guard var t = types[e.type] else { continue }
+            if let name = e.field {
+                t.fields[name]?.description = e.text
+            } else {
+                t.description = e.text
             }
-            types[e.type] = TypeSchema(name: t.name, description: description, fieldOrder: t.fieldOrder, fields: fields)
+            types[e.type] = t
         }
         return types
     }

@@ -13,13 +13,13 @@ NamespaceStatus
   conditions []Condition @type
 ServicePort "ServicePort contains information on service's port."
   name string
-  protocol string
+  protocol string =TCP
   appProtocol string
   port int! "The port that will be exposed by this service."
   targetPort intstr "Number or name of the port to access on the pods targeted by the service."
   nodePort int
 ServiceSpec "ServiceSpec describes the attributes that a user creates on a service."
-  ports []ServicePort @port "The list of ports that are exposed by this service."
+  ports []ServicePort @port,protocol "The list of ports that are exposed by this service."
   selector map[string] "Route service traffic to pods with label keys and values matching this selector."
   clusterIP string
   clusterIPs []string
@@ -101,7 +101,7 @@ Node "Node is a worker node in Kubernetes."
   metadata ObjectMeta
   spec NodeSpec
   status NodeStatus
-ObjectReference
+ObjectReference %atomic
   kind string
   namespace string
   name string
@@ -124,7 +124,7 @@ Event "Event is a report of an event somewhere in the cluster."
   eventTime time
   series any
   action string
-  related ObjectReference
+  related *ObjectReference
   reportingComponent string
   reportingInstance string
 ServiceAccount "ServiceAccount binds together a name, a principal that can be authenticated and authorized, and a set of secrets."

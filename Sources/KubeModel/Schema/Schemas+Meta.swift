@@ -23,7 +23,7 @@ OwnerReference "OwnerReference contains enough information to let you identify a
   uid string! "UID of the referent."
   controller bool "If true, this reference points to the managing controller."
   blockOwnerDeletion bool
-LabelSelector "A label selector is a label query over a set of resources."
+LabelSelector %atomic "A label selector is a label query over a set of resources."
   matchLabels map[string] "matchLabels is a map of {key,value} pairs."
   matchExpressions []LabelSelectorRequirement "matchExpressions is a list of label selector requirements. The requirements are ANDed."
 LabelSelectorRequirement

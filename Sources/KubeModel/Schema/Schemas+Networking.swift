@@ -8,7 +8,7 @@ Ingress "Ingress is a collection of rules that allow inbound connections to reac
   status IngressStatus
 IngressSpec "IngressSpec describes the Ingress the user wishes to exist."
   ingressClassName string
-  defaultBackend IngressBackend
+  defaultBackend *IngressBackend
   tls []IngressTLS
   rules []IngressRule "rules is a list of host rules used to configure the Ingress."
 IngressTLS

@@ -21,11 +21,11 @@ PodSpec "PodSpec is a description of a pod."
   hostPID bool
   hostIPC bool
   shareProcessNamespace bool
-  securityContext PodSecurityContext
+  securityContext *PodSecurityContext
   imagePullSecrets []LocalObjectReference @name
   hostname string
   subdomain string
-  affinity Affinity "If specified, the pod's scheduling constraints"
+  affinity *Affinity "If specified, the pod's scheduling constraints"
   schedulerName string "If specified, the pod will be dispatched by specified scheduler."
   tolerations []Toleration "If specified, the pod's tolerations."
   hostAliases []any @ip
@@ -37,20 +37,20 @@ PodSpec "PodSpec is a description of a pod."
   enableServiceLinks bool
   preemptionPolicy string
   overhead map[quantity]
-  topologySpreadConstraints []TopologySpreadConstraint @topologyKey
+  topologySpreadConstraints []TopologySpreadConstraint @topologyKey,whenUnsatisfiable
   setHostnameAsFQDN bool
   os any
   hostUsers bool
   schedulingGates []any @name
   resourceClaims []any @name
-  resources ResourceRequirements
+  resources *ResourceRequirements
 Container "A single application container that you want to run within a pod."
   name string! "Name of the container specified as a DNS_LABEL."
   image string "Container image name."
   command []string "Entrypoint array. Not executed within a shell."
   args []string "Arguments to the entrypoint."
   workingDir string
-  ports []ContainerPort @containerPort "List of ports to expose from the container."
+  ports []ContainerPort @containerPort,protocol "List of ports to expose from the container."
   envFrom []EnvFromSource "List of sources to populate environment variables in the container."
   env []EnvVar @name "List of environment variables to set in the container."
   resources ResourceRequirements "Compute Resources required by this container."
@@ -73,7 +73,7 @@ ContainerPort "ContainerPort represents a network port in a single container."
   name string
   hostPort int
   containerPort int! "Number of port to expose on the pod's IP address."
-  protocol string "Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\"."
+  protocol string =TCP "Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\"."
   hostIP string
 EnvVar "EnvVar represents an environment variable present in a Container."
   name string! "Name of the environment variable."
@@ -84,18 +84,18 @@ EnvVarSource "EnvVarSource represents a source for the value of an EnvVar."
   resourceFieldRef ResourceFieldSelector
   configMapKeyRef ConfigMapKeySelector "Selects a key of a ConfigMap."
   secretKeyRef SecretKeySelector "Selects a key of a secret in the pod's namespace"
-ObjectFieldSelector
+ObjectFieldSelector %atomic
   apiVersion string
   fieldPath string!
-ResourceFieldSelector
+ResourceFieldSelector %atomic
   containerName string
   resource string!
   divisor quantity
-ConfigMapKeySelector
+ConfigMapKeySelector %atomic
   name string
   key string!
   optional bool
-SecretKeySelector "SecretKeySelector selects a key of a Secret."
+SecretKeySelector %atomic "SecretKeySelector selects a key of a Secret."
   name string "Name of the referent."
   key string! "The key of the secret to select from. Must be a valid secret key."
   optional bool "Specify whether the Secret or its key must be defined"
@@ -106,7 +106,7 @@ EnvFromSource
 LocalObjectReferenceOptional
   name string
   optional bool
-LocalObjectReference
+LocalObjectReference %atomic
   name string
 ResourceRequirements "ResourceRequirements describes the compute resource requirements."
   limits map[quantity] "Limits describes the maximum amount of compute resources allowed."

@@ -17,7 +17,7 @@ DeploymentSpec "DeploymentSpec is the specification of the desired behavior of t
   progressDeadlineSeconds int "The maximum time in seconds for a deployment to make progress before it is considered to be failed. Defaults to 600s."
 DeploymentStrategy "DeploymentStrategy describes how to replace existing pods with new ones."
   type string "Type of deployment. Can be \"Recreate\" or \"RollingUpdate\". Default is RollingUpdate."
-  rollingUpdate RollingUpdateDeployment "Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate."
+  rollingUpdate *RollingUpdateDeployment "Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate."
 RollingUpdateDeployment "Spec to control the desired behavior of rolling update."
   maxUnavailable intstr "The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%."
   maxSurge intstr "The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%."

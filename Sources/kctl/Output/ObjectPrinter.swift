@@ -9,8 +9,12 @@ enum ObjectPrinter {
         ["apiVersion": "v1", "kind": "List", "items": .array(items), "metadata": ["resourceVersion": ""]]
     }
 
-    static func print(_ objects: [JSONValue], format: String, single: Bool, resourceOf: (JSONValue) -> APIResource?) throws -> String {
-        let doc = single && objects.count == 1 ? objects[0] : list(objects)
+    /// As kubectl, json and yaml leave out `metadata.managedFields` unless asked to show them.
+    static func print(
+        _ objects: [JSONValue], format: String, single: Bool, showManagedFields: Bool = false, resourceOf: (JSONValue) -> APIResource?
+    ) throws -> String {
+        var doc = single && objects.count == 1 ? objects[0] : list(objects)
+        if !showManagedFields && (format == "yaml" || format == "json") { doc = omittingManagedFields(doc) }
         switch format {
         case "yaml": return YAMLEncoding.string(doc)
         case "json": return JSONSerializer.pretty(doc) + "\n"
@@ -29,5 +33,16 @@ enum ObjectPrinter {
             }
             throw KctlError("unable to match a printer suitable for the output format \"\(format)\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml")
         }
+    }
+
+    /// printers.OmitManagedFieldsPrinter: the object, or each item of a list, without them.
+    static func omittingManagedFields(_ doc: JSONValue) -> JSONValue {
+        var out = doc
+        if let items = doc["items"]?.arrayValue {
+            out["items"] = .array(items.map(omittingManagedFields))
+        } else if out[path: ["metadata", "managedFields"]] != nil {
+            out.set(["metadata", "managedFields"], nil)
+        }
+        return out
     }
 }

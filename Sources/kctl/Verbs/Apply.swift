@@ -13,6 +13,7 @@ struct Apply: AsyncParsableCommand {
     @Flag(name: [.customShort("R"), .customLong("recursive")], help: "Process the directory used in -f recursively.") var recursive = false
     @Option(name: .customLong("dry-run"), help: "none, client or server.") var dryRun = "none"
     @Flag(name: .customLong("server-side"), help: "Apply on the server (server-side apply).") var serverSide = false
+    @Flag(name: .customLong("force-conflicts"), help: "If true, server-side apply will force the changes against conflicts.") var forceConflicts = false
     @Option(name: .customLong("field-manager")) var fieldManager: String?
     @Option(name: [.short, .customLong("output")], help: "Output format: name|yaml|json.") var output: String?
     @Option(name: .customLong("validate"), help: "strict, warn, ignore (true/false).") var validate = "strict"
@@ -28,6 +29,10 @@ struct Apply: AsyncParsableCommand {
     func run() async throws {
         try await Kctl.guarded {
             guard !filenames.isEmpty else { throw KctlError("must specify one of -f and -k") }
+            if forceConflicts && !serverSide { throw KctlError("--force-conflicts only works with --server-side") }
+            if dryRun == "client" && serverSide {
+                throw KctlError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
+            }
             let (objects, failures) = try Manifests.load(filenames, recursive: recursive)
             let session = try global.session()
             try await Manifests.each(objects, failures: failures) { try await apply($0, session) }
@@ -53,9 +58,7 @@ struct Apply: AsyncParsableCommand {
         let label = "\(r.typePrefix)/\(name)"
 
         if serverSide {
-            if dryRun != "client" {
-                _ = try await session.client.call("PATCH", path, query: query + [("force", "false")], body: obj, contentType: "application/apply-patch+yaml")
-            }
+            try await applyOnServer(obj, path: path, query: query, session)
             Terminal.line("\(label) serverside-applied\(suffix())")
             return
         }

@@ -111,7 +111,7 @@ extension Get {
                 for row in event.object["rows"]?.arrayValue ?? [] { t.add(cells(row, cols ?? [], r.resource, prefix: false)) }
                 Terminal.out(t.render())
             } else {
-                Terminal.out(try ObjectPrinter.print([withType(event.object, r.resource)], format: output ?? "yaml", single: true) { _ in r.resource })
+                Terminal.out(try ObjectPrinter.print([withType(event.object, r.resource)], format: output ?? "yaml", single: true, showManagedFields: showManagedFields) { _ in r.resource })
             }
         }
     }

@@ -16,6 +16,7 @@ struct Get: AsyncParsableCommand {
     @Flag(name: [.short, .customLong("watch")], help: "After listing, watch for changes.") var watch = false
     @Option(name: .customLong("sort-by"), help: "Sort list by this JSONPath expression.") var sortBy: String?
     @Flag(name: .customLong("no-headers"), help: "Don't print headers.") var noHeaders = false
+    @Flag(name: .customLong("show-managed-fields"), help: "Keep the managedFields when printing objects in JSON or YAML format.") var showManagedFields = false
 
     struct Request {
         let resource: APIResource
@@ -52,7 +53,7 @@ struct Get: AsyncParsableCommand {
                 if let sortBy { objects = try sort(objects, by: sortBy) }
                 if !objects.isEmpty || single {
                     let byKind = Dictionary(requests.map { ($0.resource.kind, $0.resource) }, uniquingKeysWith: { a, _ in a })
-                    Terminal.out(try ObjectPrinter.print(objects, format: output ?? "yaml", single: single) { byKind[$0["kind"]?.stringValue ?? ""] })
+                    Terminal.out(try ObjectPrinter.print(objects, format: output ?? "yaml", single: single, showManagedFields: showManagedFields) { byKind[$0["kind"]?.stringValue ?? ""] })
                 } else if !failed {
                     noResources(session, requests)
                 }

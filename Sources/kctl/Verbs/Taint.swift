@@ -78,7 +78,7 @@ struct TaintCommand: AsyncParsableCommand {
                     }
                 }
                 node.set(["spec", "taints"], taints.isEmpty ? nil : .array(taints.map(\.json)))
-                _ = try await session.client.call("PUT", path, body: node)
+                _ = try await session.client.call("PUT", path, query: [("fieldManager", "kubectl-taint")], body: node)
                 Terminal.line("node/\(name) \(replaced || (!adds.isEmpty && !removals.isEmpty) ? "modified" : adds.isEmpty ? "untainted" : "tainted")")
             }
         }

@@ -20,6 +20,9 @@ import Testing
         #expect(rs.hasPrefix("web-") && rs.hasSuffix(" Deployment 1"))
         let pod = try k("get", "pods", "-o", "jsonpath={.items[0].metadata.ownerReferences[0].kind} {.items[0].metadata.labels.pod-template-hash}").out
         #expect(pod.hasPrefix("ReplicaSet ") && rs.contains(String(pod.dropFirst("ReplicaSet ".count))))
+        // Over HTTP too the controllers' writes are kube-controller-manager's.
+        let managers = try k("get", "rs", "-o", "jsonpath={.items[0].metadata.managedFields[*].manager}").out
+        #expect(managers.split(separator: " ").allSatisfy { $0 == "kube-controller-manager" } && !managers.isEmpty, "\(managers)")
         // A new template: a second ReplicaSet. 25% of 4 is 1 surge and 1 unavailable; no pod is
         // available, so the old ReplicaSet's unready pods go first (4→3) and the new one grows to
         // 2: 5 pods, as kube-controller-manager does it.
