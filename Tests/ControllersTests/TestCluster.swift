@@ -65,10 +65,11 @@ final class TestCluster: Sendable {
         try? FileManager.default.removeItem(atPath: dataDir)
     }
 
-    /// Waits (in real time, at most 20 s) until `condition` holds. The clock moves 5 ms per
-    /// poll, so that retries after a conflict (backoff from 5 ms) happen, but nothing slower.
+    /// Waits (in real time, at most 60 s: the whole suite shares two cores) until `condition`
+    /// holds. The clock moves 5 ms per poll, so that retries after a conflict (backoff from 5 ms)
+    /// happen, but nothing slower.
     func until(_ what: String = "", _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(2))
