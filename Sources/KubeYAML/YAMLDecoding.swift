@@ -1,5 +1,4 @@
 import KubeModel
-import Yams
 
 /// YAML to JSON with YAML 1.2 core-schema scalars (what Kubernetes manifests mean): `yes`, `on`,
 /// `0777`, `12:30` and dates stay strings; only true/false, null, decimal/hex/octal (0o) integers
@@ -14,74 +13,17 @@ public enum YAMLDecoding {
 
     /// Decodes every document of a YAML stream (empty documents are skipped).
     public static func documents(_ text: String) throws -> [JSONValue] {
-        var out: [JSONValue] = []
-        var index = 1
-        do {
-            // Parser.nextRoot throws on malformed input; compose_all's sequence would stop silently.
-            let parser = try Parser(yaml: text, resolver: .basic)
-            while let node = try parser.nextRoot() {
-                let v = try convert(node)
-                if !v.isNull { out.append(v) }
-                index += 1
-            }
-            return out
-        } catch let e as Failure {
-            throw Failure(message: e.message, document: index)
-        } catch let e as YamlError {
-            throw Failure(message: "error converting YAML to JSON: yaml: " + describe(e), document: index)
-        } catch {
-            throw Failure(message: "error converting YAML to JSON: \(error)", document: index)
-        }
+        try documents(bytes: Array(text.utf8))
     }
 
-    /// go-yaml's one-line form: "line 6: did not find expected node content".
-    static func describe(_ e: YamlError) -> String {
-        switch e {
-        case .scanner(let context, let problem, let mark, _):
-            return goYAMLLine(problem: mark.line - 1, context: context, scanner: true) + problem
-        case .parser(let context, let problem, let mark, _):
-            return goYAMLLine(problem: mark.line - 1, context: context, scanner: false) + problem
-        case .composer(_, let problem, let mark, _):
-            return "line \(mark.line): \(problem)"
-        case .reader(let problem, _, _, _):
-            return problem
-        default:
-            return "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)"
-        }
-    }
-
-    /// go-yaml's "line N: " from libyaml's 0-based marks: the problem's line, counted from 1
-    /// only for scanner errors, else the context's line; nothing for line 0.
-    static func goYAMLLine(problem: Int, context: YamlError.Context?, scanner: Bool) -> String {
-        var line = 0
-        if problem != 0 {
-            line = scanner ? problem + 1 : problem
-        } else if let context {
-            line = context.mark.line - 1
-        }
-        return line != 0 ? "line \(line): " : ""
-    }
-
-    static func convert(_ node: Node) throws -> JSONValue {
-        switch node {
-        case .scalar(let s):
-            return scalar(s.string, plain: s.style == .plain, tag: s.tag.description)
-        case .sequence(let seq):
-            return .array(try seq.map(convert))
-        case .mapping(let m):
-            var o: [String: JSONValue] = [:]
-            for (k, v) in m {
-                guard case .scalar(let ks) = k else { throw Failure(message: "error converting YAML to JSON: non-scalar map key") }
-                o[ks.string] = try convert(v)
-            }
-            return .object(o)
-        case .alias:
-            throw Failure(message: "error converting YAML to JSON: aliases are not supported")
-        }
+    /// Decodes every document of a YAML stream of bytes: invalid UTF-8 is an error, as in go-yaml,
+    /// and aliases and nesting are bounded as kube-apiserver bounds them (see `YAMLComposer`).
+    public static func documents(bytes: [UInt8]) throws -> [JSONValue] {
+        try YAMLComposer.documents(bytes).filter { !$0.isNull }
     }
 
     static func scalar(_ s: String, plain: Bool, tag: String) -> JSONValue {
-        if tag.hasSuffix(":str") && !plain { return .string(s) }
+        if tag.hasSuffix(":str") || tag == "!" { return .string(s) }
         if tag.hasSuffix(":int"), let i = Int64(s) { return .int(i) }
         guard plain else { return .string(s) }
         switch s {

@@ -40,3 +40,34 @@ import Testing
         #expect(throws: SelectorError.self) { try FieldSelector.parse("metadata.name") }
     }
 }
+
+/// Selectors that apimachinery refuses (or reads in its own way), so hostile ones get a 400.
+@Suite struct SelectorEdgeTests {
+    @Test func labelSelectorsAsApimachineryReadsThem() throws {
+        #expect(try LabelSelector.parse("a in ()").matches(["a": ""]))
+        #expect(try !LabelSelector.parse("a in ()").matches(["a": "x"]))
+        for bad in ["a in (b c)", "a in (b,c d)", "a<", "a>", "a>,b"] {
+            #expect(throws: SelectorError.self, "\(bad)") { try LabelSelector.parse(bad) }
+        }
+    }
+
+    static func failure(_ text: String) -> String? {
+        do {
+            _ = try FieldSelector.parse(text)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func fieldSelectorValuesAreUnescaped() throws {
+        #expect(try FieldSelector.parse(#"metadata.name=a\,b\=c\\d"#).matches(["metadata.name": #"a,b=c\d"#]))
+        #expect(Self.failure("metadata.name==a==b") == "invalid field selector: unescaped character in value: =")
+        #expect(Self.failure("a=b!=c") == "invalid field selector: unescaped character in value: =")
+        #expect(Self.failure(#"a=b\x"#) == #"invalid field selector: invalid escape sequence: \x"#)
+        #expect(Self.failure(#"a=b\"#) == #"invalid field selector: invalid escape sequence: \"#)
+        #expect(Self.failure("metadata.name") == "invalid selector: 'metadata.name'; can't understand 'metadata.name'")
+        // The first operator splits the term: "a=!b" is the value "!b".
+        #expect(try FieldSelector.parse("a=!b").requirements == [.init(field: "a", value: "!b", negated: false)])
+    }
+}

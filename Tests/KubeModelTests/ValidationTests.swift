@@ -168,3 +168,14 @@ import Testing
         #expect(pod.pruned[path: ["spec", "containers"]]?.arrayValue?.first?["env"] == nil)
     }
 }
+
+@Suite struct AnnotationSizeTests {
+    @Test func annotationsAreLimitedTo256KiB() {
+        let info = ResourceCatalog.find(apiVersion: "v1", kind: "ConfigMap")!
+        func object(_ size: Int) -> JSONValue {
+            ["metadata": ["name": "a", "annotations": ["k": .string(String(repeating: "x", count: size - 1))]]]
+        }
+        #expect(Validation.validate(object(262_144), old: nil, info: info).isEmpty)
+        #expect(Validation.validate(object(262_145), old: nil, info: info).map(\.text) == ["metadata.annotations: Too long: may not be more than 262144 bytes"])
+    }
+}

@@ -11,7 +11,14 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var pos = 0
     private var depth = 0
-    private static let maxDepth = 512
+    /// The deepest nesting of objects and arrays accepted, in JSON, YAML and the results of JSON
+    /// patches. kube-apiserver's decoder allows 10000, but here every recursive walk of a value
+    /// (parsing, validation, strategic merge, serialization, equality, release) runs on the stack
+    /// of a Swift task, 512 KB on macOS; in a debug build a strategic merge takes some 4.5 KB a
+    /// level, so 64 levels fit with room for what calls it (`DepthLimitTests`). The deepest
+    /// objects kplane serves nest about 20 levels (a CronJob's pod affinity terms, or the
+    /// managedFields that mirror them), so 64 is three times what any real object needs.
+    public static let maxDepth = 64
 
     public static func parse(_ data: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let array = Array(data)
@@ -227,6 +234,8 @@ public struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
         if !isFloat, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw error("invalid number literal \(text)") }
+        // Go's decoder refuses what a float64 cannot hold rather than storing an infinity.
+        guard d.isFinite else { throw error("json: cannot unmarshal number \(text) into Go value of type float64") }
         return .double(d)
     }
 }

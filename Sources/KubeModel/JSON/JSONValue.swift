@@ -1,6 +1,6 @@
 /// A JSON document as Kubernetes stores it: objects keep every field the user wrote,
 /// integers stay exact (Int64), and serialization sorts keys as the Go encoder does.
-public enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int64)

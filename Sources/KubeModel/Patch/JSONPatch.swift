@@ -1,26 +1,49 @@
 /// RFC 6902 JSON patch (add, remove, replace, move, copy, test), as `kubectl rollout undo` sends.
 public enum JSONPatch {
+    /// kube-apiserver's limit on the operations of one patch (a 413 beyond it).
+    public static let maxOperations = 10_000
+    /// kube-apiserver's `JSONPatchMaxCopyBytes`: how much JSON all "copy" operations of a patch
+    /// may add, so that copying a value into itself cannot double the object until memory runs out.
+    public static let maxCopyBytes = 3 * 1024 * 1024
+
     public static func apply(_ patch: JSONValue, to document: JSONValue) throws(PatchError) -> JSONValue {
         guard case .array(let ops) = patch else {
             throw PatchError("json: cannot unmarshal \(patch.typeName) into Go value of type jsonpatch.Patch")
         }
         var doc = document
+        // An upper bound of the document's depth, kept without walking it after each operation, so
+        // that no operation builds a value deeper than the recursive code after a patch can take.
+        var depth = document.depth
+        var copied = 0
+        func deepen(_ path: [String], _ valueDepth: Int) throws(PatchError) {
+            depth = max(depth, path.count + valueDepth)
+            if depth > JSONParser.maxDepth { throw PatchError("exceeded max depth") }
+        }
         for op in ops {
             guard let name = op["op"]?.stringValue else { throw PatchError("Unexpected kind: <nil>") }
             let path = try pointer(op["path"]?.stringValue, name)
             switch name {
             case "add":
                 guard let value = op["value"] else { throw PatchError("add operation does not apply: doc is missing value") }
+                try deepen(path, value.depth)
                 doc = try set(doc, path[...], value, insert: true)
             case "remove":
                 doc = try remove(doc, path[...])
             case "replace":
                 guard let value = op["value"] else { throw PatchError("replace operation does not apply: doc is missing value") }
                 _ = try get(doc, path[...], op: "replace")
+                try deepen(path, value.depth)
                 doc = try set(doc, path[...], value, insert: false)
             case "move", "copy":
                 let from = try pointer(op["from"]?.stringValue, name)
                 let value = try get(doc, from[...], op: name)
+                if name == "copy" {
+                    copied += value.serializedSize(upTo: maxCopyBytes - copied)
+                    if copied > maxCopyBytes {
+                        throw PatchError("Unable to complete the copy, the accumulated size increase of copy is \(copied), exceeding the limit \(maxCopyBytes)")
+                    }
+                }
+                try deepen(path, depth - from.count)
                 if name == "move" { doc = try remove(doc, from[...]) }
                 doc = try set(doc, path[...], value, insert: true)
             case "test":

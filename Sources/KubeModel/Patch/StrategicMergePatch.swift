@@ -58,7 +58,8 @@ public struct StrategicMergePatch {
                 result[key] = try mergeList(result[key]?.arrayValue ?? [], items, key: mergeKey, elemType: elemType)
             } else if case .array(let items) = value, valueType == nil, mergesAsSet(key, schema) {
                 var merged = result[key]?.arrayValue ?? []
-                for item in items where !merged.contains(item) { merged.append(item) }
+                var seen = Set(merged)
+                for item in items where seen.insert(item).inserted { merged.append(item) }
                 result[key] = .array(merged)
             } else if case .object = value, result[key]?.objectValue != nil || !isAtomic(type) {
                 result[key] = try mergeValue(result[key], value, type)
@@ -68,7 +69,7 @@ public struct StrategicMergePatch {
         }
         for (key, value) in p where key.hasPrefix("$deleteFromPrimitiveList/") {
             let field = String(key.dropFirst("$deleteFromPrimitiveList/".count))
-            let remove = value.arrayValue ?? []
+            let remove = Set(value.arrayValue ?? [])
             if let list = result[field]?.arrayValue { result[field] = .array(list.filter { !remove.contains($0) }) }
         }
         for (key, value) in p where key.hasPrefix("$setElementOrder/") {
@@ -100,7 +101,13 @@ public struct StrategicMergePatch {
         if patch.contains(where: { $0["$patch"]?.stringValue == "replace" }) {
             return .array(patch.filter { $0["$patch"] == nil }.map(stripDirectives))
         }
-        var result = original
+        // Removed elements leave a hole until the end, so the index of each key's elements (kept
+        // so that a long patch costs linear time, not a scan of the list per element) stays true.
+        var result: [JSONValue?] = original
+        var indices: [JSONValue: [Int]] = [:]
+        for (i, item) in original.enumerated() {
+            if let k = keyValue(item, key) { indices[k, default: []].append(i) }
+        }
         for item in patch {
             guard case .object = item else {
                 result.append(item)
@@ -109,18 +116,23 @@ public struct StrategicMergePatch {
             guard let k = keyValue(item, key) else {
                 throw PatchError("map: \(item) does not contain declared merge key: \(key)")
             }
-            let index = result.firstIndex { keyValue($0, key) == k }
             if item["$patch"]?.stringValue == "delete" {
-                result.removeAll { keyValue($0, key) == k }
+                for i in indices.removeValue(forKey: k) ?? [] { result[i] = nil }
                 continue
             }
-            if let index {
-                if let merged = try mergeValue(result[index], item, elemType) { result[index] = merged } else { result.remove(at: index) }
+            if let index = indices[k]?.first, let current = result[index] {
+                if let merged = try mergeValue(current, item, elemType) {
+                    result[index] = merged
+                } else {
+                    result[index] = nil
+                    indices[k]?.removeFirst()
+                }
             } else if let merged = try mergeValue(nil, item, elemType) {
+                indices[k, default: []].append(result.count)
                 result.append(merged)
             }
         }
-        return .array(result)
+        return .array(result.compactMap { $0 })
     }
 
     /// Puts list elements in the order `$setElementOrder` gives; elements it does not name keep
@@ -128,9 +140,11 @@ public struct StrategicMergePatch {
     private func reorder(_ list: [JSONValue], _ order: [JSONValue], mergeKey: String?, isList: Bool) -> [JSONValue] {
         func identity(_ v: JSONValue) -> JSONValue { mergeKey.flatMap { v[$0] } ?? v }
         let wanted = order.map { o -> JSONValue in mergeKey.flatMap { o[$0] } ?? o }
-        var named: [JSONValue] = []
-        for w in wanted { if let item = list.first(where: { identity($0) == w }) { named.append(item) } }
-        let others = list.filter { item in !wanted.contains(identity(item)) }
+        var first: [JSONValue: JSONValue] = [:]
+        for item in list where first[identity(item)] == nil { first[identity(item)] = item }
+        let named = wanted.compactMap { first[$0] }
+        let wantedSet = Set(wanted)
+        let others = list.filter { item in !wantedSet.contains(identity(item)) }
         return named + others
     }
 

@@ -107,9 +107,13 @@ struct SelectorLexer {
             var values: [String] = []
             while true {
                 switch next() {
-                case .identifier(let v): try validateValue(v); values.append(v)
+                case .identifier(let v):
+                    try validateValue(v)
+                    values.append(v)
+                    guard peek() == .comma || peek() == .close else { throw failure("found '\(peekText())', expected: ',' or ')'") }
                 case .comma: continue
-                case .close: return LabelRequirement(key: key, op: op, values: values)
+                // "()" is one empty value, as apimachinery reads it.
+                case .close: return LabelRequirement(key: key, op: op, values: values.isEmpty ? [""] : values)
                 case let t: throw failure("found '\(t.text)', expected: ',', ')' or identifier")
                 }
             }
@@ -123,6 +127,7 @@ struct SelectorLexer {
             try validateValue(v)
             return LabelRequirement(key: key, op: op, values: [v])
         case .end, .comma:
+            if op == .greaterThan || op == .lessThan { throw failure("for 'Gt', 'Lt' operators, the value must be an integer") }
             return LabelRequirement(key: key, op: op, values: [""])
         case let t:
             throw failure("found '\(t.text)', expected: identifier")

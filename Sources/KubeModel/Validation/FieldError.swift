@@ -1,6 +1,6 @@
 /// One validation failure at a field path, worded like apimachinery's field.Error.
-public struct FieldError: Sendable, Equatable, Error {
-    public enum Kind: String, Sendable {
+public struct FieldError: Sendable, Hashable, Error {
+    public enum Kind: String, Sendable, Hashable {
         case invalid = "FieldValueInvalid"
         case required = "FieldValueRequired"
         case notSupported = "FieldValueNotSupported"

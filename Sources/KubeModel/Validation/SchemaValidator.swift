@@ -101,8 +101,16 @@ public struct SchemaValidator {
         switch type {
         case .any:
             return .same
-        case .string, .dateTime:
+        case .string:
             if case .string = value { return .same }
+        case .dateTime:
+            // metav1.Time decodes RFC 3339 only; anything else fails the request as Go's decoder does.
+            if case .string(let s) = value {
+                if Timestamp.parse(s) == nil && typeError == nil {
+                    typeError = "parsing time \"\(s)\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\(s)\" as \"2006\""
+                }
+                return .same
+            }
         case .integer, .integer64:
             if let outOfRange = checkRange(value, type, structName) { return outOfRange }
             if case .int = value { return .same }

@@ -34,8 +34,14 @@ public enum Validation {
             if let p = Naming.qualifiedNameProblem(k) { errs.append(.invalid("metadata.labels", .string(k), p)) }
             if let p = Naming.labelValueProblem(v.stringValue ?? "") { errs.append(.invalid("metadata.labels", v, p)) }
         }
-        for k in (obj[path: ["metadata", "annotations"]]?.objectValue ?? [:]).keys {
+        let annotations = obj[path: ["metadata", "annotations"]]?.objectValue ?? [:]
+        for k in annotations.keys {
             if let p = Naming.qualifiedNameProblem(k.lowercased()) { errs.append(.invalid("metadata.annotations", .string(k), p)) }
+        }
+        // apimachinery's TotalAnnotationSizeLimitB: keys and values together.
+        let annotationBytes = annotations.reduce(0) { $0 + $1.key.utf8.count + ($1.value.stringValue?.utf8.count ?? 0) }
+        if annotationBytes > 256 * 1024 {
+            errs.append(FieldError(kind: .tooLong, field: "metadata.annotations", value: nil, detail: "may not be more than 262144 bytes"))
         }
         return errs
     }
