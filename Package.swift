@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
@@ -23,7 +24,8 @@ let package = Package(
         .target(name: "KubeModel"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // YAML <-> JSONValue (YAML 1.2 core scalars in, kubectl's YAML style out), shared by the
-        // API server (YAML bodies) and the clients (manifests, kubeconfig, -o yaml).
+        // API server (YAML bodies) and the clients (manifests, kubeconfig, -o yaml). Yams brings
+        // libyaml (CYaml), whose events KubeYAML composes itself.
         .target(name: "KubeYAML", dependencies: ["KubeModel", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "KubeClient",
@@ -53,8 +55,12 @@ let package = Package(
             dependencies: [
                 "KubeModel", "CSQLite", "KubeYAML", "KubeClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // HTTP parser errors and the request/response parts of Hummingbird's pipeline.
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

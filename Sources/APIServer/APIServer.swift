@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -29,6 +30,7 @@ public final class APIServer: Sendable {
         let responder = KubeResponder(api: api, token: config.token, serverAddress: "\(config.host):\(config.port)")
         let app = Application(
             responder: responder,
+            server: .http1(configuration: Self.http1(config)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { [dataDirectory] channel in
                 let port = channel.localAddress?.port ?? 0
@@ -53,6 +55,17 @@ public final class APIServer: Sendable {
             }
             group.cancelAll()
         }
+    }
+
+    /// HTTP/1 as kube-apiserver's Go server runs it: its header limit and timeouts, and malformed
+    /// requests answered with a `kind: Status` body.
+    static func http1(_ config: APIServerConfig) -> HTTP1Channel.Configuration {
+        let headerBytes = config.maxHeaderBytes + 4096
+        let readHeader = TimeAmount.nanoseconds(Int64(config.readHeaderTimeout * 1e9))
+        let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout * 1e9))
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [MalformedRequestHandler(), ConnectionDeadlineHandler(readHeader: readHeader, idle: idle)],
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes, maxHeaderFieldCount: 65_534))
     }
 
     /// A client that calls this server in-process, with the semantics of the HTTP one.

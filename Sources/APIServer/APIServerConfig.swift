@@ -10,6 +10,14 @@ public struct APIServerConfig: Sendable {
     public var watchCacheSize = 20_000
     /// How long an Event lives after its last update (kube-apiserver's `--event-ttl`).
     public var eventTTL: TimeInterval = 3600
+    /// How long a keep-alive connection may wait for its next request (Go's `IdleTimeout` in
+    /// kube-apiserver's `secure_serving.go`: 90 s, the keep-alive timeout of Go clients).
+    public var idleTimeout: TimeInterval = 90
+    /// How long a request's headers may take to arrive (kube-apiserver's `ReadHeaderTimeout`).
+    public var readHeaderTimeout: TimeInterval = 32
+    /// The largest request line and headers (kube-apiserver's `MaxHeaderBytes`, 1 MiB; Go adds 4 KiB
+    /// of slack); more is a 431.
+    public var maxHeaderBytes = 1 << 20
 
     public init(dataDir: String) { self.dataDir = dataDir }
 

@@ -4,8 +4,6 @@ import KubeModel
 /// namespace, deployment, autoscale) into JSON, using the field numbers of k8s.io/api's
 /// generated.proto. Only the messages those commands send are described; unknown fields are skipped.
 enum ProtobufDecoding {
-    struct Failure: Error { let message: String }
-
     /// Field kinds: s string, i varint, b bool, y bytes (base64), t Time, q Quantity, is IntOrString,
     /// rs repeated string, ms map<string,string>, my map<string,bytes>, mq map<string,Quantity>,
     /// m:T message, rm:T repeated message.
@@ -52,43 +50,96 @@ enum ProtobufDecoding {
         "ResourceRequirements": [1: ("limits", "mq"), 2: ("requests", "mq")],
     ]
 
-    static func decode(_ body: [UInt8]) throws -> JSONValue {
-        guard body.count >= 4, Array(body[0..<4]) == [0x6b, 0x38, 0x73, 0x00] else {
-            throw Failure(message: "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]")
+    static let prefix: [UInt8] = [0x6b, 0x38, 0x73, 0x00]
+
+    /// Decodes a body sent to a resource of kind `expected`. Malformed bytes are a 400 worded as
+    /// kube-apiserver's `transformDecodeError` words them; a kind we have no message table for is
+    /// a 415.
+    static func decode(_ body: [UInt8], expected: String) throws(APIError) -> JSONValue {
+        let envelope: (apiVersion: String, kind: String, raw: [UInt8])
+        do {
+            envelope = try unknown(body)
+        } catch {
+            throw .badRequest("the object provided is unrecognized (must be of type \(expected)): \(error.message) (\(summary(body)))")
         }
-        var r = Reader(data: body, pos: 4, end: body.count)
+        let kind = envelope.kind.isEmpty ? expected : envelope.kind
+        // Kinds whose message differs between versions are keyed by apiVersion too.
+        let type = messages["\(envelope.apiVersion)/\(kind)"] != nil ? "\(envelope.apiVersion)/\(kind)" : kind
+        guard messages[type] != nil else {
+            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "no protobuf decoding for kind \(kind); send application/json")
+        }
+        do {
+            var obj = try message(ProtobufReader(envelope.raw), type)
+            obj["apiVersion"] = .string(envelope.apiVersion)
+            obj["kind"] = .string(kind)
+            return obj
+        } catch {
+            let version = envelope.apiVersion.split(separator: "/").last.map(String.init) ?? ""
+            throw .badRequest("\(kind) in version \"\(version)\" cannot be handled as a \(expected): \(error.message)")
+        }
+    }
+
+    /// The runtime.Unknown envelope after the "k8s\0" prefix: type meta and the raw message.
+    private static func unknown(_ body: [UInt8]) throws(ProtobufReader.Failure) -> (apiVersion: String, kind: String, raw: [UInt8]) {
+        if body.isEmpty { throw .init(message: "empty data") }
+        guard body.starts(with: prefix) else {
+            throw .init(message: "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]")
+        }
+        if body.count == prefix.count { throw .init(message: "empty body") }
+        var r = ProtobufReader(body, from: prefix.count)
         var apiVersion = ""
         var kind = ""
         var raw: [UInt8] = []
-        while let (field, wire) = try r.tag() {
-            if field == 1 && wire == 2 {
-                var tm = try r.sub()
-                while let (f, w) = try tm.tag() {
-                    if f == 1 && w == 2 { apiVersion = try tm.string() } else if f == 2 && w == 2 { kind = try tm.string() } else { try tm.skip(w) }
+        while let (field, wire) = try r.tag(in: "Unknown") {
+            switch field {
+            case 1:
+                try expectWire(wire, 2, "TypeMeta")
+                var tm = try r.message()
+                while let (f, w) = try tm.tag(in: "TypeMeta") {
+                    switch f {
+                    case 1: try expectWire(w, 2, "APIVersion"); apiVersion = try tm.string()
+                    case 2: try expectWire(w, 2, "Kind"); kind = try tm.string()
+                    default: try tm.skip(w)
+                    }
                 }
-            } else if field == 2 && wire == 2 {
-                raw = try r.bytes()
-            } else {
-                try r.skip(wire)
+            case 2: try expectWire(wire, 2, "Raw"); raw = try r.bytes()
+            case 3: try expectWire(wire, 2, "ContentEncoding"); _ = try r.bytes()
+            case 4: try expectWire(wire, 2, "ContentType"); _ = try r.bytes()
+            default: try r.skip(wire)
             }
         }
-        // Kinds whose message differs between versions are keyed by apiVersion too.
-        let type = messages["\(apiVersion)/\(kind)"] != nil ? "\(apiVersion)/\(kind)" : kind
-        guard messages[type] != nil else {
-            throw Failure(message: "no protobuf decoding for kind \(kind); send application/json")
-        }
-        var obj = try message(Reader(data: raw, pos: 0, end: raw.count), type)
-        obj["apiVersion"] = .string(apiVersion)
-        obj["kind"] = .string(kind)
-        return obj
+        return (apiVersion, kind, raw)
     }
 
-    static func message(_ reader: Reader, _ type: String) throws -> JSONValue {
+    /// kube-apiserver's `summarizeData`: the first 30 bytes, in hex unless the body is JSON.
+    static func summary(_ body: [UInt8]) -> String {
+        guard let first = body.first else { return "<empty>" }
+        let head = body.prefix(30)
+        let more = body.count > 30 ? " ..." : ""
+        if first == UInt8(ascii: "{") { return String(decoding: head, as: UTF8.self) + more }
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        for b in head { hex += [digits[Int(b >> 4)], digits[Int(b & 0xf)]] }
+        return String(decoding: hex, as: UTF8.self) + more
+    }
+
+    private static func expectWire(_ wire: Int, _ expected: Int, _ field: String) throws(ProtobufReader.Failure) {
+        guard wire == expected else { throw .init(message: "proto: wrong wireType = \(wire) for field \(field)") }
+    }
+
+    /// Go's field name, for errors: the JSON name with a capital first letter.
+    private static func goName(_ json: String) -> String { json.prefix(1).uppercased() + json.dropFirst() }
+
+    static func message(_ reader: ProtobufReader, _ type: String) throws(ProtobufReader.Failure) -> JSONValue {
         var r = reader
         let fields = messages[type] ?? [:]
         var o: [String: JSONValue] = [:]
-        while let (num, wire) = try r.tag() {
+        // Repeated fields and map entries gather here, so a long list costs linear time.
+        var lists: [String: [JSONValue]] = [:]
+        var maps: [String: [String: JSONValue]] = [:]
+        while let (num, wire) = try r.tag(in: type) {
             guard let (name, kind) = fields[num] else { try r.skip(wire); continue }
+            try expectWire(wire, ["i", "i0", "b"].contains(kind) ? 0 : 2, goName(name))
             switch kind {
             case "s":
                 let s = try r.string()
@@ -100,111 +151,69 @@ enum ProtobufDecoding {
                 if try r.varint() != 0 { o[name] = .bool(true) }
             case "y": o[name] = .string(Base64.encode(try r.bytes()))
             case "q":
-                var q = try r.sub()
-                while let (f, w) = try q.tag() { if f == 1 { o[name] = .string(try q.string()) } else { try q.skip(w) } }
-            case "rs": o[name, default: .array([])] = .array((o[name]?.arrayValue ?? []) + [.string(try r.string())])
+                var q = try r.message()
+                while let (f, w) = try q.tag(in: "Quantity") {
+                    if f == 1 { try expectWire(w, 2, "String_"); o[name] = .string(try q.string()) } else { try q.skip(w) }
+                }
+            case "rs": lists[name, default: []].append(.string(try r.string()))
             case "t":
-                var t = try r.sub()
+                var t = try r.message()
                 var secs: Int64 = 0
-                while let (f, w) = try t.tag() { if f == 1 { secs = Int64(bitPattern: try t.varint()) } else { try t.skip(w) } }
-                if secs != 0 { o[name] = .string(Timestamp.format(.init(timeIntervalSince1970: Double(secs)))) }
+                while let (f, w) = try t.tag(in: "Timestamp") {
+                    if f == 1 { try expectWire(w, 0, "Seconds"); secs = Int64(bitPattern: try t.varint()) } else { try t.skip(w) }
+                }
+                // Only years 0001-9999 have an RFC 3339 form; the server sets creationTimestamp anyway.
+                if secs != 0, secs >= -62_135_596_800, secs <= 253_402_300_799 {
+                    o[name] = .string(Timestamp.format(.init(timeIntervalSince1970: Double(secs))))
+                }
             case "is":
-                var t = try r.sub()
+                var t = try r.message()
                 var type: UInt64 = 0
                 var i: Int64 = 0
                 var s = ""
-                while let (f, w) = try t.tag() {
+                while let (f, w) = try t.tag(in: "IntOrString") {
                     switch f {
-                    case 1: type = try t.varint()
-                    case 2: i = Int64(bitPattern: try t.varint())
-                    case 3: s = try t.string()
+                    case 1: try expectWire(w, 0, "Type"); type = try t.varint()
+                    case 2: try expectWire(w, 0, "IntVal"); i = Int64(bitPattern: try t.varint())
+                    case 3: try expectWire(w, 2, "StrVal"); s = try t.string()
                     default: try t.skip(w)
                     }
                 }
                 o[name] = type == 1 ? .string(s) : .int(i)
             case "ms", "my", "mq":
-                var e = try r.sub()
+                var e = try r.message()
                 var key = ""
                 var value: JSONValue = ""
-                while let (f, w) = try e.tag() {
-                    if f == 1 { key = try e.string() }
-                    else if f == 2 {
+                // Like generated.pb.go, entries read their key and value without looking at wire types.
+                while let (f, w) = try e.tag(in: type) {
+                    if f == 1 {
+                        key = try e.string()
+                    } else if f == 2 {
                         switch kind {
                         case "my": value = .string(Base64.encode(try e.bytes()))
                         case "mq":
-                            var q = try e.sub()
-                            while let (qf, qw) = try q.tag() { if qf == 1 { value = .string(try q.string()) } else { try q.skip(qw) } }
+                            var q = try e.message()
+                            while let (qf, qw) = try q.tag(in: "Quantity") {
+                                if qf == 1 { try expectWire(qw, 2, "String_"); value = .string(try q.string()) } else { try q.skip(qw) }
+                            }
                         default: value = .string(try e.string())
                         }
                     } else { try e.skip(w) }
                 }
-                var m = o[name]?.objectValue ?? [:]
-                m[key] = value
-                o[name] = .object(m)
+                maps[name, default: [:]][key] = value
             default:
+                // Embedded messages: the tables have no cycles, so the depth is the schema's.
                 if kind.hasPrefix("m:") {
-                    o[name] = try message(r.sub(), String(kind.dropFirst(2)))
+                    o[name] = try message(r.message(), String(kind.dropFirst(2)))
                 } else if kind.hasPrefix("rm:") {
-                    let item = try message(r.sub(), String(kind.dropFirst(3)))
-                    o[name] = .array((o[name]?.arrayValue ?? []) + [item])
+                    lists[name, default: []].append(try message(r.message(), String(kind.dropFirst(3))))
                 } else {
                     try r.skip(wire)
                 }
             }
         }
+        for (name, items) in lists { o[name] = .array(items) }
+        for (name, entries) in maps { o[name] = .object(entries) }
         return .object(o)
-    }
-
-    struct Reader {
-        let data: [UInt8]
-        var pos: Int
-        let end: Int
-
-        mutating func varint() throws -> UInt64 {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while pos < end {
-                let b = data[pos]
-                pos += 1
-                v |= UInt64(b & 0x7f) << shift
-                if b & 0x80 == 0 { return v }
-                shift += 7
-                if shift > 63 { break }
-            }
-            throw Failure(message: "truncated protobuf varint")
-        }
-
-        mutating func tag() throws -> (Int, Int)? {
-            guard pos < end else { return nil }
-            let t = try varint()
-            return (Int(t >> 3), Int(t & 7))
-        }
-
-        mutating func bytes() throws -> [UInt8] {
-            let n = Int(try varint())
-            guard n >= 0, pos + n <= end else { throw Failure(message: "truncated protobuf field") }
-            defer { pos += n }
-            return Array(data[pos..<(pos + n)])
-        }
-
-        mutating func string() throws -> String { String(decoding: try bytes(), as: UTF8.self) }
-
-        mutating func sub() throws -> Reader {
-            let n = Int(try varint())
-            guard n >= 0, pos + n <= end else { throw Failure(message: "truncated protobuf message") }
-            defer { pos += n }
-            return Reader(data: data, pos: pos, end: pos + n)
-        }
-
-        mutating func skip(_ wire: Int) throws {
-            switch wire {
-            case 0: _ = try varint()
-            case 1: pos += 8
-            case 2: _ = try sub()
-            case 5: pos += 4
-            default: throw Failure(message: "unsupported protobuf wire type \(wire)")
-            }
-            if pos > end { throw Failure(message: "truncated protobuf field") }
-        }
     }
 }

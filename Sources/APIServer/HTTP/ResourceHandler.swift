@@ -169,10 +169,19 @@ struct ResourceHandler {
 
     func readBody() async throws -> [UInt8] {
         var out: [UInt8] = []
-        for try await chunk in request.body {
-            if out.count + chunk.readableBytes > KubeResponder.maxBody { throw APIError.tooLarge() }
-            if out.isEmpty { out.reserveCapacity(chunk.readableBytes) }
-            chunk.withUnsafeReadableBytes { out.append(contentsOf: $0) }
+        do {
+            for try await chunk in request.body {
+                if out.count + chunk.readableBytes > KubeResponder.maxBody { throw APIError.tooLarge() }
+                if out.isEmpty { out.reserveCapacity(chunk.readableBytes) }
+                chunk.withUnsafeReadableBytes { out.append(contentsOf: $0) }
+            }
+        } catch let e as APIError {
+            throw e
+        } catch let e as RequestBodyError {
+            // Bad chunking or a body cut short: the client's fault, not the server's.
+            throw e.status
+        } catch {
+            throw APIError.badRequest("the request body could not be read: \(error)")
         }
         return out
     }
@@ -182,6 +191,17 @@ struct ResourceHandler {
         guard let ct = request.headers[.contentType] else { return "application/json" }
         let media = ct.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1).first ?? Substring(ct).utf8[...]
         return String(decoding: media.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self).lowercased()
+    }
+
+    /// The kind a body sent to this URL must hold, for decode errors.
+    var bodyKind: String {
+        guard case .resource(let r) = APIPath.parse(request.uri.path) else { return "" }
+        switch r.subresource {
+        case "scale": return "Scale"
+        case "eviction": return "Eviction"
+        case "binding": return "Binding"
+        default: return r.info.kind
+        }
     }
 
     /// A create/update body as JSON, from JSON, YAML or kubectl's protobuf.
@@ -194,9 +214,7 @@ struct ResourceHandler {
         case "application/yaml", "application/x-yaml", "text/yaml":
             return try parseYAML(bytes)
         case "application/vnd.kubernetes.protobuf":
-            do { return try ProtobufDecoding.decode(bytes) } catch let e as ProtobufDecoding.Failure {
-                throw APIError(code: 415, reason: "UnsupportedMediaType", message: e.message)
-            }
+            return try ProtobufDecoding.decode(bytes, expected: bodyKind)
         default:
             throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
         }
@@ -207,7 +225,12 @@ struct ResourceHandler {
         guard let type = PatchType(rawValue: contentType) else { throw APIError.unsupportedMediaType(contentType) }
         let bytes = try await readBody()
         if type == .apply { return (type, try parseYAML(bytes)) }
-        return (type, try parseJSON(bytes))
+        let patch = try parseJSON(bytes)
+        if type == .json, let ops = patch.arrayValue, ops.count > JSONPatch.maxOperations {
+            throw APIError(code: 413, reason: "RequestEntityTooLarge",
+                           message: "Request entity too large: The allowed maximum operations in a JSON patch is \(JSONPatch.maxOperations), got \(ops.count)")
+        }
+        return (type, patch)
     }
 
     func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {
@@ -221,7 +244,7 @@ struct ResourceHandler {
 
     func parseYAML(_ bytes: [UInt8]) throws -> JSONValue {
         do {
-            let docs = try YAMLDecoding.documents(String(decoding: bytes, as: UTF8.self))
+            let docs = try YAMLDecoding.documents(bytes: bytes)
             guard docs.count == 1, let doc = docs.first else { throw APIError.badRequest("yaml: expected exactly one document, got \(docs.count)") }
             return doc
         } catch let e as YAMLDecoding.Failure {

@@ -24,8 +24,10 @@ extension APIService {
         var obj = Conversion.toStorage(checked.pruned, info)
         Defaults.apply(kind: info.kind, &obj)
         if old == nil && info.kind == "Pod" { Self.defaultTolerationSeconds(&obj) }
+        // Deduplicated in linear time: a hostile body can hold tens of thousands of bad fields.
         var errors: [FieldError] = []
-        for e in checked.errors + Validation.validate(obj, old: old, info: info) where !errors.contains(e) { errors.append(e) }
+        var seen: Set<FieldError> = []
+        for e in checked.errors + Validation.validate(obj, old: old, info: info) where seen.insert(e).inserted { errors.append(e) }
         if !errors.isEmpty {
             throw APIError.invalid(info, obj[path: ["metadata", "name"]]?.stringValue ?? "", errors)
         }
@@ -79,6 +81,11 @@ extension APIService {
     func checkTypeMeta(_ body: inout JSONValue, _ info: ResourceInfo) throws {
         guard case .object = body else {
             throw APIError.badRequest("the object provided is unrecognized (must be of type \(info.kind)): body is not a JSON object")
+        }
+        for field in ["apiVersion", "kind"] {
+            if let v = body[field], !v.isNull, v.stringValue == nil {
+                throw APIError.badRequest("couldn't get version/kind; json parse error: json: cannot unmarshal \(v.typeName) into Go struct field .\(field) of type string")
+            }
         }
         if let kind = body["kind"]?.stringValue, !kind.isEmpty, kind != info.kind {
             throw APIError.badRequest("the object provided is unrecognized (must be of type \(info.kind)): couldn't get version/kind; json parse error: kind \(kind) does not match \(info.kind)")

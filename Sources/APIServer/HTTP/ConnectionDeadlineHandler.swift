@@ -1,0 +1,106 @@
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes connections the way kube-apiserver's Go server does (`secure_serving.go`): a request's
+/// headers must all arrive within `readHeader` (Go's ReadHeaderTimeout) of the connection opening
+/// or of the request's first byte, and a keep-alive connection may wait at most `idle` (Go's
+/// IdleTimeout) for its next request. So idle sockets and slowloris clients that trickle headers
+/// are dropped.
+///
+/// Once a request is read, nothing times out while the server answers it, so watches stay open
+/// for as long as they run. A body that stops arriving for `idle` is dropped too (Go would hold
+/// it until kube-apiserver's request timeout answers).
+final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum Wait { case head, idle, body, none }
+
+    private let readHeader: TimeAmount
+    private let idle: TimeAmount
+    private var waiting = Wait.none
+    /// When the wait started (for a body: when its last bytes arrived).
+    private var since = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+    /// Requests whose head has arrived and whose response has not ended.
+    private var inFlight = 0
+    private var readingBody = false
+
+    init(readHeader: TimeAmount, idle: TimeAmount) {
+        self.readHeader = readHeader
+        self.idle = idle
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { wait(.head, context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if waiting == .none && inFlight == 0 { wait(.head, context) }
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { cancel() }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            inFlight += 1
+            readingBody = true
+            wait(.body, context)
+        case .body:
+            since = .now()
+        case .end:
+            readingBody = false
+            cancel()
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Bytes arrived: on an idle connection they start the next request's header deadline.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if waiting == .idle { wait(.head, context) }
+        context.fireChannelReadComplete()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            inFlight -= 1
+            if inFlight == 0 && !readingBody { wait(.idle, context) }
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func wait(_ kind: Wait, _ context: ChannelHandlerContext) {
+        cancel()
+        waiting = kind
+        since = .now()
+        schedule(at: since + limit(kind), context)
+    }
+
+    private func limit(_ kind: Wait) -> TimeAmount { kind == .head ? readHeader : idle }
+
+    private func schedule(at deadline: NIODeadline, _ context: ChannelHandlerContext) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            let due = since + limit(waiting)
+            // A body that is still arriving moves its own deadline on.
+            if waiting == .body && due > .now() { return schedule(at: due, context) }
+            waiting = .none
+            context.close(promise: nil)
+        }
+    }
+
+    private func cancel() {
+        timer?.cancel()
+        timer = nil
+        waiting = .none
+    }
+}

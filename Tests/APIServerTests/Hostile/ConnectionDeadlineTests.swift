@@ -1,0 +1,95 @@
+import APIServer
+import Foundation
+import Testing
+
+/// kube-apiserver's connection deadlines (Go's IdleTimeout and ReadHeaderTimeout), made short
+/// through `APIServerConfig`: idle connections and slowloris clients are dropped, while a watch
+/// outlives both deadlines.
+@Suite struct ConnectionDeadlineTests {
+    /// An in-process API server on a free port with the given deadlines; cancel the task to stop it.
+    static func start(idle: TimeInterval, readHeader: TimeInterval) async throws -> (port: Int, task: Task<Void, any Error>) {
+        var config = APIServerConfig(dataDir: temporaryDirectory())
+        config.port = 0
+        config.idleTimeout = idle
+        config.readHeaderTimeout = readHeader
+        let server = try await APIServer(config: config)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task { try await server.run { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        return (port, task)
+    }
+
+    @Test func idleAndSlowConnectionsAreClosed() async throws {
+        let (port, task) = try await Self.start(idle: 1.5, readHeader: 1)
+        defer { task.cancel() }
+        let started = Date()
+        // Connections that never send a byte, and slowloris clients that trickle one header byte
+        // every 200 ms: bytes keep arriving, but the headers never end.
+        let idle = try (0..<400).map { _ in try RawConnection(port: port) }
+        let slow = try (0..<100).map { _ in try RawConnection(port: port) }
+        for c in slow { c.send("GET /api/v1/namespaces HTTP/1.1\r\nHost: x\r\n") }
+        let trickle = Task.detached {
+            for i in 0..<20 {
+                for c in slow { c.send("X-\(i): y\r\n") }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        defer { trickle.cancel() }
+        // A keep-alive client that made a request and then waits.
+        let keepAlive = try RawConnection(port: port)
+        keepAlive.send("GET /version HTTP/1.1\r\nHost: x\r\n\r\n")
+
+        let closedIdle = await offThread { idle.allSatisfy { $0.isClosed(within: 3) } }
+        let closedSlow = await offThread { slow.allSatisfy { $0.isClosed(within: 3) } }
+        #expect(closedIdle && closedSlow)
+        #expect(Date().timeIntervalSince(started) < 3.5, "dropped after the read-header deadline, not the trickle's end")
+        let answered = await offThread { keepAlive.readUntilClosed(timeout: 4) }
+        #expect(RawResponse.all(answered.bytes).first?.status == 200)
+        #expect(answered.closed, "closed once idle for longer than the idle deadline")
+
+        // The server still answers new clients.
+        let fresh = try RawConnection(port: port)
+        fresh.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let reply = await offThread { fresh.readUntilClosed(timeout: 5) }
+        #expect(RawResponse.all(reply.bytes).first?.status == 200)
+    }
+
+    @Test func keepAliveSurvivesShortPauses() async throws {
+        let (port, task) = try await Self.start(idle: 1.5, readHeader: 1)
+        defer { task.cancel() }
+        let c = try RawConnection(port: port)
+        for _ in 0..<3 {
+            #expect(c.send("GET /version HTTP/1.1\r\nHost: x\r\n\r\n"))
+            try await Task.sleep(for: .milliseconds(1200))
+        }
+        c.send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let reply = await offThread { c.readUntilClosed(timeout: 5) }
+        #expect(RawResponse.all(reply.bytes).map(\.status) == [200, 200, 200, 200])
+    }
+
+    @Test func aStalledBodyIsDropped() async throws {
+        let (port, task) = try await Self.start(idle: 1, readHeader: 1)
+        defer { task.cancel() }
+        let c = try RawConnection(port: port)
+        c.send("POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"metadata\":")
+        let reply = await offThread { c.readUntilClosed(timeout: 4) }
+        #expect(reply.closed)
+    }
+
+    @Test func aWatchOutlivesTheDeadlines() async throws {
+        let (port, task) = try await Self.start(idle: 1, readHeader: 1)
+        defer { task.cancel() }
+        let watch = try RawConnection(port: port)
+        watch.send("GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(2500))
+        let create = try RawConnection(port: port)
+        let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"late"}}"#
+        create.send("POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+        let created = await offThread { create.readUntilClosed(timeout: 5) }
+        #expect(RawResponse.all(created.bytes).first?.status == 201)
+        let events = await offThread { watch.readUntilClosed(timeout: 1.5) }
+        #expect(!events.closed, "the watch is still open")
+        #expect(String(decoding: events.bytes, as: UTF8.self).contains(#""name":"late""#))
+    }
+}
