@@ -75,6 +75,21 @@ final class ServerProcess: @unchecked Sendable {
 
     deinit { stop() }
 
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    /// The server's resident memory, from /proc (Linux) or ps.
+    var residentBytes: Int? {
+        guard let pid = process?.processIdentifier else { return nil }
+        if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Int(line.split(separator: " ")[1])
+        {
+            return kb * 1024
+        }
+        let ps = try? Self.run("/bin/ps", ["-o", "rss=", "-p", String(pid)])
+        return ps.flatMap { Int($0.out.trimmingCharacters(in: .whitespacesAndNewlines)) }.map { $0 * 1024 }
+    }
+
     struct Reply {
         let status: Int
         let headers: [String: String]
