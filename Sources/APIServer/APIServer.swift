@@ -32,9 +32,10 @@ public final class APIServer: Sendable {
             responder: responder,
             server: .http1(configuration: Self.http1(config)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-            onServerRunning: { [dataDirectory] channel in
+            onServerRunning: { [dataDirectory, host = config.host] channel in
                 let port = channel.localAddress?.port ?? 0
                 dataDirectory.recordPort(port)
+                Logger(label: "kplane.apiserver").info("Serving insecurely on \(host):\(port)")
                 await onReady(port)
             },
             logger: logger)

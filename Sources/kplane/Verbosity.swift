@@ -19,10 +19,6 @@ struct Verbosity: ParsableArguments {
     /// Sets up swift-log once, before any component makes a logger.
     func bootstrap() {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in KlogHandler(label: label, level: level) }
     }
 }

@@ -24,6 +24,8 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     /// When the wait started (for a body: when its last bytes arrived).
     private var since = NIODeadline.now()
     private var timer: Scheduled<Void>?
+    /// When the armed timer fires.
+    private var armed: NIODeadline?
     /// Requests whose head has arrived and whose response has not ended.
     private var inFlight = 0
     private var readingBody = false
@@ -42,10 +44,10 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         context.fireChannelActive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { cancel() }
+    func handlerRemoved(context: ChannelHandlerContext) { stop() }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancel()
+        stop()
         context.fireChannelInactive()
     }
 
@@ -78,29 +80,44 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         context.write(data, promise: promise)
     }
 
+    /// Starts a wait. The timer is lazy, as one per request would cost a scheduled task and a
+    /// cancellation each: an armed timer that fires before the current deadline re-arms for it,
+    /// so only a deadline earlier than the armed one (an idle connection's next request head)
+    /// reschedules.
     private func wait(_ kind: Wait, _ context: ChannelHandlerContext) {
-        cancel()
         waiting = kind
         since = .now()
-        schedule(at: since + limit(kind), context)
+        let due = since + limit(kind)
+        if let armed, armed <= due { return }
+        timer?.cancel()
+        schedule(at: due, context)
     }
 
     private func limit(_ kind: Wait) -> TimeAmount { kind == .head ? readHeader : idle }
 
     private func schedule(at deadline: NIODeadline, _ context: ChannelHandlerContext) {
+        armed = deadline
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             timer = nil
+            armed = nil
+            guard waiting != .none else { return }
             let due = since + limit(waiting)
-            // A body that is still arriving moves its own deadline on.
-            if waiting == .body && due > .now() { return schedule(at: due, context) }
+            // Not due yet: the wait began after the timer was armed, or a body is still arriving.
+            if due > .now() { return schedule(at: due, context) }
             waiting = .none
             context.close(promise: nil)
         }
     }
 
+    /// Ends the current wait; an armed timer finds nothing due and lapses.
     private func cancel() {
+        waiting = .none
+    }
+
+    private func stop() {
         timer?.cancel()
         timer = nil
+        armed = nil
         waiting = .none
     }
 }
