@@ -103,8 +103,11 @@ kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
 start_kplane $CPORT
 "$BIN/WatchFanout" "$C" 10000 50
 kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
-start_kplane $CPORT
-python3 Benchmarks/stuck_watcher.py "$C" "$LAST_PID" 20000 1
-kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
+# A control with no stuck watch first: what the same writes alone do to the server's RSS.
+for stuck in 0 1; do
+  start_kplane $CPORT
+  python3 Benchmarks/stuck_watcher.py "$C" "$LAST_PID" 20000 $stuck
+  kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
+done
 start_kplane $CPORT
 python3 Benchmarks/fill.py "$C" "$LAST_PID" 100000
