@@ -24,7 +24,8 @@ start_kplane() {
   local dir
   dir=$(mktemp -d)
   DIRS+=("$dir")
-  "$BIN/kplane" apiserver --port "$1" --data-dir "$dir" >/dev/null &
+  LAST_LOG="$dir/server.log"
+  "$BIN/kplane" apiserver --port "$1" --data-dir "$dir" >/dev/null 2>"$LAST_LOG" &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return; sleep 0.1; done
@@ -107,6 +108,7 @@ kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
 for stuck in 0 1; do
   start_kplane $CPORT
   python3 Benchmarks/stuck_watcher.py "$C" "$LAST_PID" 20000 $stuck
+  echo "  the server closed $(grep -c 'closed a watch whose reader fell behind' "$LAST_LOG" || true) watch(es) for falling behind"
   kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null || true
 done
 start_kplane $CPORT

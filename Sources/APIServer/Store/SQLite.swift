@@ -20,7 +20,39 @@ final class SQLiteDB {
         }
     }
 
-    deinit { sqlite3_close(db) }
+    private var walHook: Unmanaged<WALHook>?
+
+    deinit {
+        sqlite3_close(db)
+        walHook?.release()
+    }
+
+    private final class WALHook {
+        let handler: (Int) -> Void
+        init(_ handler: @escaping (Int) -> Void) { self.handler = handler }
+    }
+
+    /// Calls `handler` on the committing thread after each commit with the number of pages in
+    /// the write-ahead log (sqlite3_wal_hook). It replaces SQLite's automatic checkpoints.
+    func onCommitToWAL(_ handler: @escaping (Int) -> Void) {
+        let hook = Unmanaged.passRetained(WALHook(handler))
+        walHook?.release()
+        walHook = hook
+        sqlite3_wal_hook(db, { context, _, _, pages in
+            if let context { Unmanaged<WALHook>.fromOpaque(context).takeUnretainedValue().handler(Int(pages)) }
+            return SQLITE_OK
+        }, hook.toOpaque())
+    }
+
+    /// A PASSIVE checkpoint: copies what it can of the write-ahead log into the database without
+    /// waiting for any lock. Returns the pages in the log and how many of them are copied.
+    func checkpoint() throws -> (log: Int, copied: Int) {
+        var log: Int32 = 0
+        var copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
+        guard rc == SQLITE_OK || rc == SQLITE_BUSY else { throw SQLiteError(message: String(cString: sqlite3_errmsg(db))) }
+        return (Int(log), Int(copied))
+    }
 
     func exec(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?

@@ -73,7 +73,9 @@ public final class Store: Sendable {
     let watchBufferSize: Int
 
     /// Opens (or creates) the database at `path`; nil keeps everything in memory (tests).
-    public init(path: String?, historyLimit: Int = 20_000, watchBufferSize: Int = 1000) throws {
+    /// `checkpointPages` is how long SQLite's log grows before it is copied back (tests shorten it).
+    public init(path: String?, historyLimit: Int = 20_000, watchBufferSize: Int = 1000,
+                checkpointPages: Int = 10_000) throws {
         self.watchBufferSize = watchBufferSize
         var loaded = State(history: ChangeHistory(limit: historyLimit, loaded: [], currentRV: 0))
         var db: SQLiteDB?
@@ -84,7 +86,7 @@ public final class Store: Sendable {
         }
         state = Mutex(loaded)
         watchers = WatcherSet(deliveredRV: loaded.committedRV)
-        writer = try StoreWriter(db: db, historyLimit: Int64(historyLimit))
+        writer = try StoreWriter(db: db, path: path, historyLimit: Int64(historyLimit), checkpointPages: checkpointPages)
         let box = WeakStore()
         box.store = self
         writer.start(.init(
@@ -94,9 +96,9 @@ public final class Store: Sendable {
 
     private static func load(_ db: SQLiteDB, into loaded: inout State, historyLimit: Int) throws {
         try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ")
-        // Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint fsyncs, and the writer
-        // waits for it. journal_size_limit truncates the WAL file back after a checkpoint.
-        try db.exec("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-16384;")
+        // Checkpoints run on a thread of their own (`WALCheckpointer`), so the writer never waits
+        // for one; journal_size_limit truncates the WAL file back after the log starts over.
+        try db.exec("PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-16384;")
         if let extra = ProcessInfo.processInfo.environment["KPLANE_SQLITE_PRAGMAS"] { try db.exec(extra) }
         try db.exec("""
             CREATE TABLE IF NOT EXISTS objects(resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,

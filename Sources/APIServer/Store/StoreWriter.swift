@@ -31,10 +31,29 @@ final class StoreWriter: @unchecked Sendable {
     private let historyLimit: Int64
     private var commitsSinceCompaction = 0
 
-    /// `db` nil keeps everything in memory (tests): the same ordering, no disk.
-    init(db: SQLiteDB?, historyLimit: Int64) throws {
+    /// Checkpoints the log off this thread; nil in memory.
+    private let checkpointer: WALCheckpointer?
+    /// The pages in the write-ahead log after the last commit (set by SQLite's WAL hook, on
+    /// this thread).
+    private final class LogPages { var count = 0 }
+    private let logPages = LogPages()
+
+    /// `db` nil keeps everything in memory (tests): the same ordering, no disk. `path` is the
+    /// database's file, which the checkpointer opens a second connection to.
+    init(db: SQLiteDB?, path: String?, historyLimit: Int64, checkpointPages: Int) throws {
         self.historyLimit = historyLimit
         statements = try db.map(Statements.init)
+        if let db, let path {
+            let checkpointer = try WALCheckpointer(path: path, pagesBeforeCheckpoint: checkpointPages)
+            let pages = logPages
+            db.onCommitToWAL { n in
+                pages.count = n
+                checkpointer.logGrew(to: n)
+            }
+            self.checkpointer = checkpointer
+        } else {
+            checkpointer = nil
+        }
     }
 
     /// Starts the thread; `callbacks` must not call back into the writer's queue functions.
@@ -72,6 +91,7 @@ final class StoreWriter: @unchecked Sendable {
         stopped = true
         condition.signal()
         condition.unlock()
+        checkpointer?.stop()
     }
 
     private func run() {
@@ -109,6 +129,16 @@ final class StoreWriter: @unchecked Sendable {
         let events = batch.map(\.event)
         callbacks.committed(events)
         for p in batch { p.done.resume(returning: p.event) }
+        if let statements, logPages.count >= WALCheckpointer.writerLimit {
+            // Writes never paused long enough for the checkpointer to finish the log: copy it
+            // here, after the batch's callers have their answers, so the file stays bounded.
+            do {
+                _ = try statements.db.checkpoint()
+                logPages.count = 0
+            } catch {
+                logger.warning("checkpoint failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func write(_ batch: [Pending], _ st: Statements) throws {
