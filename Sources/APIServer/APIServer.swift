@@ -65,7 +65,7 @@ public final class APIServer: Sendable {
         let readHeader = TimeAmount.nanoseconds(Int64(config.readHeaderTimeout * 1e9))
         let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout * 1e9))
         return HTTP1Channel.Configuration(
-            additionalChannelHandlers: [MalformedRequestHandler(), ConnectionDeadlineHandler(readHeader: readHeader, idle: idle)],
+            additionalChannelHandlers: [HTTPConnectionHandler(readHeader: readHeader, idle: idle)],
             httpDecoderConfiguration: .init(maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes, maxHeaderFieldCount: 65_534))
     }
 

@@ -9,50 +9,27 @@ import NIOHTTPTypes
 /// headers). A parse error inside a request's body (bad chunking, a body cut short) goes on to
 /// whoever reads that body as a `RequestBodyError`, so the request gets its own Status.
 ///
-/// It sits in the pipeline after the HTTP codec, where Hummingbird's own handling would write an
-/// empty 400.
-final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
-
-    /// Requests whose head has arrived and whose response has not ended.
-    private var inFlight = 0
-    /// The last request's head has arrived but not its end.
-    private var readingBody = false
+/// Driven by `HTTPConnectionHandler`, which sits after the HTTP codec, where Hummingbird's own
+/// handling would write an empty 400.
+final class MalformedRequests {
     /// A rejected request waiting for the responses before it to end.
     private var pending: APIError?
     /// The parser gave up: later errors are echoes of the first.
     private var failed = false
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head:
-            inFlight += 1
-            readingBody = true
-        case .end: readingBody = false
-        case .body: break
-        }
-        context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
-        context.write(data, promise: promise)
-        inFlight -= 1
+    /// A response ended; `inFlight` requests still wait for theirs.
+    func responseEnded(_ context: ChannelHandlerContext, inFlight: Int) {
         if inFlight == 0, let pending {
             self.pending = nil
             reject(context, pending)
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    /// Handles a pipeline error; false if it is not the HTTP parser's (the caller passes it on).
+    func errorCaught(_ context: ChannelHandlerContext, _ error: any Error, inFlight: Int, readingBody: Bool) -> Bool {
         let parseError = error as? HTTPParserError
-        if parseError == nil, !(error is ByteToMessageDecoderError) {
-            return context.fireErrorCaught(error)
-        }
-        if failed { return }
+        if parseError == nil, !(error is ByteToMessageDecoderError) { return false }
+        if failed { return true }
         failed = true
         let status = Self.status(for: parseError)
         if readingBody {
@@ -62,6 +39,7 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         } else {
             reject(context, status)
         }
+        return true
     }
 
     private func reject(_ context: ChannelHandlerContext, _ error: APIError) {
@@ -70,9 +48,9 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         head.headerFields[.contentType] = "application/json"
         head.headerFields[.contentLength] = String(body.count)
         head.headerFields[.connection] = "close"
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+        context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+        context.write(NIOAny(HTTPResponsePart.body(ByteBuffer(bytes: body))), promise: nil)
+        context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }
