@@ -24,21 +24,18 @@ extension ResourceHandler {
                     }
                     // As kube-apiserver writes a metav1.WatchEvent: {"type":...,"object":...} and a newline.
                     var line = ByteBuffer()
-                    if !table, let bytes = event.bytes {
-                        line.reserveCapacity(bytes.count + event.type.utf8.count + 24)
-                        line.writeStaticString(#"{"type":""#)
-                        line.writeString(event.type)
-                        line.writeStaticString(#"","object":"#)
-                        line.writeBytes(bytes)
-                        line.writeStaticString("}\n")
+                    let cached = table ? nil : event.bytes
+                    line.reserveCapacity((cached?.count ?? 0) + event.type.utf8.count + 24)
+                    line.writeStaticString(#"{"type":""#)
+                    line.writeString(event.type)
+                    line.writeStaticString(#"","object":"#)
+                    if let cached {
+                        line.writeBytes(cached)
                     } else {
-                        line.writeStaticString(#"{"type":""#)
-                        line.writeString(event.type)
-                        line.writeStaticString(#"","object":"#)
                         // An ERROR carries a Status, written in metav1.Status's field order.
                         line.writeBytes(event.type == "ERROR" ? StatusEncoding.serialize(object).dropLast() : JSONSerializer.serialize(object)[...])
-                        line.writeStaticString("}\n")
                     }
+                    line.writeStaticString("}\n")
                     try await writer.write(line)
                 }
             }
