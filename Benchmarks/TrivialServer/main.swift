@@ -10,6 +10,15 @@ let body = ByteBuffer(string: #"{"kind":"Status","apiVersion":"v1","status":"Suc
 router.get("/trivial") { _, _ in
     Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
 }
+// The same answer padded to N bytes: what the stack and the kernel alone cost for a body of the
+// size kplane sends, so a GET can also be compared with no work of the same size.
+router.get("/trivial/{size}") { _, context in
+    let size = min(max(context.parameters.get("size", as: Int.self) ?? 0, body.readableBytes), 1 << 20)
+    var padded = ByteBuffer(string: #"{"kind":"Status","apiVersion":"v1","status":"Success","message":""#)
+    padded.writeRepeatingByte(UInt8(ascii: "x"), count: max(0, size - padded.readableBytes - 2))
+    padded.writeString(#""}"#)
+    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: padded))
+}
 router.post("/trivial") { request, context in
     _ = try await request.body.collect(upTo: 3 * 1024 * 1024)
     return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))

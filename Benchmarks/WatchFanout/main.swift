@@ -59,33 +59,42 @@ final class WatchHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        var bytes = carry
-        bytes += buffer.readableBytesView
-        if !headerSeen, bytes.count >= 4 {
+        if !headerSeen, buffer.readableBytes > 0 {
             headerSeen = true
             arrivals.ready.add(1, ordering: .relaxed)
         }
-        var i = 0
+        // Scans in place; only a marker cut by the end of a read is carried to the next one.
+        buffer.withUnsafeReadableBytes { fresh in
+            if carry.isEmpty { return scan(fresh) }
+            carry.append(contentsOf: fresh)
+            let bytes = carry
+            carry = []
+            bytes.withUnsafeBytes { scan($0) }
+        }
+    }
+
+    private func scan(_ bytes: UnsafeRawBufferPointer) {
         let m = Self.marker
+        var i = 0
         var consumed = 0
         while i + m.count <= bytes.count {
-            if bytes[i] == m[0] && Array(bytes[i..<i + m.count]) == m {
-                var j = i + m.count
-                var n = 0
-                while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57 {
-                    n = n * 10 + Int(bytes[j] - 48)
-                    j += 1
-                }
-                guard j < bytes.count else { break }  // the number may continue in the next read
-                arrivals.record(n)
-                i = j
-                consumed = j
+            guard bytes[i] == m[0], bytes[i + 1] == m[1], zip(m.indices, m).allSatisfy({ bytes[i + $0] == $1 }) else {
+                i += 1
                 continue
             }
-            i += 1
+            var j = i + m.count
+            var n = 0
+            while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57 {
+                n = n * 10 + Int(bytes[j] - 48)
+                j += 1
+            }
+            guard j < bytes.count else { break }  // the number may continue in the next read
+            arrivals.record(n)
+            i = j
+            consumed = j
         }
-        let keepFrom = max(consumed, bytes.count - 64)
-        carry = Array(bytes[keepFrom...])
+        let keepFrom = max(consumed, bytes.count - m.count - 20)
+        if keepFrom < bytes.count { carry = Array(bytes[keepFrom...]) }
     }
 }
 

@@ -71,8 +71,15 @@ public enum ResourceCatalog {
     }
 
     public static func find(group: String, version: String, plural: String) -> ResourceInfo? {
-        all.first { $0.group == group && $0.version == version && $0.plural == plural }
+        byPath[group]?[version]?[plural]
     }
+
+    /// group → version → plural: every request resolves its resource here, so no linear scan.
+    private static let byPath: [String: [String: [String: ResourceInfo]]] = {
+        var index: [String: [String: [String: ResourceInfo]]] = [:]
+        for r in all where index[r.group]?[r.version]?[r.plural] == nil { index[r.group, default: [:]][r.version, default: [:]][r.plural] = r }
+        return index
+    }()
 
     public static func find(apiVersion: String, kind: String) -> ResourceInfo? {
         all.first { $0.groupVersion == apiVersion && $0.kind == kind }

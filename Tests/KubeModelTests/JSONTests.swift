@@ -11,6 +11,24 @@ import Testing
     @Test func escapesLikeGo() {
         let s = JSONSerializer.string(.string("a\"b\\c\n<tag>&"))
         #expect(s == #""a\"b\\c\n\u003ctag\u003e\u0026""#)
+        // encoding/json escapes the JavaScript line terminators and leaves other non-ASCII as is.
+        #expect(JSONSerializer.string(.string("x\u{2028}y\u{2029}z\u{2027}é\u{1}")) == "\"x\\u2028y\\u2029z\u{2027}é\\u0001\"")
+    }
+
+    @Test func integersAndKeysAsGoWritesThem() {
+        let ints: [Int64] = [0, 7, -7, 10, 1_234_567_890, Int64.max, Int64.min]
+        #expect(JSONSerializer.string(.array(ints.map { .int($0) })) == "[0,7,-7,10,1234567890,9223372036854775807,-9223372036854775808]")
+        // Go sorts map keys byte by byte: uppercase before lowercase, a prefix first, "é" after "z".
+        let o: JSONValue = .object(["b": 1, "B": 2, "ba": 3, "é": 4, "z": 5, "": 6])
+        #expect(JSONSerializer.string(o) == #"{"":6,"B":2,"b":1,"ba":3,"z":5,"é":4}"#)
+    }
+
+    @Test func settingAPathCreatesAndReplaces() {
+        var v: JSONValue = ["metadata": ["name": "a"], "spec": "not an object"]
+        v.set(["metadata", "labels", "app"], "web")
+        v.set(["spec", "replicas"], 2)
+        v.set(["metadata", "name"], nil)
+        #expect(JSONSerializer.string(v) == #"{"metadata":{"labels":{"app":"web"}},"spec":{"replicas":2}}"#)
     }
 
     @Test(arguments: [

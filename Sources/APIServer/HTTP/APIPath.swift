@@ -16,10 +16,7 @@ enum APIPath {
     }
 
     static func parse(_ path: String) -> APIPath {
-        // Split on bytes: splitting a String walks grapheme clusters, a measurable share of a GET.
-        let bytes = path.utf8
-        let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
-        let parts = bytes[..<end].split(separator: UInt8(ascii: "/")).map { percentDecode(String(Substring($0))) }
+        let parts = segments(path)
         guard let first = parts.first else { return .unknown }
         switch first {
         case "version": return parts.count == 1 ? .version : .unknown
@@ -71,21 +68,57 @@ enum APIPath {
         return .resource(ResourceRequest(info: info, namespace: namespace, name: name, subresource: sub))
     }
 
-    static func percentDecode(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return s }
-        var bytes: [UInt8] = []
-        var it = Array(s.utf8)[...]
-        while let b = it.popFirst() {
-            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else if b == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else {
-                bytes.append(b)
+    /// The path's non-empty segments, each unescaped as Go's url.PathUnescape does ("+" stays).
+    /// One pass over the bytes: splitting a String walks grapheme clusters, and a generic split
+    /// was a measurable share of a GET.
+    static func segments(_ path: String) -> [String] {
+        var path = path
+        return path.withUTF8 { bytes in
+            var parts: [String] = []
+            parts.reserveCapacity(8)
+            var start = 0
+            var i = 0
+            while i <= bytes.count {
+                let atEnd = i == bytes.count || bytes[i] == UInt8(ascii: "?")
+                if atEnd || bytes[i] == UInt8(ascii: "/") {
+                    if i > start { parts.append(unescape(UnsafeBufferPointer(rebasing: bytes[start..<i]), plusIsSpace: false)) }
+                    if atEnd { break }
+                    start = i + 1
+                }
+                i += 1
             }
+            return parts
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Unescapes %XX (and, in a query, "+" as a space); a malformed escape is kept as written.
+    static func unescape(_ bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 3
+                continue
+            }
+            out.append(plusIsSpace && b == UInt8(ascii: "+") ? UInt8(ascii: " ") : b)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 }
 
@@ -93,13 +126,24 @@ enum APIPath {
 struct Query {
     private var values: [String: String] = [:]
 
+    /// Parses the query as Go's url.ParseQuery does; a repeated key keeps its first value (Go's
+    /// `Values.Get`).
     init(_ uri: String) {
-        let bytes = uri.utf8
-        guard let q = bytes.firstIndex(of: UInt8(ascii: "?")) else { return }
-        for pair in bytes[bytes.index(after: q)...].split(separator: UInt8(ascii: "&")) {
-            let kv = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            let k = APIPath.percentDecode(String(Substring(kv[0])))
-            values[k] = kv.count > 1 ? APIPath.percentDecode(String(Substring(kv[1]))) : ""
+        var uri = uri
+        values = uri.withUTF8 { bytes in
+            var values: [String: String] = [:]
+            guard let q = bytes.firstIndex(of: UInt8(ascii: "?")) else { return values }
+            var start = q + 1
+            for i in (q + 1)...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "&") {
+                defer { start = i + 1 }
+                guard i > start else { continue }
+                let pair = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                let eq = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.count
+                let k = APIPath.unescape(UnsafeBufferPointer(rebasing: pair[..<eq]), plusIsSpace: true)
+                let v = eq < pair.count ? APIPath.unescape(UnsafeBufferPointer(rebasing: pair[(eq + 1)...]), plusIsSpace: true) : ""
+                if values[k] == nil { values[k] = v }
+            }
+            return values
         }
     }
 

@@ -87,7 +87,7 @@ public struct KubeResponder: HTTPResponder {
     }
 
     static func wantsAggregated(_ accept: String) -> Bool {
-        accept.contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+        AcceptHeader.mentions(accept, "g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {

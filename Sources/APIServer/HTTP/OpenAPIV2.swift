@@ -11,7 +11,7 @@ enum OpenAPIV2 {
     static let protobufContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
 
     static func wantsProtobuf(_ accept: String) -> Bool {
-        accept.contains(protobufAccept) || accept.contains(protobufContentType)
+        AcceptHeader.mentions(accept, protobufAccept) || AcceptHeader.mentions(accept, protobufContentType)
     }
 
     /// The Swagger 2.0 document as JSON.

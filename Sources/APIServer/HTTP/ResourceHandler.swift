@@ -15,7 +15,7 @@ struct ResourceHandler {
     /// The request came from `LocalAPIClient`: there is no connection to watch for closing.
     var inProcess = false
 
-    var wantsTable: Bool { accept.contains("as=Table") }
+    var wantsTable: Bool { AcceptHeader.mentions(accept, "as=Table") }
 
     func handle(_ r: APIPath.ResourceRequest) async throws -> Response {
         let info = r.info

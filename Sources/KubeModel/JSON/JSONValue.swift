@@ -33,18 +33,25 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Sets a value at a path of object keys, creating intermediate objects.
     public mutating func set(_ path: [String], _ value: JSONValue?) {
+        set(path[...], value)
+    }
+
+    private mutating func set(_ path: ArraySlice<String>, _ value: JSONValue?) {
         guard let first = path.first else { if let value { self = value }; return }
         guard case .object(var o) = self else { return }
         self = .null  // drop our reference so `o` is unique and mutates in place
         if path.count == 1 {
             o[first] = value
         } else {
-            var child = o.removeValue(forKey: first) ?? .emptyObject
-            if case .object = child {} else { child = .emptyObject }
-            child.set(Array(path.dropFirst()), value)
-            o[first] = child
+            // Mutated in place inside the dictionary's storage: no copy of the child.
+            o[first, default: .emptyObject].setCreatingObject(path.dropFirst(), value)
         }
         self = .object(o)
+    }
+
+    private mutating func setCreatingObject(_ path: ArraySlice<String>, _ value: JSONValue?) {
+        if case .object = self {} else { self = .emptyObject }
+        set(path, value)
     }
 
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
