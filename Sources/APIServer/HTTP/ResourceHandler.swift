@@ -187,10 +187,17 @@ struct ResourceHandler {
     }
 
     /// The media type of the body, without parameters ("application/json; charset=utf-8").
+    /// The media type without parameters or spaces, in lower case (one pass over the bytes).
     var contentType: String {
         guard let ct = request.headers[.contentType] else { return "application/json" }
-        let media = ct.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1).first ?? Substring(ct).utf8[...]
-        return String(decoding: media.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self).lowercased()
+        var media: [UInt8] = []
+        media.reserveCapacity(ct.utf8.count)
+        for b in ct.utf8 {
+            if b == UInt8(ascii: ";") { break }
+            if b == UInt8(ascii: " ") { continue }
+            media.append(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b)
+        }
+        return String(decoding: media, as: UTF8.self)
     }
 
     /// The kind a body sent to this URL must hold, for decode errors.
