@@ -16,6 +16,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The last request's head has arrived but not its end.
     private var readingBody = false
     private let malformed = MalformedRequests()
+    /// A CONNECT arrived: it and the rest of the connection's input are not passed on.
+    private var swallowing = false
     private let deadlines: ConnectionDeadlines
 
     init(readHeader: TimeAmount, idle: TimeAmount) {
@@ -39,7 +41,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if case .head(let head) = part, head.method == .connect { swallowing = true }
+        if swallowing {
+            // A CONNECT and whatever follows it on this connection stay here.
+            if case .head = part { malformed.rejectConnect(context, inFlight: inFlight) }
+            return
+        }
+        switch part {
         case .head:
             inFlight += 1
             readingBody = true

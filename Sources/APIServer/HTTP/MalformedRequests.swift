@@ -14,6 +14,8 @@ import NIOHTTPTypes
 final class MalformedRequests {
     /// A rejected request waiting for the responses before it to end.
     private var pending: APIError?
+    /// The pending rejection answers a CONNECT (see `rejectConnect`).
+    private var pendingIsConnect = false
     /// The parser gave up: later errors are echoes of the first.
     private var failed = false
 
@@ -21,7 +23,23 @@ final class MalformedRequests {
     func responseEnded(_ context: ChannelHandlerContext, inFlight: Int) {
         if inFlight == 0, let pending {
             self.pending = nil
-            reject(context, pending)
+            if pendingIsConnect { writeBelowEncoder(context, pending) } else { reject(context, pending) }
+        }
+    }
+
+    /// A CONNECT names no resource: kube-apiserver answers 404 with a Status body. NIO's response
+    /// encoder sends no body in any answer to a CONNECT (right only for a 2xx, which opens a
+    /// tunnel), so this answer is written beneath the encoder, and the connection closed: the
+    /// request is not passed on, so nothing else may be answered on it.
+    func rejectConnect(_ context: ChannelHandlerContext, inFlight: Int) {
+        guard !failed else { return }
+        failed = true
+        let status = APIError.resourceNotFound()
+        if inFlight > 0 {
+            pending = status
+            pendingIsConnect = true
+        } else {
+            writeBelowEncoder(context, status)
         }
     }
 
@@ -43,7 +61,7 @@ final class MalformedRequests {
     }
 
     private func reject(_ context: ChannelHandlerContext, _ error: APIError) {
-        let body = JSONSerializer.serialize(error.status)
+        let body = StatusEncoding.serialize(error.status)
         var head = HTTPResponse(status: .init(code: error.code))
         head.headerFields[.contentType] = "application/json"
         head.headerFields[.contentLength] = String(body.count)
@@ -51,6 +69,23 @@ final class MalformedRequests {
         context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
         context.write(NIOAny(HTTPResponsePart.body(ByteBuffer(bytes: body))), promise: nil)
         context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private func writeBelowEncoder(_ context: ChannelHandlerContext, _ error: APIError) {
+        let body = StatusEncoding.serialize(error.status)
+        let status = HTTPResponse.Status(code: error.code)
+        var bytes = ByteBuffer(string: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: application/json\r\n"
+                               + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+        bytes.writeBytes(body)
+        let socketEnd = SocketEnd()
+        do {
+            try context.pipeline.syncOperations.addHandler(socketEnd, position: .first)
+            let first = try context.pipeline.syncOperations.context(handler: socketEnd)
+            first.writeAndFlush(NIOAny(bytes)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } catch {
+            // The pipeline is closing already; there is no one left to answer.
             context.close(promise: nil)
         }
     }
@@ -71,11 +106,19 @@ final class MalformedRequests {
         case .invalidHeaderToken?:
             return .badRequest("invalid header field")
         case .invalidVersion?:
+            // Go answers 505 for a well-formed version other than 1.x; a 4xx here keeps to the
+            // rule that no input of a client's makes this server answer 5xx.
             return .badRequest("unsupported protocol version")
         default:
             return .badRequest("malformed HTTP request")
         }
     }
+}
+
+/// Sits first in the pipeline (next to the socket) only while `MalformedRequests` writes an
+/// answer that the HTTP encoder must not touch; passes everything through.
+private final class SocketEnd: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = ByteBuffer
 }
 
 /// A request body that could not be read to its end; `status` is the answer its request gets.
