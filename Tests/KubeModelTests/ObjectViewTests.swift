@@ -86,7 +86,7 @@ import Testing
                                     "conditions": [["type": "Ready", "status": "Unknown", "lastHeartbeatTime": "2026-01-02T03:04:05Z"]]]])
         #expect(node.spec.taints == [Taint(key: "k", value: "v", effect: "NoSchedule")] && !node.spec.unschedulable)
         #expect(node.status.capacity?[name: "pods"]?.value == 110)
-        #expect(node.status.capacity?[name: "memory"]?.value == 16 * 1_073_741_824)
+        #expect(node.status.capacity?[name: "memory"].map { Int64($0.value) } == 17_179_869_184)
         #expect(node.status.allocatable?[name: "cpu"]?.milliValue == 3500)
         #expect(node.status.allocatable?[name: "pods"]?.text == "100")
         #expect(node.status.allocatable?[name: "memory"] == nil)
