@@ -50,11 +50,10 @@ public final class GarbageCollector: Controller {
     }
 
     func enqueueOwners(of o: JSONValue) {
-        for ref in o.ownerReferences {
-            guard let informer = byKind["\(ref["apiVersion"]?.stringValue ?? "")/\(ref["kind"]?.stringValue ?? "")"],
-                  let name = ref["name"]?.stringValue else { continue }
+        for ref in o.metadata.ownerReferences {
+            guard let informer = byKind["\(ref.apiVersion)/\(ref.kind)"], !ref.name.isEmpty else { continue }
             let ns = informer.resource.namespaced ? o.metaNamespace : nil
-            if let owner = informer.get(namespace: ns, name: name), owner.uid == ref["uid"]?.stringValue, owner.isDeleting {
+            if let owner = informer.get(namespace: ns, name: ref.name), owner.uid == ref.uid, owner.isDeleting {
                 queue.add(informer.resource.qualifiedPlural + "|" + Informer.key(owner))
             }
         }
@@ -76,7 +75,7 @@ public final class GarbageCollector: Controller {
         let refs = object.ownerReferences
         guard !refs.isEmpty else { return }
         var live: [JSONValue] = []
-        for ref in refs where try await ownerExists(ref, namespace: object.metaNamespace) { live.append(ref) }
+        for ref in refs where try await ownerExists(OwnerReference(ref), namespace: object.metaNamespace) { live.append(ref) }
         if live.count == refs.count { return }
         if live.isEmpty {
             try await delete(object, resource, policy: "Background")
@@ -87,7 +86,7 @@ public final class GarbageCollector: Controller {
 
     private func orphanDependents(of owner: JSONValue, _ resource: APIResource) async throws {
         for (r, d) in dependents(of: owner) {
-            try await setOwnerReferences(d, r, d.ownerReferences.filter { $0["uid"]?.stringValue != owner.uid })
+            try await setOwnerReferences(d, r, d.ownerReferences.filter { OwnerReference($0).uid != owner.uid })
         }
         try await removeFinalizer("orphan", from: owner, resource)
     }
@@ -124,9 +123,8 @@ public final class GarbageCollector: Controller {
 
     /// An owner exists when an object of its kind, name and uid does; the cache may say yes,
     /// only the API server says no.
-    func ownerExists(_ ref: JSONValue, namespace: String) async throws -> Bool {
-        let apiVersion = ref["apiVersion"]?.stringValue ?? "", kind = ref["kind"]?.stringValue ?? ""
-        let name = ref["name"]?.stringValue ?? "", uid = ref["uid"]?.stringValue ?? ""
+    func ownerExists(_ ref: OwnerReference, namespace: String) async throws -> Bool {
+        let apiVersion = ref.apiVersion, kind = ref.kind, name = ref.name, uid = ref.uid
         guard let info = ResourceCatalog.find(apiVersion: apiVersion, kind: kind) else { return true }
         let r = APIResource(info)
         if let cached = byKind["\(apiVersion)/\(kind)"]?.get(namespace: r.namespaced ? namespace : nil, name: name), cached.uid == uid { return true }

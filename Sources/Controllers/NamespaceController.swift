@@ -40,9 +40,9 @@ public final class NamespaceController: Controller {
             }
         }
         guard remaining == 0 else { return }
-        let finalizers = (ns[path: ["spec", "finalizers"]]?.arrayValue ?? []).filter { $0 != "kubernetes" }
+        let finalizers = Namespace(ns).spec.finalizers.filter { $0 != "kubernetes" }
         var finalized = ns
-        finalized.set(["spec", "finalizers"], .array(finalizers))
+        finalized.set(["spec", "finalizers"], .array(finalizers.map(JSONValue.string)))
         do {
             _ = try await client.call("PUT", APIResource.namespaces.path(namespace: nil, name: ns.metaName, subresource: "finalize"), body: finalized)
         } catch let e as APIStatusError where e.code == 404 {}

@@ -15,8 +15,8 @@ enum OwnerReferences {
     /// Whether `owner` (selecting with `selector`) keeps, adopts, releases or leaves a child.
     static func claim(_ child: JSONValue, owner: JSONValue, selector: LabelSelector) -> Claim {
         let matches = !selector.isEmpty && selector.matches(object: child)
-        if let ref = child.controllerRef {
-            guard ref["uid"]?.stringValue == owner.uid else { return .ignore }
+        if let ref = child.metadata.controllerRef {
+            guard ref.uid == owner.uid else { return .ignore }
             if matches { return .owned }
             return owner.isDeleting ? .ignore : .release
         }
@@ -33,7 +33,7 @@ enum OwnerReferences {
 
     /// Drops our reference from a child whose labels no longer match.
     static func release(_ child: JSONValue, owner: JSONValue, resource: APIResource, client: APIClient) async throws {
-        let refs = child.ownerReferences.filter { $0["uid"]?.stringValue != owner.uid }
+        let refs = child.ownerReferences.filter { OwnerReference($0).uid != owner.uid }
         let patch: JSONValue = ["metadata": ["ownerReferences": refs.isEmpty ? .null : .array(refs), "resourceVersion": .string(child.resourceVersion)]]
         do {
             _ = try await client.patch(resource, namespace: child.metaNamespace, name: child.metaName, patch, type: "application/merge-patch+json")

@@ -26,7 +26,7 @@ public final class ServiceAccountsController: Controller {
     }
 
     public func reconcile(_ key: String) async throws {
-        guard let ns = namespaces.get(key), ns[path: ["status", "phase"]] == "Active",
+        guard let ns = namespaces.get(key), Namespace(ns).status.phase == "Active",
             accounts.get(namespace: key, name: Self.ensured) == nil
         else { return }
         do {

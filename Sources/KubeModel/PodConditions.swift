@@ -2,7 +2,7 @@ import Foundation
 
 /// The questions controllers ask of a pod, answered as `k8s.io/kubernetes/pkg/api/v1/pod` does.
 public enum PodConditions {
-    public static func phase(_ pod: JSONValue) -> String { pod[path: ["status", "phase"]]?.stringValue ?? "Pending" }
+    public static func phase(_ pod: JSONValue) -> String { Pod(pod).status.phase ?? "Pending" }
 
     /// Counted by its owner: not finished and not being deleted.
     public static func isActive(_ pod: JSONValue) -> Bool {
@@ -10,11 +10,11 @@ public enum PodConditions {
         return p != "Succeeded" && p != "Failed" && !pod.isDeleting
     }
 
-    public static func isReady(_ pod: JSONValue) -> Bool { pod.condition("Ready")?["status"]?.stringValue == "True" }
+    public static func isReady(_ pod: JSONValue) -> Bool { Pod(pod).status.conditions[type: "Ready"]?.isTrue == true }
 
     public static func readySince(_ pod: JSONValue) -> Date? {
-        guard isReady(pod) else { return nil }
-        return pod.condition("Ready")?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.parse)
+        guard let ready = Pod(pod).status.conditions[type: "Ready"], ready.isTrue else { return nil }
+        return ready.lastTransitionTime
     }
 
     /// Ready for at least `minReadySeconds` (strictly longer, as Kubernetes compares).
@@ -26,6 +26,6 @@ public enum PodConditions {
     }
 
     public static func restarts(_ pod: JSONValue) -> Int64 {
-        (pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).reduce(0) { $0 + ($1["restartCount"]?.intValue ?? 0) }
+        Pod(pod).status.containerStatuses.reduce(0) { $0 + $1.restartCount }
     }
 }

@@ -52,10 +52,9 @@ public final class FleetMembers: Sendable {
 
     /// The size an adopted Node declares in its status (capacity, else allocatable).
     static func group(of node: JSONValue) -> NodeGroup {
-        let declared = node[path: ["status", "capacity"]] ?? node[path: ["status", "allocatable"]]
-        func text(_ key: String, _ fallback: String) -> String {
-            declared?[key].flatMap { $0.stringValue ?? $0.intValue.map { String($0) } } ?? fallback
-        }
+        let status = Node(node).status
+        let declared = status.capacity ?? status.allocatable
+        func text(_ name: String, _ fallback: String) -> String { declared?[name: name]?.text ?? fallback }
         return NodeGroup(namePrefix: "", count: 1, cpu: text("cpu", "4"), memory: text("memory", "16Gi"), maxPods: Int(text("pods", "110")) ?? 110)
     }
 }

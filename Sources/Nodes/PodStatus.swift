@@ -6,8 +6,8 @@ import KubeModel
 enum PodStatus {
     static func running(_ pod: JSONValue, hostIP: String, podIP: String, started: Date, ready: Bool, readySince: Date?, now: Date) -> JSONValue {
         let startStamp = JSONValue.string(Timestamp.format(started))
-        let containers = pod[path: ["spec", "containers"]]?.arrayValue ?? []
-        let names = containers.compactMap { $0["name"]?.stringValue }
+        let containers = Pod(pod).spec.containers
+        let names = containers.map(\.name)
         let scheduled = pod.condition("PodScheduled") ?? ["type": "PodScheduled", "status": "True", "lastTransitionTime": startStamp]
         let readyStamp = JSONValue.string(Timestamp.format(readySince ?? started))
         func readiness(_ type: String) -> JSONValue {
@@ -19,9 +19,9 @@ enum PodStatus {
             return c
         }
         let statuses: [JSONValue] = containers.map { c in
-            let image = c["image"]?.stringValue ?? ""
+            let image = c.image
             return [
-                "name": c["name"] ?? "", "image": .string(qualified(image)), "imageID": .string(imageID(image)),
+                "name": .string(c.name), "image": .string(qualified(image)), "imageID": .string(imageID(image)),
                 "containerID": .string("containerd://" + hex(64)), "ready": .bool(ready), "restartCount": 0, "started": true,
                 "state": ["running": ["startedAt": startStamp]],
             ]
@@ -40,7 +40,7 @@ enum PodStatus {
             status["podIP"] = .string(podIP)
             status["podIPs"] = [["ip": .string(podIP)]]
         }
-        if let qos = pod[path: ["status", "qosClass"]] { status["qosClass"] = qos }
+        if let qos = Pod(pod).status.qosClass { status["qosClass"] = .string(qos) }
         _ = now
         return status
     }

@@ -16,7 +16,7 @@ public final class ResourceUsage: Sendable {
 
     func track(_ pod: JSONValue) {
         let key = Informer.key(pod)
-        guard pod[path: ["status", "phase"]] == "Running", let node = pod[path: ["spec", "nodeName"]]?.stringValue else {
+        guard Pod(pod).status.phase == "Running", let node = Pod(pod).spec.nodeName else {
             forget(pod)
             return
         }

@@ -51,7 +51,7 @@ public final class SimulatedFleet: Sendable {
             } catch let e as APIStatusError where e.code == 409 {
                 node = try await client.get(.nodes, namespace: nil, name: name)
             }
-            if node[path: ["metadata", "annotations", Self.powerAnnotation]] == "off" {
+            if node.metadata.annotations[Self.powerAnnotation] == "off" {
                 members.set(name, on: false)
                 return
             }
@@ -111,7 +111,7 @@ public final class SimulatedFleet: Sendable {
             kubelet.ips.addNode(name, cidr: config.podCIDR(node: index))
             Task { [self] in await boot(name) }
         }
-        let on = node[path: ["metadata", "annotations", Self.powerAnnotation]]?.stringValue != "off"
+        let on = node.metadata.annotations[Self.powerAnnotation] != "off"
         guard members.set(name, on: on), on else { return }
         Task { [self] in await boot(name) }
     }
@@ -121,7 +121,7 @@ public final class SimulatedFleet: Sendable {
     func boot(_ name: String) async {
         try? await renewLease(name, now: clock.now())
         if let fresh = try? await client.get(.nodes, namespace: nil, name: name) { try? await postStatus(name, fresh) }
-        for pod in pods.list() where pod[path: ["spec", "nodeName"]]?.stringValue == name { kubelet.queue.add(Informer.key(pod)) }
+        for pod in pods.list() where Pod(pod).spec.nodeName == name { kubelet.queue.add(Informer.key(pod)) }
     }
 
     /// Runs the kubelet and the Lease renewals until cancelled. The informers must be running

@@ -34,19 +34,19 @@ public final class SimulatedKubelet: Controller {
             onDelete: { [weak self] pod in
                 guard let self else { return }
                 _ = self.killed.withLock { $0.remove(pod.uid) }
-                guard let node = self.node(of: pod), let ip = pod[path: ["status", "podIP"]]?.stringValue else { return }
+                guard let node = self.node(of: pod), let ip = Pod(pod).status.podIP else { return }
                 self.ips.release(node, ip)
             }))
     }
 
     func node(of pod: JSONValue) -> String? {
-        guard let n = pod[path: ["spec", "nodeName"]]?.stringValue, members.contains(n) else { return nil }
+        guard let n = Pod(pod).spec.nodeName, members.contains(n) else { return nil }
         return n
     }
 
     func enqueue(_ pod: JSONValue) {
         guard let node = node(of: pod) else { return }
-        if let ip = pod[path: ["status", "podIP"]]?.stringValue { ips.reserve(node, ip) }
+        if let ip = Pod(pod).status.podIP { ips.reserve(node, ip) }
         queue.add(Informer.key(pod))
     }
 
@@ -54,20 +54,21 @@ public final class SimulatedKubelet: Controller {
         guard let pod = pods.get(key), let node = node(of: pod), members.isOn(node) else { return }
         let now = clock.now()
         if pod.isDeleting { return try await terminate(pod, now: now) }
-        let phase = pod[path: ["status", "phase"]]?.stringValue ?? "Pending"
+        let status = Pod(pod).status
+        let phase = PodConditions.phase(pod)
         guard phase == "Pending" || phase == "Running" else { return }
-        let bound = pod.condition("PodScheduled")?["lastTransitionTime"]?.stringValue.flatMap(Timestamp.parse) ?? now
+        let bound = status.conditions[type: "PodScheduled"]?.lastTransitionTime ?? now
         let startAt = bound.addingTimeInterval(config.startupSeconds)
         if phase == "Pending" && now < startAt {
             queue.add(key, after: startAt.timeIntervalSince(now))
             return
         }
-        let started = pod[path: ["status", "startTime"]]?.stringValue.flatMap(Timestamp.parse) ?? now
+        let started = status.startTime ?? now
         let readyAt = started.addingTimeInterval(Self.readinessDelay(pod) * config.probeDelayScale)
         let ready = now >= readyAt
         if phase == "Running" && PodConditions.isReady(pod) == ready { return }
         guard let index = members.member(node)?.index else { return }
-        let ip = pod[path: ["status", "podIP"]]?.stringValue ?? ips.allocate(node) ?? ""
+        let ip = status.podIP ?? ips.allocate(node) ?? ""
         var next = pod
         next["status"] = PodStatus.running(pod, hostIP: config.internalIP(node: index), podIP: ip, started: started,
                                            ready: ready, readySince: ready ? max(readyAt, started) : nil, now: now)
@@ -82,8 +83,8 @@ public final class SimulatedKubelet: Controller {
 
     /// What a kubelet reports as it starts containers (the image is always "present").
     func recordStart(_ pod: JSONValue) {
-        for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
-            let name = c["name"]?.stringValue ?? "", image = c["image"]?.stringValue ?? ""
+        for c in Pod(pod).spec.containers {
+            let name = c.name, image = c.image
             recorder.event(pod, of: .pods, reason: "Pulled", message: "Container image \"\(image)\" already present on machine")
             recorder.event(pod, of: .pods, reason: "Created", message: "Created container: \(name)")
             recorder.event(pod, of: .pods, reason: "Started", message: "Started container \(name)")
@@ -92,7 +93,7 @@ public final class SimulatedKubelet: Controller {
 
     /// The longest `readinessProbe.initialDelaySeconds` of the pod's containers.
     static func readinessDelay(_ pod: JSONValue) -> TimeInterval {
-        let delays = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0[path: ["readinessProbe", "initialDelaySeconds"]]?.intValue }
+        let delays = Pod(pod).spec.containers.compactMap { $0.readinessProbe?.initialDelaySeconds }
         return TimeInterval(delays.max() ?? 0)
     }
 
@@ -104,13 +105,14 @@ public final class SimulatedKubelet: Controller {
 
     /// Removes a deleted pod once its (capped) grace period has run out.
     func terminate(_ pod: JSONValue, now: Date) async throws {
-        let grace = TimeInterval(pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 0)
-        let deadline = pod[path: ["metadata", "deletionTimestamp"]]?.stringValue.flatMap(Timestamp.parse) ?? now
+        let meta = Pod(pod).metadata
+        let grace = TimeInterval(meta.deletionGracePeriodSeconds ?? 0)
+        let deadline = meta.deletionTimestamp ?? now
         let requested = deadline.addingTimeInterval(-grace)
         let goneAt = requested.addingTimeInterval(min(grace, config.terminationCapSeconds))
         if !announcedKilling(pod) {
-            for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
-                recorder.event(pod, of: .pods, reason: "Killing", message: "Stopping container \(c["name"]?.stringValue ?? "")")
+            for c in Pod(pod).spec.containers {
+                recorder.event(pod, of: .pods, reason: "Killing", message: "Stopping container \(c.name)")
             }
         }
         if now < goneAt {

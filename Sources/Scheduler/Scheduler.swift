@@ -41,26 +41,30 @@ public final class Scheduler: Sendable {
             }))
     }
 
-    static func assigned(_ pod: JSONValue) -> Bool { !(pod[path: ["spec", "nodeName"]]?.stringValue ?? "").isEmpty }
+    static func assigned(_ pod: JSONValue) -> Bool { Pod(pod).spec.isBound }
 
     /// Whether this scheduler should place the pod: unbound, not being deleted, and asking for
     /// the default scheduler.
     static func wantsScheduling(_ pod: JSONValue) -> Bool {
-        !assigned(pod) && !pod.isDeleting && (pod[path: ["spec", "schedulerName"]]?.stringValue ?? name) == name
+        !assigned(pod) && !pod.isDeleting && (Pod(pod).spec.schedulerName ?? name) == name
     }
 
     static func finished(_ pod: JSONValue) -> Bool {
-        let phase = pod[path: ["status", "phase"]]?.stringValue
+        let phase = Pod(pod).status.phase
         return phase == "Succeeded" || phase == "Failed"
+    }
+
+    /// Same spec and labels: nothing the scheduler counts or filters on changed.
+    static func sameRequest(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        Pod(a).spec.json == Pod(b).spec.json && Pod(a).metadata.labelsValue == Pod(b).metadata.labelsValue
     }
 
     func podChanged(_ old: JSONValue?, _ pod: JSONValue) {
         let key = Informer.key(pod)
-        let priority = pod[path: ["spec", "priority"]]?.intValue ?? 0
+        let priority = Pod(pod).spec.priority ?? 0
         if Self.assigned(pod) {
             // Status reports (the kubelet's) change nothing the scheduler counts.
-            if let old, Self.assigned(old), !Self.finished(pod), old["spec"] == pod["spec"],
-                old[path: ["metadata", "labels"]] == pod[path: ["metadata", "labels"]] { return }
+            if let old, Self.assigned(old), !Self.finished(pod), Self.sameRequest(old, pod) { return }
             queue.done(key)
             // A finished pod frees its node's resources, as a deleted one does.
             if Self.finished(pod) {
@@ -73,7 +77,7 @@ public final class Scheduler: Sendable {
             queue.add(key, priority: priority)
             // Only a change of what the pod asks for may make it fit; status writes (our own
             // PodScheduled=False among them) do not.
-            if let old, old["spec"] != pod["spec"] || old[path: ["metadata", "labels"]] != pod[path: ["metadata", "labels"]] {
+            if let old, !Self.sameRequest(old, pod) {
                 queue.update(key, priority: priority)
             }
         } else {
@@ -155,8 +159,8 @@ public final class Scheduler: Sendable {
     /// Sets `PodScheduled=False` (when it changed) and records FailedScheduling.
     func reportUnschedulable(_ pod: JSONValue, _ message: String) async {
         recorder.event(pod, of: .pods, type: "Warning", reason: "FailedScheduling", message: message)
-        let current = pod.condition("PodScheduled")
-        guard current?["status"] != "False" || current?["message"]?.stringValue != message else { return }
+        let current = Pod(pod).status.conditions[type: "PodScheduled"]
+        guard current?.status != "False" || current?.message != message else { return }
         let condition: JSONValue = ["type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": .string(message),
                                     "lastProbeTime": .null, "lastTransitionTime": .string(Timestamp.format(clock.now()))]
         _ = try? await client.patch(.pods, namespace: pod.metaNamespace, name: pod.metaName,

@@ -9,9 +9,7 @@ enum DeploymentConditions {
                 "lastUpdateTime": t, "lastTransitionTime": t]
     }
 
-    static func get(_ status: JSONValue, _ type: String) -> JSONValue? {
-        status["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == type }
-    }
+    static func get(_ status: JSONValue, _ type: String) -> Condition? { Deployment.Status(status).conditions[type: type] }
 
     /// Sets a condition; the same status and reason changes nothing, the same status keeps
     /// the transition time.
@@ -33,33 +31,29 @@ enum DeploymentConditions {
         status["conditions"] = list.isEmpty ? nil : .array(list)
     }
 
-    static func field(_ s: JSONValue, _ f: String) -> Int64 { s[f]?.intValue ?? 0 }
-
     /// Every replica updated and available, no old ones left, and the spec observed.
     static func complete(_ d: JSONValue, _ s: JSONValue) -> Bool {
-        let r = DeploymentUtil.replicas(d)
-        return field(s, "updatedReplicas") == r && field(s, "replicas") == r && field(s, "availableReplicas") == r
-            && field(s, "observedGeneration") >= d.generation
+        let r = DeploymentUtil.replicas(d), s = Deployment.Status(s)
+        return s.updatedReplicas == r && s.replicas == r && s.availableReplicas == r && s.observedGeneration >= d.generation
     }
 
     /// Something moved since the last status: more updated, ready or available pods, or fewer old ones.
     static func progressing(_ d: JSONValue, _ new: JSONValue) -> Bool {
-        let old = d["status"] ?? .emptyObject
-        return field(new, "updatedReplicas") > field(old, "updatedReplicas")
-            || field(new, "readyReplicas") > field(old, "readyReplicas")
-            || field(new, "availableReplicas") > field(old, "availableReplicas")
-            || field(old, "replicas") - field(old, "updatedReplicas") > field(new, "replicas") - field(new, "updatedReplicas")
+        let old = Deployment(d).status, new = Deployment.Status(new)
+        return new.updatedReplicas > old.updatedReplicas
+            || new.readyReplicas > old.readyReplicas
+            || new.availableReplicas > old.availableReplicas
+            || old.replicas - old.updatedReplicas > new.replicas - new.updatedReplicas
     }
 
     static func timedOut(_ d: JSONValue, _ s: JSONValue, now: Date) -> Bool {
         guard DeploymentUtil.hasProgressDeadline(d), let c = get(s, "Progressing") else { return false }
-        switch c["reason"]?.stringValue {
+        switch c.reason {
         case "NewReplicaSetAvailable": return false
         case "ProgressDeadlineExceeded": return true
         default: break
         }
-        guard let from = c["lastUpdateTime"]?.stringValue.flatMap(Timestamp.parse),
-              let deadline = d[path: ["spec", "progressDeadlineSeconds"]]?.intValue else { return false }
+        guard let from = c.lastUpdateTime, let deadline = Deployment(d).spec.progressDeadlineSeconds else { return false }
         return from.addingTimeInterval(TimeInterval(deadline)) < now
     }
 }

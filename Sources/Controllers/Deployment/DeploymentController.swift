@@ -31,27 +31,27 @@ public final class DeploymentController: Controller {
             onAdd: { [weak self] in self?.enqueueOwners(of: $0) },
             onUpdate: { [weak self] old, new in
                 self?.enqueueOwners(of: new)
-                if old.controllerRef?["uid"] != new.controllerRef?["uid"] { self?.enqueueOwners(of: old) }
+                if ReplicaSet(old).metadata.controllerRef?.uid != ReplicaSet(new).metadata.controllerRef?.uid { self?.enqueueOwners(of: old) }
             },
             onDelete: { [weak self] in self?.enqueueOwners(of: $0) }))
         // Recreate waits for the last old pod to go before it scales the new ReplicaSet up.
         pods.addHandler(Informer.Handler(onDelete: { [weak self] pod in
-            guard let self, let ref = pod.controllerRef, ref["kind"]?.stringValue == "ReplicaSet",
-                  let rs = replicaSets.get(namespace: pod.metaNamespace, name: ref["name"]?.stringValue ?? "") else { return }
+            guard let self, let ref = Pod(pod).metadata.controllerRef, ref.kind == "ReplicaSet",
+                  let rs = replicaSets.get(namespace: pod.metaNamespace, name: ref.name) else { return }
             enqueueOwners(of: rs)
         }))
     }
 
     /// The Deployment controlling a ReplicaSet, or for an orphan every Deployment selecting it.
     func enqueueOwners(of rs: JSONValue) {
-        if let ref = rs.controllerRef {
-            guard ref["kind"]?.stringValue == "Deployment", let name = ref["name"]?.stringValue,
-                  let d = deployments.get(namespace: rs.metaNamespace, name: name), d.uid == ref["uid"]?.stringValue else { return }
+        if let ref = ReplicaSet(rs).metadata.controllerRef {
+            guard ref.kind == "Deployment", !ref.name.isEmpty,
+                  let d = deployments.get(namespace: rs.metaNamespace, name: ref.name), d.uid == ref.uid else { return }
             queue.add(Informer.key(d))
             return
         }
         for d in deployments.list(namespace: rs.metaNamespace) {
-            if let sel = try? LabelSelector.from(d[path: ["spec", "selector"]]), !sel.isEmpty, sel.matches(object: rs) {
+            if let sel = try? LabelSelector.from(Deployment(d).spec.selector), !sel.isEmpty, sel.matches(object: rs) {
                 queue.add(Informer.key(d))
             }
         }
@@ -59,7 +59,7 @@ public final class DeploymentController: Controller {
 
     public func reconcile(_ key: String) async throws {
         guard let d = deployments.get(key) else { return }
-        guard let selector = try? LabelSelector.from(d[path: ["spec", "selector"]]), !selector.isEmpty else {
+        guard let selector = try? LabelSelector.from(Deployment(d).spec.selector), !selector.isEmpty else {
             recorder.event(d, type: "Warning", reason: "SelectingAll", message: "This deployment is selecting all pods. A non-empty selector is required.")
             return
         }
@@ -67,7 +67,7 @@ public final class DeploymentController: Controller {
         var rollout = Rollout(controller: self, d: d)
         if d.isDeleting { return try await rollout.syncStatusOnly(rsList) }
         try await rollout.checkPausedConditions()
-        if d[path: ["spec", "paused"]]?.boolValue == true { return try await rollout.sync(rsList) }
+        if Deployment(d).spec.paused { return try await rollout.sync(rsList) }
         if try await rollout.isScalingEvent(rsList) { return try await rollout.sync(rsList) }
         if DeploymentUtil.isRollingUpdate(d) {
             try await rollout.rolloutRolling(rsList)

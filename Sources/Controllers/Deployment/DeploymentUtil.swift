@@ -15,19 +15,18 @@ enum DeploymentUtil {
         desiredReplicasAnnotation, maxReplicasAnnotation, "deprecated.deployment.rollback.to",
     ]
 
-    static func replicas(_ o: JSONValue) -> Int64 { o[path: ["spec", "replicas"]]?.intValue ?? 1 }
-    static func status(_ o: JSONValue, _ field: String) -> Int64 { o[path: ["status", field]]?.intValue ?? 0 }
+    /// `spec.replicas` of a Deployment or a ReplicaSet (the field is the same): absent is 1.
+    static func replicas(_ o: JSONValue) -> Int64 { ReplicaSet(o).spec.replicas ?? 1 }
+    static func status(_ rs: JSONValue, _ field: KeyPath<ReplicaSet.Status, Int64>) -> Int64 { ReplicaSet(rs).status[keyPath: field] }
 
-    static func isRollingUpdate(_ d: JSONValue) -> Bool {
-        (d[path: ["spec", "strategy", "type"]]?.stringValue ?? "RollingUpdate") == "RollingUpdate"
-    }
+    static func isRollingUpdate(_ d: JSONValue) -> Bool { Deployment(d).spec.strategy.type == "RollingUpdate" }
 
     /// maxSurge rounded up and maxUnavailable rounded down; both zero becomes 0 and 1.
     static func fenceposts(_ d: JSONValue) -> (surge: Int64, unavailable: Int64) {
         let desired = replicas(d)
-        let ru = d[path: ["spec", "strategy", "rollingUpdate"]]
-        let surge = (ru?["maxSurge"]).flatMap(IntOrPercent.parse)?.value(total: desired, roundUp: true) ?? (desired * 25 + 99) / 100
-        let unavailable = (ru?["maxUnavailable"]).flatMap(IntOrPercent.parse)?.value(total: desired, roundUp: false) ?? desired * 25 / 100
+        let ru = Deployment(d).spec.strategy.rollingUpdate
+        let surge = ru?.maxSurge?.value(total: desired, roundUp: true) ?? (desired * 25 + 99) / 100
+        let unavailable = ru?.maxUnavailable?.value(total: desired, roundUp: false) ?? desired * 25 / 100
         if surge == 0 && unavailable == 0 { return (0, 1) }
         return (surge, unavailable)
     }
@@ -74,7 +73,8 @@ enum DeploymentUtil {
 
     /// The oldest ReplicaSet whose template is the Deployment's: the new one.
     static func findNewReplicaSet(_ d: JSONValue, _ rss: [JSONValue]) -> JSONValue? {
-        byCreation(rss).first { equalIgnoreHash($0[path: ["spec", "template"]], d[path: ["spec", "template"]]) }
+        let template = Deployment(d).spec.template.json
+        return byCreation(rss).first { equalIgnoreHash(ReplicaSet($0).spec.template.json, template) }
     }
 
     /// FNV-32a over the template (and collision count), spelled in the safe alphabet as
@@ -92,10 +92,10 @@ enum DeploymentUtil {
     }
 
     static func sumSpec(_ rss: [JSONValue]) -> Int64 { rss.reduce(0) { $0 + replicas($1) } }
-    static func sumStatus(_ rss: [JSONValue], _ field: String) -> Int64 { rss.reduce(0) { $0 + status($1, field) } }
+    static func sumStatus(_ rss: [JSONValue], _ field: KeyPath<ReplicaSet.Status, Int64>) -> Int64 { rss.reduce(0) { $0 + status($1, field) } }
     /// Available pods, never more than the ReplicaSet now wants: after a scale-down its status
     /// lags, and counting the pods being removed would let a rollout dip below minAvailable.
-    static func sumAvailable(_ rss: [JSONValue]) -> Int64 { rss.reduce(0) { $0 + min(status($1, "availableReplicas"), replicas($1)) } }
+    static func sumAvailable(_ rss: [JSONValue]) -> Int64 { rss.reduce(0) { $0 + min(status($1, \.availableReplicas), replicas($1)) } }
     static func active(_ rss: [JSONValue]) -> [JSONValue] { rss.filter { replicas($0) > 0 } }
 
     static func desiredAnnotation(_ rs: JSONValue) -> Int64? { rs.metaAnnotations[desiredReplicasAnnotation].flatMap { Int64($0) } }
@@ -120,11 +120,11 @@ enum DeploymentUtil {
 
     static func isSaturated(_ d: JSONValue, _ rs: JSONValue?) -> Bool {
         guard let rs else { return false }
-        return desiredAnnotation(rs) == replicas(d) && replicas(rs) == replicas(d) && status(rs, "availableReplicas") == replicas(d)
+        return desiredAnnotation(rs) == replicas(d) && replicas(rs) == replicas(d) && status(rs, \.availableReplicas) == replicas(d)
     }
 
     static func hasProgressDeadline(_ d: JSONValue) -> Bool {
-        guard let s = d[path: ["spec", "progressDeadlineSeconds"]]?.intValue else { return false }
+        guard let s = Deployment(d).spec.progressDeadlineSeconds else { return false }
         return s != Int64(Int32.max)
     }
 }

@@ -20,13 +20,13 @@ extension Rollout {
         }
         guard var rs = newRS else { return }
         rs = try await scaleReplicaSetAndRecordEvent(rs, to: DeploymentUtil.replicas(d)).rs
-        if DeploymentConditions.complete(d, d["status"] ?? .emptyObject) { oldRSs = try await cleanup(oldRSs) }
+        if DeploymentConditions.complete(d, Deployment(d).status.json) { oldRSs = try await cleanup(oldRSs) }
         try await syncRolloutStatus(all: oldRSs + [rs], newRS: rs)
     }
 
     /// Any pod of an old ReplicaSet that has not finished, terminating ones included.
     func oldPodsRunning(_ oldRSs: [JSONValue]) -> Bool {
-        if DeploymentUtil.sumStatus(oldRSs, "replicas") > 0 { return true }
+        if DeploymentUtil.sumStatus(oldRSs, \.replicas) > 0 { return true }
         for rs in oldRSs {
             for pod in controller.pods.owned(by: rs.uid) {
                 let phase = PodConditions.phase(pod)

@@ -17,7 +17,7 @@ extension Rollout {
         all = updatedOld + [newRS]
         if scaledDown { return try await syncRolloutStatus(all: all, newRS: newRS) }
         var remaining = updatedOld
-        if DeploymentConditions.complete(d, d["status"] ?? .emptyObject) { remaining = try await cleanup(updatedOld) }
+        if DeploymentConditions.complete(d, Deployment(d).status.json) { remaining = try await cleanup(updatedOld) }
         try await syncRolloutStatus(all: remaining + [newRS], newRS: newRS)
     }
 
@@ -34,7 +34,7 @@ extension Rollout {
     mutating func reconcileOldReplicaSets(all: [JSONValue], oldRSs: [JSONValue], newRS: JSONValue) async throws -> (Bool, [JSONValue]) {
         if DeploymentUtil.sumSpec(oldRSs) == 0 { return (false, oldRSs) }
         let minAvailable = DeploymentUtil.replicas(d) - DeploymentUtil.maxUnavailable(d)
-        let newUnavailable = DeploymentUtil.replicas(newRS) - min(DeploymentUtil.status(newRS, "availableReplicas"), DeploymentUtil.replicas(newRS))
+        let newUnavailable = DeploymentUtil.replicas(newRS) - min(DeploymentUtil.status(newRS, \.availableReplicas), DeploymentUtil.replicas(newRS))
         let maxScaledDown = DeploymentUtil.sumSpec(all) - minAvailable - newUnavailable
         if maxScaledDown <= 0 { return (false, oldRSs) }
         var (old, cleaned) = try await cleanupUnhealthyReplicas(oldRSs, max: maxScaledDown)
@@ -48,7 +48,7 @@ extension Rollout {
         var total: Int64 = 0
         for (i, rs) in out.enumerated() {
             if total >= limit { break }
-            let spec = DeploymentUtil.replicas(rs), available = DeploymentUtil.status(rs, "availableReplicas")
+            let spec = DeploymentUtil.replicas(rs), available = DeploymentUtil.status(rs, \.availableReplicas)
             if spec == 0 || spec <= available { continue }
             let down = min(limit - total, spec - available)
             out[i] = try await scaleReplicaSetAndRecordEvent(rs, to: spec - down).rs

@@ -8,7 +8,7 @@ extension Rollout {
         let (newRS, oldRSs) = try await replicaSetsAndSyncRevision(rsList, create: false)
         try await scale(newRS: newRS, oldRSs: oldRSs)
         var old = oldRSs
-        if d[path: ["spec", "paused"]]?.boolValue == true { old = try await cleanup(old) }
+        if Deployment(d).spec.paused { old = try await cleanup(old) }
         try await syncDeploymentStatus(all: old + (newRS.map { [$0] } ?? []), newRS: newRS)
     }
 
@@ -69,7 +69,7 @@ extension Rollout {
             fraction = -r
         } else {
             let deploymentReplicas = DeploymentUtil.replicas(d) + DeploymentUtil.maxSurge(d)
-            let annotated = rs.metaAnnotations[DeploymentUtil.maxReplicasAnnotation].flatMap { Int64($0) } ?? DeploymentUtil.status(d, "replicas")
+            let annotated = rs.metaAnnotations[DeploymentUtil.maxReplicasAnnotation].flatMap { Int64($0) } ?? Deployment(d).status.replicas
             fraction = annotated == 0 ? 0 : Int64((Double(r * deploymentReplicas) / Double(annotated)).rounded()) - r
         }
         let allowed = toAdd - added
@@ -110,15 +110,15 @@ extension Rollout {
 
     /// Deletes the oldest scaled-down ReplicaSets beyond `revisionHistoryLimit`.
     mutating func cleanup(_ oldRSs: [JSONValue]) async throws -> [JSONValue] {
-        guard let limit = d[path: ["spec", "revisionHistoryLimit"]]?.intValue else { return oldRSs }
+        guard let limit = Deployment(d).spec.revisionHistoryLimit else { return oldRSs }
         let alive = oldRSs.filter { !$0.isDeleting }
         let excess = alive.count - Int(limit)
         guard excess > 0 else { return oldRSs }
         var removed: Set<String> = []
         let byRevision = alive.sorted { DeploymentUtil.revision($0) != DeploymentUtil.revision($1) ? DeploymentUtil.revision($0) < DeploymentUtil.revision($1) : $0.metaName < $1.metaName }
         for rs in byRevision.prefix(excess) {
-            if DeploymentUtil.status(rs, "replicas") != 0 || DeploymentUtil.replicas(rs) != 0
-                || rs.generation > DeploymentUtil.status(rs, "observedGeneration") { continue }
+            if DeploymentUtil.status(rs, \.replicas) != 0 || DeploymentUtil.replicas(rs) != 0
+                || rs.generation > DeploymentUtil.status(rs, \.observedGeneration) { continue }
             do {
                 _ = try await client.delete(.replicaSets, namespace: rs.metaNamespace, name: rs.metaName)
             } catch let e as APIStatusError where e.code == 404 {}

@@ -5,13 +5,13 @@ import KubeModel
 extension Rollout {
     /// `status` summed over the ReplicaSets, with the Available condition.
     func calculateStatus(all: [JSONValue], newRS: JSONValue?) -> JSONValue {
-        let available = DeploymentUtil.sumStatus(all, "availableReplicas")
+        let available = DeploymentUtil.sumStatus(all, \.availableReplicas)
         let unavailable = max(0, DeploymentUtil.sumSpec(all) - available)
         var s = d["status"] ?? .emptyObject
         s["observedGeneration"] = .int(d.generation)
-        s["replicas"] = .int(DeploymentUtil.sumStatus(all, "replicas"))
-        s["updatedReplicas"] = .int(newRS.map { DeploymentUtil.status($0, "replicas") } ?? 0)
-        s["readyReplicas"] = .int(DeploymentUtil.sumStatus(all, "readyReplicas"))
+        s["replicas"] = .int(DeploymentUtil.sumStatus(all, \.replicas))
+        s["updatedReplicas"] = .int(newRS.map { DeploymentUtil.status($0, \.replicas) } ?? 0)
+        s["readyReplicas"] = .int(DeploymentUtil.sumStatus(all, \.readyReplicas))
         s["availableReplicas"] = .int(available)
         s["unavailableReplicas"] = .int(unavailable)
         for f in ["replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas"] where s[f] == .int(0) { s[f] = nil }
@@ -40,8 +40,7 @@ extension Rollout {
         var s = calculateStatus(all: all, newRS: newRS)
         if !DeploymentUtil.hasProgressDeadline(d) { DeploymentConditions.remove(&s, "Progressing") }
         let current = DeploymentConditions.get(s, "Progressing")
-        let isComplete = DeploymentConditions.field(s, "replicas") == DeploymentConditions.field(s, "updatedReplicas")
-            && current?["reason"]?.stringValue == "NewReplicaSetAvailable"
+        let isComplete = Deployment.Status(s).replicas == Deployment.Status(s).updatedReplicas && current?.reason == "NewReplicaSetAvailable"
         if DeploymentUtil.hasProgressDeadline(d) && !isComplete {
             let rsName = newRS?.metaName ?? ""
             if DeploymentConditions.complete(d, s) {
@@ -49,7 +48,7 @@ extension Rollout {
             } else if DeploymentConditions.progressing(d, s) {
                 var c = DeploymentConditions.make("Progressing", "True", "ReplicaSetUpdated", "ReplicaSet \"\(rsName)\" is progressing.", now: now)
                 if let current {
-                    if current["status"]?.stringValue == "True" { c["lastTransitionTime"] = current["lastTransitionTime"] }
+                    if current.isTrue { c["lastTransitionTime"] = current.json["lastTransitionTime"] }
                     DeploymentConditions.remove(&s, "Progressing")
                 }
                 DeploymentConditions.set(&s, c)
@@ -70,9 +69,8 @@ extension Rollout {
     /// Looks again when the progress deadline of a running rollout passes.
     func requeueStuck(_ s: JSONValue) {
         guard DeploymentUtil.hasProgressDeadline(d), let c = DeploymentConditions.get(s, "Progressing"),
-              !DeploymentConditions.complete(d, s), c["reason"]?.stringValue != "ProgressDeadlineExceeded",
-              let from = c["lastUpdateTime"]?.stringValue.flatMap(Timestamp.parse),
-              let deadline = d[path: ["spec", "progressDeadlineSeconds"]]?.intValue else { return }
+              !DeploymentConditions.complete(d, s), c.reason != "ProgressDeadlineExceeded",
+              let from = c.lastUpdateTime, let deadline = Deployment(d).spec.progressDeadlineSeconds else { return }
         let after = from.addingTimeInterval(TimeInterval(deadline)).timeIntervalSince(now)
         controller.queue.add(Informer.key(d), after: max(after, 0) + 1)
     }
@@ -81,9 +79,9 @@ extension Rollout {
     mutating func checkPausedConditions() async throws {
         guard DeploymentUtil.hasProgressDeadline(d) else { return }
         let c = progressing
-        if c?["reason"]?.stringValue == "ProgressDeadlineExceeded" { return }
-        let pausedShown = c?["reason"]?.stringValue == "DeploymentPaused"
-        let paused = d[path: ["spec", "paused"]]?.boolValue == true
+        if c?.reason == "ProgressDeadlineExceeded" { return }
+        let pausedShown = c?.reason == "DeploymentPaused"
+        let paused = Deployment(d).spec.paused
         if paused && !pausedShown {
             setCondition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused")
         } else if !paused && pausedShown {

@@ -10,7 +10,7 @@ struct Rollout {
 
     var client: APIClient { controller.client }
     var now: Date { controller.clock.now() }
-    var progressing: JSONValue? { DeploymentConditions.get(d["status"] ?? .emptyObject, "Progressing") }
+    var progressing: Condition? { Deployment(d).status.conditions[type: "Progressing"] }
 
     /// Writes `d`'s status (and annotations, which a status write may carry).
     mutating func updateStatus() async throws {
@@ -30,10 +30,10 @@ struct Rollout {
         if let existing {
             var rs = existing
             let annotationsChanged = setNewReplicaSetAnnotations(&rs, revision: newRevision, exists: true)
-            let minReady = d[path: ["spec", "minReadySeconds"]] ?? .int(0)
-            let minReadyChanged = (rs[path: ["spec", "minReadySeconds"]] ?? .int(0)) != minReady
+            let minReady = Deployment(d).spec.minReadySeconds
+            let minReadyChanged = ReplicaSet(rs).spec.minReadySeconds != minReady
             if annotationsChanged || minReadyChanged {
-                rs.set(["spec", "minReadySeconds"], minReady == .int(0) ? nil : minReady)
+                rs.set(["spec", "minReadySeconds"], minReady == 0 ? nil : .int(minReady))
                 return try await client.update(.replicaSets, namespace: rs.metaNamespace, rs)
             }
             var needsUpdate = setDeploymentRevision(rs.metaAnnotations[DeploymentUtil.revisionAnnotation] ?? "")
@@ -45,12 +45,12 @@ struct Rollout {
             return rs
         }
         guard create else { return nil }
-        let collision = d[path: ["status", "collisionCount"]]?.intValue
-        let template = d[path: ["spec", "template"]] ?? .emptyObject
+        let collision = Deployment(d).status.collisionCount
+        let template = Deployment(d).spec.template.json
         let hash = DeploymentUtil.computeHash(template, collisionCount: collision)
         var rsTemplate = template
         rsTemplate.set(["metadata", "labels", DeploymentUtil.hashLabel], .string(hash))
-        var selector = d[path: ["spec", "selector"]] ?? .emptyObject
+        var selector = Deployment(d).spec.selector ?? .emptyObject
         selector.set(["matchLabels", DeploymentUtil.hashLabel], .string(hash))
         var rs: JSONValue = [
             "apiVersion": "apps/v1", "kind": "ReplicaSet",
@@ -59,7 +59,8 @@ struct Rollout {
                          "ownerReferences": [OwnerReferences.controllerRef(to: d)]],
             "spec": ["replicas": 0, "selector": selector, "template": rsTemplate],
         ]
-        if let m = d[path: ["spec", "minReadySeconds"]], m != .int(0) { rs.set(["spec", "minReadySeconds"], m) }
+        let minReady = Deployment(d).spec.minReadySeconds
+        if minReady != 0 { rs.set(["spec", "minReadySeconds"], .int(minReady)) }
         let count = DeploymentUtil.newRSNewReplicas(d, all: old + [rs], newRS: rs)
         rs.set(["spec", "replicas"], .int(count))
         _ = setNewReplicaSetAnnotations(&rs, revision: newRevision, exists: false)
@@ -69,8 +70,8 @@ struct Rollout {
             created = try await client.create(.replicaSets, namespace: d.metaNamespace, rs)
         } catch let e as APIStatusError where e.code == 409 && e.reason == "AlreadyExists" {
             let found = try await client.get(.replicaSets, namespace: d.metaNamespace, name: rs.metaName)
-            guard found.controllerRef?["uid"]?.stringValue == d.uid,
-                  DeploymentUtil.equalIgnoreHash(found[path: ["spec", "template"]], template) else {
+            let stored = ReplicaSet(found)
+            guard stored.metadata.controllerRef?.uid == d.uid, DeploymentUtil.equalIgnoreHash(stored.spec.template.json, template) else {
                 // A different ReplicaSet holds the name: hash again with a bigger collision count.
                 d.set(["status", "collisionCount"], .int((collision ?? 0) + 1))
                 try await updateStatus()
@@ -104,8 +105,8 @@ struct Rollout {
     private func setNewReplicaSetAnnotations(_ rs: inout JSONValue, revision: Int64, exists: Bool) -> Bool {
         var changed = false
         var annotations = rs[path: ["metadata", "annotations"]]?.objectValue ?? [:]
-        for (k, v) in d[path: ["metadata", "annotations"]]?.objectValue ?? [:] where !DeploymentUtil.notCopied.contains(k) {
-            if annotations[k] != v { annotations[k] = v; changed = true }
+        for (k, v) in Deployment(d).metadata.annotations where !DeploymentUtil.notCopied.contains(k) {
+            if annotations[k] != .string(v) { annotations[k] = .string(v); changed = true }
         }
         let oldText = annotations[DeploymentUtil.revisionAnnotation]?.stringValue
         let old = Int64(oldText ?? "") ?? 0

@@ -42,15 +42,15 @@ public final class NodeLifecycleController: Controller {
 
     /// The last sign of life: the Lease's renew time or the Ready condition's heartbeat.
     func lastHeartbeat(_ node: JSONValue) -> Date? {
-        let lease = leases.get(namespace: "kube-node-lease", name: node.metaName)?[path: ["spec", "renewTime"]]?.stringValue.flatMap(Timestamp.parse)
-        let ready = node.condition("Ready")?["lastHeartbeatTime"]?.stringValue.flatMap(Timestamp.parse)
+        let lease = leases.get(namespace: "kube-node-lease", name: node.metaName).flatMap { Lease($0).spec.renewTime }
+        let ready = Node(node).status.conditions[type: "Ready"]?.lastHeartbeatTime
         return [lease, ready].compactMap { $0 }.max()
     }
 
     public func reconcile(_ key: String) async throws {
         guard var node = nodes.get(key) else { return }
         let now = clock.now()
-        if let beat = lastHeartbeat(node), now.timeIntervalSince(beat) > gracePeriod, node.condition("Ready")?["status"] != "Unknown" {
+        if let beat = lastHeartbeat(node), now.timeIntervalSince(beat) > gracePeriod, Node(node).status.conditions[type: "Ready"]?.status != "Unknown" {
             node = try await markUnknown(node, now: now)
         } else if let beat = lastHeartbeat(node) {
             // Check again when the grace period would run out.
@@ -63,8 +63,8 @@ public final class NodeLifecycleController: Controller {
     func markUnknown(_ node: JSONValue, now: Date) async throws -> JSONValue {
         var node = node
         let stamp = JSONValue.string(Timestamp.format(now))
-        let conditions = (node[path: ["status", "conditions"]]?.arrayValue ?? []).map { c -> JSONValue in
-            var c = c
+        let conditions = Node(node).status.conditions.map { c -> JSONValue in
+            var c = c.json
             c["status"] = "Unknown"
             c["reason"] = "NodeStatusUnknown"
             c["message"] = "Kubelet stopped posting node status."
@@ -82,7 +82,7 @@ public final class NodeLifecycleController: Controller {
     /// available), though they stay bound until evicted.
     func markPodsNotReady(_ nodeName: String) async throws {
         let stamp = JSONValue.string(Timestamp.format(clock.now()))
-        for pod in pods.list() where pod[path: ["spec", "nodeName"]]?.stringValue == nodeName && PodConditions.isReady(pod) {
+        for pod in pods.list() where Pod(pod).spec.nodeName == nodeName && PodConditions.isReady(pod) {
             let patch: JSONValue = ["status": ["conditions": [["type": "Ready", "status": "False", "lastTransitionTime": stamp]]]]
             _ = try? await client.patch(.pods, namespace: pod.metaNamespace, name: pod.metaName, patch, subresource: "status")
             recorder.event(pod, of: .pods, type: "Warning", reason: "NodeNotReady", message: "Node is not ready")
@@ -92,7 +92,7 @@ public final class NodeLifecycleController: Controller {
     /// The taints Kubernetes puts on a node from its Ready condition: unreachable for Unknown,
     /// not-ready for False, none for True.
     static func conditionTaints(_ node: JSONValue) -> String? {
-        switch node.condition("Ready")?["status"]?.stringValue {
+        switch Node(node).status.conditions[type: "Ready"]?.status {
         case "Unknown": return Taint.unreachable
         case "False": return Taint.notReady
         case nil: return Taint.notReady

@@ -29,23 +29,23 @@ public final class TaintEviction: Controller {
     }
 
     static func noExecute(_ node: JSONValue?) -> [Taint] {
-        node.map { Taint.of(node: $0).filter { $0.effect == "NoExecute" } } ?? []
+        node.map { Node($0).spec.taints.filter { $0.effect == "NoExecute" } } ?? []
     }
 
     func enqueue(_ pod: JSONValue) {
-        guard !pod.isDeleting, let node = pod[path: ["spec", "nodeName"]]?.stringValue, !Self.noExecute(nodes.get(node)).isEmpty else { return }
+        guard !pod.isDeleting, let node = Pod(pod).spec.nodeName, !Self.noExecute(nodes.get(node)).isEmpty else { return }
         queue.add(Informer.key(pod))
     }
 
     func nodeChanged(_ old: JSONValue?, _ node: JSONValue) {
         let taints = Self.noExecute(node)
         guard !taints.isEmpty, Set(taints) != Set(Self.noExecute(old)) else { return }
-        for pod in pods.list() where pod[path: ["spec", "nodeName"]]?.stringValue == node.metaName { enqueue(pod) }
+        for pod in pods.list() where Pod(pod).spec.nodeName == node.metaName { enqueue(pod) }
     }
 
     /// When the pod must go: now, at a deadline, or never (nil).
     static func evictionTime(_ pod: JSONValue, _ taints: [Taint], now: Date) -> Date? {
-        let tolerations = Toleration.of(pod: pod)
+        let tolerations = Pod(pod).spec.tolerations
         var deadline: Date?
         for t in taints {
             let matching = tolerations.filter { $0.tolerates(t) }
@@ -61,7 +61,7 @@ public final class TaintEviction: Controller {
     }
 
     public func reconcile(_ key: String) async throws {
-        guard let pod = pods.get(key), !pod.isDeleting, let nodeName = pod[path: ["spec", "nodeName"]]?.stringValue else { return }
+        guard let pod = pods.get(key), !pod.isDeleting, let nodeName = Pod(pod).spec.nodeName else { return }
         let taints = Self.noExecute(nodes.get(nodeName))
         let now = clock.now()
         guard !taints.isEmpty, let due = Self.evictionTime(pod, taints, now: now) else { return }

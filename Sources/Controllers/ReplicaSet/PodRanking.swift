@@ -17,7 +17,7 @@ enum PodRanking {
     }
 
     static func nodeName(_ p: JSONValue) -> String? {
-        guard let n = p[path: ["spec", "nodeName"]]?.stringValue, !n.isEmpty else { return nil }
+        guard let n = Pod(p).spec.nodeName, !n.isEmpty else { return nil }
         return n
     }
 

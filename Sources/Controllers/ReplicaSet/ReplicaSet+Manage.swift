@@ -6,7 +6,7 @@ extension ReplicaSetController {
     /// Creates or deletes pods so that `active` reaches `spec.replicas`.
     func manageReplicas(_ rs: JSONValue, _ active: [JSONValue]) async throws {
         let key = Informer.key(rs)
-        let want = Int(rs[path: ["spec", "replicas"]]?.intValue ?? 1)
+        let want = Int(DeploymentUtil.replicas(rs))
         let diff = active.count - want
         if diff < 0 {
             let count = min(-diff, Self.burstReplicas)
@@ -52,15 +52,14 @@ extension ReplicaSetController {
     }
 
     func createPod(for rs: JSONValue) async throws {
-        let template = rs[path: ["spec", "template"]] ?? .emptyObject
+        let template = ReplicaSet(rs).spec.template
         var meta: JSONValue = [
             "generateName": .string(rs.metaName + "-"), "namespace": .string(rs.metaNamespace),
             "ownerReferences": [OwnerReferences.controllerRef(to: rs)],
         ]
-        if let labels = template[path: ["metadata", "labels"]] { meta["labels"] = labels }
-        if let annotations = template[path: ["metadata", "annotations"]] { meta["annotations"] = annotations }
-        if let finalizers = template[path: ["metadata", "finalizers"]] { meta["finalizers"] = finalizers }
-        let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template["spec"] ?? .emptyObject]
+        // Copied as written: the template's metadata may hold non-string values validation rejects.
+        for field in ["labels", "annotations", "finalizers"] { if let v = template.metadata.json[field] { meta[field] = v } }
+        let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.spec.json]
         do {
             let created = try await client.create(.pods, namespace: rs.metaNamespace, pod)
             recorder.event(rs, reason: "SuccessfulCreate", message: "Created pod: \(created.metaName)")
@@ -91,7 +90,7 @@ extension ReplicaSetController {
         var next = rs
         var s = status
         s["observedGeneration"] = .int(rs.generation)
-        if ReplicaSetStatus.same(rs["status"] ?? .emptyObject, s) { return rs }
+        if ReplicaSetStatus.same(ReplicaSet(rs).status.json, s) { return rs }
         next["status"] = s
         do {
             return try await client.update(.replicaSets, namespace: rs.metaNamespace, next, subresource: "status")

@@ -42,16 +42,16 @@ public final class ReplicaSetController: Controller {
 
     /// The ReplicaSet a pod's controller reference names, if it is one we know.
     func owner(of pod: JSONValue) -> String? {
-        guard let ref = pod.controllerRef, ref["kind"]?.stringValue == "ReplicaSet", let name = ref["name"]?.stringValue else { return nil }
-        let key = pod.metaNamespace + "/" + name
-        guard let rs = replicaSets.get(key), rs.uid == ref["uid"]?.stringValue else { return nil }
+        guard let ref = Pod(pod).metadata.controllerRef, ref.kind == "ReplicaSet", !ref.name.isEmpty else { return nil }
+        let key = pod.metaNamespace + "/" + ref.name
+        guard let rs = replicaSets.get(key), rs.uid == ref.uid else { return nil }
         return key
     }
 
     /// ReplicaSets whose selector matches an orphan pod: each may adopt it.
     func selecting(_ pod: JSONValue) -> [String] {
         replicaSets.list(namespace: pod.metaNamespace).filter { rs in
-            guard let sel = try? LabelSelector.from(rs[path: ["spec", "selector"]]), !sel.isEmpty else { return false }
+            guard let sel = try? LabelSelector.from(ReplicaSet(rs).spec.selector), !sel.isEmpty else { return false }
             return sel.matches(object: pod)
         }.map(Informer.key)
     }
@@ -74,7 +74,7 @@ public final class ReplicaSetController: Controller {
             queue.add(newOwner)
             // A pod that just became ready turns available after minReadySeconds: look again then.
             if !PodConditions.isReady(old) && PodConditions.isReady(new),
-               let minReady = replicaSets.get(newOwner)?[path: ["spec", "minReadySeconds"]]?.intValue, minReady > 0 {
+               let minReady = replicaSets.get(newOwner).map({ ReplicaSet($0).spec.minReadySeconds }), minReady > 0 {
                 queue.add(newOwner, after: TimeInterval(minReady) + 1)
             }
         } else if new.controllerRef == nil && (old.metaLabels != new.metaLabels || old.controllerRef != nil) {
@@ -96,7 +96,7 @@ public final class ReplicaSetController: Controller {
             return
         }
         let needsSync = expectations.satisfied(key)
-        guard let selector = try? LabelSelector.from(rs[path: ["spec", "selector"]]), !selector.isEmpty else {
+        guard let selector = try? LabelSelector.from(ReplicaSet(rs).spec.selector), !selector.isEmpty else {
             recorder.event(rs, type: "Warning", reason: "SelectorParsingFailed", message: "invalid selector")
             return
         }
@@ -108,9 +108,9 @@ public final class ReplicaSetController: Controller {
         let updated = try await updateStatus(rs, ReplicaSetStatus.calculate(rs, pods: active, now: clock.now(), failure: manageError))
         if let manageError { throw manageError }
         // Ready pods that are not yet available become so after minReadySeconds.
-        let minReady = updated[path: ["spec", "minReadySeconds"]]?.intValue ?? 0
-        let spec = updated[path: ["spec", "replicas"]]?.intValue ?? 1
-        if minReady > 0, updated[path: ["status", "readyReplicas"]]?.intValue == spec, updated[path: ["status", "availableReplicas"]]?.intValue != spec {
+        let stored = ReplicaSet(updated)
+        let minReady = stored.spec.minReadySeconds, spec = stored.spec.replicas ?? 1
+        if minReady > 0, stored.status.readyReplicas == spec, stored.status.availableReplicas != spec {
             queue.add(key, after: TimeInterval(minReady))
         }
     }

@@ -4,8 +4,9 @@ import KubeModel
 /// `status` of a ReplicaSet from the pods it owns, as `calculateStatus` computes it.
 enum ReplicaSetStatus {
     static func calculate(_ rs: JSONValue, pods: [JSONValue], now: Date, failure: (any Error)?) -> JSONValue {
-        let templateLabels = (rs[path: ["spec", "template", "metadata", "labels"]]?.objectValue ?? [:]).compactMapValues(\.stringValue)
-        let minReady = rs[path: ["spec", "minReadySeconds"]]?.intValue ?? 0
+        let spec = ReplicaSet(rs).spec
+        let templateLabels = spec.template.metadata.labels
+        let minReady = spec.minReadySeconds
         var fullyLabeled = 0, ready = 0, available = 0
         for pod in pods {
             let labels = pod.metaLabels
@@ -18,10 +19,10 @@ enum ReplicaSetStatus {
         var status: JSONValue = ["replicas": .int(Int64(pods.count)), "fullyLabeledReplicas": .int(Int64(fullyLabeled))]
         if ready > 0 { status["readyReplicas"] = .int(Int64(ready)) }
         if available > 0 { status["availableReplicas"] = .int(Int64(available)) }
-        var conditions = (rs[path: ["status", "conditions"]]?.arrayValue ?? []).filter { $0["type"]?.stringValue != "ReplicaFailure" }
+        var conditions = ReplicaSet(rs).status.conditions.filter { $0.type != "ReplicaFailure" }.map(\.json)
         if let failure {
             let existing = rs.condition("ReplicaFailure")
-            let isCreate = (rs[path: ["spec", "replicas"]]?.intValue ?? 1) > Int64(pods.count)
+            let isCreate = (spec.replicas ?? 1) > Int64(pods.count)
             conditions.append([
                 "type": "ReplicaFailure", "status": "True",
                 "reason": .string(isCreate ? "FailedCreate" : "FailedDelete"),

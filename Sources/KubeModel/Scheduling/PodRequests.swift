@@ -63,29 +63,29 @@ public struct ResourceList: Sendable, Hashable {
     }
 
     /// The effective requests of a Pod object.
-    public static func requests(ofPod pod: JSONValue) -> ResourceList { effective(pod, "requests") }
+    public static func requests(ofPod pod: JSONValue) -> ResourceList { effective(pod, \.requests) }
 
     /// The effective limits of a Pod object, summed as its requests are.
-    public static func limits(ofPod pod: JSONValue) -> ResourceList { effective(pod, "limits") }
+    public static func limits(ofPod pod: JSONValue) -> ResourceList { effective(pod, \.limits) }
 
     /// Per resource, the larger of the containers' sum and the largest init container, plus
     /// the pod's overhead.
-    static func effective(_ pod: JSONValue, _ field: String) -> ResourceList {
-        let spec = pod["spec"]
+    static func effective(_ pod: JSONValue, _ field: KeyPath<ResourceRequirements, ResourceList>) -> ResourceList {
+        let spec = Pod(pod).spec
         var sum = ResourceList()
-        for c in spec?["containers"]?.arrayValue ?? [] { sum = sum + ResourceList(c[path: ["resources", field]]) }
+        for c in spec.containers { sum = sum + c.resources[keyPath: field] }
         var initMax = ResourceList()
-        for c in spec?["initContainers"]?.arrayValue ?? [] { initMax = initMax.max(ResourceList(c[path: ["resources", field]])) }
-        return sum.max(initMax) + ResourceList(spec?["overhead"])
+        for c in spec.initContainers { initMax = initMax.max(c.resources[keyPath: field]) }
+        return sum.max(initMax) + spec.overhead
     }
 
     /// Requests with the scheduler's stand-ins for containers that ask for nothing (100m CPU,
     /// 200Mi memory), used only to score nodes so that such pods still spread.
     public static func nonZeroRequests(ofPod pod: JSONValue) -> ResourceList {
         var sum = ResourceList()
-        for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
-            var r = ResourceList(c[path: ["resources", "requests"]])
-            let asked = c[path: ["resources", "requests"]]?.objectValue ?? [:]
+        for c in Pod(pod).spec.containers {
+            var r = c.resources.requests
+            let asked = c.resources.requestsMap
             if asked["cpu"] == nil { r.milliCPU = 100 }
             if asked["memory"] == nil { r.memory = 200 * 1024 * 1024 }
             sum = sum + r

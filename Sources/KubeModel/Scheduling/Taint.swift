@@ -31,7 +31,7 @@ public struct Taint: Sendable, Hashable {
 
     /// The taints of a Node object.
     public static func of(node: JSONValue) -> [Taint] {
-        (node[path: ["spec", "taints"]]?.arrayValue ?? []).map(Taint.init)
+        Node(node).spec.taints
     }
 
     /// `key=value:Effect`, as kubectl and events print a taint.
@@ -77,7 +77,7 @@ public struct Toleration: Sendable, Hashable {
 
     /// The tolerations of a Pod object.
     public static func of(pod: JSONValue) -> [Toleration] {
-        (pod[path: ["spec", "tolerations"]]?.arrayValue ?? []).map(Toleration.init)
+        Pod(pod).spec.tolerations
     }
 
     /// An empty key with `Exists` tolerates everything; otherwise key, effect and value must match.

@@ -26,11 +26,12 @@ final class NodeInfo: @unchecked Sendable {
         self.id = id
         labels = labelsOf(node)
         hasHostname = labels["kubernetes.io/hostname"] != nil
-        taints = Taint.of(node: node)
-        unschedulable = node[path: ["spec", "unschedulable"]]?.boolValue ?? false
-        let alloc = node[path: ["status", "allocatable"]] ?? node[path: ["status", "capacity"]]
-        allocatable = ResourceList(alloc)
-        allowedPods = alloc?["pods"]?.stringValue.flatMap { Int($0) } ?? alloc?["pods"]?.intValue.map { Int($0) } ?? 110
+        let node = Node(node)
+        taints = node.spec.taints
+        unschedulable = node.spec.unschedulable
+        let alloc = node.status.allocatable ?? node.status.capacity
+        allocatable = alloc?.list ?? ResourceList()
+        allowedPods = alloc?[name: "pods"].map { Int($0.value) } ?? 110
     }
 
     /// Takes a changed Node object, keeping the pods.

@@ -35,46 +35,36 @@ struct PodInfo: Sendable {
         key = namespace.isEmpty ? name : "\(namespace)/\(name)"
         uid = pod.uid
         labels = labelsOf(pod)
-        let spec = pod["spec"] ?? .emptyObject
-        nodeName = spec["nodeName"]?.stringValue ?? ""
-        priority = spec["priority"]?.intValue ?? 0
+        let spec = Pod(pod).spec
+        nodeName = spec.nodeName ?? ""
+        priority = spec.priority ?? 0
         requests = ResourceList.requests(ofPod: pod)
         nonZeroRequests = ResourceList.nonZeroRequests(ofPod: pod)
-        tolerations = Toleration.of(pod: pod)
-        var selector: [String: String] = [:]
-        for (k, v) in spec["nodeSelector"]?.objectValue ?? [:] { selector[k] = v.stringValue ?? "" }
-        nodeSelector = selector
-        let nodeAffinity = spec[path: ["affinity", "nodeAffinity"]]
-        requiredNodeAffinity = nodeAffinity?[path: ["requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue
-            .map { $0.map(NodeSelectorTerm.init) }
-        preferredNodeAffinity = (nodeAffinity?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map {
-            ($0["weight"]?.intValue ?? 0, NodeSelectorTerm($0["preference"] ?? .emptyObject))
-        }
+        tolerations = spec.tolerations
+        nodeSelector = spec.nodeSelector
+        let affinity = spec.affinity, nodeAffinity = affinity.nodeAffinity
+        requiredNodeAffinity = nodeAffinity.required
+        preferredNodeAffinity = nodeAffinity.preferred.map { ($0.weight, $0.preference) }
         let ns = namespace
-        func terms(_ kind: String, _ when: String) -> [AffinityTerm] {
-            (spec[path: ["affinity", kind, when]]?.arrayValue ?? []).map { AffinityTerm($0, podNamespace: ns) }
+        func weighted(_ a: PodAffinity) -> [(weight: Int64, term: AffinityTerm)] {
+            a.preferred.map { ($0.weight, AffinityTerm($0.term, podNamespace: ns)) }
         }
-        func weighted(_ kind: String) -> [(weight: Int64, term: AffinityTerm)] {
-            (spec[path: ["affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution"]]?.arrayValue ?? []).map {
-                ($0["weight"]?.intValue ?? 0, AffinityTerm($0["podAffinityTerm"] ?? .emptyObject, podNamespace: ns))
-            }
-        }
-        requiredAffinity = terms("podAffinity", "requiredDuringSchedulingIgnoredDuringExecution")
-        requiredAntiAffinity = terms("podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution")
-        preferredAffinity = weighted("podAffinity")
-        preferredAntiAffinity = weighted("podAntiAffinity")
-        spreadConstraints = (spec["topologySpreadConstraints"]?.arrayValue ?? []).map { SpreadConstraint($0) }
-        ownerUID = (pod[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).first { $0["controller"] == true }?["uid"]?.stringValue
+        requiredAffinity = affinity.podAffinity.required.map { AffinityTerm($0, podNamespace: ns) }
+        requiredAntiAffinity = affinity.podAntiAffinity.required.map { AffinityTerm($0, podNamespace: ns) }
+        preferredAffinity = weighted(affinity.podAffinity)
+        preferredAntiAffinity = weighted(affinity.podAntiAffinity)
+        spreadConstraints = spec.topologySpreadConstraints.map { SpreadConstraint($0) }
+        ownerUID = Pod(pod).metadata.controllerRef?.uid
         var ports: [HostPort] = []
-        for c in spec["containers"]?.arrayValue ?? [] {
-            for p in c["ports"]?.arrayValue ?? [] {
-                guard let hp = p["hostPort"]?.intValue, hp > 0 else { continue }
-                ports.append(HostPort(ip: p["hostIP"]?.stringValue ?? "0.0.0.0", proto: p["protocol"]?.stringValue ?? "TCP", port: hp))
+        for c in spec.containers {
+            for p in c.ports {
+                guard let hp = p.hostPort, hp > 0 else { continue }
+                ports.append(HostPort(ip: p.hostIP ?? "0.0.0.0", proto: p.protocol ?? "TCP", port: hp))
             }
         }
         hostPorts = ports
-        schedulerName = spec["schedulerName"]?.stringValue ?? "default-scheduler"
-        preemptionNever = spec["preemptionPolicy"]?.stringValue == "Never"
+        schedulerName = spec.schedulerName ?? "default-scheduler"
+        preemptionNever = spec.preemptionPolicy == "Never"
     }
 }
 
@@ -86,15 +76,15 @@ struct AffinityTerm: Sendable {
     let namespaces: Set<String>?
     let topologyKey: String
 
-    init(_ json: JSONValue, podNamespace: String) {
-        selector = LabelSelector.orNothing(json["labelSelector"])
-        let listed = (json["namespaces"]?.arrayValue ?? []).compactMap(\.stringValue)
-        if json["namespaceSelector"]?.objectValue?.isEmpty == true {
+    init(_ term: PodAffinityTerm, podNamespace: String) {
+        selector = LabelSelector.orNothing(term.labelSelector)
+        let listed = term.namespaces
+        if term.namespaceSelector?.objectValue?.isEmpty == true {
             namespaces = nil
         } else {
             namespaces = listed.isEmpty ? [podNamespace] : Set(listed)
         }
-        topologyKey = json["topologyKey"]?.stringValue ?? ""
+        topologyKey = term.topologyKey
     }
 
     func matches(_ pod: PodInfo) -> Bool {
@@ -116,14 +106,14 @@ struct SpreadConstraint: Sendable {
     /// nodeTaintsPolicy Ignore (the default) counts tainted nodes too.
     let honorTaints: Bool
 
-    init(_ json: JSONValue) {
-        maxSkew = json["maxSkew"]?.intValue ?? 1
-        topologyKey = json["topologyKey"]?.stringValue ?? ""
-        hard = (json["whenUnsatisfiable"]?.stringValue ?? "DoNotSchedule") == "DoNotSchedule"
-        selector = LabelSelector.orNothing(json["labelSelector"])
-        minDomains = json["minDomains"]?.intValue ?? 1
-        honorNodeAffinity = (json["nodeAffinityPolicy"]?.stringValue ?? "Honor") == "Honor"
-        honorTaints = json["nodeTaintsPolicy"]?.stringValue == "Honor"
+    init(_ c: TopologySpreadConstraint) {
+        maxSkew = c.maxSkew
+        topologyKey = c.topologyKey
+        hard = c.whenUnsatisfiable == "DoNotSchedule"
+        selector = LabelSelector.orNothing(c.labelSelector)
+        minDomains = c.minDomains
+        honorNodeAffinity = c.nodeAffinityPolicy == "Honor"
+        honorTaints = c.nodeTaintsPolicy == "Honor"
     }
 
     init(maxSkew: Int64, topologyKey: String, selector: LabelSelector) {

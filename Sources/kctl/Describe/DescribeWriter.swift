@@ -12,8 +12,10 @@ struct DescribeWriter {
 
     var rendered: String { GoTabWriter().format(text) }
 
-    static func date(_ ts: String?) -> String {
-        guard let ts, let d = Timestamp.parse(ts) else { return "<unknown>" }
+    static func date(_ ts: String?) -> String { date(ts.flatMap(Timestamp.parse)) }
+
+    static func date(_ d: Date?) -> String {
+        guard let d else { return "<unknown>" }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
@@ -35,13 +37,18 @@ struct DescribeWriter {
         for k in keys.dropFirst() { write(0, "\t\(k)\(separator)\(m?[k]?.stringValue ?? "")") }
     }
 
+    /// Labels and annotations read through a typed view.
+    mutating func map(_ level: Int, _ title: String, _ m: [String: String], separator: String = "=", skip: Set<String> = []) {
+        map(level, title, m.mapValues(JSONValue.string), separator: separator, skip: skip)
+    }
+
     mutating func meta(_ o: JSONValue, namespace: Bool = true, created: Bool = false) {
-        write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
-        if namespace { write(0, "Namespace:\t\(o[path: ["metadata", "namespace"]]?.stringValue ?? "")") }
-        if created { write(0, "CreationTimestamp:\t\(Self.date(o[path: ["metadata", "creationTimestamp"]]?.stringValue))") }
-        map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
-        map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ",
-            skip: ["kubectl.kubernetes.io/last-applied-configuration"])
+        let meta = o.metadata
+        write(0, "Name:\t\(meta.name)")
+        if namespace { write(0, "Namespace:\t\(meta.namespace)") }
+        if created { write(0, "CreationTimestamp:\t\(Self.date(meta.creationTimestamp))") }
+        map(0, "Labels", meta.labels)
+        map(0, "Annotations", meta.annotations, separator: ": ", skip: ["kubectl.kubernetes.io/last-applied-configuration"])
     }
 
     mutating func events(_ events: [JSONValue]?, level: Int = 0) {

@@ -4,46 +4,43 @@ import KubeModel
 
 extension Describers {
     func pod(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
-        w.write(0, "Name:\t\(o[path: ["metadata", "name"]]?.stringValue ?? "")")
-        w.write(0, "Namespace:\t\(o[path: ["metadata", "namespace"]]?.stringValue ?? "")")
-        if let priority = o[path: ["spec", "priority"]]?.intValue { w.write(0, "Priority:\t\(priority)") }
-        if let sa = o[path: ["spec", "serviceAccountName"]]?.stringValue { w.write(0, "Service Account:\t\(sa)") }
-        let node = o[path: ["spec", "nodeName"]]?.stringValue
-        w.write(0, "Node:\t\(node.map { "\($0)/\(o[path: ["status", "hostIP"]]?.stringValue ?? "")" } ?? "<none>")")
-        if let start = o[path: ["status", "startTime"]]?.stringValue { w.write(0, "Start Time:\t\(DescribeWriter.date(start))") }
-        w.map(0, "Labels", o[path: ["metadata", "labels"]]?.objectValue)
-        w.map(0, "Annotations", o[path: ["metadata", "annotations"]]?.objectValue, separator: ": ")
-        var status = o[path: ["status", "phase"]]?.stringValue ?? ""
-        if o[path: ["metadata", "deletionTimestamp"]] != nil { status = "Terminating (lasts \(o[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 0)s)" }
+        let pod = Pod(o), meta = pod.metadata, spec = pod.spec
+        w.write(0, "Name:\t\(meta.name)")
+        w.write(0, "Namespace:\t\(meta.namespace)")
+        if let priority = spec.priority { w.write(0, "Priority:\t\(priority)") }
+        if let sa = spec.serviceAccountName { w.write(0, "Service Account:\t\(sa)") }
+        w.write(0, "Node:\t\(spec.nodeName.map { "\($0)/\(pod.status.hostIP ?? "")" } ?? "<none>")")
+        if let start = pod.status.startTime { w.write(0, "Start Time:\t\(DescribeWriter.date(start))") }
+        w.map(0, "Labels", meta.labels)
+        w.map(0, "Annotations", meta.annotations, separator: ": ")
+        var status = pod.status.phase ?? ""
+        if meta.isDeleting { status = "Terminating (lasts \(meta.deletionGracePeriodSeconds ?? 0)s)" }
         w.write(0, "Status:\t\(status)")
-        let ip = o[path: ["status", "podIP"]]?.stringValue ?? ""
-        w.write(0, "IP:\t\(ip)")
-        let ips = (o[path: ["status", "podIPs"]]?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue }
+        w.write(0, "IP:\t\(pod.status.podIP ?? "")")
+        let ips = pod.status.podIPs
         if ips.isEmpty {
             w.write(0, "IPs:\t<none>")
         } else {
             w.write(0, "IPs:")
             for a in ips { w.write(1, "IP:\t\(a)") }
         }
-        if let owner = (o[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).first(where: { $0["controller"] == true }) {
-            w.write(0, "Controlled By:\t\(owner["kind"]?.stringValue ?? "")/\(owner["name"]?.stringValue ?? "")")
-        }
+        if let owner = meta.controllerRef { w.write(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
         w.write(0, "Containers:")
-        let statuses = o[path: ["status", "containerStatuses"]]?.arrayValue ?? []
-        for c in o[path: ["spec", "containers"]]?.arrayValue ?? [] {
-            w.container(c, level: 1, nameIndent: "", status: statuses.first { $0["name"] == c["name"] })
+        let statuses = pod.status.containerStatuses
+        for c in spec.containers {
+            w.container(c.json, level: 1, nameIndent: "", status: statuses.first { $0.name == c.name }?.json)
         }
-        let conds = o[path: ["status", "conditions"]]?.arrayValue ?? []
+        let conds = pod.status.conditions
         if !conds.isEmpty {
             w.write(0, "Conditions:")
             w.write(1, "Type\tStatus")
-            for c in conds { w.write(1, "\(c["type"]?.stringValue ?? "") \t\(c["status"]?.stringValue ?? "") ") }
+            for c in conds { w.write(1, "\(c.type) \t\(c.status ?? "") ") }
         }
-        w.volumes(o[path: ["spec", "volumes"]]?.arrayValue ?? [], level: 0)
-        w.write(0, "QoS Class:\t\(o[path: ["status", "qosClass"]]?.stringValue ?? "BestEffort")")
-        let selectors = o[path: ["spec", "nodeSelector"]]?.objectValue ?? [:]
-        w.write(0, "Node-Selectors:\t" + (selectors.isEmpty ? "<none>" : selectors.keys.sorted().map { "\($0)=\(selectors[$0]?.stringValue ?? "")" }.joined(separator: ",")))
-        let tolerations = o[path: ["spec", "tolerations"]]?.arrayValue ?? []
+        w.volumes(spec.volumes.map(\.json), level: 0)
+        w.write(0, "QoS Class:\t\(pod.status.qosClass ?? "BestEffort")")
+        let selectors = spec.nodeSelector
+        w.write(0, "Node-Selectors:\t" + (selectors.isEmpty ? "<none>" : selectors.keys.sorted().map { "\($0)=\(selectors[$0] ?? "")" }.joined(separator: ",")))
+        let tolerations = spec.tolerations
         w.write(0, "Tolerations:\t" + (tolerations.isEmpty ? "<none>" : tolerations.map(DescribeWriter.toleration).joined(separator: "\n\t")))
         w.events(try await events(o))
     }

@@ -2,33 +2,35 @@ import KubeModel
 
 /// The pod template part of Deployment, ReplicaSet and Pod descriptions.
 extension DescribeWriter {
-    mutating func podTemplate(_ template: JSONValue) {
+    mutating func podTemplate(_ json: JSONValue) {
+        let template = PodTemplateSpec(json), spec = template.spec
         write(0, "Pod Template:")
-        map(1, "Labels", template[path: ["metadata", "labels"]]?.objectValue)
-        if let a = template[path: ["metadata", "annotations"]]?.objectValue, !a.isEmpty { map(1, "Annotations", a, separator: ": ") }
-        let spec = template["spec"] ?? .emptyObject
-        if let sa = spec["serviceAccountName"]?.stringValue, !sa.isEmpty { write(1, "Service Account:\t\(sa)") }
-        if let inits = spec["initContainers"]?.arrayValue, !inits.isEmpty {
+        map(1, "Labels", template.metadata.labels)
+        let annotations = template.metadata.annotations
+        if !annotations.isEmpty { map(1, "Annotations", annotations, separator: ": ") }
+        if let sa = spec.serviceAccountName, !sa.isEmpty { write(1, "Service Account:\t\(sa)") }
+        let inits = spec.initContainers
+        if !inits.isEmpty {
             write(1, "Init Containers:")
-            for c in inits { container(c, level: 1) }
+            for c in inits { container(c.json, level: 1) }
         }
         write(1, "Containers:")
-        for c in spec["containers"]?.arrayValue ?? [] { container(c, level: 1) }
-        volumes(spec["volumes"]?.arrayValue ?? [], level: 1)
-        let selectors = spec["nodeSelector"]?.objectValue ?? [:]
-        write(1, "Node-Selectors:\t" + (selectors.isEmpty ? "<none>" : selectors.keys.sorted().map { "\($0)=\(selectors[$0]?.stringValue ?? "")" }.joined(separator: ",")))
-        let tolerations = spec["tolerations"]?.arrayValue ?? []
+        for c in spec.containers { container(c.json, level: 1) }
+        volumes(spec.volumes.map(\.json), level: 1)
+        let selectors = spec.nodeSelector
+        write(1, "Node-Selectors:\t" + (selectors.isEmpty ? "<none>" : selectors.keys.sorted().map { "\($0)=\(selectors[$0] ?? "")" }.joined(separator: ",")))
+        let tolerations = spec.tolerations
         write(1, "Tolerations:\t" + (tolerations.isEmpty ? "<none>" : tolerations.map(Self.toleration).joined(separator: "\n\t")))
     }
 
     /// `key=value:Effect op=Exists for 300s`, as kubectl's printTolerationsMultiline writes one.
-    static func toleration(_ t: JSONValue) -> String {
-        let key = t["key"]?.stringValue ?? "", value = t["value"]?.stringValue ?? "", effect = t["effect"]?.stringValue ?? ""
+    static func toleration(_ t: Toleration) -> String {
+        let key = t.key, value = t.value, effect = t.effect
         var s = key
         if !value.isEmpty { s += "=\(value)" }
         if !effect.isEmpty { s += ":\(effect)" }
-        if t["operator"] == "Exists" && value.isEmpty { s += key.isEmpty && effect.isEmpty ? "op=Exists" : " op=Exists" }
-        if let secs = t["tolerationSeconds"]?.intValue { s += " for \(secs)s" }
+        if t.op == "Exists" && value.isEmpty { s += key.isEmpty && effect.isEmpty ? "op=Exists" : " op=Exists" }
+        if let secs = t.seconds { s += " for \(secs)s" }
         return s
     }
 

@@ -14,7 +14,7 @@ enum Cordoning {
 
     /// Sets `spec.unschedulable`; returns false when it already had that value.
     static func set(_ session: Session, _ node: JSONValue, unschedulable: Bool) async throws -> Bool {
-        let current = node[path: ["spec", "unschedulable"]]?.boolValue ?? false
+        let current = Node(node).spec.unschedulable
         guard current != unschedulable else { return false }
         _ = try await session.client.call("PATCH", APIResource.nodes.path(namespace: nil, name: node.metaName),
                                           body: ["spec": ["unschedulable": unschedulable ? true : .null]],

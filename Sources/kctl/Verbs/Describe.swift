@@ -83,45 +83,44 @@ struct Describers {
     }
 
     func conditions(_ o: JSONValue, _ w: inout DescribeWriter) {
-        guard let cs = o[path: ["status", "conditions"]]?.arrayValue, !cs.isEmpty else { return }
+        let cs = o.objectStatus.conditions
+        guard !cs.isEmpty else { return }
         w.write(0, "Conditions:")
         w.write(1, "Type\tStatus\tReason")
         w.write(1, "----\t------\t------")
         for c in cs {
-            w.write(1, "\(c["type"]?.stringValue ?? "") \t\(c["status"]?.stringValue ?? "")\t\(c["reason"]?.stringValue ?? "")")
+            w.write(1, "\(c.type) \t\(c.status ?? "")\t\(c.reason ?? "")")
         }
     }
 
     func deployment(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
         w.meta(o, created: true)
-        let selector = Self.selector(o[path: ["spec", "selector"]])
+        let d = Deployment(o), spec = d.spec, status = d.status
+        let selector = Self.selector(spec.selector)
         w.write(0, "Selector:\t\(selector)")
-        func n(_ p: String) -> Int64 { o[path: ["status", p]]?.intValue ?? 0 }
-        w.write(0, "Replicas:\t\(o[path: ["spec", "replicas"]]?.intValue ?? 1) desired | \(n("updatedReplicas")) updated | \(n("replicas")) total | \(n("availableReplicas")) available | \(n("unavailableReplicas")) unavailable")
-        let type = o[path: ["spec", "strategy", "type"]]?.stringValue ?? "RollingUpdate"
+        w.write(0, "Replicas:\t\(spec.replicas ?? 1) desired | \(status.updatedReplicas) updated | \(status.replicas) total | \(status.availableReplicas) available | \(status.unavailableReplicas) unavailable")
+        let type = spec.strategy.type
         w.write(0, "StrategyType:\t\(type)")
-        w.write(0, "MinReadySeconds:\t\(o[path: ["spec", "minReadySeconds"]]?.intValue ?? 0)")
-        if type == "RollingUpdate", let ru = o[path: ["spec", "strategy", "rollingUpdate"]] {
-            w.write(0, "RollingUpdateStrategy:\t\(JSONPath.text(ru["maxUnavailable"] ?? "25%")) max unavailable, \(JSONPath.text(ru["maxSurge"] ?? "25%")) max surge")
+        w.write(0, "MinReadySeconds:\t\(spec.minReadySeconds)")
+        if type == "RollingUpdate", let ru = spec.strategy.rollingUpdate {
+            w.write(0, "RollingUpdateStrategy:\t\(ru.maxUnavailable?.description ?? "25%") max unavailable, \(ru.maxSurge?.description ?? "25%") max surge")
         }
-        w.podTemplate(o[path: ["spec", "template"]] ?? .emptyObject)
+        w.podTemplate(spec.template.json)
         conditions(o, &w)
-        let ns = o[path: ["metadata", "namespace"]]?.stringValue ?? session.namespace
-        let uid = o[path: ["metadata", "uid"]]
+        let ns = d.metadata.namespace.isEmpty ? session.namespace : d.metadata.namespace
+        let uid = d.metadata.uid
         let rsList = try? await session.client.call("GET", "/apis/apps/v1/namespaces/\(ns)/replicasets", query: [("labelSelector", selector)])
-        let owned = (rsList?["items"]?.arrayValue ?? []).filter { rs in
-            (rs[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains { $0["uid"] == uid && $0["controller"] == true }
-        }
+        let owned = (rsList?["items"]?.arrayValue ?? []).filter { ReplicaSet($0).metadata.controllerRef?.uid == uid }
         if !owned.isEmpty {
             // kubectl's FindNewReplicaSet sorts by creation time (then name) and takes the first
             // whose template matches; every other owned ReplicaSet is old, scaled down or not.
-            func created(_ rs: JSONValue) -> String { rs[path: ["metadata", "creationTimestamp"]]?.stringValue ?? "" }
+            func created(_ rs: JSONValue) -> Date { rs.metadata.creationTimestamp ?? .distantPast }
             let byAge = owned.sorted { (created($0), $0.metaName) < (created($1), $1.metaName) }
-            let template = Self.strippedTemplate(o[path: ["spec", "template"]])
-            let newRS = byAge.first { Self.strippedTemplate($0[path: ["spec", "template"]]) == template }
+            let template = Self.strippedTemplate(spec.template.json)
+            let newRS = byAge.first { Self.strippedTemplate(ReplicaSet($0).spec.template.json) == template }
             let old = byAge.filter { $0 != newRS }
             func line(_ rss: [JSONValue]) -> String {
-                rss.isEmpty ? "<none>" : rss.map { "\($0[path: ["metadata", "name"]]?.stringValue ?? "") (\($0[path: ["status", "replicas"]]?.intValue ?? 0)/\($0[path: ["spec", "replicas"]]?.intValue ?? 0) replicas created)" }.joined(separator: ", ")
+                rss.isEmpty ? "<none>" : rss.map { ReplicaSet($0) }.map { "\($0.metadata.name) (\($0.status.replicas)/\($0.spec.replicas ?? 0) replicas created)" }.joined(separator: ", ")
             }
             w.write(0, "OldReplicaSets:\t\(line(old))")
             w.write(0, "NewReplicaSet:\t\(line(newRS.map { [$0] } ?? []))")
@@ -153,13 +152,12 @@ struct Describers {
 
     func replicaSet(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
         w.meta(o)
-        w.write(0, "Selector:\t\(Self.selector(o[path: ["spec", "selector"]]))")
-        if let owner = (o[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).first(where: { $0["controller"] == true }) {
-            w.write(0, "Controlled By:\t\(owner["kind"]?.stringValue ?? "")/\(owner["name"]?.stringValue ?? "")")
-        }
-        w.write(0, "Replicas:\t\(o[path: ["status", "replicas"]]?.intValue ?? 0) current / \(o[path: ["spec", "replicas"]]?.intValue ?? 0) desired")
-        w.write(0, "Pods Status:\t\(o[path: ["status", "readyReplicas"]]?.intValue ?? 0) Running / 0 Waiting / 0 Succeeded / 0 Failed")
-        w.podTemplate(o[path: ["spec", "template"]] ?? .emptyObject)
+        let rs = ReplicaSet(o)
+        w.write(0, "Selector:\t\(Self.selector(rs.spec.selector))")
+        if let owner = o.metadata.controllerRef { w.write(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
+        w.write(0, "Replicas:\t\(rs.status.replicas) current / \(rs.spec.replicas ?? 0) desired")
+        w.write(0, "Pods Status:\t\(rs.status.readyReplicas) Running / 0 Waiting / 0 Succeeded / 0 Failed")
+        w.podTemplate(rs.spec.template.json)
         conditions(o, &w)
         w.events(try await events(o))
     }

@@ -27,14 +27,14 @@ struct Drain: AsyncParsableCommand {
     }
 
     func verdict(_ pod: JSONValue) -> Verdict {
-        let phase = pod[path: ["status", "phase"]]?.stringValue
-        if pod.isDeleting || phase == "Succeeded" || phase == "Failed" { return .delete }
-        if pod.metaAnnotations["kubernetes.io/config.mirror"] != nil { return .skip }
-        let controller = (pod[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).first { $0["controller"] == true }
-        if controller?["kind"] == "DaemonSet" {
+        let pod = Pod(pod), phase = pod.status.phase
+        if pod.metadata.isDeleting || phase == "Succeeded" || phase == "Failed" { return .delete }
+        if pod.metadata.annotations["kubernetes.io/config.mirror"] != nil { return .skip }
+        let controller = pod.metadata.controllerRef
+        if controller?.kind == "DaemonSet" {
             return ignoreDaemonSets ? .warn("ignoring DaemonSet-managed Pods") : .refuse("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)")
         }
-        if (pod[path: ["spec", "volumes"]]?.arrayValue ?? []).contains(where: { $0["emptyDir"] != nil }) && !deleteEmptyDirData {
+        if pod.spec.volumes.contains(where: \.isEmptyDir) && !deleteEmptyDirData {
             return .refuse("cannot delete Pods with local storage (use --delete-emptydir-data to override)")
         }
         if controller == nil {

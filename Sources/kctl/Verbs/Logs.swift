@@ -56,8 +56,9 @@ struct Logs: AsyncParsableCommand {
     private func containerName(_ session: Session, pod: String) async throws -> String {
         if let container { return container }
         let o = try await session.client.call("GET", APIResource.pods.path(namespace: session.namespace, name: pod))
-        let names = (o[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
-        let annotated = o[path: ["metadata", "annotations", "kubectl.kubernetes.io/default-container"]]?.stringValue
+        let pod = Pod(o)
+        let names = pod.spec.containers.map(\.name)
+        let annotated = pod.metadata.annotations["kubectl.kubernetes.io/default-container"]
         let chosen = annotated.flatMap { names.contains($0) ? $0 : nil } ?? names.first ?? ""
         if names.count > 1 && annotated == nil {
             Terminal.err("Defaulted container \"\(chosen)\" out of: \(names.joined(separator: ", "))")
@@ -69,7 +70,7 @@ struct Logs: AsyncParsableCommand {
         if let selector {
             if target != nil { throw KctlError("only one of a selector or a name may be specified") }
             let list = try await session.client.call("GET", "/api/v1/namespaces/\(session.namespace)/pods", query: [("labelSelector", selector)])
-            let names = (list["items"]?.arrayValue ?? []).compactMap { $0[path: ["metadata", "name"]]?.stringValue }
+            let names = (list["items"]?.arrayValue ?? []).map { $0.metadata.name }
             if names.isEmpty { Terminal.err("No resources found in \(session.namespace) namespace.\n") }
             return names
         }
@@ -79,10 +80,11 @@ struct Logs: AsyncParsableCommand {
         let r = try await session.resource(parts[0])
         if r.kind == "Pod" { return [parts[1]] }
         let owner = try await session.client.call("GET", r.path(namespace: session.namespace, name: parts[1]))
-        let podSelector = Describers.selector(owner[path: ["spec", "selector"]])
+        // Deployments, ReplicaSets, StatefulSets and Jobs spell the selector alike.
+        let podSelector = Describers.selector(ReplicaSet(owner).spec.selector)
         let pods = try await session.client.call("GET", "/api/v1/namespaces/\(session.namespace)/pods", query: [("labelSelector", podSelector)])
         let items = pods["items"]?.arrayValue ?? []
-        guard let first = items.first?[path: ["metadata", "name"]]?.stringValue else { throw KctlError("timed out waiting for the condition") }
+        guard let first = items.first?.metadata.name else { throw KctlError("timed out waiting for the condition") }
         if items.count > 1 { Terminal.err("Found \(items.count) pods, using pod/\(first)\n") }
         return [first]
     }

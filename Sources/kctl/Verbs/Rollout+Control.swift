@@ -27,8 +27,8 @@ struct RolloutRestart: AsyncParsableCommand {
 
     func run() async throws {
         try await RolloutControl.run(global, args, verb: "restarted") { d in
-            if d[path: ["spec", "paused"]] == true {
-                throw KctlError("deployments.apps \"\(d[path: ["metadata", "name"]]?.stringValue ?? "")\" can't restart paused deployment (run rollout resume first)")
+            if Deployment(d).spec.paused {
+                throw KctlError("deployments.apps \"\(Deployment(d).metadata.name)\" can't restart paused deployment (run rollout resume first)")
             }
             return ["spec": ["template": ["metadata": ["annotations": ["kubectl.kubernetes.io/restartedAt": .string(Timestamp.format(Date()))]]]]]
         }
@@ -42,7 +42,7 @@ struct RolloutPause: AsyncParsableCommand {
 
     func run() async throws {
         try await RolloutControl.run(global, args, verb: "paused") { d in
-            if d[path: ["spec", "paused"]] == true { throw KctlError("deployments.apps \"\(d[path: ["metadata", "name"]]?.stringValue ?? "")\" is already paused") }
+            if Deployment(d).spec.paused { throw KctlError("deployments.apps \"\(Deployment(d).metadata.name)\" is already paused") }
             return ["spec": ["paused": true]]
         }
     }
@@ -55,7 +55,7 @@ struct RolloutResume: AsyncParsableCommand {
 
     func run() async throws {
         try await RolloutControl.run(global, args, verb: "resumed") { d in
-            if d[path: ["spec", "paused"]] != true { throw KctlError("deployments.apps \"\(d[path: ["metadata", "name"]]?.stringValue ?? "")\" is not paused") }
+            if !Deployment(d).spec.paused { throw KctlError("deployments.apps \"\(Deployment(d).metadata.name)\" is not paused") }
             return ["spec": ["paused": nil]]
         }
     }
@@ -70,28 +70,25 @@ struct RolloutStatus: AsyncParsableCommand {
     @Option var revision: Int64 = 0
 
     /// kubectl's DeploymentStatusViewer: the message, and whether the rollout is done.
-    static func status(_ d: JSONValue, revision: Int64) throws -> (String, Bool) {
-        let name = d[path: ["metadata", "name"]]?.stringValue ?? ""
+    static func status(_ json: JSONValue, revision: Int64) throws -> (String, Bool) {
+        let d = Deployment(json), name = d.metadata.name, status = d.status
         if revision > 0 {
-            let current = d[path: ["metadata", "annotations", DeploymentHistory.revision]]?.stringValue.flatMap { Int64($0) } ?? 0
+            let current = d.metadata.annotations[DeploymentHistory.revision].flatMap { Int64($0) } ?? 0
             if current != revision { throw KctlError("desired revision (\(revision)) is different from the running revision (\(current))") }
         }
-        let generation = d[path: ["metadata", "generation"]]?.intValue ?? 0
-        let observed = d[path: ["status", "observedGeneration"]]?.intValue ?? 0
-        guard generation <= observed else { return ("Waiting for deployment spec update to be observed...", false) }
-        for c in d[path: ["status", "conditions"]]?.arrayValue ?? [] where c["type"] == "Progressing" && c["reason"] == "ProgressDeadlineExceeded" {
+        guard d.metadata.generation <= status.observedGeneration else { return ("Waiting for deployment spec update to be observed...", false) }
+        if status.conditions[type: "Progressing"]?.reason == "ProgressDeadlineExceeded" {
             throw KctlError("deployment \"\(name)\" exceeded its progress deadline")
         }
-        let want = d[path: ["spec", "replicas"]]?.intValue ?? 1
-        func n(_ k: String) -> Int64 { d[path: ["status", k]]?.intValue ?? 0 }
-        if n("updatedReplicas") < want {
-            return ("Waiting for deployment \"\(name)\" rollout to finish: \(n("updatedReplicas")) out of \(want) new replicas have been updated...", false)
+        let want = d.spec.replicas ?? 1
+        if status.updatedReplicas < want {
+            return ("Waiting for deployment \"\(name)\" rollout to finish: \(status.updatedReplicas) out of \(want) new replicas have been updated...", false)
         }
-        if n("replicas") > n("updatedReplicas") {
-            return ("Waiting for deployment \"\(name)\" rollout to finish: \(n("replicas") - n("updatedReplicas")) old replicas are pending termination...", false)
+        if status.replicas > status.updatedReplicas {
+            return ("Waiting for deployment \"\(name)\" rollout to finish: \(status.replicas - status.updatedReplicas) old replicas are pending termination...", false)
         }
-        if n("availableReplicas") < n("updatedReplicas") {
-            return ("Waiting for deployment \"\(name)\" rollout to finish: \(n("availableReplicas")) of \(n("updatedReplicas")) updated replicas are available...", false)
+        if status.availableReplicas < status.updatedReplicas {
+            return ("Waiting for deployment \"\(name)\" rollout to finish: \(status.availableReplicas) of \(status.updatedReplicas) updated replicas are available...", false)
         }
         return ("deployment \"\(name)\" successfully rolled out", true)
     }

@@ -20,14 +20,13 @@ struct DeploymentHistory {
         guard r.kind == "Deployment" else { throw KctlError("no history viewer has been implemented for \"\(r.kind)\"") }
         let ns = session.namespace
         let d = try await session.client.call("GET", r.path(namespace: ns, name: name), accept: "application/json, */*")
-        let selector = Describers.selector(d[path: ["spec", "selector"]])
+        let selector = Describers.selector(Deployment(d).spec.selector)
         let list = try await session.client.call("GET", "/apis/apps/v1/namespaces/\(ns)/replicasets", query: [("labelSelector", selector)])
-        let uid = d[path: ["metadata", "uid"]]
+        let uid = d.metadata.uid
         var byRevision: [Int64: JSONValue] = [:]
         for rs in list["items"]?.arrayValue ?? [] {
-            guard (rs[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains(where: { $0["uid"] == uid && $0["controller"] == true }),
-                let rev = rs[path: ["metadata", "annotations", revision]]?.stringValue.flatMap({ Int64($0) })
-            else { continue }
+            let meta = rs.metadata
+            guard meta.controllerRef?.uid == uid, let rev = meta.annotations[revision].flatMap({ Int64($0) }) else { continue }
             byRevision[rev] = rs
         }
         return (DeploymentHistory(deployment: d, byRevision: byRevision), "\(r.typePrefix)/\(name)")
@@ -47,7 +46,7 @@ struct DeploymentHistory {
 
     /// A ReplicaSet's template as the Deployment would carry it (no pod-template-hash label).
     static func template(of rs: JSONValue) -> JSONValue {
-        var t = rs[path: ["spec", "template"]] ?? .emptyObject
+        var t = ReplicaSet(rs).spec.template.json
         t.set(["metadata", "labels", "pod-template-hash"], nil)
         if t[path: ["metadata", "labels"]]?.objectValue?.isEmpty == true { t.set(["metadata", "labels"], nil) }
         return t.droppingNulls()
@@ -73,9 +72,9 @@ struct RolloutHistory: AsyncParsableCommand {
                     guard let rs = h.byRevision[revision] else { throw KctlError("unable to find the specified revision") }
                     // kubectl shows the change cause among the template's annotations, and prints
                     // this view without aligning it.
-                    var template = rs[path: ["spec", "template"]] ?? .emptyObject
-                    if let cause = rs[path: ["metadata", "annotations", "kubernetes.io/change-cause"]] {
-                        template.set(["metadata", "annotations", "kubernetes.io/change-cause"], cause)
+                    var template = ReplicaSet(rs).spec.template.json
+                    if let cause = rs.metadata.annotations["kubernetes.io/change-cause"] {
+                        template.set(["metadata", "annotations", "kubernetes.io/change-cause"], .string(cause))
                     }
                     var w = DescribeWriter()
                     w.podTemplate(template)
@@ -84,7 +83,7 @@ struct RolloutHistory: AsyncParsableCommand {
                 }
                 var text = "REVISION\tCHANGE-CAUSE\n"
                 for rev in h.byRevision.keys.sorted() {
-                    let cause = h.byRevision[rev]?[path: ["metadata", "annotations", "kubernetes.io/change-cause"]]?.stringValue ?? "<none>"
+                    let cause = h.byRevision[rev]?.metadata.annotations["kubernetes.io/change-cause"] ?? "<none>"
                     text += "\(rev)\t\(cause)\n"
                 }
                 Terminal.out("\(label) \n" + GoTabWriter().format(text) + "\n")
@@ -115,23 +114,24 @@ struct RolloutUndo: AsyncParsableCommand {
                 if dryRun == "client" {
                     // kubectl prints the template it would roll back to in place of the verb.
                     var w = DescribeWriter()
-                    w.podTemplate(rs[path: ["spec", "template"]] ?? .emptyObject)
+                    w.podTemplate(ReplicaSet(rs).spec.template.json)
                     Terminal.line("\(label) \(w.text)\(suffix)")
                     continue
                 }
-                if h.deployment[path: ["spec", "paused"]] == true {
+                let deployment = Deployment(h.deployment)
+                if deployment.spec.paused {
                     throw KctlError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
                 }
                 let template = DeploymentHistory.template(of: rs)
-                if template == h.deployment[path: ["spec", "template"]]?.droppingNulls() {
+                if template == deployment.spec.template.json.droppingNulls() {
                     Terminal.line("\(label) skipped rollback (current template already matches revision \(toRevision))\(suffix)")
                     continue
                 }
                 // The Deployment keeps only its own bookkeeping annotations; the rest come from
                 // the revision's ReplicaSet (change-cause above all).
                 var annotations: [String: JSONValue] = [:]
-                for (k, v) in h.deployment[path: ["metadata", "annotations"]]?.objectValue ?? [:] where Self.skipped.contains(k) { annotations[k] = v }
-                for (k, v) in rs[path: ["metadata", "annotations"]]?.objectValue ?? [:] where !Self.skipped.contains(k) { annotations[k] = v }
+                for (k, v) in deployment.metadata.annotations where Self.skipped.contains(k) { annotations[k] = .string(v) }
+                for (k, v) in rs.metadata.annotations where !Self.skipped.contains(k) { annotations[k] = .string(v) }
                 let patch: JSONValue = [
                     ["op": "replace", "path": "/spec/template", "value": template],
                     ["op": "replace", "path": "/metadata/annotations", "value": .object(annotations)],

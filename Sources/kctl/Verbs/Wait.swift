@@ -157,11 +157,12 @@ struct WaitCondition: Sendable {
             return o != nil
         case .condition(let type, let status):
             guard let o else { return false }
-            for c in o[path: ["status", "conditions"]]?.arrayValue ?? [] where c["type"]?.stringValue?.lowercased() == type.lowercased() {
-                guard let got = c["status"]?.stringValue else { continue }
-                // A condition not yet updated for the latest spec does not count.
-                if let generation = o[path: ["metadata", "generation"]]?.intValue,
-                    let observed = c["observedGeneration"]?.intValue ?? o[path: ["status", "observedGeneration"]]?.intValue, observed < generation {
+            let reported = o.objectStatus, generation = o.metadata.generation
+            for c in reported.conditions where c.type.lowercased() == type.lowercased() {
+                guard let got = c.status else { continue }
+                // A condition not yet updated for the latest spec does not count (an absent
+                // generation reads 0, which no observed generation is below).
+                if let observed = c.observedGeneration ?? reported.observedGeneration, observed < generation {
                     return false
                 }
                 return got.lowercased() == status.lowercased()
