@@ -92,8 +92,9 @@ import Testing
     @Test func aFailedReconcileIsLoggedWithItsKeyAndRetried() async throws {
         let c = try await Cluster(failingPodCreates: 1)
         _ = try await c.server.localClient.create(.replicaSets, namespace: "default", ReplicaSetTests.replicaSet("web", replicas: 2))
-        try await c.until("2 pods") {
+        try await c.until("2 pods and the retry's sync finished") {
             try await c.server.localClient.list(.pods, namespace: "default")["items"]?.arrayValue?.count == 2
+                && c.lines.all.contains { $0.message == "Finished syncing" && $0.component == "replicaset-controller" }
         }
         let rsLines = c.lines.all.filter { $0.component == "replicaset-controller" }
         let failed = rsLines.filter { $0.message == "Error syncing; requeuing" && $0.metadata["err"]?.contains("injected") == true }
