@@ -35,6 +35,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -65,11 +66,11 @@ let package = Package(
             ]
         ),
         // Level-triggered controllers over informers; they write only through an APIClient.
-        .target(name: "Controllers", dependencies: ["KubeModel", "KubeClient"]),
+        .target(name: "Controllers", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
         // kube-scheduler: queue, cache, filter and score plugins, binding through the API.
-        .target(name: "Scheduler", dependencies: ["KubeModel", "KubeClient"]),
+        .target(name: "Scheduler", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
         // Simulated nodes: registration, leases, placement and a kubelet that drives pod phases.
-        .target(name: "Nodes", dependencies: ["KubeModel", "KubeClient"]),
+        .target(name: "Nodes", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "kplane",
             dependencies: [
@@ -80,12 +81,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML"]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModel", "KubeYAML"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModel", "KubeYAML", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel", "KubeClient"], exclude: ["Compat/python_client.py", "Compat/streaming_log_server.py", "Compat/tls_server.py"]),
         // kctl's printers and parsers, tested inside the executable target.
         .testTarget(name: "KctlTests", dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "APIServer", "KubeModel", "KubeClient"]),
-        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient"]),
+        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
         // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
         .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
         // One write to thousands of watches, timed by a SwiftNIO client (see Benchmarks/apiserver.sh).

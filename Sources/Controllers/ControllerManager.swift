@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 
 /// kube-controller-manager in small: shared informers for the resources the controllers read,
 /// and the controllers themselves, all over one `APIClient` (in-process or HTTP).
@@ -22,8 +23,10 @@ public final class ControllerManager: Sendable {
     let recorders: [EventRecorder]
 
     /// `informers` may be shared with components beside the controllers (in `kplane up`, the
-    /// scheduler and the fleet), which then need not watch the same resources again.
-    public init(client api: APIClient, clock: any WallClock, workers: Int = 5, informers: SharedInformers? = nil) {
+    /// scheduler and the fleet), which then need not watch the same resources again. `logging`
+    /// makes each controller's logger from its name (tests pass one that collects the lines).
+    public init(client api: APIClient, clock: any WallClock, workers: Int = 5, informers: SharedInformers? = nil,
+                logging: @escaping @Sendable (String) -> Logger = { Logger(label: $0) }) {
         let client = api.identified(as: UserAgent.controllerManager)
         self.client = client
         self.clock = clock
@@ -34,20 +37,26 @@ public final class ControllerManager: Sendable {
         replicaSets = shared.informer(.replicaSets)
         deployments = shared.informer(.deployments)
         let everything = SharedInformers.everyResource.map(shared.informer)
-        let rsRecorder = EventRecorder(client: client, component: "replicaset-controller", clock: clock)
-        let dRecorder = EventRecorder(client: client, component: "deployment-controller", clock: clock)
-        let nodeRecorder = EventRecorder(client: client, component: "node-controller", clock: clock)
-        let evictionRecorder = EventRecorder(client: client, component: "taint-eviction-controller", clock: clock)
+        let rsRecorder = EventRecorder(client: client, component: "replicaset-controller", clock: clock, logger: logging("replicaset-controller"))
+        let dRecorder = EventRecorder(client: client, component: "deployment-controller", clock: clock, logger: logging("deployment-controller"))
+        let nodeRecorder = EventRecorder(client: client, component: "node-controller", clock: clock, logger: logging("node-controller"))
+        let evictionRecorder = EventRecorder(client: client, component: "taint-eviction-controller", clock: clock, logger: logging("taint-eviction-controller"))
         recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder]
-        replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder)
-        deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder)
-        garbageCollector = GarbageCollector(client: client, clock: clock, informers: everything)
-        namespaceController = NamespaceController(client: client, clock: clock, namespaces: shared.informer(.namespaces), contents: everything)
+        replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder,
+                                                    logger: logging("replicaset-controller"))
+        deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder,
+                                                    logger: logging("deployment-controller"))
+        garbageCollector = GarbageCollector(client: client, clock: clock, informers: everything, logger: logging("garbage-collector"))
+        namespaceController = NamespaceController(client: client, clock: clock, namespaces: shared.informer(.namespaces), contents: everything,
+                                                  logger: logging("namespace-controller"))
         serviceAccounts = ServiceAccountsController(client: client, clock: clock, namespaces: shared.informer(.namespaces),
-                                                    serviceAccounts: shared.informer(ServiceAccountsController.serviceAccounts))
+                                                    serviceAccounts: shared.informer(ServiceAccountsController.serviceAccounts),
+                                                    logger: logging("serviceaccount-controller"))
         let nodes = shared.informer(.nodes)
-        nodeLifecycle = NodeLifecycleController(client: client, clock: clock, nodes: nodes, leases: shared.informer(.leases), pods: pods, recorder: nodeRecorder)
-        taintEviction = TaintEviction(client: client, clock: clock, nodes: nodes, pods: pods, recorder: evictionRecorder)
+        nodeLifecycle = NodeLifecycleController(client: client, clock: clock, nodes: nodes, leases: shared.informer(.leases), pods: pods, recorder: nodeRecorder,
+                                               logger: logging("node-lifecycle-controller"))
+        taintEviction = TaintEviction(client: client, clock: clock, nodes: nodes, pods: pods, recorder: evictionRecorder,
+                                     logger: logging("taint-eviction-controller"))
     }
 
     var controllers: [any Controller] {

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 
 /// Kubernetes' garbage collector over `ownerReferences`, level-triggered:
 /// - an object whose owners are all gone is deleted (background cascade: owners go first,
@@ -11,13 +12,15 @@ import KubeModel
 ///   deleted (in the foreground too) and the finalizer goes once none is left.
 public final class GarbageCollector: Controller {
     public let name = "garbage-collector"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     /// Informers by qualified plural (`replicasets.apps`) and by `apiVersion/kind`.
     let informers: [String: Informer]
     let byKind: [String: Informer]
 
-    public init(client: APIClient, clock: any WallClock, informers list: [Informer]) {
+    public init(client: APIClient, clock: any WallClock, informers list: [Informer], logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "garbage-collector")
         self.client = client
         queue = WorkQueue(clock: clock)
         informers = Dictionary(uniqueKeysWithValues: list.map { ($0.resource.qualifiedPlural, $0) })

@@ -1,18 +1,21 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 
 /// Empties a terminating namespace (`pkg/controller/namespace`): deletes every object in it,
 /// waits for the last one to go, then removes the `kubernetes` finalizer through
 /// `namespaces/finalize`, after which the API server deletes the namespace.
 public final class NamespaceController: Controller {
     public let name = "namespace-controller"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     let namespaces: Informer
     let contents: [Informer]
 
-    public init(client: APIClient, clock: any WallClock, namespaces: Informer, contents: [Informer]) {
+    public init(client: APIClient, clock: any WallClock, namespaces: Informer, contents: [Informer], logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "namespace-controller")
         self.client = client
         self.namespaces = namespaces
         self.contents = contents.filter { $0.resource.namespaced }

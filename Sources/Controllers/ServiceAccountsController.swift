@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 
 /// Makes sure every active namespace has a `default` ServiceAccount
 /// (`pkg/controller/serviceaccount`): a new namespace gets one, and a deleted one comes back.
@@ -9,12 +10,14 @@ public final class ServiceAccountsController: Controller {
     public static let serviceAccounts = APIResource.builtin("serviceaccounts")
     public static let ensured = "default"
     public let name = "serviceaccount-controller"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     let namespaces: Informer
     let accounts: Informer
 
-    public init(client: APIClient, clock: any WallClock, namespaces: Informer, serviceAccounts: Informer) {
+    public init(client: APIClient, clock: any WallClock, namespaces: Informer, serviceAccounts: Informer, logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "serviceaccount-controller")
         self.client = client
         self.namespaces = namespaces
         self.accounts = serviceAccounts

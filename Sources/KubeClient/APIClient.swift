@@ -14,6 +14,7 @@ public struct APIResponse: Sendable {
         self.warnings = warnings
     }
 
+    /// The body as JSON; nil for a body that is not JSON (callers then use the status line).
     public var json: JSONValue? { try? JSONParser.parse(body) }
 }
 

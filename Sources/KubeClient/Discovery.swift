@@ -81,6 +81,7 @@ public struct Discovery: Sendable {
         // stat(2) rather than FileManager.attributesOfItem, which also looks up the owner's
         // user and group names (NSS file reads) on every run.
         var info = stat()
+        // The cache is best effort: one that cannot be read (or written below) means asking the server.
         if !refresh, stat(file, &info) == 0, Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec) < ttl,
             let data = FileManager.default.contents(atPath: file), let json = try? JSONParser.parse(Array(data)),
             let items = json.arrayValue

@@ -124,7 +124,10 @@ public struct HTTPAPIClient: APIClient {
                         while let nl = pending.firstIndex(of: 0x0a) {
                             let line = Array(pending[..<nl])
                             pending.removeSubrange(...nl)
-                            guard !line.isEmpty, let json = try? JSONParser.parse(line) else { continue }
+                            guard !line.isEmpty else { continue }
+                            // A line that is not JSON ends the watch with the parse error, as
+                            // client-go's StreamWatcher stops on a decode error; the informer relists.
+                            let json = try JSONParser.parse(line)
                             let event = WatchEventLine(type: json["type"]?.stringValue ?? "", object: json["object"] ?? .null)
                             if case .dropped = continuation.yield(event) { throw WatchConsumerTooSlow() }
                         }

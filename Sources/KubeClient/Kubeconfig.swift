@@ -38,6 +38,7 @@ public struct Kubeconfig: Sendable {
         var config = Kubeconfig()
         config.files = paths
         for path in paths {
+            // An unreadable file counts as missing, as client-go's loader skips missing files.
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 if explicit { throw Failure(message: "stat \(path): no such file or directory") }
                 continue
@@ -135,6 +136,7 @@ public struct RestConfig: Sendable {
         if !server.hasPrefix("http://") && !server.hasPrefix("https://") { server = "https://" + server }
         while server.hasSuffix("/") { server.removeLast() }
         let user = config.users[userName]
+        // An unreadable tokenFile sends no token, and the server's 401 says so.
         let token = o.token ?? user?["token"]?.stringValue ?? user?["tokenFile"]?.stringValue.flatMap {
             try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }

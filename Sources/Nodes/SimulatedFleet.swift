@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 import Synchronization
 
 /// N simulated nodes in one agent: registers them (Ready), renews their Leases, runs their
@@ -19,9 +20,13 @@ public final class SimulatedFleet: Sendable {
     public let kubelet: SimulatedKubelet
     public let usage: ResourceUsage
     public let members: FleetMembers
+    let logger: Logger
 
-    public init(client api: APIClient, clock: any WallClock, config: FleetConfig, pods: Informer? = nil, nodes: Informer? = nil) {
+    /// `logger` is the node agent's (labelled `node-agent`); its kubelet logs as `kubelet`.
+    public init(client api: APIClient, clock: any WallClock, config: FleetConfig, pods: Informer? = nil, nodes: Informer? = nil,
+                logger: Logger = Logger(label: "node-agent"), kubeletLogger: Logger = Logger(label: "kubelet")) {
         let client = api.identified(as: UserAgent.kubelet)
+        self.logger = logger
         self.client = client
         self.clock = clock
         self.config = config
@@ -29,7 +34,7 @@ public final class SimulatedFleet: Sendable {
         self.nodes = nodes ?? Informer(client: client, resource: .nodes)
         members = FleetMembers(config)
         usage = ResourceUsage()
-        kubelet = SimulatedKubelet(client: client, clock: clock, pods: self.pods, config: config, members: members)
+        kubelet = SimulatedKubelet(client: client, clock: clock, pods: self.pods, config: config, members: members, logger: kubeletLogger)
         self.nodes.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.observe($0) },
             onUpdate: { [weak self] in self?.observe($1) }))
@@ -57,7 +62,9 @@ public final class SimulatedFleet: Sendable {
             }
             try await postStatus(name, node)
             try await renewLease(name, now: now)
+            logger.debug("Registered node", metadata: ["node": "\(name)"])
         }
+        logger.info("Registered simulated nodes", metadata: ["nodes": "\(config.nodeNames.count)"])
     }
 
     /// Runs `body` for every node, a bounded number at a time.
@@ -94,9 +101,15 @@ public final class SimulatedFleet: Sendable {
     /// Renews the Lease of every running node each `leaseRenewSeconds`, until cancelled.
     func renewLeases() async {
         while !Task.isCancelled {
+            // The sleep throws only when cancelled, which ends the renewals.
             guard (try? await clock.sleep(for: config.leaseRenewSeconds)) != nil else { return }
             let now = clock.now()
-            try? await forEachNode(members.running) { [self] name in try? await renewLease(name, now: now) }
+            // Each renewal catches its own failure (the next round retries), so this never throws.
+            try? await forEachNode(members.running) { [self] name in
+                do { try await renewLease(name, now: now) } catch {
+                    logger.error("Failed to renew lease", metadata: ["node": "\(name)", "err": "\(error)"])
+                }
+            }
         }
     }
 
@@ -112,15 +125,22 @@ public final class SimulatedFleet: Sendable {
             Task { [self] in await boot(name) }
         }
         let on = node.metadata.annotations[Self.powerAnnotation] != "off"
-        guard members.set(name, on: on), on else { return }
+        guard members.set(name, on: on) else { return }
+        logger.info(on ? "Node machine powered on" : "Node machine powered off", metadata: ["node": "\(name)"])
+        guard on else { return }
         Task { [self] in await boot(name) }
     }
 
     /// What a kubelet does as its machine starts: take the Lease, post a Ready status, and
     /// look at every pod bound to the node.
     func boot(_ name: String) async {
-        try? await renewLease(name, now: clock.now())
-        if let fresh = try? await client.get(.nodes, namespace: nil, name: name) { try? await postStatus(name, fresh) }
+        // Failures are logged and left for the next Lease renewal (and the node controller) to mend.
+        do { try await renewLease(name, now: clock.now()) } catch {
+            logger.error("Failed to renew lease", metadata: ["node": "\(name)", "err": "\(error)"])
+        }
+        do { try await postStatus(name, try await client.get(.nodes, namespace: nil, name: name)) } catch {
+            logger.error("Failed to post node status", metadata: ["node": "\(name)", "err": "\(error)"])
+        }
         for pod in pods.list() where Pod(pod).spec.nodeName == name { kubelet.queue.add(Informer.key(pod)) }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 import Synchronization
 
 /// The kubelet of every simulated node: starts bound pods (Running after the startup delay,
@@ -9,6 +10,7 @@ import Synchronization
 /// machine is off does nothing: its pods stay as they were until it boots.
 public final class SimulatedKubelet: Controller {
     public let name = "simulated-kubelet"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     let clock: any WallClock
@@ -19,7 +21,8 @@ public final class SimulatedKubelet: Controller {
     let recorder: EventRecorder
     private let killed = Mutex<Set<String>>([])
 
-    init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig, members: FleetMembers) {
+    init(client: APIClient, clock: any WallClock, pods: Informer, config: FleetConfig, members: FleetMembers, logger: Logger) {
+        self.logger = logger
         self.client = client
         self.clock = clock
         self.pods = pods
@@ -27,7 +30,7 @@ public final class SimulatedKubelet: Controller {
         self.members = members
         for (i, n) in config.nodeNames.enumerated() { ips.addNode(n, cidr: config.podCIDR(node: i)) }
         queue = WorkQueue(clock: clock)
-        recorder = EventRecorder(client: client, component: "kubelet", clock: clock)
+        recorder = EventRecorder(client: client, component: "kubelet", clock: clock, logger: logger)
         pods.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.enqueue($0) },
             onUpdate: { [weak self] in self?.enqueue($1) },

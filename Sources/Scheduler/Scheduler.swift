@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 import Synchronization
 
 /// kube-scheduler in small: watches pods and nodes, takes unscheduled pods from its queue one at
@@ -20,15 +21,17 @@ public final class Scheduler: Sendable {
     let recorder: EventRecorder
     private let binding = Mutex(0)
     private let scheduledCount = Mutex(0)
+    let logger: Logger
 
-    public init(client api: APIClient, clock: any WallClock, pods: Informer, nodes: Informer) {
+    public init(client api: APIClient, clock: any WallClock, pods: Informer, nodes: Informer, logger: Logger = Logger(label: "scheduler")) {
         let client = api.identified(as: UserAgent.scheduler)
+        self.logger = logger
         self.client = client
         self.clock = clock
         self.pods = pods
         self.nodes = nodes
         queue = SchedulingQueue(clock: clock)
-        recorder = EventRecorder(client: client, component: Self.name, clock: clock)
+        recorder = EventRecorder(client: client, component: Self.name, clock: clock, logger: logger)
         pods.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.podChanged(nil, $0) },
             onUpdate: { [weak self] in self?.podChanged($0, $1) },
@@ -103,6 +106,7 @@ public final class Scheduler: Sendable {
     public func run() async {
         await pods.waitForSync()
         await nodes.waitForSync()
+        logger.info("Starting scheduler")
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.queue.runFlushes() }
             await withTaskCancellationHandler {
@@ -128,6 +132,7 @@ public final class Scheduler: Sendable {
         }
         switch outcome {
         case .scheduled(let node, _):
+            logger.trace("Attempting to schedule pod", metadata: ["pod": "\(key)", "node": "\(node)"])
             binding.withLock { $0 += 1 }
             Task { await self.bind(pod, info, node) }
         case .unschedulable(let error):
@@ -146,11 +151,16 @@ public final class Scheduler: Sendable {
             queue.done(info.key)
             scheduledCount.withLock { $0 += 1 }
             recorder.event(pod, of: .pods, reason: "Scheduled", message: "Successfully assigned \(info.namespace)/\(info.name) to \(node)")
+            // One line per pod, so at -v 2 as kube-scheduler's V(2) (a default line would flood
+            // a large rollout's terminal and the scheduler's throughput).
+            logger.debug("Successfully bound pod to node", metadata: ["pod": "\(info.key)", "node": "\(node)"])
         } catch let e as APIStatusError where e.code == 404 || e.code == 409 {
             // Gone, or bound by someone else: nothing to retry.
+            logger.debug("Pod gone or bound elsewhere; not retrying", metadata: ["pod": "\(info.key)", "node": "\(node)", "err": "\(e)"])
             cache.forget(info.key)
             queue.done(info.key)
         } catch {
+            logger.error("Failed to bind pod; retrying", metadata: ["pod": "\(info.key)", "node": "\(node)", "err": "\(error)"])
             cache.forget(info.key)
             queue.retry(info.key)
         }
@@ -158,13 +168,21 @@ public final class Scheduler: Sendable {
 
     /// Sets `PodScheduled=False` (when it changed) and records FailedScheduling.
     func reportUnschedulable(_ pod: JSONValue, _ message: String) async {
+        logger.info("Unable to schedule pod; no fit; waiting", metadata: ["pod": "\(Informer.key(pod))", "err": "\(message)"])
         recorder.event(pod, of: .pods, type: "Warning", reason: "FailedScheduling", message: message)
         let current = Pod(pod).status.conditions[type: "PodScheduled"]
         guard current?.status != "False" || current?.message != message else { return }
         let condition: JSONValue = ["type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": .string(message),
                                     "lastProbeTime": .null, "lastTransitionTime": .string(Timestamp.format(clock.now()))]
-        _ = try? await client.patch(.pods, namespace: pod.metaNamespace, name: pod.metaName,
-                                    ["status": ["conditions": [condition]]], subresource: "status")
+        do {
+            _ = try await client.patch(.pods, namespace: pod.metaNamespace, name: pod.metaName,
+                                       ["status": ["conditions": [condition]]], subresource: "status")
+        } catch let e as APIStatusError where e.code == 404 {
+            return  // The pod is gone: nothing to report on.
+        } catch {
+            // The event above still tells the user; the next attempt writes the condition again.
+            logger.error("Error updating pod condition", metadata: ["pod": "\(Informer.key(pod))", "err": "\(error)"])
+        }
     }
 
     /// Pods this scheduler has bound since it started.

@@ -14,6 +14,7 @@ struct NodeCommand: AsyncParsableCommand {
     struct Options: ParsableArguments {
         @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
         @Argument(help: "The node's name.") var name: String
+        @OptionGroup var verbosity: Verbosity
     }
 
     struct Stop: AsyncParsableCommand {
@@ -29,6 +30,7 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     static func power(_ o: Options, on: Bool) async throws {
+        o.verbosity.bootstrap()
         let client = try RemoteRole.client(kubeconfig: o.kubeconfig)
         let patch: JSONValue = ["metadata": ["annotations": [.init(stringLiteral: SimulatedFleet.powerAnnotation): on ? .null : "off"]]]
         do {

@@ -9,15 +9,17 @@ struct SchedulerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scheduler", abstract: "Run the scheduler against an API server.")
 
     @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
+    @OptionGroup var verbosity: Verbosity
 
     func run() async throws {
+        verbosity.bootstrap()
         let client = try RemoteRole.client(kubeconfig: kubeconfig)
         let pods = Informer(client: client, resource: .pods), nodes = Informer(client: client, resource: .nodes)
         let scheduler = Scheduler(client: client, clock: SystemClock(), pods: pods, nodes: nodes)
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await pods.run() }
-                group.addTask { await nodes.run() }
+                group.addTask { await pods.run(clock: SystemClock()) }
+                group.addTask { await nodes.run(clock: SystemClock()) }
                 await pods.waitForSync()
                 await nodes.waitForSync()
                 print("kplane scheduler: synced with \(client.config.server)")

@@ -28,4 +28,34 @@ import Testing
         let line = String(text.split(separator: "\n").first ?? "")
         #expect(line.wholeMatch(of: #/I\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ APIServer\.swift:\d+\] Serving insecurely on 127\.0\.0\.1:\d+ component="kplane\.apiserver"/#) != nil, "\(line)")
     }
+
+    /// `kplane up -v 2`: each reconcile and the notable events, one klog line each.
+    @Test func upAtVerbosityTwoShowsReconciles() async throws {
+        let dir = temporaryDirectory()
+        let log = dir + ".stderr"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: log)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        let server = try ServerProcess(dataDir: dir, role: "up", extraArgs: ["--nodes", "1", "-v", "2"], stderrFile: log)
+        defer { server.stop() }
+        let deployment = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"app:1"}]}}}}"#
+        #expect(try await server.request("POST", "/apis/apps/v1/namespaces/default/deployments", body: deployment).status == 201)
+        let wanted = [
+            #/I\d{4} [\d:.]+ +\d+ Controller\.swift:\d+\] Syncing component="deployment-controller" key="default/web"/#,
+            #/\] Finished syncing component="deployment-controller" duration="[^"]+" key="default/web"/#,
+            #/\] Scaled up replica set component="deployment-controller" deployment="default/web" from="0" replicaSet="web-[a-z0-9]+" to="2"/#,
+            #/\] Successfully bound pod to node component="scheduler" node="[^"]+" pod="default/web-[a-z0-9-]+"/#,
+            #/\] Starting controller component="replicaset-controller" controller="replicaset-controller" workers="5"/#,
+        ]
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if wanted.allSatisfy({ text.contains($0) }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for w in wanted { #expect(text.contains(w), "\(text.suffix(3000))") }
+    }
 }

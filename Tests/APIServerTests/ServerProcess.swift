@@ -26,10 +26,14 @@ final class ServerProcess: @unchecked Sendable {
     /// `apiserver` alone, or `up` for the whole cluster.
     let role: String
 
-    init(dataDir: String? = nil, role: String = "apiserver", extraArgs: [String] = []) throws {
+    /// Where the child's standard error goes (its log lines); nowhere when nil.
+    let stderrFile: String?
+
+    init(dataDir: String? = nil, role: String = "apiserver", extraArgs: [String] = [], stderrFile: String? = nil) throws {
         self.dataDir = dataDir ?? temporaryDirectory()
         self.extraArgs = extraArgs
         self.role = role
+        self.stderrFile = stderrFile
         try start()
     }
 
@@ -39,7 +43,7 @@ final class ServerProcess: @unchecked Sendable {
         p.arguments = [role, "--port", "0", "--data-dir", dataDir] + extraArgs
         let out = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        p.standardError = stderrFile.flatMap { FileHandle(forWritingAtPath: $0) } ?? FileHandle.nullDevice
         try p.run()
         process = p
         var text = ""

@@ -83,6 +83,21 @@ import Testing
         #expect(clock.sleepers == 0)
     }
 
+    /// DefaultControllerRateLimiter's overall bucket: past the burst, retries of any key wait
+    /// for a token (1/qps each), however short their own backoff.
+    @Test func retriesBeyondTheBurstWaitForTheOverallBucket() async throws {
+        let clock = ManualClock()
+        let q = WorkQueue(clock: clock, retriesPerSecond: 10, burst: 3)
+        for key in ["a", "b", "c", "d"] { q.addRateLimited(key) }
+        try await waitForSleeper(clock, count: 4)
+        clock.advance(by: 0.05)
+        try await Task.sleep(for: .milliseconds(5))
+        #expect(q.count == 3, "the burst goes after its own 5 ms backoff")
+        clock.advance(by: 0.06)
+        try await Task.sleep(for: .milliseconds(5))
+        #expect(q.count == 4, "the fourth waits 100 ms for a token")
+    }
+
     func waitForSleeper(_ clock: ManualClock, count: Int = 1) async throws {
         var tries = 0
         while clock.sleepers < count && tries < 2000 {

@@ -31,21 +31,14 @@ struct ResourceHandler {
             if watching { return try await watch(info, r.namespace, &options) }
             if !wantsTable { return KubeResponder.raw(try api.listBytes(info, namespace: r.namespace, options: options), "application/json") }
             let list = try api.list(info, namespace: r.namespace, options: options)
-            if wantsTable {
-                let table = converter.table(info, list["items"]?.arrayValue ?? [], rv: list[path: ["metadata", "resourceVersion"]]?.stringValue,
-                                            includeObject: query["includeObject"] ?? "Metadata")
-                var t = table
-                t.set(["metadata", "continue"], list[path: ["metadata", "continue"]])
-                return KubeResponder.raw(JSONSerializer.serialize(t), TableConverter.contentType)
-            }
-            return KubeResponder.json(list)
+            var table = converter.table(info, list["items"]?.arrayValue ?? [], rv: list[path: ["metadata", "resourceVersion"]]?.stringValue,
+                                        includeObject: query["includeObject"] ?? "Metadata")
+            table.set(["metadata", "continue"], list[path: ["metadata", "continue"]])
+            return KubeResponder.raw(JSONSerializer.serialize(table), TableConverter.contentType)
         case (.get, let name?):
             if !wantsTable { return KubeResponder.raw(try api.getBytes(info, namespace: r.namespace, name: name), "application/json") }
             let obj = try api.get(info, namespace: r.namespace, name: name)
-            if wantsTable {
-                return KubeResponder.raw(JSONSerializer.serialize(converter.table(info, [obj], rv: obj[path: ["metadata", "resourceVersion"]]?.stringValue, includeObject: query["includeObject"] ?? "Metadata")), TableConverter.contentType)
-            }
-            return KubeResponder.json(obj)
+            return KubeResponder.raw(JSONSerializer.serialize(converter.table(info, [obj], rv: obj[path: ["metadata", "resourceVersion"]]?.stringValue, includeObject: query["includeObject"] ?? "Metadata")), TableConverter.contentType)
         case (.post, nil):
             let body = try await readObject()
             let result = try await api.create(info, namespace: r.namespace, body: body, options: writeOptions())
@@ -81,9 +74,7 @@ struct ResourceHandler {
         case ("status", .get) where info.hasStatus:
             return KubeResponder.json(try api.get(info, namespace: r.namespace, name: name))
         case ("scale", .get) where info.hasScale:
-            _ = try api.get(info, namespace: r.namespace, name: name)
-            guard let stored = api.store.get(api.key(info, r.namespace, name)) else { throw APIError.notFound(info, name) }
-            return KubeResponder.json(Conversion.scale(of: stored.value))
+            return KubeResponder.json(Conversion.scale(of: try api.get(info, namespace: r.namespace, name: name)))
         case ("finalize", .put) where info.kind == "Namespace":
             // The namespace controller's finalize call: only spec.finalizers may change.
             let body = try await readObject()
@@ -106,7 +97,8 @@ struct ResourceHandler {
         }
     }
 
-    var converter: TableConverter { TableConverter(now: Date()) }
+    /// Ages in tables count from the API server's clock, the one that stamps creationTimestamp.
+    var converter: TableConverter { TableConverter(now: api.now()) }
 
     private func written(_ result: WriteResult, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()

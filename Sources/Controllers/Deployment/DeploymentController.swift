@@ -1,12 +1,14 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 
 /// Rolls Deployments out through ReplicaSets (`pkg/controller/deployment`): one ReplicaSet per
 /// pod template, scaled by the RollingUpdate or Recreate strategy, with revisions, rollbacks,
 /// pause, proportional scaling, history cleanup and the Progressing/Available conditions.
 public final class DeploymentController: Controller {
     public let name = "deployment-controller"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     let clock: any WallClock
@@ -15,7 +17,8 @@ public final class DeploymentController: Controller {
     let pods: Informer
     let recorder: EventRecorder
 
-    public init(client: APIClient, clock: any WallClock, deployments: Informer, replicaSets: Informer, pods: Informer, recorder: EventRecorder) {
+    public init(client: APIClient, clock: any WallClock, deployments: Informer, replicaSets: Informer, pods: Informer, recorder: EventRecorder, logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "deployment-controller")
         self.client = client
         self.clock = clock
         self.deployments = deployments
@@ -51,6 +54,7 @@ public final class DeploymentController: Controller {
             return
         }
         for d in deployments.list(namespace: rs.metaNamespace) {
+            // An invalid selector adopts nothing; the Deployment's own sync reports the error.
             if let sel = try? LabelSelector.from(Deployment(d).spec.selector), !sel.isEmpty, sel.matches(object: rs) {
                 queue.add(Informer.key(d))
             }
@@ -59,7 +63,13 @@ public final class DeploymentController: Controller {
 
     public func reconcile(_ key: String) async throws {
         guard let d = deployments.get(key) else { return }
-        guard let selector = try? LabelSelector.from(Deployment(d).spec.selector), !selector.isEmpty else {
+        let selector: LabelSelector
+        do { selector = try LabelSelector.from(Deployment(d).spec.selector) } catch {
+            // Not retried: only a new spec (which queues the key again) can mend it.
+            logger.error("Error converting pod selector to selector", metadata: ["deployment": "\(key)", "err": "\(error)"])
+            return
+        }
+        guard !selector.isEmpty else {
             recorder.event(d, type: "Warning", reason: "SelectingAll", message: "This deployment is selecting all pods. A non-empty selector is required.")
             return
         }

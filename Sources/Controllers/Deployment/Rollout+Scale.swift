@@ -104,6 +104,7 @@ extension Rollout {
         let updated = try await client.update(.replicaSets, namespace: rs.metaNamespace, copy)
         if from != count {
             controller.recorder.event(d, reason: "ScalingReplicaSet", message: "Scaled \(operation) replica set \(rs.metaName) from \(from) to \(count)")
+            controller.logger.info("Scaled \(operation) replica set", metadata: ["deployment": "\(Informer.key(d))", "replicaSet": "\(rs.metaName)", "from": "\(from)", "to": "\(count)"])
         }
         return (from != count, updated)
     }

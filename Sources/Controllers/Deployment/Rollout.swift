@@ -83,6 +83,8 @@ struct Rollout {
             let message = "Failed to create new replica set \"\(rs.metaName)\": \(e.message)"
             if DeploymentUtil.hasProgressDeadline(d) {
                 setCondition("Progressing", "False", "ReplicaSetCreateError", message)
+                // The create's error is thrown (logged, and retried with backoff); a failed status
+                // write beside it is written again on that retry.
                 try? await updateStatus()
             }
             controller.recorder.event(d, type: "Warning", reason: "FailedCreate", message: message)
@@ -90,6 +92,7 @@ struct Rollout {
         }
         if !alreadyExisted && count > 0 {
             controller.recorder.event(d, reason: "ScalingReplicaSet", message: "Scaled up replica set \(created.metaName) from 0 to \(count)")
+            controller.logger.info("Scaled up replica set", metadata: ["deployment": "\(Informer.key(d))", "replicaSet": "\(created.metaName)", "from": "0", "to": "\(count)"])
         }
         var needsUpdate = setDeploymentRevision(String(newRevision))
         if !alreadyExisted && DeploymentUtil.hasProgressDeadline(d) {

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 import Synchronization
 
 /// The node lifecycle controller (`pkg/controller/nodelifecycle`): watches each node's
@@ -10,6 +11,7 @@ import Synchronization
 /// Ready condition. The taint eviction that follows lives in `TaintEviction`.
 public final class NodeLifecycleController: Controller {
     public let name = "node-lifecycle-controller"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     let clock: any WallClock
@@ -21,7 +23,8 @@ public final class NodeLifecycleController: Controller {
     public let monitorPeriod: TimeInterval = 5
     public let gracePeriod: TimeInterval = 40
 
-    public init(client: APIClient, clock: any WallClock, nodes: Informer, leases: Informer, pods: Informer, recorder: EventRecorder) {
+    public init(client: APIClient, clock: any WallClock, nodes: Informer, leases: Informer, pods: Informer, recorder: EventRecorder, logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "node-lifecycle-controller")
         self.client = client
         self.clock = clock
         self.nodes = nodes
@@ -35,6 +38,7 @@ public final class NodeLifecycleController: Controller {
     /// Looks at every node each monitor period, as monitorNodeHealth does, until cancelled.
     public func monitor() async {
         while !Task.isCancelled {
+            // The sleep throws only when cancelled, which ends the monitor.
             guard (try? await clock.sleep(for: monitorPeriod)) != nil else { return }
             for node in nodes.list() { queue.add(node.metaName) }
         }
@@ -74,6 +78,7 @@ public final class NodeLifecycleController: Controller {
         node.set(["status", "conditions"], .array(conditions))
         let updated = try await client.update(.nodes, namespace: nil, node, subresource: "status")
         recorder.event(node, of: .nodes, reason: "NodeNotReady", message: "Node \(node.metaName) status is now: NodeNotReady")
+        logger.info("Node is NotReady: kubelet stopped posting node status", metadata: ["node": "\(node.metaName)"])
         try await markPodsNotReady(node.metaName)
         return updated
     }
@@ -84,7 +89,15 @@ public final class NodeLifecycleController: Controller {
         let stamp = JSONValue.string(Timestamp.format(clock.now()))
         for pod in pods.list() where Pod(pod).spec.nodeName == nodeName && PodConditions.isReady(pod) {
             let patch: JSONValue = ["status": ["conditions": [["type": "Ready", "status": "False", "lastTransitionTime": stamp]]]]
-            _ = try? await client.patch(.pods, namespace: pod.metaNamespace, name: pod.metaName, patch, subresource: "status")
+            do {
+                _ = try await client.patch(.pods, namespace: pod.metaNamespace, name: pod.metaName, patch, subresource: "status")
+            } catch let e as APIStatusError where e.code == 404 {
+                continue
+            } catch {
+                // As Kubernetes: logged, and the other pods are still marked.
+                logger.error("Unable to mark pod NotReady", metadata: ["pod": "\(Informer.key(pod))", "node": "\(nodeName)", "err": "\(error)"])
+                continue
+            }
             recorder.event(pod, of: .pods, type: "Warning", reason: "NodeNotReady", message: "Node is not ready")
         }
     }

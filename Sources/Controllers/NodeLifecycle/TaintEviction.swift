@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 
 /// Taint-based eviction (the NoExecute taint manager): a pod on a node with a NoExecute taint
 /// it does not tolerate is deleted at once; one it tolerates for `tolerationSeconds` is
@@ -8,6 +9,7 @@ import KubeModel
 /// keeps it forever.
 public final class TaintEviction: Controller {
     public let name = "taint-eviction-controller"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     let clock: any WallClock
@@ -15,7 +17,8 @@ public final class TaintEviction: Controller {
     let pods: Informer
     let recorder: EventRecorder
 
-    public init(client: APIClient, clock: any WallClock, nodes: Informer, pods: Informer, recorder: EventRecorder) {
+    public init(client: APIClient, clock: any WallClock, nodes: Informer, pods: Informer, recorder: EventRecorder, logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "taint-eviction-controller")
         self.client = client
         self.clock = clock
         self.nodes = nodes

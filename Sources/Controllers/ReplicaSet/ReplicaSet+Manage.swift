@@ -11,9 +11,15 @@ extension ReplicaSetController {
         if diff < 0 {
             let count = min(-diff, Self.burstReplicas)
             expectations.expectCreations(key, count)
-            let created = try await slowStartBatch(count) { try await self.createPod(for: rs) }
-            // Pods never created will never be observed.
-            for _ in created..<count { expectations.creationObserved(key) }
+            let (created, error) = await slowStartBatch(count) { try await self.createPod(for: rs) }
+            // Pods never created (failed, or in batches never started) will never be observed:
+            // stop expecting them, so the retry after the error syncs again at once.
+            if created < count {
+                logger.debug("Slow-start failure. Skipping creation of pods, decrementing expectations",
+                             metadata: ["podsSkipped": "\(count - created)", "replicaSet": "\(key)"])
+                for _ in created..<count { expectations.creationObserved(key) }
+            }
+            if let error { throw error }
         } else if diff > 0 {
             let victims = PodRanking.podsToDelete(active, count: min(diff, Self.burstReplicas))
             expectations.expectDeletions(key, victims.map(Informer.key))
@@ -29,8 +35,9 @@ extension ReplicaSetController {
     }
 
     /// Runs `count` calls in batches of 1, 2, 4, … and stops at the first batch with a failure,
-    /// so a quota or admission error costs one call, not hundreds. Returns how many succeeded.
-    func slowStartBatch(_ count: Int, _ call: @escaping @Sendable () async throws -> Void) async throws -> Int {
+    /// so a quota or admission error costs one call, not hundreds. Returns how many succeeded
+    /// and the first failure.
+    func slowStartBatch(_ count: Int, _ call: @escaping @Sendable () async throws -> Void) async -> (succeeded: Int, error: (any Error)?) {
         var done = 0
         var batch = 1
         while done < count {
@@ -45,10 +52,10 @@ extension ReplicaSetController {
                 for await e in group { if let e { failures.append(e) } }
             }
             done += size - failures.count
-            if let first = failures.first { throw first }
+            if let first = failures.first { return (done, first) }
             batch *= 2
         }
-        return done
+        return (done, nil)
     }
 
     func createPod(for rs: JSONValue) async throws {

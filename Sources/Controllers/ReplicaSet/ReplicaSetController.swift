@@ -1,12 +1,14 @@
 import Foundation
 import KubeClient
 import KubeModel
+import Logging
 
 /// Keeps the number of pods of each ReplicaSet at `spec.replicas` (`pkg/controller/replicaset`):
 /// creates pods from the template in slow-start batches, deletes the least valuable first,
 /// adopts matching orphans, releases pods whose labels stopped matching, and reports status.
 public final class ReplicaSetController: Controller {
     public let name = "replicaset-controller"
+    public let logger: Logger
     public let queue: WorkQueue
     let client: APIClient
     let clock: any WallClock
@@ -17,7 +19,8 @@ public final class ReplicaSetController: Controller {
     /// At most this many pods are created or deleted in one sync, as kube-controller-manager's burst.
     static let burstReplicas = 500
 
-    public init(client: APIClient, clock: any WallClock, replicaSets: Informer, pods: Informer, recorder: EventRecorder) {
+    public init(client: APIClient, clock: any WallClock, replicaSets: Informer, pods: Informer, recorder: EventRecorder, logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "replicaset-controller")
         self.client = client
         self.clock = clock
         self.replicaSets = replicaSets
@@ -51,6 +54,7 @@ public final class ReplicaSetController: Controller {
     /// ReplicaSets whose selector matches an orphan pod: each may adopt it.
     func selecting(_ pod: JSONValue) -> [String] {
         replicaSets.list(namespace: pod.metaNamespace).filter { rs in
+            // An invalid selector adopts nothing; its own sync reports the error.
             guard let sel = try? LabelSelector.from(ReplicaSet(rs).spec.selector), !sel.isEmpty else { return false }
             return sel.matches(object: pod)
         }.map(Informer.key)
@@ -96,7 +100,14 @@ public final class ReplicaSetController: Controller {
             return
         }
         let needsSync = expectations.satisfied(key)
-        guard let selector = try? LabelSelector.from(ReplicaSet(rs).spec.selector), !selector.isEmpty else {
+        let selector: LabelSelector
+        do { selector = try LabelSelector.from(ReplicaSet(rs).spec.selector) } catch {
+            // Not retried: only a new spec (which queues the key again) can mend it.
+            logger.error("Error converting pod selector to selector", metadata: ["replicaSet": "\(key)", "err": "\(error)"])
+            recorder.event(rs, type: "Warning", reason: "SelectorParsingFailed", message: "invalid selector")
+            return
+        }
+        guard !selector.isEmpty else {
             recorder.event(rs, type: "Warning", reason: "SelectorParsingFailed", message: "invalid selector")
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import Logging
 
 /// Records core/v1 Events about objects, as client-go's recorder does: written in the
 /// background (a controller never waits on its events), and a repeat of the same event on the
@@ -19,7 +20,10 @@ public final class EventRecorder: Sendable {
     private let continuation: AsyncStream<Pending>.Continuation
     private let writer: Task<Void, Never>
 
-    public init(client: APIClient, component: String, clock: any WallClock) {
+    /// Every event is also logged at `-v 2` (kube-controller-manager logs them as "Event
+    /// occurred" at V(3)); a failed write is logged and dropped, as events are best effort.
+    public init(client: APIClient, component: String, clock: any WallClock, logger: Logger? = nil) {
+        let logger = logger ?? Logger(label: component)
         self.component = component
         self.clock = clock
         let (stream, continuation) = AsyncStream.makeStream(of: Pending.self)
@@ -31,6 +35,10 @@ public final class EventRecorder: Sendable {
             var older: [String: (name: String, count: Int64, first: String)] = [:]
             var sequence: UInt64 = 0
             for await p in stream {
+                logger.debug("Event occurred", metadata: [
+                    "object": "\(p.involved["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(p.involved["name"]?.stringValue ?? "")",
+                    "kind": "\(p.involved["kind"]?.stringValue ?? "")", "type": "\(p.type)", "reason": "\(p.reason)", "message": "\(p.message)",
+                ])
                 let key = [p.involved["uid"]?.stringValue ?? "", p.type, p.reason, p.message].joined(separator: "\u{0}")
                 let stamp = Timestamp.format(p.at)
                 if seen.count >= 4096 {
@@ -39,9 +47,13 @@ public final class EventRecorder: Sendable {
                 }
                 if let prior = seen[key] ?? older[key] {
                     let patch: JSONValue = ["count": .int(prior.count + 1), "lastTimestamp": .string(stamp)]
-                    if (try? await client.patch(.events, namespace: p.namespace, name: prior.name, patch, type: "application/merge-patch+json")) != nil {
+                    do {
+                        _ = try await client.patch(.events, namespace: p.namespace, name: prior.name, patch, type: "application/merge-patch+json")
                         seen[key] = (prior.name, prior.count + 1, prior.first)
                         continue
+                    } catch {
+                        // The prior event may have expired (event TTL): record a new one below.
+                        logger.trace("Unable to update event; creating a new one", metadata: ["event": "\(prior.name)", "err": "\(error)"])
                     }
                 }
                 sequence += 1
@@ -56,8 +68,11 @@ public final class EventRecorder: Sendable {
                     "firstTimestamp": .string(stamp), "lastTimestamp": .string(stamp), "count": 1,
                     "reportingComponent": .string(component), "reportingInstance": "",
                 ]
-                if (try? await client.create(.events, namespace: p.namespace, event)) != nil {
+                do {
+                    _ = try await client.create(.events, namespace: p.namespace, event)
                     seen[key] = (name, 1, stamp)
+                } catch {
+                    logger.warning("Unable to write event", metadata: ["reason": "\(p.reason)", "object": "\(p.involved["name"]?.stringValue ?? "")", "err": "\(error)"])
                 }
             }
         }

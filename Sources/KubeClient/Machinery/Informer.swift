@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import Logging
 import Synchronization
 
 /// A shared informer: lists and watches one resource into a local cache indexed by namespace,
@@ -32,12 +33,19 @@ public final class Informer: Sendable {
     public let resource: APIResource
     let client: APIClient
     let namespace: String?
+    let logger: Logger
     private let state = Mutex(State())
+    /// client-go's reflector backs off 800 ms doubling to 30 s between failed list-and-watches.
+    static let initialBackoff: TimeInterval = 0.8
+    static let maxBackoff: TimeInterval = 30
 
-    public init(client: APIClient, resource: APIResource, namespace: String? = nil) {
+    public init(client: APIClient, resource: APIResource, namespace: String? = nil, logger: Logger? = nil) {
         self.client = client
         self.resource = resource
         self.namespace = namespace
+        var logger = logger ?? Logger(label: "informer")
+        logger[metadataKey: "resource"] = "\(resource.qualifiedPlural)"
+        self.logger = logger
     }
 
     /// `namespace/name` (or `name` for cluster-scoped objects): the key work queues carry.
@@ -61,16 +69,28 @@ public final class Informer: Sendable {
         for o in existing { handler.onAdd(o) }
     }
 
-    /// Lists and watches until the task is cancelled; retries after errors with a short pause.
+    /// Lists and watches until the task is cancelled. A failure is logged and retried after a
+    /// backoff on `clock` that doubles with each failure in a row and resets once a list succeeds.
     public func run(clock: any WallClock = SystemClock()) async {
+        var delay = Self.initialBackoff
         while !Task.isCancelled {
+            var listed = false
             do {
                 for try await event in ListWatch(client: client, path: resource.path(namespace: namespace)) {
+                    if case .listed = event {
+                        listed = true
+                        delay = Self.initialBackoff
+                    }
                     apply(event)
                 }
             } catch {
                 if Task.isCancelled { break }
-                try? await Task.sleep(for: .milliseconds(200))
+                let metadata: Logger.Metadata = ["err": "\(error)", "retryAfter": "\(delay)s"]
+                // As client-go's reflector: a failed list is an error, a watch that ended badly a warning.
+                if listed { logger.warning("Watch ended with an error", metadata: metadata) }
+                else { logger.error("Failed to list", metadata: metadata) }
+                do { try await clock.sleep(for: delay) } catch { break }  // cancelled
+                delay = min(Self.maxBackoff, delay * 2)
             }
         }
     }

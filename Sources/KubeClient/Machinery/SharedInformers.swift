@@ -1,19 +1,24 @@
 import Foundation
 import KubeModel
+import Logging
 import Synchronization
 
 /// One informer per resource, shared by every controller that reads it (client-go's
 /// `SharedInformerFactory`): one list and one watch per resource however many readers.
 public final class SharedInformers: Sendable {
     let client: APIClient
+    let logger: Logger
     private let informers = Mutex<[String: Informer]>([:])
 
-    public init(client: APIClient) { self.client = client }
+    public init(client: APIClient, logger: Logger = Logger(label: "informer")) {
+        self.client = client
+        self.logger = logger
+    }
 
     public func informer(_ resource: APIResource) -> Informer {
         informers.withLock { m in
             if let existing = m[resource.qualifiedPlural] { return existing }
-            let made = Informer(client: client, resource: resource)
+            let made = Informer(client: client, resource: resource, logger: logger)
             m[resource.qualifiedPlural] = made
             return made
         }

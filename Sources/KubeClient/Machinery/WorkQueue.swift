@@ -3,8 +3,9 @@ import Synchronization
 
 /// client-go's rate-limited work queue: a key is queued at most once however often it is
 /// added, is never handed to two workers at once (an add while it is processed queues it again
-/// for after `done`), can be added after a delay, and is retried with per-key exponential
-/// backoff (5 ms doubling to 1000 s) until `forget`.
+/// for after `done`), can be added after a delay, and is retried with the larger of a per-key
+/// exponential backoff (5 ms doubling to 1000 s, until `forget`) and an overall token bucket
+/// (10 retries a second, bursts of 100), as `workqueue.DefaultControllerRateLimiter`.
 public final class WorkQueue: Sendable {
     private struct State {
         var queue: [String] = []
@@ -15,16 +16,25 @@ public final class WorkQueue: Sendable {
         var delayed: [String: Date] = [:]
         var failures: [String: Int] = [:]
         var shuttingDown = false
+        /// The overall bucket: tokens left as of `refilled` (negative: retries reserved ahead).
+        var tokens: Double
+        var refilled: Date?
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     let clock: any WallClock
     let baseDelay: TimeInterval
     let maxDelay: TimeInterval
+    let retriesPerSecond: Double
+    let burst: Double
 
-    public init(clock: any WallClock, baseDelay: TimeInterval = 0.005, maxDelay: TimeInterval = 1000) {
+    public init(clock: any WallClock, baseDelay: TimeInterval = 0.005, maxDelay: TimeInterval = 1000,
+                retriesPerSecond: Double = 10, burst: Int = 100) {
         self.clock = clock
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.retriesPerSecond = retriesPerSecond
+        self.burst = Double(burst)
+        state = Mutex(State(tokens: Double(burst)))
     }
 
     public func add(_ key: String) {
@@ -91,6 +101,7 @@ public final class WorkQueue: Sendable {
         }
         guard arm else { return }
         Task { [clock] in
+            // Safe to ignore: the sleep throws only on cancellation, and nothing cancels this task.
             try? await clock.sleep(until: deadline)
             let fire = state.withLock { s -> Bool in
                 guard s.delayed[key] == deadline else { return false }
@@ -101,13 +112,25 @@ public final class WorkQueue: Sendable {
         }
     }
 
-    /// Adds the key after its backoff, which doubles with each consecutive failure.
+    /// Adds the key after its backoff: the key's own, which doubles with each consecutive
+    /// failure, or the overall bucket's wait for a token, whichever is longer.
     public func addRateLimited(_ key: String) {
-        let n = state.withLock { s -> Int in
+        let now = clock.now()
+        let (n, bucketDelay) = state.withLock { s -> (Int, TimeInterval) in
             s.failures[key, default: 0] += 1
-            return s.failures[key] ?? 1
+            return (s.failures[key] ?? 1, reserveToken(&s, now: now))
         }
-        add(key, after: min(maxDelay, baseDelay * pow(2, Double(min(n - 1, 40)))))
+        add(key, after: max(bucketDelay, min(maxDelay, baseDelay * pow(2, Double(min(n - 1, 40))))))
+    }
+
+    /// Takes a token from the overall bucket (golang.org/x/time/rate's `Reserve`): refills at
+    /// `retriesPerSecond` up to `burst`, and an empty bucket lends the token against the future,
+    /// returning how long until it is earned.
+    private func reserveToken(_ s: inout State, now: Date) -> TimeInterval {
+        let elapsed = max(0, now.timeIntervalSince(s.refilled ?? now))
+        s.tokens = min(burst, s.tokens + elapsed * retriesPerSecond) - 1
+        s.refilled = now
+        return s.tokens >= 0 ? 0 : -s.tokens / retriesPerSecond
     }
 
     /// Clears the key's failure count after a success.

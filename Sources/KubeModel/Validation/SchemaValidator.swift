@@ -1,3 +1,5 @@
+import Foundation
+
 /// Walks an object against its kind's schema, as decoding into Go structs would: it finds unknown
 /// fields (dropped, or an error under `fieldValidation=Strict`), wrong types (a decode error),
 /// missing required fields and malformed quantities.
@@ -221,7 +223,8 @@ public struct SchemaValidator {
     }
 }
 
-/// Base64 checks for Secret data without Foundation.
+/// Base64 (standard alphabet, padded) for Secret data, through Foundation; `isValid` first holds
+/// input to Go's `StdEncoding` (Foundation alone would take "====").
 public enum Base64 {
     public static func isValid(_ s: String) -> Bool {
         let bytes = Array(s.utf8)
@@ -235,47 +238,10 @@ public enum Base64 {
         return true
     }
 
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    public static func encode(_ data: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((data.count + 2) / 3 * 4)
-        var i = 0
-        while i < data.count {
-            let b0 = data[i]
-            let b1 = i + 1 < data.count ? data[i + 1] : 0
-            let b2 = i + 2 < data.count ? data[i + 2] : 0
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x3) << 4 | b1 >> 4)])
-            out.append(i + 1 < data.count ? alphabet[Int((b1 & 0xf) << 2 | b2 >> 6)] : 61)
-            out.append(i + 2 < data.count ? alphabet[Int(b2 & 0x3f)] : 61)
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func encode(_ data: [UInt8]) -> String { Data(data).base64EncodedString() }
 
     public static func decode(_ s: String) -> [UInt8]? {
         guard isValid(s) else { return nil }
-        var out: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for b in s.utf8 {
-            let v: UInt32
-            switch b {
-            case 65...90: v = UInt32(b - 65)
-            case 97...122: v = UInt32(b - 71)
-            case 48...57: v = UInt32(b + 4)
-            case 43: v = 62
-            case 47: v = 63
-            default: continue
-            }
-            buffer = buffer << 6 | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((buffer >> UInt32(bits)) & 0xff))
-            }
-        }
-        return out
+        return Data(base64Encoded: s).map { Array($0) }
     }
 }

@@ -145,6 +145,7 @@ extension LabelSelector {
     /// A structured selector; a missing or invalid one selects nothing, as in Kubernetes.
     static func orNothing(_ json: JSONValue?) -> LabelSelector {
         guard let json, json != .null else { return .nothing }
+        // Safe to drop the error: an invalid selector selects nothing (validation rejects one anyway).
         return (try? LabelSelector.from(json)) ?? .nothing
     }
 }

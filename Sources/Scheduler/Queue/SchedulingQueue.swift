@@ -176,6 +176,7 @@ final class SchedulingQueue: Sendable {
     /// Runs the flushes every second of the clock until cancelled.
     func runFlushes() async {
         while !Task.isCancelled {
+            // The sleep throws only when cancelled, which ends the flushes.
             guard (try? await clock.sleep(for: 1)) != nil else { return }
             flush()
         }
