@@ -81,9 +81,7 @@ struct ResourceHandler {
         case ("status", .get) where info.hasStatus:
             return KubeResponder.json(try api.get(info, namespace: r.namespace, name: name))
         case ("scale", .get) where info.hasScale:
-            _ = try api.get(info, namespace: r.namespace, name: name)
-            guard let stored = api.store.get(api.key(info, r.namespace, name)) else { throw APIError.notFound(info, name) }
-            return KubeResponder.json(Conversion.scale(of: stored.value))
+            return KubeResponder.json(try api.getScale(info, namespace: r.namespace, name: name))
         case ("finalize", .put) where info.kind == "Namespace":
             // The namespace controller's finalize call: only spec.finalizers may change.
             let body = try await readObject()
