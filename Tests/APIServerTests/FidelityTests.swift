@@ -122,7 +122,7 @@ import Testing
         let old = await apiError { _ = try api.listBytes(configmaps, namespace: "default", options: o) }
         #expect(old?.code == 410 && old?.reason == "Expired" && old?.message == "The resourceVersion for the provided list is too old.")
         #expect(await apiError { _ = try api.list(configmaps, namespace: "default", options: o) }?.code == 410)
-        o.resourceVersion = String(api.store.currentRV)
+        o.resourceVersion = String(api.store.currentRevision)
         #expect(try api.list(configmaps, namespace: "default", options: o)["items"]?.arrayValue?.count == 30)
         // ValidateListOptions.
         var bad = ListOptions()

@@ -22,6 +22,17 @@ func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {
     return out
 }
 
+extension StorageInterface {
+    /// Creates `key`, or replaces what is there: the tests' plain write.
+    @discardableResult
+    func put(_ key: ObjectKey, _ value: JSONValue) async throws -> WatchEvent {
+        while true {
+            if case .created(let e) = try await create(key, value) { return e }
+            if case .updated(let e, _) = try await guaranteedUpdate(key, tryUpdate: { _ in UpdateDecision.put(value, ()) }) { return e }
+        }
+    }
+}
+
 @Suite struct StoreTests {
     func cm(_ name: String, _ value: String = "v") -> JSONValue {
         ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "default"], "data": ["k": .string(value)]]
@@ -34,17 +45,17 @@ func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {
         var lastRV: Int64 = 0
         do {
             let store = try Store(path: dir + "/db")
-            for i in 0..<20 { try await store.write(key("c\(i)")) { _ in .put(cm("c\(i)")) } }
-            try await store.write(key("c3")) { _ in .delete }
-            lastRV = store.currentRV
+            for i in 0..<20 { try await store.put(key("c\(i)"), cm("c\(i)")) }
+            _ = try await store.delete(key("c3"))
+            lastRV = store.currentRevision
             store.close()
         }
         let reopened = try Store(path: dir + "/db")
-        #expect(reopened.list(resource: "configmaps", namespace: "default").items.count == 19)
+        #expect(try reopened.getList(resource: "configmaps", namespace: "default", match: .newest).items.count == 19)
         #expect(reopened.get(key("c3")) == nil)
-        #expect(reopened.currentRV == lastRV)
-        let e = try await reopened.write(key("new")) { _ in .put(cm("new")) }
-        #expect(e?.rv == lastRV + 1)
+        #expect(reopened.currentRevision == lastRV)
+        let e = try await reopened.put(key("new"), cm("new"))
+        #expect(e.rv == lastRV + 1)
         #expect(reopened.get(key("new"))?.value[path: ["metadata", "resourceVersion"]] == .string(String(lastRV + 1)))
     }
 
@@ -55,13 +66,13 @@ func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {
         let payload = String(repeating: "x", count: 2000)
         // About 2 MB of changes; SQLite's own checkpoints are off, so only the checkpointer
         // copies them into the database file.
-        for i in 0..<500 { try await store.write(key("w\(i)")) { _ in .put(cm("w\(i)", payload + String(i))) } }
+        for i in 0..<500 { try await store.put(key("w\(i)"), cm("w\(i)", payload + String(i))) }
         let deadline = Date().addingTimeInterval(30)
         while size("db") < 1_000_000 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(size("db") >= 1_000_000)
         store.close()
         let reopened = try Store(path: dir + "/db")
-        #expect(reopened.list(resource: "configmaps", namespace: "default").items.count == 500)
+        #expect(try reopened.getList(resource: "configmaps", namespace: "default", match: .newest).items.count == 500)
     }
 
     @Test func concurrentWritesAreAllDurable() async throws {
@@ -69,18 +80,18 @@ func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {
         let store = try Store(path: dir + "/db")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<200 {
-                group.addTask { try await store.write(key("g\(i)")) { _ in .put(cm("g\(i)")) } }
+                group.addTask { try await store.put(key("g\(i)"), cm("g\(i)")) }
             }
             try await group.waitForAll()
         }
         store.close()
         let reopened = try Store(path: dir + "/db")
-        #expect(reopened.list(resource: "configmaps", namespace: nil).items.count == 200)
+        #expect(try reopened.getList(resource: "configmaps", namespace: nil, match: .newest).items.count == 200)
     }
 
     @Test func watchResumesFromHistoryAndCompactedRevisionExpires() async throws {
         let store = try Store(path: temporaryDirectory() + "/db", historyLimit: 5)
-        for i in 0..<10 { try await store.write(key("w\(i)")) { _ in .put(cm("w\(i)")) } }
+        for i in 0..<10 { try await store.put(key("w\(i)"), cm("w\(i)")) }
         let start = try store.watch(resource: "configmaps", namespace: nil, fromRV: 7, initial: false)
         #expect(await revisions(start.channel, 3) == [8, 9, 10])
         start.channel.close()
@@ -91,7 +102,7 @@ func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {
         let dir = temporaryDirectory()
         do {
             let store = try Store(path: dir + "/db")
-            for i in 0..<5 { try await store.write(key("h\(i)")) { _ in .put(cm("h\(i)")) } }
+            for i in 0..<5 { try await store.put(key("h\(i)"), cm("h\(i)")) }
             store.close()
         }
         let store = try Store(path: dir + "/db")
@@ -107,8 +118,13 @@ func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {
     @Test func failedDecisionWritesNothing() async throws {
         let store = try Store(path: nil)
         struct Boom: Error {}
-        await #expect(throws: Boom.self) { try await store.write(key("x")) { _ in throw Boom() } }
-        #expect(store.currentRV == 0)
+        let missing = try await store.guaranteedUpdate(key("x")) { _ -> UpdateDecision<Void> in throw Boom() }
+        guard case .notFound = missing else { Issue.record("\(missing)"); return }
+        #expect(store.currentRevision == 0)
         #expect(store.get(key("x")) == nil)
+        try await store.put(key("x"), cm("x"))
+        await #expect(throws: Boom.self) { try await store.guaranteedUpdate(key("x")) { _ -> UpdateDecision<Void> in throw Boom() } }
+        #expect(store.currentRevision == 1)
+        #expect(store.get(key("x"))?.value["data"] == ["k": "v"])
     }
 }

@@ -21,9 +21,8 @@ import Testing
                 group.addTask {
                     for i in 0..<Self.writesEach {
                         let key = ObjectKey(resource: "configmaps", namespace: "default", name: "w\(w)-\(i % 5)")
-                        try await store.write(key) { current in
-                            i % 7 == 6 && current != nil ? .delete : .put(cm(key.name, i))
-                        }
+                        if i % 7 == 6, case .deleted = try await store.delete(key) { continue }
+                        try await store.put(key, cm(key.name, i))
                     }
                 }
             }
@@ -34,22 +33,22 @@ import Testing
     @Test func everyWatchSeesEveryChangeOnceInRevisionOrder() async throws {
         // Room for every change: these watchers read only after the writers are done.
         let store = try Store(path: temporaryDirectory() + "/db", watchBufferSize: 2000)
-        let first = store.currentRV
+        let first = store.currentRevision
         let channels = try (0..<4).map { _ in try store.watch(resource: "configmaps", namespace: nil, fromRV: first, initial: false).channel }
         try await write(store)
-        let total = Int(store.currentRV - first)
+        let total = Int(store.currentRevision - first)
         #expect(total == Self.writers * Self.writesEach)
         for c in channels {
             let seen = await revisions(c, total)
             #expect(seen.count == total)
-            #expect(seen == Array((first + 1)...store.currentRV), "out of order or repeated")
+            #expect(seen == Array((first + 1)...store.currentRevision), "out of order or repeated")
             c.close()
         }
     }
 
     @Test func aResumedWatchGetsExactlyTheLaterChanges() async throws {
         let store = try Store(path: temporaryDirectory() + "/db")
-        let first = store.currentRV
+        let first = store.currentRevision
         let target = first + Int64(Self.writers * Self.writesEach)
         let writes = Task { try await write(store) }
         // Drop and resume repeatedly while the writers run, each time from the last revision seen.
@@ -65,7 +64,7 @@ import Testing
         }
         try await writes.value
         #expect(seen.count == Int(target - first))
-        #expect(seen == Array((first + 1)...store.currentRV), "missed, repeated or out of order")
+        #expect(seen == Array((first + 1)...store.currentRevision), "missed, repeated or out of order")
     }
 
     @Test func readsNeverShowARevisionBeforeItIsDurable() async throws {
@@ -76,7 +75,7 @@ import Testing
         let check = try SQLiteDB(path: dir + "/db")
         var checked = 0
         while checked < 50 {
-            let rv = store.list(resource: "configmaps", namespace: nil).rv
+            let rv = try store.getList(resource: "configmaps", namespace: nil, match: .newest).revision
             var durable: Int64 = 0
             try check.prepare("SELECT COALESCE(MAX(rv), 0) FROM changes").forEachRow { durable = $0.int(0) }
             #expect(durable >= rv)
@@ -91,11 +90,11 @@ import Testing
         let stuck = try store.watch(resource: "configmaps", namespace: nil, fromRV: 0, initial: false).channel
         let reader = try store.watch(resource: "configmaps", namespace: nil, fromRV: 0, initial: false).channel
         for i in 0..<10 {
-            try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "a\(i)")) { _ in .put(cm("a\(i)", i)) }
+            try await store.put(ObjectKey(resource: "configmaps", namespace: "default", name: "a\(i)"), cm("a\(i)", i))
         }
         #expect(await revisions(reader, 10).count == 10)
         #expect(!stuck.overflowed)
-        try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "b")) { _ in .put(cm("b", 0)) }
+        try await store.put(ObjectKey(resource: "configmaps", namespace: "default", name: "b"), cm("b", 0))
         // The eleventh unread change closes the stuck watch and frees what it held.
         #expect(stuck.overflowed)
         #expect(await stuck.next() == nil)
@@ -113,7 +112,7 @@ import Testing
             for _ in 0..<4 {
                 group.addTask {
                     for _ in 0..<40 {
-                        let c = try store.watch(resource: "configmaps", namespace: nil, fromRV: store.currentRV, initial: false).channel
+                        let c = try store.watch(resource: "configmaps", namespace: nil, fromRV: store.currentRevision, initial: false).channel
                         let reading = Task { _ = await revisions(c, 1000) }
                         try await Task.sleep(for: .milliseconds(Int.random(in: 0...3)))
                         if Bool.random() { reading.cancel() } else { c.close() }
@@ -125,14 +124,14 @@ import Testing
         }
         try await writes.value
         #expect(store.watcherCount == 0)
-        #expect(store.currentRV == Int64(Self.writers * Self.writesEach))
+        #expect(store.currentRevision == Int64(Self.writers * Self.writesEach))
     }
 
     @Test func aBookmarkNeverNamesARevisionBelowOneAlreadyDelivered() async throws {
         let store = try Store(path: nil)
         let c = try store.watch(resource: "configmaps", namespace: "default", fromRV: 0, initial: false).channel
         for i in 0..<5 {
-            try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "b\(i)")) { _ in .put(cm("b\(i)", i)) }
+            try await store.put(ObjectKey(resource: "configmaps", namespace: "default", name: "b\(i)"), cm("b\(i)", i))
         }
         // Even when told an older delivery point, the bookmark follows the events in its buffer.
         c.bookmark(deliveredRV: 2)
@@ -152,17 +151,17 @@ import Testing
     @Test func aFailedCommitFailsTheWritesQueuedBehindItAndReusesNothingVisible() async throws {
         let dir = temporaryDirectory()
         let store = try Store(path: dir + "/db")
-        try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "ok")) { _ in .put(cm("ok", 1)) }
+        try await store.put(ObjectKey(resource: "configmaps", namespace: "default", name: "ok"), cm("ok", 1))
         // Another connection holds the write lock, so the writer's next commit fails (busy).
         let blocker = try SQLiteDB(path: dir + "/db")
         try blocker.exec("BEGIN IMMEDIATE")
         await #expect(throws: (any Error).self) {
-            try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "lost")) { _ in .put(cm("lost", 1)) }
+            try await store.put(ObjectKey(resource: "configmaps", namespace: "default", name: "lost"), cm("lost", 1))
         }
         try blocker.exec("ROLLBACK")
         #expect(store.get(ObjectKey(resource: "configmaps", namespace: "default", name: "lost")) == nil)
-        let e = try await store.write(ObjectKey(resource: "configmaps", namespace: "default", name: "next")) { _ in .put(cm("next", 1)) }
-        #expect(e?.rv == 2)
-        #expect(store.currentRV == 2)
+        let e = try await store.put(ObjectKey(resource: "configmaps", namespace: "default", name: "next"), cm("next", 1))
+        #expect(e.rv == 2)
+        #expect(store.currentRevision == 2)
     }
 }

@@ -29,7 +29,7 @@ import Testing
         let api = try await newAPI()
         _ = try await api.create(configmaps, namespace: "default", body: ["metadata": ["name": "x", "labels": ["on": "no"]]])
         var o = ListOptions()
-        o.resourceVersion = String(api.store.currentRV)
+        o.resourceVersion = String(api.store.currentRevision)
         o.labelSelector = "on=yes"
         let h = try api.watch(configmaps, namespace: "default", options: o)
         _ = try await api.patch(configmaps, namespace: "default", name: "x", type: .merge, patch: ["metadata": ["labels": ["on": "yes"]]])
@@ -56,13 +56,13 @@ import Testing
     @Test func periodicBookmarksCarryTheCurrentRevision() async throws {
         let api = try await newAPI()
         var o = ListOptions()
-        o.resourceVersion = String(api.store.currentRV)
+        o.resourceVersion = String(api.store.currentRevision)
         o.allowWatchBookmarks = true
         let h = try api.watch(configmaps, namespace: "default", options: o, bookmarkInterval: .milliseconds(10))
         let events = await take(h, 1)
         h.cancel()
         #expect(events.first?.type == "BOOKMARK")
-        #expect(events.first?.object[path: ["metadata", "resourceVersion"]] == .string(String(api.store.currentRV)))
+        #expect(events.first?.object[path: ["metadata", "resourceVersion"]] == .string(String(api.store.currentRevision)))
     }
 
     @Test func compactedRevisionGets410() async throws {

@@ -80,7 +80,7 @@ public struct KubeResponder: HTTPResponder {
             if OpenAPIV2.wantsProtobuf(accept) { return Self.raw(documents.openAPIV2Protobuf, OpenAPIV2.protobufContentType) }
             return Self.raw(documents.openAPIV2JSON, "application/json")
         case .customResourceDefinitions:
-            return Self.json(CustomResourceDefinitions.list(resourceVersion: api.store.currentRV))
+            return Self.json(CustomResourceDefinitions.list(resourceVersion: api.currentRevision))
         case .unknown, .resource:
             throw APIError.resourceNotFound()
         }

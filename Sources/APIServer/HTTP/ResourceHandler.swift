@@ -74,7 +74,7 @@ struct ResourceHandler {
         case ("status", .get) where info.hasStatus:
             return KubeResponder.json(try api.get(info, namespace: r.namespace, name: name))
         case ("scale", .get) where info.hasScale:
-            return KubeResponder.json(Conversion.scale(of: try api.get(info, namespace: r.namespace, name: name)))
+            return KubeResponder.json(try api.getScale(info, namespace: r.namespace, name: name))
         case ("finalize", .put) where info.kind == "Namespace":
             // The namespace controller's finalize call: only spec.finalizers may change.
             let body = try await readObject()

@@ -9,8 +9,8 @@ extension APIService {
                            details: ["name": .string(name), "kind": "Binding", "causes": [["reason": "FieldValueRequired", "message": "Required value", "field": "target.name"]]])
         }
         let ts = timestamp()
-        try await store.write(key(pods, namespace, name)) { stored in
-            guard var pod = stored?.value else { throw APIError.notFound(pods, name) }
+        let outcome = try await store.guaranteedUpdate(key(pods, namespace, name)) { stored -> UpdateDecision<Void> in
+            var pod = stored.value
             if pod[path: ["metadata", "deletionTimestamp"]] != nil {
                 throw APIError.conflict(pods, name, "pod \(name) is being deleted, cannot be assigned to a host")
             }
@@ -23,8 +23,9 @@ extension APIService {
             var conditions = (pod[path: ["status", "conditions"]]?.arrayValue ?? []).filter { $0["type"] != "PodScheduled" }
             conditions.append(["type": "PodScheduled", "status": "True", "lastProbeTime": .null, "lastTransitionTime": ts])
             pod.set(["status", "conditions"], .array(conditions.map { $0.droppingNulls() }))
-            return .put(pod)
+            return .put(pod, ())
         }
+        if case .notFound = outcome { throw APIError.notFound(pods, name) }
         return ["kind": "Status", "apiVersion": "v1", "metadata": .emptyObject, "status": "Success", "code": 201]
     }
 }

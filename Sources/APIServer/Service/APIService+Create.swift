@@ -65,13 +65,12 @@ extension APIService {
         let k = key(info, ns, name)
         var bytes: [UInt8]?
         do {
-            let event = try await store.write(k) { current in
-                if current != nil { throw APIError.alreadyExists(info, name) }
-                return .put(obj)
-            }
-            if let event {
+            switch try await store.create(k, obj) {
+            case .created(let event):
                 obj = event.object
                 if Conversion.isIdentity(info) { bytes = event.bytes }
+            case .alreadyExists:
+                throw APIError.alreadyExists(info, name)
             }
         } catch {
             if let allocatedIP { clusterIPs.release(allocatedIP) }

@@ -29,29 +29,20 @@ extension APIService {
         guard ["Background", "Foreground", "Orphan"].contains(policy) else {
             throw APIError.invalid(info, name, [.notSupported("propagationPolicy", .string(policy), ["Foreground", "Background", "Orphan"])])
         }
-        var unchanged: JSONValue?
-        // Looked up before the write: the store's lock is held while `decide` runs.
-        let hasDependents = policy != "Background" && store.get(k).map { self.hasDependents($0.value) } == true
-        let event = try await store.write(k) { stored in
-            guard let stored else { throw APIError.notFound(info, name) }
+        let preconditions = Preconditions(uid: options.preconditionUID, resourceVersion: options.preconditionResourceVersion)
+        let outcome = try await store.guaranteedUpdate(k, preconditions: preconditions) { stored -> UpdateDecision<Void> in
             var obj = stored.value
-            if let uid = options.preconditionUID, uid != obj[path: ["metadata", "uid"]]?.stringValue {
-                throw APIError.conflict(info, name, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(obj[path: ["metadata", "uid"]]?.stringValue ?? "")")
-            }
-            if let rv = options.preconditionResourceVersion, rv != obj[path: ["metadata", "resourceVersion"]]?.stringValue {
-                throw APIError.conflict(info, name, "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(obj[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")")
-            }
-            if options.dryRun { unchanged = obj; return nil }
+            if options.dryRun { return .unchanged(()) }
             let terminating = obj[path: ["metadata", "deletionTimestamp"]] != nil
             var finalizers = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
             if info.kind == "Namespace" {
-                if terminating { unchanged = obj; return nil }
+                if terminating { return .unchanged(()) }
                 let specFinalizers = obj[path: ["spec", "finalizers"]]?.arrayValue ?? []
-                if specFinalizers.isEmpty && finalizers.isEmpty { return .delete }
+                if specFinalizers.isEmpty && finalizers.isEmpty { return .delete(()) }
                 obj.set(["metadata", "deletionTimestamp"], timestamp())
                 obj.set(["metadata", "deletionGracePeriodSeconds"], 0)
                 obj.set(["status", "phase"], "Terminating")
-                return .put(obj)
+                return .put(obj, ())
             }
             if info.kind == "Pod" {
                 var grace = options.gracePeriodSeconds ?? obj[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
@@ -60,33 +51,41 @@ extension APIService {
                 let done = ["Succeeded", "Failed"].contains(obj[path: ["status", "phase"]]?.stringValue ?? "")
                 if bound && !done && grace > 0 {
                     let current = obj[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue
-                    if terminating && current != nil && current! <= grace { unchanged = obj; return nil }
+                    if terminating, let current, current <= grace { return .unchanged(()) }
                     obj.set(["metadata", "deletionTimestamp"], .string(Timestamp.format(now().addingTimeInterval(Double(grace)))))
                     obj.set(["metadata", "deletionGracePeriodSeconds"], .int(grace))
-                    return .put(obj)
+                    return .put(obj, ())
                 }
-                if finalizers.isEmpty { return .delete }
+                if finalizers.isEmpty { return .delete(()) }
             }
-            if terminating {
-                if finalizers.isEmpty { return .delete }
-                unchanged = obj
-                return nil
-            }
+            if terminating { return finalizers.isEmpty ? .delete(()) : .unchanged(()) }
+            // Read outside the store's lock, as part of deciding against the object read.
+            let hasDependents = policy != "Background" && self.hasDependents(obj)
             if policy == "Foreground" && !finalizers.contains("foregroundDeletion") && hasDependents {
                 finalizers.append("foregroundDeletion")
             }
             if policy == "Orphan" && !finalizers.contains("orphan") && hasDependents { finalizers.append("orphan") }
-            if finalizers.isEmpty { return .delete }
+            if finalizers.isEmpty { return .delete(()) }
             obj.set(["metadata", "deletionTimestamp"], timestamp())
             obj.set(["metadata", "deletionGracePeriodSeconds"], 0)
             obj.set(["metadata", "finalizers"], .array(finalizers.map { .string($0) }))
-            return .put(obj)
+            return .put(obj, ())
         }
-        guard let event else { return Conversion.toVersion(unchanged ?? .emptyObject, info) }
-        // Dependents, finalizers and namespace contents are the garbage collector's and the
-        // namespace controller's business, as in Kubernetes.
-        if event.type == .deleted { await afterDelete(info, event.object) }
-        return Conversion.toVersion(event.object, info)
+        switch outcome {
+        case .notFound:
+            throw APIError.notFound(info, name)
+        case .preconditionFailed(let failure):
+            throw APIError.conflict(info, name, failure.message)
+        case .unchanged(let stored, _):
+            return Conversion.toVersion(stored.value, info)
+        case .updated(let event, _):
+            return Conversion.toVersion(event.object, info)
+        case .deleted(let event, _):
+            // Dependents, finalizers and namespace contents are the garbage collector's and the
+            // namespace controller's business, as in Kubernetes.
+            await afterDelete(info, event.object)
+            return Conversion.toVersion(event.object, info)
+        }
     }
 
     public func deleteCollection(_ info: ResourceInfo, namespace: String?, list: ListOptions, options: DeleteOptions) async throws -> JSONValue {
@@ -98,6 +97,6 @@ extension APIService {
             if let d = try? await delete(info, namespace: ns, name: name, options: options) { deleted.append(d) }
         }
         return ["kind": .string(info.kind + "List"), "apiVersion": .string(info.groupVersion),
-                "metadata": ["resourceVersion": .string(String(store.currentRV))], "items": .array(deleted)]
+                "metadata": ["resourceVersion": .string(String(store.currentRevision))], "items": .array(deleted)]
     }
 }

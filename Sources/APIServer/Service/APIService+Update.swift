@@ -30,15 +30,10 @@ extension APIService {
         let wantUID = body[path: ["metadata", "uid"]]?.stringValue ?? ""
         try validateOwnershipOptions(options, kind: "UpdateOptions")
         let ownership = Ownership.update(manager: Self.manager(options))
-        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options, ownership: ownership) { current in
-            // A uid in the body is a precondition (rest.DefaultUpdatedObjectInfo), checked by storage.
-            if let uid = current[path: ["metadata", "uid"]]?.stringValue, !wantUID.isEmpty, wantUID != uid {
-                throw APIError.preconditionFailed(info, namespace: namespace, name: name,
-                                                  "Precondition failed: UID in precondition: \(wantUID), UID in object meta: \(uid)")
-            }
-            if !wantRV.isEmpty && wantRV != current[path: ["metadata", "resourceVersion"]]?.stringValue {
-                throw APIError.modified(info, name)
-            }
+        // A uid in the body is a precondition (rest.DefaultUpdatedObjectInfo), checked by storage.
+        let preconditions = Preconditions(uid: wantUID.isEmpty ? nil : wantUID, resourceVersion: wantRV.isEmpty ? nil : wantRV)
+        return try await modify(info, namespace: namespace, name: name, subresource: subresource, options: options, ownership: ownership,
+                                preconditions: preconditions) { _ in
             var b = body
             b.set(["metadata", "name"], .string(name))
             return b
@@ -95,17 +90,21 @@ extension APIService {
 
     /// The shared read-modify-write of update and patch. `change` gets the current object in
     /// the request's form (the resource's version, or a Scale) and returns the desired one.
+    /// `preconditions` fail as kube-apiserver's update does: a uid with 412, a resourceVersion
+    /// with 409 "the object has been modified".
     func modify(
         _ info: ResourceInfo, namespace: String?, name: String, subresource: Subresource, options: WriteOptions, ownership: Ownership,
-        change: @escaping (JSONValue) throws -> JSONValue
+        preconditions: Preconditions = .init(), change: (JSONValue) throws -> JSONValue
     ) async throws -> WriteResult {
         let k = key(info, namespace, name)
         if subresource == .scale && !info.hasScale { throw APIError.resourceNotFound() }
         if subresource == .status && !info.hasStatus { throw APIError.resourceNotFound() }
-        var warnings: [String] = []
-        var result: JSONValue?
-        let event = try await store.write(k) { stored in
-            guard let stored else { throw APIError.notFound(info, name) }
+        /// What the update decided beside the write: admission's warnings, and a dry run's object.
+        struct Decided: Sendable {
+            let warnings: [String]
+            var dryRun: JSONValue? = nil
+        }
+        let outcome = try await store.guaranteedUpdate(k, preconditions: preconditions) { stored -> UpdateDecision<Decided> in
             let current = stored.value
             let view = subresource == .scale ? Conversion.scale(of: current) : Conversion.toVersion(current, info)
             var incoming = try change(view)
@@ -137,7 +136,7 @@ extension APIService {
             }
             next.set(["metadata", "name"], .string(name))
             let admitted = try self.admit(subresource == .scale ? Conversion.toVersion(next, info) : next, info: info, old: current, options: options)
-            warnings = admitted.warnings
+            let warnings = admitted.warnings
             next = admitted.object
             // Keep what admission cannot know: allocated IPs and the metadata the server owns.
             if info.kind == "Service", next[path: ["spec", "clusterIP"]] == nil {
@@ -148,27 +147,35 @@ extension APIService {
                 next.set(["metadata", "generation"], .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1))
             }
             self.recordOwnership(&next, current: current, ownership, info, subresource)
-            if next == current {
-                result = current
-                return nil
-            }
+            if next == current { return .unchanged(Decided(warnings: warnings)) }
             // The last finalizer gone (for a namespace, its spec finalizers too): the object goes.
             if next[path: ["metadata", "deletionTimestamp"]] != nil,
                 (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty,
                 info.kind != "Namespace" || (next[path: ["spec", "finalizers"]]?.arrayValue ?? []).isEmpty
             {
-                return .delete
+                return .delete(Decided(warnings: warnings))
             }
-            if options.dryRun {
-                result = next
-                return nil
-            }
-            return .put(next)
+            if options.dryRun { return .unchanged(Decided(warnings: warnings, dryRun: next)) }
+            return .put(next, Decided(warnings: warnings))
         }
-        let stored = event?.object ?? result ?? .emptyObject
-        if event?.type == .deleted { await afterDelete(info, event?.object ?? stored) }
+        let stored: JSONValue, decided: Decided
+        var bytes: [UInt8]?
+        switch outcome {
+        case .notFound:
+            throw APIError.notFound(info, name)
+        case .preconditionFailed(let failure):
+            if case .uid = failure { throw APIError.preconditionFailed(info, namespace: namespace, name: name, failure.message) }
+            throw APIError.modified(info, name)
+        case .unchanged(let current, let d):
+            (stored, decided) = (d.dryRun ?? current.value, d)
+        case .updated(let event, let d):
+            (stored, decided) = (event.object, d)
+            if subresource != .scale && Conversion.isIdentity(info) { bytes = event.bytes }
+        case .deleted(let event, let d):
+            (stored, decided) = (event.object, d)
+            await afterDelete(info, stored)
+        }
         let out = subresource == .scale ? Conversion.scale(of: stored) : Conversion.toVersion(stored, info)
-        let bytes = subresource != .scale && Conversion.isIdentity(info) && event?.type != .deleted ? event?.bytes : nil
-        return WriteResult(object: out, warnings: warnings, created: false, bytes: bytes)
+        return WriteResult(object: out, warnings: decided.warnings, created: false, bytes: bytes)
     }
 }

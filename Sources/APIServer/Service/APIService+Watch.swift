@@ -38,7 +38,7 @@ extension APIService {
             fromRV = rv
         }
         let initial = rvText.isEmpty || rvText == "0" || options.sendInitialEvents == true
-        let start: Store.WatchStart
+        let start: WatchStart
         do {
             start = try store.watch(resource: info.storageKey, namespace: ns, fromRV: fromRV, initial: initial)
         } catch {
@@ -48,7 +48,7 @@ extension APIService {
         }
         let source = WatchStream.Source(
             info: info, filter: filter, start: start, initialEventsEnd: options.sendInitialEvents == true,
-            bookmarks: options.allowWatchBookmarks ? (bookmarkInterval, store.watchers) : nil,
+            bookmarks: options.allowWatchBookmarks ? (bookmarkInterval, store) : nil,
             timeout: options.timeoutSeconds.map { .seconds($0) })
         return WatchHandle(events: WatchStream(source: source), cancel: { source.close() })
     }

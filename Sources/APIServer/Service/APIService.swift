@@ -50,11 +50,12 @@ public struct WriteResult: Sendable {
 /// The API's verbs over the store: what kube-apiserver's registry does for each resource
 /// (defaulting, validation, preconditions, generation, subresources, cascading deletes).
 public final class APIService: Sendable {
-    public let store: Store
+    /// Storage, through its interface only (an engine is chosen by `APIServer`).
+    let store: any StorageInterface
     let now: @Sendable () -> Date
     let clusterIPs: ClusterIPAllocator
 
-    public init(store: Store, serviceCIDR: String = "10.96.0.0/16", now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any StorageInterface, serviceCIDR: String = "10.96.0.0/16", now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.now = now
         self.clusterIPs = ClusterIPAllocator(cidr: serviceCIDR)
@@ -87,7 +88,7 @@ public final class APIService: Sendable {
                 "spec": ["ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]], "clusterIP": .string(clusterIPs.first)],
             ], options: own)
         }
-        for s in store.list(resource: "services", namespace: nil).items {
+        for s in try store.getList(resource: "services", namespace: nil, match: .newest).items {
             if let ip = s.value[path: ["spec", "clusterIP"]]?.stringValue { clusterIPs.reserve(ip) }
         }
     }
@@ -106,12 +107,33 @@ public final class APIService: Sendable {
         return JSONSerializer.serialize(Conversion.toVersion(obj.value, info))
     }
 
+    /// The newest revision (the resourceVersion of lists that read no objects).
+    public var currentRevision: Int64 { store.currentRevision }
+
+    /// `/scale` of an object whose resource has one.
+    public func getScale(_ info: ResourceInfo, namespace: String?, name: String) throws(APIError) -> JSONValue {
+        guard let obj = store.get(key(info, namespace, name)) else { throw APIError.notFound(info, name) }
+        return Conversion.scale(of: obj.value)
+    }
+
     // MARK: list
 
+    /// The stored objects a list reads, at the revision its options ask for.
+    func storedList(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> StoredList {
+        var match = RevisionMatch.newest
+        if options.resourceVersionMatch == "Exact", let rv = Int64(options.resourceVersion) { match = .exact(rv) }
+        do {
+            return try store.getList(resource: info.storageKey, namespace: info.namespaced ? namespace : nil, match: match)
+        } catch {
+            // etcd's ErrCompacted, as kube-apiserver reports it.
+            throw APIError.expired("The resourceVersion for the provided list is too old.")
+        }
+    }
+
     public func list(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> JSONValue {
-        try checkListRevision(options)
+        let listed = try storedList(info, namespace: namespace, options: options)
         let filter = try ObjectFilter(info: info, options: options)
-        let (all, rv) = store.list(resource: info.storageKey, namespace: info.namespaced ? namespace : nil)
+        let (all, rv) = (listed.items, listed.revision)
         var start = 0
         if !options.continueToken.isEmpty {
             guard let token = ContinueToken.decode(options.continueToken) else {
@@ -150,9 +172,9 @@ public final class APIService: Sendable {
         guard Conversion.isIdentity(info), options.limit == 0, options.continueToken.isEmpty else {
             return JSONSerializer.serialize(try list(info, namespace: namespace, options: options))
         }
-        try checkListRevision(options)
+        let listed = try storedList(info, namespace: namespace, options: options)
         let filter = try ObjectFilter(info: info, options: options)
-        let (all, rv) = store.list(resource: info.storageKey, namespace: info.namespaced ? namespace : nil)
+        let (all, rv) = (listed.items, listed.revision)
         var out: [UInt8] = []
         out.reserveCapacity(64 + all.reduce(0) { $0 + $1.bytes.count + 1 })
         out += Array("{\"apiVersion\":".utf8)

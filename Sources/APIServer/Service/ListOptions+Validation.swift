@@ -51,12 +51,3 @@ extension ListOptions {
         }
     }
 }
-
-extension APIService {
-    /// A list at an exact revision needs that revision's state: once compaction has given it up,
-    /// the answer is 410 Expired, as etcd's ErrCompacted becomes in kube-apiserver.
-    func checkListRevision(_ options: ListOptions) throws(APIError) {
-        guard options.resourceVersionMatch == "Exact", let rv = Int64(options.resourceVersion) else { return }
-        if rv < store.compactedRV { throw APIError.expired("The resourceVersion for the provided list is too old.") }
-    }
-}

@@ -71,8 +71,8 @@ public struct WatchStream: AsyncSequence, Sendable {
         private let timers: Mutex<[Task<Void, Never>]>
 
         init(
-            info: ResourceInfo, filter: ObjectFilter, start: Store.WatchStart, initialEventsEnd: Bool,
-            bookmarks: (interval: Duration, watchers: WatcherSet)?, timeout: Duration?
+            info: ResourceInfo, filter: ObjectFilter, start: WatchStart, initialEventsEnd: Bool,
+            bookmarks: (interval: Duration, storage: any StorageInterface)?, timeout: Duration?
         ) {
             self.info = info
             self.filter = filter
@@ -88,7 +88,7 @@ public struct WatchStream: AsyncSequence, Sendable {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: bookmarks.interval)
                         if Task.isCancelled { break }
-                        channel.bookmark(deliveredRV: bookmarks.watchers.deliveredRV)
+                        channel.bookmark(deliveredRV: bookmarks.storage.deliveredRevision)
                     }
                 })
             }

@@ -50,6 +50,13 @@ struct ChangeHistory {
         }
     }
 
+    /// Drops every entry at or below `rv`: watches from those revisions get 410 Expired.
+    mutating func compact(through rv: Int64) {
+        guard rv > compactedRV else { return }
+        while start < entries.count && entries[start].rv <= rv { start += 1 }
+        compactedRV = rv
+    }
+
     /// The entries of `resource` (and `namespace`, if given) with a revision above `rv`.
     func entries(of resource: String, namespace: String?, after rv: Int64) -> [Entry] {
         var out: [Entry] = []

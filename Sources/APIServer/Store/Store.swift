@@ -9,7 +9,10 @@ import Synchronization
 /// queued), gets the next revision, and is queued to the one writer thread in revision order.
 /// Reads and watches see only what is committed: a revision a client has seen is durable, so it
 /// survives a crash and is never handed out again.
-public final class Store: Sendable {
+///
+/// Without a path it is the in-memory engine: the same ordering and visibility, no disk. One
+/// class serves both, since everything but the writer's SQLite statements is shared.
+public final class Store: StorageInterface {
     struct State {
         /// Committed objects by resource, then by "namespace/name": what reads see.
         var collections: [String: [String: StoredObject]] = [:]
@@ -135,20 +138,25 @@ public final class Store: Sendable {
 
     // MARK: Reads (committed state only)
 
-    /// The newest committed revision.
-    public var currentRV: Int64 { state.withLock { $0.committedRV } }
+    public var currentRevision: Int64 { state.withLock { $0.committedRV } }
 
-    /// Watches may resume from any revision at or above this; older ones are compacted (410).
-    public var compactedRV: Int64 { state.withLock { $0.history.compactedRV } }
+    public var compactedRevision: Int64 { state.withLock { $0.history.compactedRV } }
+
+    public var deliveredRevision: Int64 { watchers.deliveredRV }
 
     public func get(_ key: ObjectKey) -> StoredObject? {
         state.withLock { $0.collections[key.resource]?[key.path] }
     }
 
-    /// All objects of a resource, optionally in one namespace, sorted by namespace/name, plus the
-    /// revision the snapshot reflects.
-    public func list(resource: String, namespace: String?) -> (items: [StoredObject], rv: Int64) {
-        state.withLock { s in (Self.sorted(s.collections[resource] ?? [:], namespace: namespace), s.committedRV) }
+    /// Only the newest state is kept, so an exact revision inside the history is answered with
+    /// the newest state, as kplane did before this interface (see the contract suite).
+    public func getList(resource: String, namespace: String?, match: RevisionMatch) throws(TooOldResourceVersion) -> StoredList {
+        try state.withLock { s throws(TooOldResourceVersion) -> StoredList in
+            if case .exact(let rv) = match, rv < s.history.compactedRV {
+                throw TooOldResourceVersion(requested: rv, current: s.committedRV)
+            }
+            return StoredList(items: Self.sorted(s.collections[resource] ?? [:], namespace: namespace), revision: s.committedRV)
+        }
     }
 
     private static func sorted(_ all: [String: StoredObject], namespace: String?) -> [StoredObject] {
@@ -163,7 +171,6 @@ public final class Store: Sendable {
         return keys.compactMap { all[$0] }
     }
 
-    /// Objects whose ownerReferences name `uid`.
     public func dependents(ofUID uid: String) -> [(ObjectKey, StoredObject)] {
         state.withLock { s in
             (s.dependents[uid] ?? []).compactMap { k in s.collections[k.resource]?[k.path].map { (k, $0) } }
@@ -172,45 +179,74 @@ public final class Store: Sendable {
 
     public func count(resource: String) -> Int { state.withLock { $0.collections[resource]?.count ?? 0 } }
 
+    public func compact(through revision: Int64) {
+        state.withLock { $0.history.compact(through: min(revision, $0.committedRV)) }
+    }
+
     // MARK: Writes
 
-    /// Atomically reads the newest state of `key` (including writes not yet durable), lets
-    /// `decide` compute the change (or throw), assigns the next revision and stamps it into
-    /// `metadata.resourceVersion`, queues it, and waits until it is durable and visible.
-    /// Returns the event written (nil when `decide` made no change).
-    @discardableResult
-    public func write(
-        _ key: ObjectKey, _ decide: (StoredObject?) throws -> Mutation?
-    ) async throws -> WatchEvent? {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<WatchEvent?, any Error>) in
-            do {
-                let queued = try state.withLock { s -> Bool in
-                    let current = s.latest(key)
-                    guard let mutation = try decide(current) else { return false }
-                    let rv = s.latestRV + 1
-                    let event: WatchEvent
-                    switch mutation {
-                    case .put(var value):
-                        value.set(["metadata", "resourceVersion"], .string(String(rv)))
-                        let bytes = JSONSerializer.serialize(value)
-                        event = WatchEvent(type: current == nil ? .added : .modified, rv: rv, key: key, object: value, bytes: bytes, old: current?.value)
-                        s.queued[key] = Queued(rv: rv, object: StoredObject(rv: rv, value: value, bytes: bytes))
-                    case .delete:
-                        guard let current else { return false }
-                        var value = current.value
-                        value.set(["metadata", "resourceVersion"], .string(String(rv)))
-                        event = WatchEvent(type: .deleted, rv: rv, key: key, object: value, bytes: JSONSerializer.serialize(value), old: current.value)
-                        s.queued[key] = Queued(rv: rv, object: nil)
-                    }
-                    s.latestRV = rv
-                    // Queued under the lock, so the writer's queue is in revision order.
-                    writer.enqueue(event, done: done)
-                    return true
-                }
-                if !queued { done.resume(returning: nil) }
-            } catch {
-                done.resume(throwing: error)
+    public func create(_ key: ObjectKey, _ object: JSONValue) async throws -> CreateOutcome {
+        guard let event = try await commit(key, .put(object), ifAt: nil) else { return .alreadyExists }
+        return .created(event)
+    }
+
+    public func delete(_ key: ObjectKey, preconditions: Preconditions) async throws -> DeleteOutcome {
+        while true {
+            guard let current = state.withLock({ $0.latest(key) }) else { return .notFound }
+            if let failure = preconditions.failure(current) { return .preconditionFailed(failure) }
+            if let event = try await commit(key, .delete, ifAt: current.rv) { return .deleted(event) }
+        }
+    }
+
+    public func guaranteedUpdate<Note: Sendable>(
+        _ key: ObjectKey, preconditions: Preconditions, tryUpdate: (StoredObject) async throws -> UpdateDecision<Note>
+    ) async throws -> UpdateOutcome<Note> {
+        while true {
+            // Read under the lock, decide outside it: admission and kind rules never hold up
+            // other writers. A write that got in between makes the commit below fail; retry.
+            guard let current = state.withLock({ $0.latest(key) }) else { return .notFound }
+            if let failure = preconditions.failure(current) { return .preconditionFailed(failure) }
+            switch try await tryUpdate(current) {
+            case .unchanged(let note):
+                return .unchanged(current, note)
+            case .put(let value, let note):
+                if let event = try await commit(key, .put(value), ifAt: current.rv) { return .updated(event, note) }
+            case .delete(let note):
+                if let event = try await commit(key, .delete, ifAt: current.rv) { return .deleted(event, note) }
             }
+        }
+    }
+
+    /// Commits `mutation` if `key`'s newest state (committed or queued) is still at revision
+    /// `expected` (nil: absent): assigns the next revision, stamps it into
+    /// `metadata.resourceVersion`, queues the write in revision order, and waits until it is
+    /// durable and visible. Returns nil, writing nothing, when `key` has moved on.
+    private func commit(_ key: ObjectKey, _ mutation: Mutation, ifAt expected: Int64?) async throws -> WatchEvent? {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<WatchEvent?, any Error>) in
+            let queued = state.withLock { s -> Bool in
+                let current = s.latest(key)
+                guard current?.rv == expected else { return false }
+                let rv = s.latestRV + 1
+                let event: WatchEvent
+                switch mutation {
+                case .put(var value):
+                    value.set(["metadata", "resourceVersion"], .string(String(rv)))
+                    let bytes = JSONSerializer.serialize(value)
+                    event = WatchEvent(type: current == nil ? .added : .modified, rv: rv, key: key, object: value, bytes: bytes, old: current?.value)
+                    s.queued[key] = Queued(rv: rv, object: StoredObject(rv: rv, value: value, bytes: bytes))
+                case .delete:
+                    guard let current else { return false }
+                    var value = current.value
+                    value.set(["metadata", "resourceVersion"], .string(String(rv)))
+                    event = WatchEvent(type: .deleted, rv: rv, key: key, object: value, bytes: JSONSerializer.serialize(value), old: current.value)
+                    s.queued[key] = Queued(rv: rv, object: nil)
+                }
+                s.latestRV = rv
+                // Queued under the lock, so the writer's queue is in revision order.
+                writer.enqueue(event, done: done)
+                return true
+            }
+            if !queued { done.resume(returning: nil) }
         }
     }
 
@@ -235,19 +271,11 @@ public final class Store: Sendable {
 
     // MARK: Watch
 
-    /// A watch's start: the objects that exist (when asked for), and the channel of what follows.
-    struct WatchStart {
-        let initial: [StoredObject]
-        let channel: WatchChannel
-        /// The revision the watch starts after.
-        let fromRV: Int64
-    }
-
     /// Opens a watch on `resource` (in `namespace`, if given) for committed changes after
     /// `fromRV`; changes still in the history are replayed first. With `initial`, the watch
     /// starts with the objects that exist now, and follows from the revision of that snapshot.
     /// Throws `TooOldResourceVersion` when the history no longer reaches back to `fromRV`.
-    func watch(resource: String, namespace: String?, fromRV: Int64, initial: Bool) throws(TooOldResourceVersion) -> WatchStart {
+    public func watch(resource: String, namespace: String?, fromRV: Int64, initial: Bool) throws(TooOldResourceVersion) -> WatchStart {
         let watchers = self.watchers
         return try state.withLock { s throws(TooOldResourceVersion) -> WatchStart in
             var items: [StoredObject] = []
@@ -272,12 +300,6 @@ public final class Store: Sendable {
     }
 
     public var watcherCount: Int { watchers.count }
-}
-
-/// A watch asked for a revision the history no longer holds (410 Expired).
-struct TooOldResourceVersion: Error {
-    let requested: Int64
-    let current: Int64
 }
 
 /// Breaks the reference cycle between the store and its writer's callbacks.

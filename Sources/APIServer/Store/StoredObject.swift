@@ -47,7 +47,7 @@ public final class WatchEvent: Sendable {
 }
 
 /// What a write does to its key.
-public enum Mutation: Sendable {
+enum Mutation: Sendable {
     case put(JSONValue)
     case delete
 }
