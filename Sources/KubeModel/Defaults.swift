@@ -1,53 +1,14 @@
 /// The API server's defaulting (SetDefaults_* in k8s.io/kubernetes/pkg/apis/*/v1), applied on
-/// every write before validation.
+/// every write before validation. Each kind's own defaults sit in its file under `Kinds/`; here
+/// are the pod template's, which Pods, Deployments and ReplicaSets share.
 public enum Defaults {
+    /// The defaults of a built-in kind by name (the server reads `info.definition.defaults`).
     public static func apply(kind: String, _ obj: inout JSONValue) {
-        switch kind {
-        case "Deployment": deployment(&obj)
-        case "ReplicaSet": replicaSet(&obj)
-        case "Pod":
-            if var spec = obj["spec"] { podSpec(&spec); obj["spec"] = spec }
-            if obj[path: ["status", "phase"]] == nil { obj.set(["status", "phase"], "Pending") }
-            if obj[path: ["status", "qosClass"]] == nil, let spec = obj["spec"] {
-                obj.set(["status", "qosClass"], .string(qosClass(spec)))
-            }
-        case "Service": service(&obj)
-        case "Secret": secret(&obj)
-        case "Namespace":
-            // The `kubernetes` finalizer is set at creation (the registry's PrepareForCreate), not
-            // by defaulting: once the namespace controller removes it, it stays removed.
-            if obj[path: ["metadata", "creationTimestamp"]] == nil && obj[path: ["spec", "finalizers"]] == nil {
-                obj.set(["spec", "finalizers"], ["kubernetes"])
-            }
-            if obj[path: ["status", "phase"]] == nil { obj.set(["status", "phase"], "Active") }
-        case "HorizontalPodAutoscaler": hpa(&obj)
-        case "Ingress":
-            // IngressStatus.loadBalancer is a struct: Go always writes it.
-            setIfMissing(&obj, ["status", "loadBalancer"], .emptyObject)
-        default:
-            break
-        }
+        Kinds.named(kind)?.defaults?(&obj)
     }
 
     static func setIfMissing(_ obj: inout JSONValue, _ path: [String], _ value: JSONValue) {
         if obj[path: path] == nil { obj.set(path, value) }
-    }
-
-    static func deployment(_ obj: inout JSONValue) {
-        setIfMissing(&obj, ["spec", "replicas"], 1)
-        setIfMissing(&obj, ["spec", "strategy", "type"], "RollingUpdate")
-        if obj[path: ["spec", "strategy", "type"]] == "RollingUpdate" {
-            setIfMissing(&obj, ["spec", "strategy", "rollingUpdate", "maxUnavailable"], "25%")
-            setIfMissing(&obj, ["spec", "strategy", "rollingUpdate", "maxSurge"], "25%")
-        }
-        setIfMissing(&obj, ["spec", "revisionHistoryLimit"], 10)
-        setIfMissing(&obj, ["spec", "progressDeadlineSeconds"], 600)
-        template(&obj)
-    }
-
-    static func replicaSet(_ obj: inout JSONValue) {
-        setIfMissing(&obj, ["spec", "replicas"], 1)
-        template(&obj)
     }
 
     static func template(_ obj: inout JSONValue) {
@@ -122,66 +83,5 @@ public enum Defaults {
             c[probe] = p
         }
         return c
-    }
-
-    static func qosClass(_ spec: JSONValue) -> String {
-        var anyRequest = false
-        var guaranteed = true
-        for c in spec["containers"]?.arrayValue ?? [] {
-            let requests = c[path: ["resources", "requests"]]?.objectValue ?? [:]
-            let limits = c[path: ["resources", "limits"]]?.objectValue ?? [:]
-            if !requests.isEmpty || !limits.isEmpty { anyRequest = true }
-            for r in ["cpu", "memory"] {
-                guard let l = limits[r] else { guaranteed = false; continue }
-                if let q = requests[r], q != l { guaranteed = false }
-            }
-        }
-        if !anyRequest { return "BestEffort" }
-        return guaranteed ? "Guaranteed" : "Burstable"
-    }
-
-    /// autoscaling/v2's SetDefaults_HorizontalPodAutoscaler, on the stored (v2) form: an HPA
-    /// without metrics targets 80% CPU, so `kubectl autoscale` without `--cpu-percent` scales on CPU.
-    static func hpa(_ obj: inout JSONValue) {
-        setIfMissing(&obj, ["spec", "minReplicas"], 1)
-        if (obj[path: ["spec", "metrics"]]?.arrayValue ?? []).isEmpty {
-            obj.set(["spec", "metrics"], [[
-                "type": "Resource",
-                "resource": ["name": "cpu", "target": ["type": "Utilization", "averageUtilization": .int(defaultCPUUtilization)]],
-            ]])
-        }
-    }
-
-    /// autoscaling.DefaultCPUUtilization.
-    public static let defaultCPUUtilization: Int64 = 80
-
-    static func service(_ obj: inout JSONValue) {
-        // ServiceStatus.loadBalancer is a struct: Go always writes it, even on a new Service.
-        setIfMissing(&obj, ["status", "loadBalancer"], .emptyObject)
-        setIfMissing(&obj, ["spec", "type"], "ClusterIP")
-        setIfMissing(&obj, ["spec", "sessionAffinity"], "None")
-        if obj[path: ["spec", "type"]] != "ExternalName" {
-            setIfMissing(&obj, ["spec", "ipFamilies"], ["IPv4"])
-            setIfMissing(&obj, ["spec", "ipFamilyPolicy"], "SingleStack")
-            setIfMissing(&obj, ["spec", "internalTrafficPolicy"], "Cluster")
-        }
-        if let ports = obj[path: ["spec", "ports"]]?.arrayValue {
-            obj.set(["spec", "ports"], .array(ports.map { p in
-                var p = p
-                setIfMissing(&p, ["protocol"], "TCP")
-                if p["targetPort"] == nil, let port = p["port"] { p["targetPort"] = port }
-                return p
-            }))
-        }
-    }
-
-    /// Folds `stringData` into base64 `data`, as the API server does on every write.
-    static func secret(_ obj: inout JSONValue) {
-        if obj["type"] == nil || obj["type"] == "" { obj["type"] = "Opaque" }
-        guard let stringData = obj["stringData"]?.objectValue else { return }
-        var data = obj["data"]?.objectValue ?? [:]
-        for (k, v) in stringData { data[k] = .string(Base64.encode(Array((v.stringValue ?? "").utf8))) }
-        obj["data"] = .object(data)
-        obj["stringData"] = nil
     }
 }

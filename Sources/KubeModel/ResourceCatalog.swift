@@ -13,6 +13,8 @@ public struct ResourceInfo: Sendable, Hashable {
     public let schemaType: String
     /// Resources sharing one stored collection (HPA v1 and v2) share this key.
     public let storageKey: String
+    /// Everything else the server knows of the kind: its rules, columns and field selectors.
+    public let definition: KindDefinition
 
     public var groupVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
     /// `deployments.apps`, `pods`: the form used in error messages.
@@ -23,39 +25,10 @@ public struct ResourceInfo: Sendable, Hashable {
     public static let verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 }
 
-/// The built-in resources kplane serves, in the order discovery lists them.
+/// The built-in resources kplane serves, in the order discovery lists them: each kind's
+/// served versions, derived from `Kinds.builtin`.
 public enum ResourceCatalog {
-    private static func r(
-        _ group: String, _ version: String, _ kind: String, _ plural: String, short: [String] = [],
-        namespaced: Bool = true, sub: [String] = [], all: Bool = false, schema: String? = nil
-    ) -> ResourceInfo {
-        ResourceInfo(
-            group: group, version: version, kind: kind, plural: plural, singular: kind.lowercased(),
-            shortNames: short, namespaced: namespaced, subresources: sub, categories: all ? ["all"] : [],
-            schemaType: schema ?? kind, storageKey: group.isEmpty ? plural : "\(plural).\(group)")
-    }
-
-    public static let all: [ResourceInfo] = [
-        r("", "v1", "Namespace", "namespaces", short: ["ns"], namespaced: false, sub: ["status", "finalize"]),
-        r("", "v1", "Pod", "pods", short: ["po"], sub: ["status", "binding", "log", "eviction"], all: true),
-        r("", "v1", "Service", "services", short: ["svc"], sub: ["status"], all: true),
-        r("", "v1", "Endpoints", "endpoints", short: ["ep"]),
-        r("", "v1", "ConfigMap", "configmaps", short: ["cm"]),
-        r("", "v1", "Secret", "secrets"),
-        r("", "v1", "Node", "nodes", short: ["no"], namespaced: false, sub: ["status"]),
-        r("", "v1", "Event", "events", short: ["ev"]),
-        r("", "v1", "ServiceAccount", "serviceaccounts", short: ["sa"]),
-        r("", "v1", "Binding", "bindings"),
-        r("apps", "v1", "Deployment", "deployments", short: ["deploy"], sub: ["status", "scale"], all: true),
-        r("apps", "v1", "ReplicaSet", "replicasets", short: ["rs"], sub: ["status", "scale"], all: true),
-        r("networking.k8s.io", "v1", "Ingress", "ingresses", short: ["ing"], sub: ["status"]),
-        r("networking.k8s.io", "v1", "IngressClass", "ingressclasses", namespaced: false),
-        r("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", short: ["hpa"], sub: ["status"], all: true),
-        r("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", short: ["hpa"], sub: ["status"], all: true,
-          schema: "HorizontalPodAutoscalerV1"),
-        r("coordination.k8s.io", "v1", "Lease", "leases"),
-        r("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices"),
-    ]
+    public static let all: [ResourceInfo] = Kinds.builtin.flatMap(\.resources)
 
     /// Group versions in discovery order; the first version of a group is the preferred one.
     public static var groupVersions: [(group: String, versions: [String])] {

@@ -6,7 +6,7 @@ enum Discovery {
     static let aggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
     static func verbs(_ r: ResourceInfo) -> [String] {
-        r.kind == "Binding" ? ["create"] : ResourceInfo.verbs
+        r.definition.verbs
     }
 
     struct Sub {

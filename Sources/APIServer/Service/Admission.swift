@@ -22,7 +22,7 @@ extension APIService {
             }
         }
         var obj = Conversion.toStorage(checked.pruned, info)
-        Defaults.apply(kind: info.kind, &obj)
+        info.definition.defaults?(&obj)
         if old == nil && info.kind == "Pod" { Self.defaultTolerationSeconds(&obj) }
         // Deduplicated in linear time: a hostile body can hold tens of thousands of bad fields.
         var errors: [FieldError] = []
@@ -106,12 +106,8 @@ extension APIService {
     }
 
     /// Kinds whose `spec` changes bump `metadata.generation`.
-    static func hasGeneration(_ info: ResourceInfo) -> Bool {
-        ["Deployment", "ReplicaSet", "HorizontalPodAutoscaler", "Ingress", "Pod", "Service"].contains(info.kind)
-    }
+    static func hasGeneration(_ info: ResourceInfo) -> Bool { info.definition.hasGeneration }
 
     /// Kinds whose status is owned by controllers: create and main-resource writes ignore it.
-    static func resetsStatus(_ info: ResourceInfo) -> Bool {
-        info.hasStatus && info.kind != "Node" && info.kind != "Namespace"
-    }
+    static func resetsStatus(_ info: ResourceInfo) -> Bool { info.definition.resetsStatus }
 }

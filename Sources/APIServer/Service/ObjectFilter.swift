@@ -18,8 +18,8 @@ struct ObjectFilter: Sendable {
         } catch {
             throw APIError.badRequest(error.message)
         }
-        let supported = Self.supportedFields(info)
-        for r in fields.requirements where !supported.contains(r.field) {
+        let supported = info.definition.fieldSelectors
+        for r in fields.requirements where !supported.contains(where: { $0.name == r.field }) {
             throw APIError.badRequest("field label not supported: \(r.field)")
         }
     }
@@ -32,32 +32,10 @@ struct ObjectFilter: Sendable {
         return true
     }
 
-    static func supportedFields(_ info: ResourceInfo) -> [String] {
-        var f = ["metadata.name", "metadata.namespace"]
-        switch info.kind {
-        case "Pod": f += ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName", "spec.hostNetwork"]
-        case "Event": f += ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"]
-        case "Secret": f += ["type"]
-        case "Namespace": f += ["status.phase"]
-        case "Node": f += ["spec.unschedulable"]
-        case "ReplicaSet": f += ["status.replicas"]
-        default: break
-        }
-        return f
-    }
-
+    /// The values of the kind's selectable fields, as `GetAttrs` of its strategy returns them.
     static func fieldValues(_ info: ResourceInfo, _ obj: JSONValue) -> [String: String] {
         var out: [String: String] = [:]
-        for f in supportedFields(info) {
-            let path = f.split(separator: ".").map(String.init)
-            switch obj[path: path] {
-            case .string(let s)?: out[f] = s
-            case .bool(let b)?: out[f] = b ? "true" : "false"
-            case .int(let i)?: out[f] = String(i)
-            default: out[f] = ""
-            }
-        }
-        if info.kind == "Event" { out["source"] = obj[path: ["source", "component"]]?.stringValue ?? "" }
+        for f in info.definition.fieldSelectors { out[f.name] = f.value(in: obj) }
         return out
     }
 }

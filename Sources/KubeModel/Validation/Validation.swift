@@ -1,18 +1,13 @@
 /// Semantic validation of objects (ValidateDeployment & co. in k8s.io/kubernetes/pkg/apis/*/validation),
-/// run after defaulting. `old` is the stored object on update, for immutable-field checks.
+/// run after defaulting. `old` is the stored object on update, for immutable-field checks. Each
+/// kind's own rules sit in its file under `Kinds/`; here are metadata's and the pod template's.
 public enum Validation {
+    /// Metadata checks shared by every kind, then the kind's own rules from its definition.
     public static func validate(_ obj: JSONValue, old: JSONValue?, info: ResourceInfo) -> [FieldError] {
+        let kind = info.definition
         var errs = metadata(obj, info: info)
-        switch info.kind {
-        case "Deployment", "ReplicaSet": errs += workload(obj, kind: info.kind)
-        case "Pod": errs += podSpec(obj["spec"] ?? .emptyObject, path: "spec", restartPolicies: ["Always", "OnFailure", "Never"])
-        case "Service": errs += service(obj)
-        case "ConfigMap", "Secret": errs += configData(obj, kind: info.kind)
-        case "HorizontalPodAutoscaler": errs += hpa(obj)
-        case "Ingress": errs += ingress(obj)
-        default: break
-        }
-        if let old { errs += immutable(obj, old: old, kind: info.kind) }
+        if let validate = kind.validate { errs += validate(obj) }
+        if let old, let validateUpdate = kind.validateUpdate { errs += validateUpdate(obj, old) }
         return errs
     }
 
@@ -22,13 +17,7 @@ public enum Validation {
         if name.isEmpty {
             errs.append(.required("metadata.name", "name or generateName is required"))
         } else {
-            let problem: String?
-            switch info.kind {
-            case "Namespace": problem = Naming.dns1123LabelProblem(name)
-            case "Service": problem = Naming.dns1035LabelProblem(name)
-            default: problem = Naming.dns1123SubdomainProblem(name)
-            }
-            if let problem { errs.append(.invalid("metadata.name", .string(name), problem)) }
+            if let problem = info.definition.nameProblem(name) { errs.append(.invalid("metadata.name", .string(name), problem)) }
         }
         for (k, v) in obj[path: ["metadata", "labels"]]?.objectValue ?? [:] {
             if let p = Naming.qualifiedNameProblem(k) { errs.append(.invalid("metadata.labels", .string(k), p)) }
@@ -52,7 +41,9 @@ public enum Validation {
         }
     }
 
-    static func workload(_ obj: JSONValue, kind: String) -> [FieldError] {
+    /// The rules Deployments and ReplicaSets share: counts, a selector that matches the template,
+    /// the template's pod spec. `strategyErrors` are the Deployment's, in the place it reports them.
+    static func workload(_ obj: JSONValue, templateRequired: Bool, strategyErrors: [FieldError] = []) -> [FieldError] {
         var errs: [FieldError] = []
         nonNegative(obj, ["spec", "replicas"], &errs)
         nonNegative(obj, ["spec", "minReadySeconds"], &errs)
@@ -74,10 +65,10 @@ public enum Validation {
         }
         if let template = obj[path: ["spec", "template"]] {
             errs += podSpec(template["spec"] ?? .emptyObject, path: "spec.template.spec", restartPolicies: ["Always"])
-        } else if kind == "Deployment" {
+        } else if templateRequired {
             errs.append(.required("spec.template"))
         }
-        if kind == "Deployment" { errs += strategy(obj) }
+        errs += strategyErrors
         if let p = obj[path: ["spec", "progressDeadlineSeconds"]]?.intValue {
             nonNegative(obj, ["spec", "progressDeadlineSeconds"], &errs)
             if p <= obj[path: ["spec", "minReadySeconds"]]?.intValue ?? 0 {
@@ -87,35 +78,12 @@ public enum Validation {
         return errs
     }
 
-    static func strategy(_ obj: JSONValue) -> [FieldError] {
-        var errs: [FieldError] = []
-        let type = obj[path: ["spec", "strategy", "type"]]?.stringValue ?? "RollingUpdate"
-        if type != "RollingUpdate" && type != "Recreate" {
-            errs.append(.notSupported("spec.strategy.type", .string(type), ["Recreate", "RollingUpdate"]))
+    /// A workload's selector may not change.
+    static func immutableSelector(_ obj: JSONValue, old: JSONValue) -> [FieldError] {
+        if let s = obj[path: ["spec", "selector"]], let o = old[path: ["spec", "selector"]], s != o {
+            return [.invalid("spec.selector", s, "field is immutable")]
         }
-        guard let ru = obj[path: ["spec", "strategy", "rollingUpdate"]] else { return errs }
-        if type == "Recreate" {
-            errs.append(.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"))
-            return errs
-        }
-        var zero = 0
-        for f in ["maxUnavailable", "maxSurge"] {
-            guard let v = ru[f] else { continue }
-            let path = "spec.strategy.rollingUpdate.\(f)"
-            switch IntOrPercent.parse(v) {
-            case nil: errs.append(.invalid(path, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"))
-            case .int(let i)? where i < 0, .percent(let i)? where i < 0:
-                errs.append(.invalid(path, v, "must be greater than or equal to 0"))
-            case .percent(let i)? where i > 100 && f == "maxUnavailable":
-                errs.append(.invalid(path, v, "must not be greater than 100%"))
-            case .int(0)?, .percent(0)?: zero += 1
-            default: break
-            }
-        }
-        if zero == 2 {
-            errs.append(.invalid("spec.strategy.rollingUpdate.maxUnavailable", ru["maxUnavailable"] ?? 0, "may not be 0 when `maxSurge` is 0"))
-        }
-        return errs
+        return []
     }
 
     static func podSpec(_ spec: JSONValue, path: String, restartPolicies: [String]) -> [FieldError] {
@@ -179,12 +147,7 @@ public enum Validation {
 
     /// What kube-apiserver accepts but answers with a `Warning` header (GetWarningsForPodTemplate).
     public static func warnings(_ obj: JSONValue, info: ResourceInfo) -> [String] {
-        let specPath: [String]
-        switch info.kind {
-        case "Pod": specPath = ["spec"]
-        case "Deployment", "ReplicaSet": specPath = ["spec", "template", "spec"]
-        default: return []
-        }
+        guard let specPath = info.definition.podSpecPath else { return [] }
         var out: [String] = []
         if let grace = obj[path: specPath + ["terminationGracePeriodSeconds"]]?.intValue, grace < 0 {
             out.append("\(specPath.joined(separator: ".")).terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1")

@@ -1,0 +1,121 @@
+extension KindDefinition {
+    /// core/v1 Pod. Defaulting of its spec is shared with the workload templates
+    /// (`Defaults.podSpec`); the service account and toleration admission run on create.
+    public static let pod = KindDefinition(
+        group: "", versions: ["v1"], kind: "Pod", plural: "pods", shortNames: ["po"], categories: ["all"],
+        subresources: ["status", "binding", "log", "eviction"],
+        fieldSelectors: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase",
+                         "status.podIP", "status.nominatedNodeName", "spec.hostNetwork"].map { SelectableField($0) },
+        printer: podPrinter, hasGeneration: true, defaults: Defaults.pod,
+        validate: { Validation.podSpec($0["spec"] ?? .emptyObject, path: "spec", restartPolicies: ["Always", "OnFailure", "Never"]) },
+        validateUpdate: Validation.podUpdate, podSpecPath: ["spec"])
+
+    static let podPrinter = TablePrinter(columns: [
+        TableColumn("Name"), TableColumn("Ready"), TableColumn("Status"), TableColumn("Restarts", "string"), TableColumn("Age"),
+        TableColumn("IP", wide: true), TableColumn("Node", wide: true), TableColumn("Nominated Node", wide: true),
+        TableColumn("Readiness Gates", wide: true),
+    ]) { o, t in
+        let total = o[path: ["spec", "containers"]]?.arrayValue?.count ?? 0
+        var reason = o[path: ["status", "phase"]]?.stringValue ?? ""
+        if let r = o[path: ["status", "reason"]]?.stringValue, !r.isEmpty { reason = r }
+        var ready = 0
+        var restarts: Int64 = 0
+        var lastRestart: String?
+        var initializing = false
+        let inits = o[path: ["status", "initContainerStatuses"]]?.arrayValue ?? []
+        for (i, c) in inits.enumerated() {
+            restarts += c["restartCount"]?.intValue ?? 0
+            if let code = c[path: ["state", "terminated", "exitCode"]]?.intValue, code == 0 { continue }
+            initializing = true
+            if let r = c[path: ["state", "terminated", "reason"]]?.stringValue, !r.isEmpty { reason = "Init:" + r }
+            else if let r = c[path: ["state", "waiting", "reason"]]?.stringValue, !r.isEmpty, r != "PodInitializing" { reason = "Init:" + r }
+            else { reason = "Init:\(i)/\(inits.count)" }
+            break
+        }
+        if !initializing {
+            var hasRunning = false
+            for c in (o[path: ["status", "containerStatuses"]]?.arrayValue ?? []).reversed() {
+                restarts += c["restartCount"]?.intValue ?? 0
+                if let f = c[path: ["lastState", "terminated", "finishedAt"]]?.stringValue { lastRestart = max(lastRestart ?? f, f) }
+                if let r = c[path: ["state", "waiting", "reason"]]?.stringValue, !r.isEmpty {
+                    reason = r
+                } else if let r = c[path: ["state", "terminated", "reason"]]?.stringValue, !r.isEmpty {
+                    reason = r
+                } else if let term = c[path: ["state", "terminated"]] {
+                    if let sig = term["signal"]?.intValue, sig != 0 { reason = "Signal:\(sig)" }
+                    else { reason = "ExitCode:\(term["exitCode"]?.intValue ?? 0)" }
+                } else if c["ready"] == true, c[path: ["state", "running"]] != nil {
+                    hasRunning = true
+                    ready += 1
+                }
+            }
+            if reason == "Completed" && hasRunning { reason = "Running" }
+        }
+        if o[path: ["metadata", "deletionTimestamp"]] != nil {
+            reason = o[path: ["status", "reason"]]?.stringValue == "NodeLost" ? "Unknown" : "Terminating"
+        }
+        var restartCell: JSONValue = .int(restarts)
+        if restarts > 0, let lastRestart, case .string(let ago) = t.age(lastRestart) {
+            restartCell = .string("\(restarts) (\(ago) ago)")
+        } else {
+            restartCell = .string(String(restarts))
+        }
+        let gates = o[path: ["spec", "readinessGates"]]?.arrayValue ?? []
+        var gateCell: JSONValue = "<none>"
+        if !gates.isEmpty {
+            let conds = o[path: ["status", "conditions"]]?.arrayValue ?? []
+            let ok = gates.filter { g in conds.contains { $0["type"] == g["conditionType"] && $0["status"] == "True" } }.count
+            gateCell = .string("\(ok)/\(gates.count)")
+        }
+        return [TableCells.name(o), .string("\(ready)/\(total)"), .string(reason), restartCell, t.age(o),
+                TableCells.str(o, "status.podIP"), TableCells.str(o, "spec.nodeName"), TableCells.str(o, "status.nominatedNodeName"), gateCell]
+    }
+}
+
+extension Defaults {
+    static func pod(_ obj: inout JSONValue) {
+        if var spec = obj["spec"] { podSpec(&spec); obj["spec"] = spec }
+        if obj[path: ["status", "phase"]] == nil { obj.set(["status", "phase"], "Pending") }
+        if obj[path: ["status", "qosClass"]] == nil, let spec = obj["spec"] {
+            obj.set(["status", "qosClass"], .string(qosClass(spec)))
+        }
+    }
+
+    static func qosClass(_ spec: JSONValue) -> String {
+        var anyRequest = false
+        var guaranteed = true
+        for c in spec["containers"]?.arrayValue ?? [] {
+            let requests = c[path: ["resources", "requests"]]?.objectValue ?? [:]
+            let limits = c[path: ["resources", "limits"]]?.objectValue ?? [:]
+            if !requests.isEmpty || !limits.isEmpty { anyRequest = true }
+            for r in ["cpu", "memory"] {
+                guard let l = limits[r] else { guaranteed = false; continue }
+                if let q = requests[r], q != l { guaranteed = false }
+            }
+        }
+        if !anyRequest { return "BestEffort" }
+        return guaranteed ? "Guaranteed" : "Burstable"
+    }
+}
+
+extension Validation {
+    /// ValidatePodUpdate: only images, activeDeadlineSeconds and tolerations may change, and a
+    /// node name once set stays.
+    static func podUpdate(_ obj: JSONValue, old: JSONValue) -> [FieldError] {
+        var errs: [FieldError] = []
+        var a = obj["spec"] ?? .emptyObject
+        var b = old["spec"] ?? .emptyObject
+        for c in ["containers", "initContainers"] {
+            a[c] = a[c]?.arrayValue.map { .array($0.map { x in var x = x; x["image"] = nil; return x }) }
+            b[c] = b[c]?.arrayValue.map { .array($0.map { x in var x = x; x["image"] = nil; return x }) }
+        }
+        for f in ["activeDeadlineSeconds", "tolerations", "nodeName", "schedulingGates"] { a[f] = nil; b[f] = nil }
+        if a != b {
+            errs.append(.forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"))
+        }
+        if let n = old[path: ["spec", "nodeName"]], n != .string(""), obj[path: ["spec", "nodeName"]] != n {
+            errs.append(.forbidden("spec.nodeName", "may not be changed once set"))
+        }
+        return errs
+    }
+}

@@ -1,0 +1,96 @@
+extension KindDefinition {
+    /// core/v1 Service.
+    public static let service = KindDefinition(
+        group: "", versions: ["v1"], kind: "Service", plural: "services", shortNames: ["svc"], categories: ["all"], subresources: ["status"],
+        printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Type"), TableColumn("Cluster-IP"), TableColumn("External-IP"),
+                                        TableColumn("Port(s)"), TableColumn("Age"), TableColumn("Selector", wide: true)]) { o, t in
+            let type = o[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
+            let ports = (o[path: ["spec", "ports"]]?.arrayValue ?? []).map { p -> String in
+                let port = p["port"]?.intValue ?? 0
+                let proto = p["protocol"]?.stringValue ?? "TCP"
+                if let np = p["nodePort"]?.intValue, np > 0 { return "\(port):\(np)/\(proto)" }
+                return "\(port)/\(proto)"
+            }
+            var external = (o[path: ["spec", "externalIPs"]]?.arrayValue ?? []).compactMap(\.stringValue)
+            if type == "ExternalName" { external = [o[path: ["spec", "externalName"]]?.stringValue ?? ""] }
+            if type == "LoadBalancer" && external.isEmpty {
+                external = (o[path: ["status", "loadBalancer", "ingress"]]?.arrayValue ?? []).compactMap { $0["ip"]?.stringValue ?? $0["hostname"]?.stringValue }
+                if external.isEmpty { external = ["<pending>"] }
+            }
+            return [TableCells.name(o), .string(type), TableCells.str(o, "spec.clusterIP"), .string(external.isEmpty ? "<none>" : external.joined(separator: ",")),
+                    .string(ports.isEmpty ? "<none>" : ports.joined(separator: ",")), t.age(o), TableCells.mapSelector(o[path: ["spec", "selector"]])]
+        },
+        hasGeneration: true, defaults: Defaults.service, nameProblem: Naming.dns1035LabelProblem,
+        validate: Validation.service,
+        validateUpdate: { obj, old in
+            if let ip = old[path: ["spec", "clusterIP"]], let new = obj[path: ["spec", "clusterIP"]], ip != new {
+                return [.invalid("spec.clusterIPs[0]", new, "may not change once set")]
+            }
+            return []
+        })
+}
+
+extension Defaults {
+    static func service(_ obj: inout JSONValue) {
+        // ServiceStatus.loadBalancer is a struct: Go always writes it, even on a new Service.
+        setIfMissing(&obj, ["status", "loadBalancer"], .emptyObject)
+        setIfMissing(&obj, ["spec", "type"], "ClusterIP")
+        setIfMissing(&obj, ["spec", "sessionAffinity"], "None")
+        if obj[path: ["spec", "type"]] != "ExternalName" {
+            setIfMissing(&obj, ["spec", "ipFamilies"], ["IPv4"])
+            setIfMissing(&obj, ["spec", "ipFamilyPolicy"], "SingleStack")
+            setIfMissing(&obj, ["spec", "internalTrafficPolicy"], "Cluster")
+        }
+        if let ports = obj[path: ["spec", "ports"]]?.arrayValue {
+            obj.set(["spec", "ports"], .array(ports.map { p in
+                var p = p
+                setIfMissing(&p, ["protocol"], "TCP")
+                if p["targetPort"] == nil, let port = p["port"] { p["targetPort"] = port }
+                return p
+            }))
+        }
+    }
+}
+
+extension Validation {
+    static func service(_ obj: JSONValue) -> [FieldError] {
+        var errs: [FieldError] = []
+        let type = obj[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
+        let types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
+        if !types.contains(type) { errs.append(.notSupported("spec.type", .string(type), types)) }
+        let ports = obj[path: ["spec", "ports"]]?.arrayValue ?? []
+        if ports.isEmpty && type != "ExternalName" && obj[path: ["spec", "clusterIP"]] != "None" {
+            errs.append(.required("spec.ports"))
+        }
+        var seen = Set<String>()
+        for (i, p) in ports.enumerated() {
+            if let port = p["port"]?.intValue, !(1...65535).contains(port) {
+                errs.append(.invalid("spec.ports[\(i)].port", .int(port), "must be between 1 and 65535, inclusive"))
+            }
+            if let proto = p["protocol"]?.stringValue, !portProtocols.contains(proto) {
+                errs.append(.notSupported("spec.ports[\(i)].protocol", .string(proto), portProtocols))
+            }
+            if let t = p["targetPort"]?.intValue, !(1...65535).contains(t) {
+                errs.append(.invalid("spec.ports[\(i)].targetPort", .int(t), "must be between 1 and 65535, inclusive"))
+            }
+            if let nodePort = p["nodePort"]?.intValue, nodePort != 0 {
+                if type == "ClusterIP" {
+                    errs.append(.forbidden("spec.ports[\(i)].nodePort", "may not be used when `type` is 'ClusterIP'"))
+                } else if !nodePorts.contains(nodePort) {
+                    // The node-port allocator's answer (kube-apiserver's default --service-node-port-range).
+                    errs.append(.invalid("spec.ports[\(i)].nodePort", .int(nodePort), "provided port is not in the valid range. The range of valid ports is \(nodePorts.lowerBound)-\(nodePorts.upperBound)"))
+                }
+            }
+            if ports.count > 1 && (p["name"]?.stringValue ?? "").isEmpty { errs.append(.required("spec.ports[\(i)].name")) }
+            let key = "\(p["port"]?.intValue ?? 0)/\(p["protocol"]?.stringValue ?? "TCP")"
+            if !seen.insert(key).inserted { errs.append(.duplicate("spec.ports[\(i)]", p)) }
+        }
+        if type == "ExternalName", (obj[path: ["spec", "externalName"]]?.stringValue ?? "").isEmpty {
+            errs.append(.required("spec.externalName"))
+        }
+        return errs
+    }
+
+    static let portProtocols = ["SCTP", "TCP", "UDP"]
+    static let nodePorts: ClosedRange<Int64> = 30000...32767
+}
