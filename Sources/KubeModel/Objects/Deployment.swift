@@ -3,7 +3,6 @@ public struct Deployment: SpecAndStatus {
     public let json: JSONValue
     public init(_ json: JSONValue) { self.json = json }
 
-
     /// apps/v1 DeploymentSpec, with the defaults the controllers apply where a field is absent.
     public struct Spec: JSONView {
         public let json: JSONValue

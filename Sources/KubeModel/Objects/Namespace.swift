@@ -3,7 +3,6 @@ public struct Namespace: SpecAndStatus {
     public let json: JSONValue
     public init(_ json: JSONValue) { self.json = json }
 
-
     public struct Spec: JSONView {
         public let json: JSONValue
         public init(_ json: JSONValue) { self.json = json }

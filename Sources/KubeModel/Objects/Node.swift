@@ -3,7 +3,6 @@ public struct Node: SpecAndStatus {
     public let json: JSONValue
     public init(_ json: JSONValue) { self.json = json }
 
-
     /// core/v1 NodeSpec.
     public struct Spec: JSONView {
         public let json: JSONValue

@@ -5,7 +5,6 @@ public struct Pod: SpecAndStatus {
     public let json: JSONValue
     public init(_ json: JSONValue) { self.json = json }
 
-
     /// core/v1 PodSpec.
     public struct Spec: JSONView {
         public let json: JSONValue
