@@ -80,13 +80,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What several test targets share: a `kplane apiserver` or `kplane up` child process on a
+        // free loopback port (stopped when it goes out of scope), real kubectl and the built kctl
+        // against it, a raw socket, and a whole cluster in the test process (see docs/tests.md).
+        .target(
+            name: "KplaneTestSupport",
+            dependencies: ["APIServer", "Controllers", "Nodes", "Scheduler", "KubeModel", "KubeClient"],
+            path: "Tests/KplaneTestSupport"
+        ),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModel", "KubeYAML", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel", "KubeClient"], exclude: ["Compat/python_client.py", "Compat/streaming_log_server.py", "Compat/tls_server.py"]),
-        // kctl's printers and parsers, tested inside the executable target.
-        .testTarget(name: "KctlTests", dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "APIServer", "KubeModel", "KubeClient"]),
-        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
+        // The API server in process and over HTTP, and its compatibility with kubectl and the Python client.
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "KubeModel", "KubeClient", "KplaneTestSupport"], exclude: ["Compat/python_client.py"]),
+        // kctl's printers and parsers, tested inside the executable target, and kctl end to end
+        // against `kplane apiserver`, line by line against kubectl.
+        .testTarget(
+            name: "KctlTests",
+            dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML", "KplaneTestSupport"],
+            exclude: ["EndToEnd/streaming_log_server.py", "EndToEnd/tls_server.py"]
+        ),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Nodes", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport"]),
+        .testTarget(
+            name: "ControllersTests",
+            dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
         .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
         // One write to thousands of watches, timed by a SwiftNIO client (see Benchmarks/apiserver.sh).

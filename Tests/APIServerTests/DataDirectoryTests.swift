@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 @testable import APIServer
 

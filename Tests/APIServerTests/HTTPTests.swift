@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import KplaneTestSupport
 import Testing
 
 /// Drives a real `kplane apiserver` process over HTTP.

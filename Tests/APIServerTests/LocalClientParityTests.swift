@@ -1,5 +1,6 @@
 import Foundation
 @testable import APIServer
+import KplaneTestSupport
 import KubeClient
 import KubeModel
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// `kplane apiserver` logs on standard error in klog's line format.

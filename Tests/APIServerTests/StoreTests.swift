@@ -1,13 +1,8 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 @testable import APIServer
 @testable import KubeModel
-
-func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "kplane-test-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 /// The revisions of the next `n` changes a watch channel hands out.
 func revisions(_ channel: WatchChannel, _ n: Int) async -> [Int64] {

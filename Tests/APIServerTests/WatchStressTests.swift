@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// A watch on the wire as kube-apiserver writes it: metav1.WatchEvent lines, an ERROR Status in

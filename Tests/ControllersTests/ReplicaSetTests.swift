@@ -1,5 +1,6 @@
 import Foundation
 @testable import Controllers
+import KplaneTestSupport
 @testable import KubeClient
 import KubeModel
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import KubeClient
 import KubeModel
 import Testing

@@ -1,5 +1,6 @@
 import Controllers
 import Foundation
+import KplaneTestSupport
 import KubeClient
 import KubeModel
 import Testing

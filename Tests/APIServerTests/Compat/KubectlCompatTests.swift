@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// Real kubectl (1.32 and 1.37) against `kplane apiserver`: what a user types must work as on

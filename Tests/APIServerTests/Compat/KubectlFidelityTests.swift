@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// Real kubectl, old and new, on the paths that need kube-apiserver's exact behaviour: OpenAPI v2

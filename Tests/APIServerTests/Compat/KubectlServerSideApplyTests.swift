@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// Real kubectl 1.32 and kctl against `kplane apiserver`: managedFields and server-side apply
@@ -21,7 +22,7 @@ import Testing
     @Test func applyScaleConflictAndForceConflicts() throws {
         let server = try ServerProcess()
         let k = Kubectl(binary: Kubectl.v132, server: server)
-        let kctl = KctlParityTests.Kctl(server: server)
+        let kctl = KctlRunner(server: server)
         let applied = try k("apply", "--server-side", "-f", try manifest(k, replicas: 3))
         #expect(applied.out == "deployment.apps/myapp serverside-applied\n", "\(applied.err)")
         #expect(try !k("get", "deploy", "myapp", "-o", "yaml").out.contains("managedFields"))

@@ -1,5 +1,6 @@
 import APIServer
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// kube-apiserver's connection deadlines (Go's IdleTimeout and ReadHeaderTimeout), made short

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// Every request of `HostileCorpus` goes to a real `kplane apiserver` over a raw socket, so that

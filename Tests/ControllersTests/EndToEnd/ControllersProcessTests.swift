@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// `kplane controllers` as its own process over HTTP, against `kplane apiserver`: the same

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// Real kubectl (and kctl) against `kplane up` on a fleet of three zones and a tainted GPU
@@ -58,7 +59,7 @@ import Testing
 
         // A taint keeps pods off unless tolerated; kctl and kubectl taint alike.
         #expect(try k("taint", "node", "zone-a-1", "dedicated=infra:NoSchedule").out == "node/zone-a-1 tainted\n")
-        let kctl = KctlParityTests.Kctl(server: server)
+        let kctl = KctlRunner(server: server)
         #expect(try kctl("taint", "node", "zone-a-2", "dedicated=infra:NoSchedule").out == "node/zone-a-2 tainted\n")
         let zoneA = deployment("zone-a", replicas: 2, spec: "      nodeSelector: {topology.kubernetes.io/zone: zone-a}")
         #expect(try k("apply", "-f", "-", stdin: zoneA).code == 0)
@@ -78,7 +79,7 @@ import Testing
     @Test func describeOfNodesAndRunningPodsMatchesKubectl() throws {
         let server = try ServerProcess(role: "up", extraArgs: ["--fleet", fleets + "/three-zones.yaml"])
         let k = Kubectl(binary: Kubectl.v132, server: server)
-        let kctl = KctlParityTests.Kctl(server: server)
+        let kctl = KctlRunner(server: server)
         #expect(try k("apply", "-f", k.manifests).code == 0)
         #expect(try k("wait", "--for=condition=Available", "deployment/myapp", "--timeout=60s").code == 0)
         try k("cordon", "zone-b-2")
@@ -87,17 +88,17 @@ import Testing
         for target in ["node/zone-a-1", "node/zone-b-2", "node/gpu-1", "node/big-node", "pods"] {
             let theirs = try k("describe", target)
             let ours = try kctl("describe", target)
-            #expect(KctlParityTests.maskAges(ours.out) == KctlParityTests.maskAges(theirs.out), "describe \(target)")
+            #expect(maskAges(ours.out) == maskAges(theirs.out), "describe \(target)")
         }
         for args in [["get", "nodes", "-o", "wide"], ["get", "pods", "-o", "wide"]] {
-            #expect(KctlParityTests.maskAges(try kctl.run(args).out) == KctlParityTests.maskAges(try k.run(args).out), "\(args)")
+            #expect(maskAges(try kctl.run(args).out) == maskAges(try k.run(args).out), "\(args)")
         }
     }
 
     @Test func cordonAndDrainKeepTheDeploymentAvailable() throws {
         let server = try ServerProcess(role: "up", extraArgs: ["--fleet", fleets + "/three-zones.yaml"])
         let k = Kubectl(binary: Kubectl.v132, server: server)
-        let kctl = KctlParityTests.Kctl(server: server)
+        let kctl = KctlRunner(server: server)
         #expect(try k("apply", "-f", "-", stdin: deployment("web", replicas: 8)).code == 0)
         #expect(try k("rollout", "status", "deployment/web", "--timeout=30s").code == 0)
         func podsOn(_ node: String) throws -> [String] {

@@ -4,16 +4,16 @@ import FoundationNetworking
 #endif
 
 /// A `kplane apiserver` child process on a free loopback port, for integration tests.
-final class ServerProcess: @unchecked Sendable {
+public final class ServerProcess: @unchecked Sendable {
     // Safety: mutated only by the test that owns it, never concurrently.
-    let dataDir: String
-    private(set) var port = 0
+    public let dataDir: String
+    public private(set) var port = 0
     private var process: Process?
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var kubeconfig: String { dataDir + "/kubeconfig" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var kubeconfig: String { dataDir + "/kubeconfig" }
 
-    static var binary: String {
+    public static var binary: String {
         // KPLANE_BINARY runs the suite's server tests against another build (an older one, say).
         if let path = ProcessInfo.processInfo.environment["KPLANE_BINARY"] { return path }
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kplane").path
@@ -22,14 +22,14 @@ final class ServerProcess: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/kplane").path
     }
 
-    let extraArgs: [String]
+    public let extraArgs: [String]
     /// `apiserver` alone, or `up` for the whole cluster.
-    let role: String
+    public let role: String
 
     /// Where the child's standard error goes (its log lines); nowhere when nil.
-    let stderrFile: String?
+    public let stderrFile: String?
 
-    init(dataDir: String? = nil, role: String = "apiserver", extraArgs: [String] = [], stderrFile: String? = nil) throws {
+    public init(dataDir: String? = nil, role: String = "apiserver", extraArgs: [String] = [], stderrFile: String? = nil) throws {
         self.dataDir = dataDir ?? temporaryDirectory()
         self.extraArgs = extraArgs
         self.role = role
@@ -37,7 +37,7 @@ final class ServerProcess: @unchecked Sendable {
         try start()
     }
 
-    func start() throws {
+    public func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = [role, "--port", "0", "--data-dir", dataDir] + extraArgs
@@ -66,7 +66,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Stops the server; `kill9` simulates a crash (no clean shutdown).
-    func stop(kill9: Bool = false) {
+    public func stop(kill9: Bool = false) {
         guard let p = process else { return }
         if kill9 { kill(p.processIdentifier, SIGKILL) } else { p.terminate() }
         // A server that does not stop within 10 s (a frozen one) is killed, so no test hangs on it.
@@ -79,10 +79,10 @@ final class ServerProcess: @unchecked Sendable {
 
     deinit { stop() }
 
-    var isRunning: Bool { process?.isRunning ?? false }
+    public var isRunning: Bool { process?.isRunning ?? false }
 
     /// The server's resident memory, from /proc (Linux) or ps.
-    var residentBytes: Int? {
+    public var residentBytes: Int? {
         guard let pid = process?.processIdentifier else { return nil }
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
@@ -94,15 +94,15 @@ final class ServerProcess: @unchecked Sendable {
         return ps.flatMap { Int($0.out.trimmingCharacters(in: .whitespacesAndNewlines)) }.map { $0 * 1024 }
     }
 
-    struct Reply {
-        let status: Int
-        let headers: [String: String]
-        let body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    public struct Reply {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: Data
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
     }
 
-    func request(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
+    public func request(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
                  accept: String = "application/json", headers: [String: String] = [:]) async throws -> Reply {
         var r = URLRequest(url: URL(string: baseURL + path)!)
         r.httpMethod = method
@@ -121,7 +121,7 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts another kplane role (`controllers`, `scheduler`) against this server; the caller
     /// terminates it.
-    func spawnRole(_ role: String) throws -> Process {
+    public func spawnRole(_ role: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = [role, "--kubeconfig", kubeconfig]
@@ -131,7 +131,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Runs a command (kubectl, curl, python) and returns its exit code, stdout and stderr.
-    static func run(_ exe: String, _ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
+    public static func run(_ exe: String, _ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// kctl against an HTTPS server that wants a client certificate, as kind, kubeadm and most
@@ -60,7 +61,7 @@ import Testing
         func version(_ config: String) throws -> (code: Int32, out: String, err: String) {
             let path = dir + "/config-\(UUID().uuidString)"
             try config.write(toFile: path, atomically: true, encoding: .utf8)
-            return try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", path, "version"])
+            return try ServerProcess.run(KctlRunner.binary, ["--kubeconfig", path, "version"])
         }
 
         // Paths relative to the kubeconfig's folder, as kubectl resolves them.

@@ -8,14 +8,14 @@ import Darwin
 /// One TCP connection to a loopback port over plain sockets, for what no HTTP client library
 /// does: put malformed request lines, bad chunking or cut bodies on the wire, read part of a
 /// response, then reset the connection.
-final class RawConnection: Sendable {
-    let fd: Int32
+public final class RawConnection: Sendable {
+    public let fd: Int32
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    init(port: Int) throws {
+    public init(port: Int) throws {
         #if os(Linux)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -41,7 +41,7 @@ final class RawConnection: Sendable {
 
     /// Sends all of `bytes`; false once the server has closed the connection.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         #if os(Linux)
         let flags = Int32(MSG_NOSIGNAL)
         #else
@@ -57,14 +57,14 @@ final class RawConnection: Sendable {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Ends the request stream, as a client that has nothing more to send does.
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Everything the server sends until it closes the connection; `closed` is false when
     /// `timeout` passed first.
-    func readUntilClosed(timeout: TimeInterval) -> (bytes: [UInt8], closed: Bool) {
+    public func readUntilClosed(timeout: TimeInterval) -> (bytes: [UInt8], closed: Bool) {
         var out: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -82,10 +82,10 @@ final class RawConnection: Sendable {
     }
 
     /// Whether the server has closed the connection within `timeout` (data it sends is ignored).
-    func isClosed(within timeout: TimeInterval) -> Bool { readUntilClosed(timeout: timeout).closed }
+    public func isClosed(within timeout: TimeInterval) -> Bool { readUntilClosed(timeout: timeout).closed }
 
     /// Reads until `atMost` bytes arrived, the peer closed, or `timeout` seconds passed.
-    func receive(atMost: Int, timeout: Double) -> [UInt8] {
+    public func receive(atMost: Int, timeout: Double) -> [UInt8] {
         setReceiveTimeout(timeout)
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
@@ -99,7 +99,7 @@ final class RawConnection: Sendable {
     }
 
     /// Whatever arrives first (up to 64 KiB), or nothing after `timeout` seconds.
-    func receiveSome(timeout: Double) -> [UInt8] {
+    public func receiveSome(timeout: Double) -> [UInt8] {
         setReceiveTimeout(timeout)
         var buf = [UInt8](repeating: 0, count: 65536)
         let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -113,7 +113,7 @@ final class RawConnection: Sendable {
 
     /// One HTTP/1.1 request on this (keep-alive) connection; nil when the connection fails or
     /// no whole response arrives within `timeout` seconds.
-    func roundTrip(_ method: String, _ path: String, body: String? = nil, timeout: Double = 30) -> (status: Int, body: String)? {
+    public func roundTrip(_ method: String, _ path: String, body: String? = nil, timeout: Double = 30) -> (status: Int, body: String)? {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: x\r\n"
         if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
         send(head + "\r\n" + (body ?? ""))
@@ -134,7 +134,7 @@ final class RawConnection: Sendable {
     }
 
     /// Makes the close a TCP reset (SO_LINGER 0), as a killed client's kernel does.
-    func reset() {
+    public func reset() {
         var l = linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
     }
@@ -150,22 +150,22 @@ private func sendBytes(_ fd: Int32, _ buf: UnsafeRawPointer?, _ count: Int, _ fl
 }
 
 /// An HTTP/1.1 response as read off the wire.
-struct RawResponse {
-    let status: Int
-    let headers: [String: String]
-    let body: [UInt8]
+public struct RawResponse {
+    public let status: Int
+    public let headers: [String: String]
+    public let body: [UInt8]
 
-    var text: String { String(decoding: body.prefix(300), as: UTF8.self) }
-    var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
+    public var text: String { String(decoding: body.prefix(300), as: UTF8.self) }
+    public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
 
     /// Whether the body is a `kind: Status` carrying this response's code.
-    var isStatus: Bool {
+    public var isStatus: Bool {
         guard let j = json else { return false }
         return j["kind"] as? String == "Status" && j["apiVersion"] as? String == "v1" && j["code"] as? Int == status
     }
 
     /// Every response in `bytes`, in order (a body runs for its Content-Length, or to the end).
-    static func all(_ bytes: [UInt8]) -> [RawResponse] {
+    public static func all(_ bytes: [UInt8]) -> [RawResponse] {
         var out: [RawResponse] = []
         var rest = bytes[...]
         while let (r, used) = parse(rest) {

@@ -1,35 +1,11 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// `kctl` against `kplane apiserver`, checked line by line against real kubectl 1.32.
 @Suite(.serialized) struct KctlParityTests {
-    static var kctlBinary: String { (ServerProcess.binary as NSString).deletingLastPathComponent + "/kctl" }
-
-    struct Kctl {
-        let server: ServerProcess
-        let cacheDir = temporaryDirectory()
-        @discardableResult
-        func callAsFunction(_ args: String..., stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
-            try run(args, stdin: stdin)
-        }
-
-        func run(_ args: [String], stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
-            try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", server.kubeconfig, "--cache-dir", cacheDir] + args, stdin: stdin)
-        }
-    }
-
-    /// Ages differ between two runs a moment apart ("9s" then "10s", which also widens the
-    /// column); everything else must match. Column widths are checked by KctlTests' goldens.
-    static func maskAges(_ s: String) -> String {
-        s.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            let words = line.split(separator: " ", omittingEmptySubsequences: false)
-            let masked = words.map { w in
-                w.range(of: #"^[0-9]+(s|m[0-9]*s?|h[0-9]*m?|d[0-9]*h?)$"#, options: .regularExpression) != nil ? "AGE" : String(w)
-            }
-            guard masked != words.map(String.init) else { return String(line) }
-            return masked.filter { !$0.isEmpty }.joined(separator: " ")
-        }.joined(separator: "\n")
-    }
+    /// The kctl runner of the support target (`Kctl` alone is kctl's own command here).
+    typealias Kctl = KctlRunner
 
     @Test func getMatchesKubectlForEveryKindAndFormat() throws {
         let server = try ServerProcess()
@@ -43,7 +19,7 @@ import Testing
                 let args = format.isEmpty ? ["get", type] : ["get", type, "-o", format]
                 let ours = try kctl.run(args)
                 let theirs = try kubectl.run(args)
-                #expect(Self.maskAges(ours.out) == Self.maskAges(theirs.out), "kctl \(args.joined(separator: " "))")
+                #expect(maskAges(ours.out) == maskAges(theirs.out), "kctl \(args.joined(separator: " "))")
                 #expect(ours.code == theirs.code)
             }
         }
@@ -51,7 +27,7 @@ import Testing
                      ["get", "deploy", "-l", "app=nope"], ["get", "cm", "myapp-config", "-o", "yaml"]] {
             let ours = try kctl.run(args)
             let theirs = try kubectl.run(args)
-            #expect(Self.maskAges(ours.out) == Self.maskAges(theirs.out), "kctl \(args.joined(separator: " "))")
+            #expect(maskAges(ours.out) == maskAges(theirs.out), "kctl \(args.joined(separator: " "))")
             #expect(ours.err == theirs.err)
         }
     }
@@ -183,11 +159,11 @@ import Testing
         let kctl = Kctl(server: server)
         let kubectl = Kubectl(binary: Kubectl.v132, server: server)
         try kctl("apply", "-f", kubectl.manifests + "/deployment.yaml")
-        let edit = try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", server.kubeconfig, "edit", "deploy/myapp"],
+        let edit = try ServerProcess.run(KctlRunner.binary, ["--kubeconfig", server.kubeconfig, "edit", "deploy/myapp"],
                                          env: ["KUBE_EDITOR": "sed -i s/replicas:.3/replicas:\\ 2/"])
         #expect(edit.out == "deployment.apps/myapp edited\n", "\(edit.err)")
         #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}").out == "2")
-        let refused = try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", server.kubeconfig, "edit", "deploy/myapp"],
+        let refused = try ServerProcess.run(KctlRunner.binary, ["--kubeconfig", server.kubeconfig, "edit", "deploy/myapp"],
                                             env: ["KUBE_EDITOR": "sed -i s/replicas:.2/replicas:\\ -1/"])
         #expect(refused.code == 1 && refused.err.contains("Edit cancelled, no valid changes were saved."))
         #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}").out == "2")
@@ -203,11 +179,11 @@ import Testing
         #expect(try kctl("completion", "bash").out.contains("kctl"))
         let config = temporaryDirectory() + "/config"
         try FileManager.default.copyItem(atPath: server.kubeconfig, toPath: config)
-        let set = try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", config, "config", "set-context", "--current", "--namespace=team"])
+        let set = try ServerProcess.run(KctlRunner.binary, ["--kubeconfig", config, "config", "set-context", "--current", "--namespace=team"])
         #expect(set.out == "Context \"kplane\" modified.\n", "\(set.err)")
-        #expect(try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", config, "config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}"]).out.isEmpty == false)
+        #expect(try ServerProcess.run(KctlRunner.binary, ["--kubeconfig", config, "config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}"]).out.isEmpty == false)
         #expect(try ServerProcess.run(Kubectl.v132, ["--kubeconfig", config, "config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}"]).out == "team")
-        #expect(try ServerProcess.run(KctlParityTests.kctlBinary, ["--kubeconfig", config, "config", "current-context"]).out == "kplane\n")
+        #expect(try ServerProcess.run(KctlRunner.binary, ["--kubeconfig", config, "config", "current-context"]).out == "kplane\n")
     }
 
     @Test func autoscaleCustomColumnsAndWatch() throws {
@@ -226,7 +202,7 @@ import Testing
         #expect(try kctl.run(sorted).out == kubectl.run(sorted).out)
         // get -w: the listing, then one row per change, in the listing's column widths.
         let watcher = Process()
-        watcher.executableURL = URL(fileURLWithPath: KctlParityTests.kctlBinary)
+        watcher.executableURL = URL(fileURLWithPath: KctlRunner.binary)
         watcher.arguments = ["--kubeconfig", server.kubeconfig, "--cache-dir", kctl.cacheDir, "get", "cm", "-w"]
         let out = Pipe()
         watcher.standardOutput = out
@@ -258,9 +234,9 @@ import Testing
         #expect(selector.code == 1 && selector.err.hasPrefix("Error from server (BadRequest)"))
         let missingFlag = try kctl("scale", "deploy", "x")
         #expect(missingFlag.code == 1 && missingFlag.err.hasPrefix("error: missing expected argument '--replicas <replicas>'"))
-        let unreachable = try ServerProcess.run(KctlParityTests.kctlBinary, ["--server", "http://127.0.0.1:1", "get", "pods"])
+        let unreachable = try ServerProcess.run(KctlRunner.binary, ["--server", "http://127.0.0.1:1", "get", "pods"])
         #expect(unreachable.code == 1 && unreachable.err.contains("refused"))
-        #expect(try ServerProcess.run(KctlParityTests.kctlBinary, ["version", "--client"]).out == "Client Version: v1.32.0+kctl\n")
+        #expect(try ServerProcess.run(KctlRunner.binary, ["version", "--client"]).out == "Client Version: v1.32.0+kctl\n")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// `kctl logs -f` against a server that streams a log slowly, as a kubelet behind a real API
@@ -18,7 +19,7 @@ import Testing
         #expect(Int(port) != nil)
 
         let kctl = Process()
-        kctl.executableURL = URL(fileURLWithPath: KctlParityTests.kctlBinary)
+        kctl.executableURL = URL(fileURLWithPath: KctlRunner.binary)
         kctl.arguments = ["-s", "http://127.0.0.1:\(port)", "logs", "p", "-f", "--prefix", "--timestamps"]
         let out = Pipe()
         kctl.standardOutput = out

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 
 /// What a learner's walk-through met: diff, wait by selector, edit refusals, old ReplicaSets in
@@ -15,7 +16,7 @@ extension KctlParityTests {
             let r = try ServerProcess.run(binary, ["--kubeconfig", server.kubeconfig] + args, stdin: stdin, env: env)
             return (r.code, normalize(r.out), normalize(r.err))
         }
-        let ours = try run(Self.kctlBinary), theirs = try run(Kubectl.v132)
+        let ours = try run(KctlRunner.binary), theirs = try run(Kubectl.v132)
         #expect(ours.out == theirs.out, "stdout of \(args.joined(separator: " "))", sourceLocation: sourceLocation)
         #expect(ours.err == theirs.err, "stderr of \(args.joined(separator: " "))", sourceLocation: sourceLocation)
         #expect(ours.code == theirs.code, "exit code of \(args.joined(separator: " "))", sourceLocation: sourceLocation)
@@ -65,7 +66,7 @@ extension KctlParityTests {
         #expect(noProgram.code == 2 && noProgram.err == "error: failed to run \"no-such-diff\": executable file not found in $PATH\n")
         let missing = try expectSame(server, ["diff", "-f", tmp + "/nope.yaml"], env: env, normalize: mask)
         #expect(missing.code == 2)
-        let usage = try ServerProcess.run(Self.kctlBinary, ["diff", "--bogus"])
+        let usage = try ServerProcess.run(KctlRunner.binary, ["diff", "--bogus"])
         #expect(usage.code == 2 && usage.err.hasPrefix("error: unknown option '--bogus'\n"))
         // Nothing was applied, and the folders compared are gone.
         #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}").out == "3")
@@ -85,7 +86,7 @@ extension KctlParityTests {
             try p.run()
             return (p, out, err)
         }
-        let ours = try start(Self.kctlBinary), theirs = try start(Kubectl.v132)
+        let ours = try start(KctlRunner.binary), theirs = try start(Kubectl.v132)
         Thread.sleep(forTimeInterval: 1.5)
         try act()
         func finish(_ r: (Process, Pipe, Pipe)) -> Output {
@@ -164,7 +165,7 @@ extension KctlParityTests {
         // What edit suggests: replace -f with the edited object.
         let live = try kubectl("get", "deploy", "myapp", "-o", "yaml").out
         let edited = try Self.file(live.replacingOccurrences(of: "replicas: 3", with: "replicas: 2"))
-        let replaced = try ServerProcess.run(Self.kctlBinary, ["--kubeconfig", server.kubeconfig, "replace", "-f", edited])
+        let replaced = try ServerProcess.run(KctlRunner.binary, ["--kubeconfig", server.kubeconfig, "replace", "-f", edited])
         #expect(replaced.out == "deployment.apps/myapp replaced\n", "\(replaced.err)")
         #expect(try kubectl("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}").out == "2")
         let stale = try expectSame(server, ["replace", "-f", edited])
@@ -301,7 +302,7 @@ extension KctlParityTests {
         try kubectl("create", "secret", "generic", "registry", "--from-literal=a=b")
         try kubectl("apply", "-f", "-", stdin: "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: robot}\nimagePullSecrets: [{name: registry}, {name: gone}]\nsecrets: [{name: mounted}]\n")
         for args in [["describe", "sa", "default"], ["describe", "sa", "robot"], ["describe", "sa"], ["get", "sa"]] {
-            try expectSame(server, args, normalize: Self.maskAges)
+            try expectSame(server, args, normalize: maskAges)
         }
         // kplane apiserver alone is as kube-apiserver alone: a new namespace has no default ServiceAccount.
         try kubectl("create", "namespace", "team")
