@@ -1,8 +1,8 @@
 import Foundation
 import KubeModel
 
-/// The arithmetic of `pkg/controller/deployment/util`: fenceposts, revisions, hashes and the
-/// replica counts summed over ReplicaSets.
+/// `pkg/controller/deployment/util`: revisions, hashes, templates, annotations and the replica
+/// counts summed over ReplicaSets (the rollout arithmetic is in DeploymentUtil+Replicas.swift).
 enum DeploymentUtil {
     static let revisionAnnotation = "deployment.kubernetes.io/revision"
     static let revisionHistoryAnnotation = "deployment.kubernetes.io/revision-history"
@@ -20,23 +20,6 @@ enum DeploymentUtil {
     static func status(_ rs: JSONValue, _ field: KeyPath<ReplicaSet.Status, Int64>) -> Int64 { ReplicaSet(rs).status[keyPath: field] }
 
     static func isRollingUpdate(_ d: JSONValue) -> Bool { Deployment(d).spec.strategy.type == "RollingUpdate" }
-
-    /// maxSurge rounded up and maxUnavailable rounded down; both zero becomes 0 and 1.
-    static func fenceposts(_ d: JSONValue) -> (surge: Int64, unavailable: Int64) {
-        let desired = replicas(d)
-        let ru = Deployment(d).spec.strategy.rollingUpdate
-        let surge = ru?.maxSurge?.value(total: desired, roundUp: true) ?? (desired * 25 + 99) / 100
-        let unavailable = ru?.maxUnavailable?.value(total: desired, roundUp: false) ?? desired * 25 / 100
-        if surge == 0 && unavailable == 0 { return (0, 1) }
-        return (surge, unavailable)
-    }
-
-    static func maxSurge(_ d: JSONValue) -> Int64 { isRollingUpdate(d) ? fenceposts(d).surge : 0 }
-
-    static func maxUnavailable(_ d: JSONValue) -> Int64 {
-        guard isRollingUpdate(d), replicas(d) > 0 else { return 0 }
-        return min(fenceposts(d).unavailable, replicas(d))
-    }
 
     static func revision(_ rs: JSONValue) -> Int64 { Int64(rs.metaAnnotations[revisionAnnotation] ?? "") ?? 0 }
     static func maxRevision(_ rss: [JSONValue]) -> Int64 { rss.map(revision).max() ?? 0 }
@@ -91,7 +74,6 @@ enum DeploymentUtil {
         return String(String(h).utf8.map { alphabet[Int($0) % alphabet.count] })
     }
 
-    static func sumSpec(_ rss: [JSONValue]) -> Int64 { rss.reduce(0) { $0 + replicas($1) } }
     static func sumStatus(_ rss: [JSONValue], _ field: KeyPath<ReplicaSet.Status, Int64>) -> Int64 { rss.reduce(0) { $0 + status($1, field) } }
     /// Available pods, never more than the ReplicaSet now wants: after a scale-down its status
     /// lags, and counting the pods being removed would let a rollout dip below minAvailable.
@@ -106,16 +88,6 @@ enum DeploymentUtil {
         rs.set(["metadata", "annotations", desiredReplicasAnnotation], .string(String(desired)))
         rs.set(["metadata", "annotations", maxReplicasAnnotation], .string(String(max)))
         return true
-    }
-
-    /// How many replicas the new ReplicaSet may have now.
-    static func newRSNewReplicas(_ d: JSONValue, all: [JSONValue], newRS: JSONValue) -> Int64 {
-        guard isRollingUpdate(d) else { return replicas(d) }
-        let current = sumSpec(all)
-        let maxTotal = replicas(d) + maxSurge(d)
-        if current >= maxTotal { return replicas(newRS) }
-        let up = min(maxTotal - current, replicas(d) - replicas(newRS))
-        return replicas(newRS) + max(0, up)
     }
 
     static func isSaturated(_ d: JSONValue, _ rs: JSONValue?) -> Bool {

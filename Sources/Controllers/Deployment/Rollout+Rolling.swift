@@ -22,57 +22,30 @@ extension Rollout {
     }
 
     mutating func reconcileNewReplicaSet(all: [JSONValue], newRS: JSONValue) async throws -> (Bool, JSONValue) {
-        let want = DeploymentUtil.replicas(d)
-        let have = DeploymentUtil.replicas(newRS)
-        if have == want { return (false, newRS) }
-        if have > want { return try await scaleReplicaSetAndRecordEvent(newRS, to: want) }
-        return try await scaleReplicaSetAndRecordEvent(newRS, to: DeploymentUtil.newRSNewReplicas(d, all: all, newRS: newRS))
+        guard let size = DeploymentUtil.reconcileNewReplicaSet(d, all: all, newRS: newRS) else { return (false, newRS) }
+        return try await scaleReplicaSetAndRecordEvent(newRS, to: size)
     }
 
     /// Scales old ReplicaSets down as far as availability allows: unhealthy replicas first,
     /// then the oldest ReplicaSets.
     mutating func reconcileOldReplicaSets(all: [JSONValue], oldRSs: [JSONValue], newRS: JSONValue) async throws -> (Bool, [JSONValue]) {
-        if DeploymentUtil.sumSpec(oldRSs) == 0 { return (false, oldRSs) }
-        let minAvailable = DeploymentUtil.replicas(d) - DeploymentUtil.maxUnavailable(d)
-        let newUnavailable = DeploymentUtil.replicas(newRS) - min(DeploymentUtil.status(newRS, \.availableReplicas), DeploymentUtil.replicas(newRS))
-        let maxScaledDown = DeploymentUtil.sumSpec(all) - minAvailable - newUnavailable
+        if DeploymentUtil.getReplicaCountForReplicaSets(oldRSs) == 0 { return (false, oldRSs) }
+        let maxScaledDown = DeploymentUtil.maxScaledDown(d, all: all, newRS: newRS)
         if maxScaledDown <= 0 { return (false, oldRSs) }
-        var (old, cleaned) = try await cleanupUnhealthyReplicas(oldRSs, max: maxScaledDown)
-        let scaled = try await scaleDownOldForRollingUpdate(all: old + [newRS], old: &old)
-        return (cleaned + scaled > 0, old)
+        let cleanup = DeploymentUtil.cleanupUnhealthyReplicas(oldRSs, maxCleanupCount: maxScaledDown)
+        var old = try await scaleEach(DeploymentUtil.byCreation(oldRSs), to: cleanup.replicas)
+        // From what the API server stored after the cleanup, as Kubernetes does.
+        let scaleDown = DeploymentUtil.scaleDownOldReplicaSetsForRollingUpdate(d, all: old + [newRS], oldRSs: old)
+        if scaleDown.scaledDown > 0 { old = try await scaleEach(DeploymentUtil.byCreation(old), to: scaleDown.replicas) }
+        return (cleanup.cleanedUp + scaleDown.scaledDown > 0, old)
     }
 
-    /// Removes old replicas that are not available anyway, up to `max`.
-    private mutating func cleanupUnhealthyReplicas(_ oldRSs: [JSONValue], max limit: Int64) async throws -> ([JSONValue], Int64) {
-        var out = DeploymentUtil.byCreation(oldRSs)
-        var total: Int64 = 0
-        for (i, rs) in out.enumerated() {
-            if total >= limit { break }
-            let spec = DeploymentUtil.replicas(rs), available = DeploymentUtil.status(rs, \.availableReplicas)
-            if spec == 0 || spec <= available { continue }
-            let down = min(limit - total, spec - available)
-            out[i] = try await scaleReplicaSetAndRecordEvent(rs, to: spec - down).rs
-            total += down
+    /// Scales each ReplicaSet whose size differs to its size; returns them as stored.
+    private mutating func scaleEach(_ rss: [JSONValue], to sizes: [Int64]) async throws -> [JSONValue] {
+        var out = rss
+        for (i, size) in sizes.enumerated() where size != DeploymentUtil.replicas(out[i]) {
+            out[i] = try await scaleReplicaSetAndRecordEvent(out[i], to: size).rs
         }
-        return (out, total)
-    }
-
-    /// Scales the oldest ReplicaSets down while availability stays above minAvailable.
-    private mutating func scaleDownOldForRollingUpdate(all: [JSONValue], old: inout [JSONValue]) async throws -> Int64 {
-        let minAvailable = DeploymentUtil.replicas(d) - DeploymentUtil.maxUnavailable(d)
-        let available = DeploymentUtil.sumAvailable(all)
-        if available <= minAvailable { return 0 }
-        old = DeploymentUtil.byCreation(old)
-        let target = available - minAvailable
-        var total: Int64 = 0
-        for (i, rs) in old.enumerated() {
-            if total >= target { break }
-            let spec = DeploymentUtil.replicas(rs)
-            if spec == 0 { continue }
-            let down = min(spec, target - total)
-            old[i] = try await scaleReplicaSetAndRecordEvent(rs, to: spec - down).rs
-            total += down
-        }
-        return total
+        return out
     }
 }

@@ -23,68 +23,14 @@ extension Rollout {
         }
     }
 
-    /// Scales to `replicas`: all of it to the one active ReplicaSet, or, mid-rollout, spread
-    /// over the active ReplicaSets in proportion to their size (bigger first for additions,
-    /// older first for removals), leftovers to the first.
+    /// Scales to `replicas` as `DeploymentUtil.scaleSteps` says.
     mutating func scale(newRS: JSONValue?, oldRSs: [JSONValue]) async throws {
-        let replicas = DeploymentUtil.replicas(d)
-        if let target = activeOrLatest(newRS: newRS, oldRSs: oldRSs) {
-            if DeploymentUtil.replicas(target) == replicas { return }
-            _ = try await scaleReplicaSetAndRecordEvent(target, to: replicas)
-            return
-        }
-        if DeploymentUtil.isSaturated(d, newRS) {
-            for old in DeploymentUtil.active(oldRSs) { _ = try await scaleReplicaSetAndRecordEvent(old, to: 0) }
-            return
-        }
-        guard DeploymentUtil.isRollingUpdate(d) else { return }
-        var all = DeploymentUtil.active(oldRSs + (newRS.map { [$0] } ?? []))
-        let allowed = replicas > 0 ? replicas + DeploymentUtil.maxSurge(d) : 0
-        let toAdd = allowed - DeploymentUtil.sumSpec(all)
-        let newer: (JSONValue, JSONValue) -> Bool = { ($0.creationTimestamp ?? .distantPast) > ($1.creationTimestamp ?? .distantPast) }
-        if toAdd > 0 {
-            all.sort { DeploymentUtil.replicas($0) != DeploymentUtil.replicas($1) ? DeploymentUtil.replicas($0) > DeploymentUtil.replicas($1) : newer($0, $1) }
-        } else if toAdd < 0 {
-            all.sort { DeploymentUtil.replicas($0) != DeploymentUtil.replicas($1) ? DeploymentUtil.replicas($0) > DeploymentUtil.replicas($1) : newer($1, $0) }
-        }
-        var added: Int64 = 0
-        var sizes: [Int64] = []
-        for rs in all {
-            let p = toAdd == 0 ? 0 : proportion(rs, toAdd: toAdd, added: added)
-            sizes.append(DeploymentUtil.replicas(rs) + p)
-            added += p
-        }
-        for (i, rs) in all.enumerated() {
-            var size = sizes[i]
-            if i == 0 && toAdd != 0 { size = max(0, size + toAdd - added) }
-            _ = try await scaleReplicaSet(rs, to: size, operation: toAdd > 0 ? "up" : "down")
-        }
-    }
-
-    private func proportion(_ rs: JSONValue, toAdd: Int64, added: Int64) -> Int64 {
-        let r = DeploymentUtil.replicas(rs)
-        guard r != 0, toAdd != added else { return 0 }
-        let fraction: Int64
-        if DeploymentUtil.replicas(d) == 0 {
-            fraction = -r
-        } else {
-            let deploymentReplicas = DeploymentUtil.replicas(d) + DeploymentUtil.maxSurge(d)
-            let annotated = rs.metaAnnotations[DeploymentUtil.maxReplicasAnnotation].flatMap { Int64($0) } ?? Deployment(d).status.replicas
-            fraction = annotated == 0 ? 0 : Int64((Double(r * deploymentReplicas) / Double(annotated)).rounded()) - r
-        }
-        let allowed = toAdd - added
-        return toAdd > 0 ? min(fraction, allowed) : max(fraction, allowed)
-    }
-
-    /// The only active ReplicaSet, or the newest when none is active; nil when several are.
-    private func activeOrLatest(newRS: JSONValue?, oldRSs: [JSONValue]) -> JSONValue? {
-        if newRS == nil && oldRSs.isEmpty { return nil }
-        let sortedOld = DeploymentUtil.byCreation(oldRSs).reversed()
-        let active = DeploymentUtil.active(sortedOld + (newRS.map { [$0] } ?? []))
-        switch active.count {
-        case 0: return newRS ?? sortedOld.first
-        case 1: return active[0]
-        default: return nil
+        for step in DeploymentUtil.scaleSteps(d, newRS: newRS, oldRSs: oldRSs) {
+            if let operation = step.operation {
+                _ = try await scaleReplicaSet(step.rs, to: step.replicas, operation: operation)
+            } else {
+                _ = try await scaleReplicaSetAndRecordEvent(step.rs, to: step.replicas)
+            }
         }
     }
 

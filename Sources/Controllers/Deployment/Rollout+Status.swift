@@ -6,7 +6,7 @@ extension Rollout {
     /// `status` summed over the ReplicaSets, with the Available condition.
     func calculateStatus(all: [JSONValue], newRS: JSONValue?) -> JSONValue {
         let available = DeploymentUtil.sumStatus(all, \.availableReplicas)
-        let unavailable = max(0, DeploymentUtil.sumSpec(all) - available)
+        let unavailable = max(0, DeploymentUtil.getReplicaCountForReplicaSets(all) - available)
         var s = d["status"] ?? .emptyObject
         s["observedGeneration"] = .int(d.generation)
         s["replicas"] = .int(DeploymentUtil.sumStatus(all, \.replicas))
