@@ -77,6 +77,20 @@ import Testing
         #expect(c.oldRSs.map { sizes[$0.0] } == c.expectedOld, "old")
     }
 
+    /// Equal sizes and creation times: Kubernetes orders by name (reversed for additions), so
+    /// the leftover goes to the same ReplicaSet whatever order the informer listed them in.
+    @Test func leftoversFollowNamesWhenSizesAndAgesTie() {
+        let d = T.deployment(3, maxSurge: 0, maxUnavailable: 0)
+        let annotations = [DeploymentUtil.desiredReplicasAnnotation: "2", DeploymentUtil.maxReplicasAnnotation: "2"]
+        let a = T.rs("foo-a", 1, annotations: annotations), b = T.rs("foo-b", 1, annotations: annotations)
+        for (newRS, oldRS) in [(a, b), (b, a)] {
+            let steps = DeploymentUtil.scaleSteps(d, newRS: newRS, oldRSs: [oldRS])
+            #expect(steps.map { "\($0.rs.metaName)=\($0.replicas)" } == ["foo-b=2", "foo-a=1"])
+        }
+        let down = DeploymentUtil.scaleSteps(T.deployment(1, maxSurge: 0, maxUnavailable: 0), newRS: b, oldRSs: [a])
+        #expect(down.map { "\($0.rs.metaName)=\($0.replicas)" } == ["foo-a=0", "foo-b=1"])
+    }
+
     // MARK: - rolling_test.go
 
     @Test func reconcileNewReplicaSet() {

@@ -121,11 +121,11 @@ extension DeploymentUtil {
         var all = active(oldRSs + (newRS.map { [$0] } ?? []))
         let allowed = desired > 0 ? desired + maxSurge(d) : 0
         let toAdd = allowed - getReplicaCountForReplicaSets(all)
-        let newer: (JSONValue, JSONValue) -> Bool = { ($0.creationTimestamp ?? .distantPast) > ($1.creationTimestamp ?? .distantPast) }
+        // ReplicaSetsBySizeNewer and ReplicaSetsBySizeOlder: bigger first, then newer or older.
         if toAdd > 0 {
-            all.sort { replicas($0) != replicas($1) ? replicas($0) > replicas($1) : newer($0, $1) }
+            all.sort { replicas($0) != replicas($1) ? replicas($0) > replicas($1) : createdBefore($1, $0) }
         } else if toAdd < 0 {
-            all.sort { replicas($0) != replicas($1) ? replicas($0) > replicas($1) : newer($1, $0) }
+            all.sort { replicas($0) != replicas($1) ? replicas($0) > replicas($1) : createdBefore($0, $1) }
         }
         var added: Int64 = 0
         var sizes: [Int64] = []

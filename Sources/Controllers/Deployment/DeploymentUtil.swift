@@ -24,11 +24,12 @@ enum DeploymentUtil {
     static func revision(_ rs: JSONValue) -> Int64 { Int64(rs.metaAnnotations[revisionAnnotation] ?? "") ?? 0 }
     static func maxRevision(_ rss: [JSONValue]) -> Int64 { rss.map(revision).max() ?? 0 }
 
-    static func byCreation(_ rss: [JSONValue]) -> [JSONValue] {
-        rss.sorted { a, b in
-            let ta = a.creationTimestamp ?? .distantPast, tb = b.creationTimestamp ?? .distantPast
-            return ta == tb ? a.metaName < b.metaName : ta < tb
-        }
+    static func byCreation(_ rss: [JSONValue]) -> [JSONValue] { rss.sorted(by: createdBefore) }
+
+    /// `ReplicaSetsByCreationTimestamp`: older first, then by name.
+    static func createdBefore(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        let ta = a.creationTimestamp ?? .distantPast, tb = b.creationTimestamp ?? .distantPast
+        return ta == tb ? a.metaName < b.metaName : ta < tb
     }
 
     /// The template as Kubernetes compares it (apiequality.Semantic on Go structs): without the
