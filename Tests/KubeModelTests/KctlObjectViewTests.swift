@@ -193,6 +193,14 @@ import Testing
         #expect(ContainerState(["waiting": ["reason": "ContainerCreating"]]).waiting?.reason == "ContainerCreating")
     }
 
+    @Test func labelSelectorAsWritten() {
+        let s = LabelSelectorSpec(["matchLabels": ["app": "web"],
+                                   "matchExpressions": [["key": "tier", "operator": "In", "values": ["a", "b"]], ["key": "canary", "operator": "DoesNotExist"]]])
+        #expect(s.matchLabels == ["app": "web"] && s.matchExpressions.map(\.key) == ["tier", "canary"])
+        #expect(s.matchExpressions.map(\.operator) == ["In", "DoesNotExist"] && s.matchExpressions.map(\.values) == [["a", "b"], []])
+        #expect(LabelSelectorSpec(.emptyObject).matchLabels.isEmpty && LabelSelectorSpec(.emptyObject).matchExpressions.isEmpty)
+    }
+
     @Test func volumeSources() {
         let volumes = Pod(["spec": ["volumes": [["name": "cfg", "configMap": ["name": "app-config"]],
                                                 ["name": "certs", "secret": ["secretName": "tls", "optional": true]],

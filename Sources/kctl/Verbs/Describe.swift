@@ -134,13 +134,12 @@ struct Describers {
         return t
     }
 
-    static func selector(_ s: JSONValue?) -> String {
-        let ml = s?["matchLabels"]?.objectValue ?? [:]
-        var parts = ml.keys.sorted().map { "\($0)=\(ml[$0]?.stringValue ?? "")" }
-        for e in s?["matchExpressions"]?.arrayValue ?? [] {
-            let values = (e["values"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
-            let key = e["key"]?.stringValue ?? ""
-            switch e["operator"]?.stringValue ?? "" {
+    static func selector(_ json: JSONValue?) -> String {
+        let s = LabelSelectorSpec(json ?? .emptyObject), ml = s.matchLabels
+        var parts = ml.keys.sorted().map { "\($0)=\(ml[$0] ?? "")" }
+        for e in s.matchExpressions {
+            let values = e.values.joined(separator: ","), key = e.key
+            switch e.operator {
             case "In": parts.append("\(key) in (\(values))")
             case "NotIn": parts.append("\(key) notin (\(values))")
             case "Exists": parts.append(key)
