@@ -30,9 +30,9 @@ struct ObjectWatch: Sendable {
     private func follow(_ check: (JSONValue?) throws -> Bool) async throws {
         let byName = ("fieldSelector", "metadata.name=\(name)")
         while true {
-            let list = try await client.call("GET", collection, query: [byName])
-            if try check(list["items"]?.arrayValue?.first) { return }
-            let rv = list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "0"
+            let list = ObjectList(try await client.call("GET", collection, query: [byName]))
+            if try check(list.items.first) { return }
+            let rv = list.metadata.resourceVersion ?? "0"
             for try await event in client.watch(path: collection, query: [
                 byName, ("resourceVersion", rv), ("watch", "true"), ("allowWatchBookmarks", "true"), ("timeoutSeconds", "300"),
             ], accept: "application/json") {

@@ -29,7 +29,7 @@ struct ResourceTargets {
                 var obj = m.object
                 let r = try await session.resource(apiVersion: obj["apiVersion"]?.stringValue ?? "", kind: obj["kind"]?.stringValue ?? "")
                 let ns = try Namespacing.namespace(of: &obj, r, session)
-                return ResourceTarget(resource: r, namespace: ns, name: obj[path: ["metadata", "name"]]?.stringValue ?? "", source: m.source)
+                return ResourceTarget(resource: r, namespace: ns, name: obj.metadata.name, source: m.source)
             }
         }
         guard let first = args.first else {
@@ -52,9 +52,9 @@ struct ResourceTargets {
                 var q: [(String, String)] = []
                 if let selector { q.append(("labelSelector", selector)) }
                 if let fieldSelector { q.append(("fieldSelector", fieldSelector)) }
-                let list = try await session.client.call("GET", r.path(namespace: allNamespaces ? nil : ns), query: q)
-                out += (list["items"]?.arrayValue ?? []).map {
-                    ResourceTarget(resource: r, namespace: r.namespaced ? $0.metaNamespace : nil, name: $0.metaName, source: nil, listed: true)
+                let list = ObjectList(try await session.client.call("GET", r.path(namespace: allNamespaces ? nil : ns), query: q))
+                out += list.items.map(\.metadata).map {
+                    ResourceTarget(resource: r, namespace: r.namespaced ? $0.namespace : nil, name: $0.name, source: nil, listed: true)
                 }
             } else {
                 throw KctlError("resource(s) were provided, but no name was specified")

@@ -10,6 +10,23 @@ public struct Container: JSONView {
     public var readinessProbe: Probe? { json["readinessProbe"].map(Probe.init) }
     public var livenessProbe: Probe? { json["livenessProbe"].map(Probe.init) }
     public var startupProbe: Probe? { json["startupProbe"].map(Probe.init) }
+    /// The entrypoint; empty: the image's.
+    public var command: [String] { strings("command") }
+    public var args: [String] { strings("args") }
+    public var env: [EnvVar] { views("env") }
+    public var envFrom: [EnvFromSource] { views("envFrom") }
+    public var volumeMounts: [VolumeMount] { views("volumeMounts") }
+}
+
+/// core/v1 VolumeMount.
+public struct VolumeMount: JSONView {
+    public let json: JSONValue
+    public init(_ json: JSONValue) { self.json = json }
+
+    public var name: String { string("name") ?? "" }
+    public var mountPath: String { string("mountPath") ?? "" }
+    public var readOnly: Bool { bool("readOnly") ?? false }
+    public var subPath: String? { string("subPath") }
 }
 
 /// core/v1 ContainerPort.
@@ -36,18 +53,48 @@ public struct ResourceRequirements: JSONView {
     public var limitsMap: [String: JSONValue] { json["limits"]?.objectValue ?? [:] }
     public var requests: ResourceList { ResourceList(json["requests"]) }
     public var limits: ResourceList { ResourceList(json["limits"]) }
+    /// Each quantity as written, by resource name.
+    public var requestQuantities: ResourceQuantities { view("requests") }
+    public var limitQuantities: ResourceQuantities { view("limits") }
 }
 
-/// core/v1 Probe (the timing fields; the handler stays JSON for the node that runs it).
+/// core/v1 Probe: its handler (one of `httpGet`, `tcpSocket`, `exec`, `grpc`) and timing.
 public struct Probe: JSONView {
     public let json: JSONValue
     public init(_ json: JSONValue) { self.json = json }
+
+    public var httpGet: HTTPGetAction? { json["httpGet"].map(HTTPGetAction.init) }
+    public var tcpSocket: TCPSocketAction? { json["tcpSocket"].map(TCPSocketAction.init) }
+    /// The `exec` action's command; nil when the probe is not an exec.
+    public var execCommand: [String]? { json["exec"].map { ($0["command"]?.arrayValue ?? []).compactMap(\.stringValue) } }
 
     public var initialDelaySeconds: Int64? { int("initialDelaySeconds") }
     public var periodSeconds: Int64? { int("periodSeconds") }
     public var timeoutSeconds: Int64? { int("timeoutSeconds") }
     public var failureThreshold: Int64? { int("failureThreshold") }
     public var successThreshold: Int64? { int("successThreshold") }
+}
+
+/// core/v1 HTTPGetAction.
+public struct HTTPGetAction: JSONView {
+    public let json: JSONValue
+    public init(_ json: JSONValue) { self.json = json }
+
+    /// `HTTP` (the default) or `HTTPS`.
+    public var scheme: String { string("scheme") ?? "HTTP" }
+    /// "" when absent: the pod's IP.
+    public var host: String { string("host") ?? "" }
+    public var port: IntOrString? { json["port"].flatMap(IntOrString.init) }
+    public var path: String { string("path") ?? "" }
+}
+
+/// core/v1 TCPSocketAction.
+public struct TCPSocketAction: JSONView {
+    public let json: JSONValue
+    public init(_ json: JSONValue) { self.json = json }
+
+    public var host: String { string("host") ?? "" }
+    public var port: IntOrString? { json["port"].flatMap(IntOrString.init) }
 }
 
 /// core/v1 ContainerStatus.
@@ -62,7 +109,7 @@ public struct ContainerStatus: JSONView {
     public var ready: Bool { bool("ready") ?? false }
     public var started: Bool? { bool("started") }
     public var restartCount: Int64 { int("restartCount") ?? 0 }
-    /// `{running: …}`, `{waiting: …}` or `{terminated: …}`.
-    public var state: JSONValue? { json["state"] }
-    public var lastState: JSONValue? { json["lastState"] }
+    /// nil before the node reported one.
+    public var state: ContainerState? { json["state"].map(ContainerState.init) }
+    public var lastState: ContainerState? { json["lastState"].map(ContainerState.init) }
 }

@@ -28,6 +28,14 @@ extension JSONView {
         return out
     }
     func strings(_ key: String) -> [String] { (json[key]?.arrayValue ?? []).compactMap(\.stringValue) }
+    /// A resource.Quantity, written as a string (`250m`, `4Gi`) or a number; nil when absent or
+    /// not a quantity.
+    func quantity(_ key: String) -> Quantity? {
+        guard let v = json[key] else { return nil }
+        if let s = v.stringValue { return Quantity(s) }
+        if let i = v.intValue { return Quantity(String(i)) }
+        return v.doubleValue.flatMap { Quantity(String($0)) }
+    }
 }
 
 /// A top-level object: `apiVersion`, `kind` and `metadata`.

@@ -36,12 +36,7 @@ public struct ResourceQuantities: JSONView {
     public let json: JSONValue
     public init(_ json: JSONValue) { self.json = json }
 
-    public subscript(name name: String) -> Quantity? {
-        guard let v = json[name] else { return nil }
-        if let s = v.stringValue { return Quantity(s) }
-        if let i = v.intValue { return Quantity(String(i)) }
-        return v.doubleValue.flatMap { Quantity(String($0)) }
-    }
+    public subscript(name name: String) -> Quantity? { quantity(name) }
     public var names: [String] { json.objectValue.map { Array($0.keys) } ?? [] }
     public var list: ResourceList { ResourceList(json) }
 }

@@ -15,6 +15,8 @@ public struct ObjectMeta: JSONView {
     /// The labels as written, to compare two versions without building dictionaries.
     public var labelsValue: JSONValue? { json["labels"] }
     public var annotations: [String: String] { stringMap("annotations") }
+    /// The annotations as written, for code that copies them into another object.
+    public var annotationsValue: JSONValue? { json["annotations"] }
     public var finalizers: [String] { strings("finalizers") }
     public var creationTimestamp: Date? { time("creationTimestamp") }
     /// Set once deletion has begun (graceful deletion or finalizers pending).
@@ -22,6 +24,8 @@ public struct ObjectMeta: JSONView {
     public var isDeleting: Bool { json["deletionTimestamp"] != nil }
     public var deletionGracePeriodSeconds: Int64? { int("deletionGracePeriodSeconds") }
     public var ownerReferences: [OwnerReference] { views("ownerReferences") }
+    /// As written, for `ManagedFieldsEntry.decode`.
+    public var managedFields: JSONValue? { json["managedFields"] }
     /// The owner reference with `controller: true`, if any.
     public var controllerRef: OwnerReference? { ownerReferences.first { $0.controller } }
 }

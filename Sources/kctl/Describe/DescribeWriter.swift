@@ -51,7 +51,7 @@ struct DescribeWriter {
         map(0, "Annotations", meta.annotations, separator: ": ", skip: ["kubectl.kubernetes.io/last-applied-configuration"])
     }
 
-    mutating func events(_ events: [JSONValue]?, level: Int = 0) {
+    mutating func events(_ events: [Event]?, level: Int = 0) {
         guard let events else { return }
         if events.isEmpty {
             write(level, "Events:\t<none>")
@@ -61,18 +61,16 @@ struct DescribeWriter {
         write(level + 1, "Type\tReason\tAge\tFrom\tMessage")
         write(level + 1, "----\t------\t----\t----\t-------")
         let now = Date()
-        func age(_ ts: String?) -> String {
-            guard let ts, let d = Timestamp.parse(ts) else { return "<unknown>" }
+        func age(_ d: Date?) -> String {
+            guard let d else { return "<unknown>" }
             return HumanDuration.format(seconds: now.timeIntervalSince(d))
         }
         for e in events {
-            let last = e["lastTimestamp"]?.stringValue ?? e["eventTime"]?.stringValue
-            let first = e["firstTimestamp"]?.stringValue ?? e["eventTime"]?.stringValue
-            var when = age(last)
-            if let count = e["count"]?.intValue, count > 1 { when = "\(when) (x\(count) over \(age(first)))" }
-            var from = e[path: ["source", "component"]]?.stringValue ?? e["reportingComponent"]?.stringValue ?? ""
-            if let host = e[path: ["source", "host"]]?.stringValue, !host.isEmpty { from += ", \(host)" }
-            write(level + 1, "\(e["type"]?.stringValue ?? "")\t\(e["reason"]?.stringValue ?? "")\t\(when)\t\(from)\t\(e["message"]?.stringValue ?? "")")
+            var when = age(e.lastTimestamp ?? e.eventTime)
+            if let count = e.count, count > 1 { when = "\(when) (x\(count) over \(age(e.firstTimestamp ?? e.eventTime)))" }
+            var from = e.source.component ?? e.reportingComponent ?? ""
+            if let host = e.source.host, !host.isEmpty { from += ", \(host)" }
+            write(level + 1, "\(e.type ?? "")\t\(e.reason ?? "")\t\(when)\t\(from)\t\(e.message ?? "")")
         }
     }
 }

@@ -72,7 +72,7 @@ extension Describers {
     func podsOnNode(_ node: JSONValue, _ w: inout DescribeWriter) async throws {
         let list = try await session.client.call("GET", APIResource.pods.path(namespace: nil), query: [
             ("fieldSelector", "spec.nodeName=\(node.metaName),status.phase!=Failed,status.phase!=Succeeded")])
-        let pods = list["items"]?.arrayValue ?? []
+        let pods = ObjectList(list).items
         let status = Node(node).status, alloc = status.allocatable ?? status.capacity
         let allocatable = alloc?.list ?? ResourceList()
         func percent(_ part: Int64, _ whole: Int64) -> Int64 { whole > 0 ? Int64(Double(part) / Double(whole) * 100) : 0 }

@@ -21,7 +21,7 @@ enum ObjectPrinter {
         case "name":
             return objects.map { o in
                 let prefix = resourceOf(o)?.typePrefix ?? (o["kind"]?.stringValue ?? "").lowercased()
-                return "\(prefix)/\(o[path: ["metadata", "name"]]?.stringValue ?? "")\n"
+                return "\(prefix)/\(o.metadata.name)\n"
             }.joined()
         default:
             if format.hasPrefix("jsonpath=") || format.hasPrefix("jsonpath-as-json=") {
@@ -40,7 +40,7 @@ enum ObjectPrinter {
         var out = doc
         if let items = doc["items"]?.arrayValue {
             out["items"] = .array(items.map(omittingManagedFields))
-        } else if out[path: ["metadata", "managedFields"]] != nil {
+        } else if out.metadata.managedFields != nil {
             out.set(["metadata", "managedFields"], nil)
         }
         return out

@@ -49,10 +49,10 @@ extension Apply {
     /// An object still carrying client-side apply's annotation keeps it under its own applier,
     /// `kubectl-last-applied`, so the first server-side apply does not drop it.
     func saveLastApplied(_ live: JSONValue, path: String, query: [(String, String)], _ session: Session) async throws -> JSONValue {
-        guard let annotation = live[path: ["metadata", "annotations", Self.lastApplied]] else { return live }
-        let entries = ManagedFieldsEntry.decode(live[path: ["metadata", "managedFields"]]) ?? []
+        guard let annotation = live.metadata.annotations[Self.lastApplied] else { return live }
+        let entries = ManagedFieldsEntry.decode(live.metadata.managedFields) ?? []
         if entries.contains(where: { $0.operation == .apply && $0.fields.contains(ManagedFieldsEntry.lastAppliedPath) }) { return live }
-        var meta: JSONValue = ["name": .string(live.metaName), "annotations": [Self.lastApplied: annotation]]
+        var meta: JSONValue = ["name": .string(live.metaName), "annotations": [Self.lastApplied: .string(annotation)]]
         if !live.metaNamespace.isEmpty { meta["namespace"] = .string(live.metaNamespace) }
         let body: JSONValue = ["apiVersion": live["apiVersion"] ?? .null, "kind": live["kind"] ?? .null, "metadata": meta]
         let q = query.map { $0.0 == "fieldManager" ? ("fieldManager", "kubectl-last-applied") : $0 }
@@ -64,7 +64,7 @@ extension Apply {
     func migrateToServerSide(_ live: JSONValue, manager: String, path: String, query: [(String, String)], _ session: Session) async throws -> Bool {
         var object = live
         for attempt in 0..<5 {
-            let entries = ManagedFieldsEntry.decode(object[path: ["metadata", "managedFields"]]) ?? []
+            let entries = ManagedFieldsEntry.decode(object.metadata.managedFields) ?? []
             let csa = entries.filter { $0.operation == .update && $0.fields.contains(ManagedFieldsEntry.lastAppliedPath) }.map(\.manager)
             let upgraded = ManagedFieldsEntry.upgrading(entries, csaManagers: csa, ssaManager: manager)
             if upgraded == entries { return false }

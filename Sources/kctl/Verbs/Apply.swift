@@ -50,7 +50,7 @@ struct Apply: AsyncParsableCommand {
     func apply(_ m: ManifestObject, _ session: Session) async throws {
         var obj = m.object
         let r = try await session.resource(apiVersion: obj["apiVersion"]?.stringValue ?? "", kind: obj["kind"]?.stringValue ?? "")
-        let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
+        let name = obj.metadata.name
         let ns = try Namespacing.namespace(of: &obj, r, session)
         let path = r.path(namespace: ns, name: name)
         var query: [(String, String)] = [("fieldManager", fieldManager ?? (serverSide ? "kubectl" : "kubectl-client-side-apply")), ("fieldValidation", fieldValidation)]
@@ -85,7 +85,7 @@ struct Apply: AsyncParsableCommand {
             return
         }
         var original: JSONValue?
-        if let text = current[path: ["metadata", "annotations", Self.lastApplied]]?.stringValue {
+        if let text = current.metadata.annotations[Self.lastApplied] {
             original = try? JSONParser.parse(text)
         } else {
             Terminal.err("Warning: resource \(r.plural)/\(name) is missing the \(Self.lastApplied) annotation which is required by kctl apply. kctl apply should only be used on resources created declaratively by either kctl create --save-config or kctl apply. The missing annotation will be patched automatically.")
@@ -110,7 +110,7 @@ struct Apply: AsyncParsableCommand {
     /// manifest with `annotations: {}` when it had none, and a trailing newline).
     static func withLastApplied(_ obj: JSONValue) -> JSONValue {
         var recorded = obj
-        var annotations = recorded[path: ["metadata", "annotations"]]?.objectValue ?? [:]
+        var annotations = recorded.metadata.annotationsValue?.objectValue ?? [:]
         annotations[lastApplied] = nil
         recorded.set(["metadata", "annotations"], .object(annotations))
         var out = obj
@@ -124,7 +124,8 @@ struct Apply: AsyncParsableCommand {
 enum Namespacing {
     static func namespace(of obj: inout JSONValue, _ r: APIResource, _ session: Session) throws -> String? {
         guard r.namespaced else { return nil }
-        if let own = obj[path: ["metadata", "namespace"]]?.stringValue, !own.isEmpty {
+        let own = obj.metadata.namespace
+        if !own.isEmpty {
             if session.namespaceFlag && own != session.namespace {
                 throw KctlError("the namespace from the provided object \"\(own)\" does not match the namespace \"\(session.namespace)\". You must pass '--namespace=\(own)' to perform this operation.")
             }

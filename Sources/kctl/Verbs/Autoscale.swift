@@ -24,7 +24,7 @@ struct Autoscale: AsyncParsableCommand {
                 if min > 0 { spec["minReplicas"] = .int(Int64(min)) }
                 if cpuPercent >= 0 { spec["targetCPUUtilizationPercentage"] = .int(Int64(cpuPercent)) }
                 var hpa: JSONValue = ["apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": ["name": .string(name ?? target)], "spec": spec]
-                if let labels = obj[path: ["metadata", "labels"]] { hpa.set(["metadata", "labels"], labels) }
+                if let labels = obj.metadata.labelsValue { hpa.set(["metadata", "labels"], labels) }
                 let hpaResource = try await session.resource("horizontalpodautoscalers.v1.autoscaling")
                 if dryRun != "client" {
                     _ = try await session.client.call("POST", hpaResource.path(namespace: session.namespace), query: [("fieldManager", "kubectl-autoscale")], body: hpa)

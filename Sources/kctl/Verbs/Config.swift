@@ -27,6 +27,8 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() throws {
             var doc = try global.loadConfig().document
             if minify {
+                // The kubeconfig is a file kctl edits as a document, not an API object: it is
+                // read and written back field by field, unknown fields kept.
                 let current = doc["current-context"]?.stringValue ?? ""
                 let ctx = doc["contexts"]?.arrayValue?.first { $0["name"]?.stringValue == current }
                 doc["contexts"] = .array(ctx.map { [$0] } ?? [])

@@ -27,7 +27,7 @@ enum Cordoning {
             let session = try global.session()
             var nodes: [JSONValue] = []
             if let selector {
-                nodes = try await session.client.call("GET", APIResource.nodes.path(namespace: nil), query: [("labelSelector", selector)])["items"]?.arrayValue ?? []
+                nodes = ObjectList(try await session.client.call("GET", APIResource.nodes.path(namespace: nil), query: [("labelSelector", selector)])).items
             } else {
                 guard !names.isEmpty else { throw KctlError("resource(s) were provided, but no name was specified") }
                 for n in names { nodes.append(try await session.client.call("GET", APIResource.nodes.path(namespace: nil, name: try nodeName(n)))) }

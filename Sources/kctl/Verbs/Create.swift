@@ -43,7 +43,7 @@ enum CreateSupport {
             }
         }
         let suffix = dryRun == "client" ? " (dry run)" : dryRun == "server" ? " (server dry run)" : ""
-        Terminal.line("\(r.typePrefix)/\(obj[path: ["metadata", "name"]]?.stringValue ?? "") created\(suffix)")
+        Terminal.line("\(r.typePrefix)/\(obj.metadata.name) created\(suffix)")
     }
 
     static func create(_ global: GlobalOptions, kind: String, _ obj: JSONValue, dryRun: String) async throws {

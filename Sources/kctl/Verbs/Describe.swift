@@ -21,7 +21,7 @@ struct Describe: AsyncParsableCommand {
                 var q: [(String, String)] = []
                 if let selector { q.append(("labelSelector", selector)) }
                 let list = try await session.client.call("GET", r.path(namespace: allNamespaces || !r.namespaced ? nil : session.namespace), query: q)
-                targets = (list["items"]?.arrayValue ?? []).map { (r, $0) }
+                targets = ObjectList(list).items.map { (r, $0) }
                 if targets.isEmpty {
                     Terminal.err(allNamespaces || !r.namespaced ? "No resources found" : "No resources found in \(session.namespace) namespace.")
                 }
@@ -70,16 +70,16 @@ struct Describers {
         return text
     }
 
-    func events(_ o: JSONValue) async throws -> [JSONValue]? {
-        let m = o["metadata"] ?? .emptyObject
-        let ns = m["namespace"]?.stringValue ?? "default"
-        var fs = "involvedObject.name=\(m["name"]?.stringValue ?? ""),involvedObject.namespace=\(ns)"
+    func events(_ o: JSONValue) async throws -> [Event]? {
+        let meta = o.metadata
+        let ns = meta.namespace.isEmpty ? "default" : meta.namespace
+        var fs = "involvedObject.name=\(meta.name),involvedObject.namespace=\(ns)"
+        // Any kind: `kind` is the one top-level field every object has.
         if let kind = o["kind"]?.stringValue { fs += ",involvedObject.kind=\(kind)" }
-        if let uid = m["uid"]?.stringValue { fs += ",involvedObject.uid=\(uid)" }
+        if !meta.uid.isEmpty { fs += ",involvedObject.uid=\(meta.uid)" }
         guard let list = try? await session.client.call("GET", "/api/v1/namespaces/\(ns)/events", query: [("fieldSelector", fs)]) else { return [] }
-        return (list["items"]?.arrayValue ?? []).sorted {
-            ($0["lastTimestamp"]?.stringValue ?? $0["eventTime"]?.stringValue ?? "") < ($1["lastTimestamp"]?.stringValue ?? $1["eventTime"]?.stringValue ?? "")
-        }
+        func time(_ e: Event) -> Date { e.lastTimestamp ?? e.eventTime ?? .distantPast }
+        return ObjectList(list).items.map(Event.init).sorted { time($0) < time($1) }
     }
 
     func conditions(_ o: JSONValue, _ w: inout DescribeWriter) {
@@ -110,7 +110,7 @@ struct Describers {
         let ns = d.metadata.namespace.isEmpty ? session.namespace : d.metadata.namespace
         let uid = d.metadata.uid
         let rsList = try? await session.client.call("GET", "/apis/apps/v1/namespaces/\(ns)/replicasets", query: [("labelSelector", selector)])
-        let owned = (rsList?["items"]?.arrayValue ?? []).filter { ReplicaSet($0).metadata.controllerRef?.uid == uid }
+        let owned = (rsList.map { ObjectList($0).items } ?? []).filter { ReplicaSet($0).metadata.controllerRef?.uid == uid }
         if !owned.isEmpty {
             // kubectl's FindNewReplicaSet sorts by creation time (then name) and takes the first
             // whose template matches; every other owned ReplicaSet is old, scaled down or not.
@@ -134,13 +134,12 @@ struct Describers {
         return t
     }
 
-    static func selector(_ s: JSONValue?) -> String {
-        let ml = s?["matchLabels"]?.objectValue ?? [:]
-        var parts = ml.keys.sorted().map { "\($0)=\(ml[$0]?.stringValue ?? "")" }
-        for e in s?["matchExpressions"]?.arrayValue ?? [] {
-            let values = (e["values"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
-            let key = e["key"]?.stringValue ?? ""
-            switch e["operator"]?.stringValue ?? "" {
+    static func selector(_ json: JSONValue?) -> String {
+        let s = LabelSelectorSpec(json ?? .emptyObject), ml = s.matchLabels
+        var parts = ml.keys.sorted().map { "\($0)=\(ml[$0] ?? "")" }
+        for e in s.matchExpressions {
+            let values = e.values.joined(separator: ","), key = e.key
+            switch e.operator {
             case "In": parts.append("\(key) in (\(values))")
             case "NotIn": parts.append("\(key) notin (\(values))")
             case "Exists": parts.append(key)

@@ -87,17 +87,17 @@ struct Diff: AsyncParsableCommand {
                 guard let live else {
                     return (nil, try await session.client.call("POST", r.path(namespace: ns), query: [("dryRun", "All"), ("fieldManager", manager)], body: obj))
                 }
-                let original = live[path: ["metadata", "annotations", Apply.lastApplied]]?.stringValue.flatMap { try? JSONParser.parse($0) }
+                let original = live.metadata.annotations[Apply.lastApplied].flatMap { try? JSONParser.parse($0) }
                 // The manifest without the last-applied annotation but with its (maybe empty)
                 // annotations map, as kubectl's GetModifiedConfiguration makes it for diff.
                 var modified = obj
-                var annotations = obj[path: ["metadata", "annotations"]]?.objectValue ?? [:]
+                var annotations = obj.metadata.annotationsValue?.objectValue ?? [:]
                 annotations[Apply.lastApplied] = nil
                 modified.set(["metadata", "annotations"], .object(annotations))
                 var patch = ThreeWayMerge().patch(original: original, modified: modified, current: live, typeName: SchemaTypes.name(for: r))
                 if patch == .emptyObject { return (live, live) }
                 // Without the lock on the last try, as kubectl's "keeps changing, diffing without lock".
-                if attempt < Self.maxRetries { patch.set(["metadata", "resourceVersion"], live[path: ["metadata", "resourceVersion"]]) }
+                if attempt < Self.maxRetries { patch.set(["metadata", "resourceVersion"], .string(live.metadata.resourceVersion)) }
                 let after = try await session.client.call("PATCH", path, query: [("dryRun", "All"), ("fieldManager", manager)],
                                                           body: patch, contentType: "application/strategic-merge-patch+json")
                 return (live, after)
@@ -112,7 +112,7 @@ struct Diff: AsyncParsableCommand {
     /// key's value changed, so the change still shows (kubectl's Masker).
     static func masked(_ before: JSONValue?, _ after: JSONValue) -> (JSONValue?, JSONValue) {
         var before = before, after = after
-        let from = before?["data"]?.objectValue, to = after["data"]?.objectValue
+        let from = before.flatMap { Secret($0).data }, to = Secret(after).data
         var maskedFrom: [String: JSONValue] = [:], maskedTo: [String: JSONValue] = [:]
         for (k, v) in from ?? [:] {
             if let t = to?[k] {

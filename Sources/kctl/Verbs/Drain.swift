@@ -52,7 +52,7 @@ struct Drain: AsyncParsableCommand {
             Terminal.line("node/\(name) \(changed ? "cordoned" : "already cordoned")")
             var query = [("fieldSelector", "spec.nodeName=\(name)")]
             if let podSelector { query.append(("labelSelector", podSelector)) }
-            let pods = try await session.client.call("GET", APIResource.pods.path(namespace: nil), query: query)["items"]?.arrayValue ?? []
+            let pods = ObjectList(try await session.client.call("GET", APIResource.pods.path(namespace: nil), query: query)).items
             var refusals: [(String, [String])] = [], warnings: [(String, [String])] = []
             var doomed: [JSONValue] = []
             for pod in pods {

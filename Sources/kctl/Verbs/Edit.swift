@@ -97,10 +97,7 @@ struct Edit: AsyncParsableCommand {
                 return
             } catch let e as APIStatusError where e.code == 422 {
                 Terminal.error("\(label) is invalid")
-                let causes = e.status?[path: ["details", "causes"]]?.arrayValue ?? []
-                reasons = [Reason(head: "\(label) was not valid", details: causes.map {
-                    "\($0["field"]?.stringValue ?? ""): \($0["message"]?.stringValue ?? "")"
-                })]
+                reasons = [Reason(head: "\(label) was not valid", details: (e.details?.causes ?? []).map { "\($0.field): \($0.message)" })]
                 containsError = true
             } catch let e as APIStatusError where e.code == 404 {
                 Terminal.error("\(label) could not be found on the server")

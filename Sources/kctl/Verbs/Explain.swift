@@ -16,6 +16,7 @@ struct Explain: AsyncParsableCommand {
             let r = try await session.resource(parts[0])
             let gvPath = r.group.isEmpty ? "api/\(r.version)" : "apis/\(r.group)/\(r.version)"
             let doc = try await session.client.call("GET", "/openapi/v3/\(gvPath)")
+            // The OpenAPI v3 document, walked generically by field name.
             let schemas = doc[path: ["components", "schemas"]]?.objectValue ?? [:]
             guard let root = schemas.values.first(where: { s in
                 (s["x-kubernetes-group-version-kind"]?.arrayValue ?? []).contains { $0["kind"]?.stringValue == r.kind && $0["version"]?.stringValue == r.version }

@@ -42,18 +42,17 @@ extension Get {
         return failed
     }
 
-    func columns(_ table: JSONValue) -> [(name: String, index: Int)] {
-        (table["columnDefinitions"]?.arrayValue ?? []).enumerated().compactMap { i, c in
-            let priority = c["priority"]?.intValue ?? 0
-            return priority == 0 || output == "wide" ? ((c["name"]?.stringValue ?? "").uppercased(), i) : nil
+    func columns(_ table: Table) -> [(name: String, index: Int)] {
+        table.columnDefinitions.enumerated().compactMap { i, c in
+            c.priority == 0 || output == "wide" ? (c.name.uppercased(), i) : nil
         }
     }
 
-    func cells(_ row: JSONValue, _ cols: [(name: String, index: Int)], _ r: APIResource, prefix: Bool) -> [String] {
-        let cells = row["cells"]?.arrayValue ?? []
+    func cells(_ row: Table.Row, _ cols: [(name: String, index: Int)], _ r: APIResource, prefix: Bool) -> [String] {
+        let cells = row.cells
         var out: [String] = []
-        let meta = row[path: ["object", "metadata"]]
-        if allNamespaces && r.namespaced { out.append(meta?["namespace"]?.stringValue ?? "") }
+        let meta = row.object?.metadata
+        if allNamespaces && r.namespaced { out.append(meta?.namespace ?? "") }
         for (n, c) in cols.enumerated() {
             var text = c.index < cells.count ? JSONPath.text(cells[c.index]) : ""
             if c.index < cells.count, cells[c.index].isNull { text = "<none>" }
@@ -61,13 +60,13 @@ extension Get {
             out.append(text)
         }
         if showLabels {
-            let labels = meta?["labels"]?.objectValue ?? [:]
-            out.append(labels.isEmpty ? "<none>" : labels.keys.sorted().map { "\($0)=\(labels[$0]?.stringValue ?? "")" }.joined(separator: ","))
+            out.append(Printable.map(meta?.labels))
         }
         return out
     }
 
     func render(_ tables: [JSONValue], _ r: APIResource, prefix: Bool, headers: Bool) -> (String, [Int]) {
+        let tables = tables.map(Table.init)
         guard let first = tables.first else { return ("", []) }
         let cols = columns(first)
         var t = TableWriter()
@@ -79,8 +78,8 @@ extension Get {
             if showLabels { h.append("LABELS") }
             t.add(h)
         }
-        var all = tables.flatMap { $0["rows"]?.arrayValue ?? [] }
-        if let sortBy, let sorted = try? sort(all, by: sortBy, rows: true) { all = sorted }
+        var all = tables.flatMap(\.rows)
+        if let sortBy, let sorted = try? sort(all.map(\.json), by: sortBy, rows: true) { all = sorted.map(Table.Row.init) }
         for row in all {
             t.add(cells(row, cols, r, prefix: prefix))
             rows += 1
@@ -94,7 +93,7 @@ extension Get {
         var q = query()
         if let name = r.names.first { q.append(("fieldSelector", "metadata.name=\(name)")) }
         let list = try await session.client.call("GET", r.resource.path(namespace: ns(session, r.resource)), query: q)
-        q.append(("resourceVersion", list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "0"))
+        q.append(("resourceVersion", ObjectList(list).metadata.resourceVersion ?? "0"))
         q.append(("watch", "true"))
         var cols: [(name: String, index: Int)]?
         for try await event in session.client.watch(path: r.resource.path(namespace: ns(session, r.resource)), query: q, accept: human ? Self.tableAccept : "application/json") {
@@ -104,11 +103,12 @@ extension Get {
             }
             if event.type == "BOOKMARK" { continue }
             if human {
-                if cols == nil || !(event.object["columnDefinitions"]?.arrayValue ?? []).isEmpty, cols == nil {
-                    cols = columns(event.object)
+                let table = Table(event.object)
+                if cols == nil || !table.columnDefinitions.isEmpty, cols == nil {
+                    cols = columns(table)
                 }
                 var t = TableWriter(minimumWidths: listedWidths.value)
-                for row in event.object["rows"]?.arrayValue ?? [] { t.add(cells(row, cols ?? [], r.resource, prefix: false)) }
+                for row in table.rows { t.add(cells(row, cols ?? [], r.resource, prefix: false)) }
                 Terminal.out(t.render())
             } else {
                 Terminal.out(try ObjectPrinter.print([withType(event.object, r.resource)], format: output ?? "yaml", single: true, showManagedFields: showManagedFields) { _ in r.resource })

@@ -39,7 +39,7 @@ struct Get: AsyncParsableCommand {
                     if r.names.isEmpty {
                         single = false
                         let list = try await self.list(session, r.resource)
-                        objects += (list["items"]?.arrayValue ?? []).map { withType($0, r.resource) }
+                        objects += ObjectList(list).items.map { withType($0, r.resource) }
                     }
                     for name in r.names {
                         do {
@@ -145,7 +145,7 @@ struct Get: AsyncParsableCommand {
         var path = expr
         if path.hasPrefix("{") && path.hasSuffix("}") { path = String(path.dropFirst().dropLast()) }
         let steps = try JSONPath.Parser.steps(path)
-        func key(_ o: JSONValue) -> JSONValue { JSONPath.evaluate(steps, [rows ? o["object"] ?? .null : o]).first ?? .null }
+        func key(_ o: JSONValue) -> JSONValue { JSONPath.evaluate(steps, [rows ? Table.Row(o).object ?? .null : o]).first ?? .null }
         return objects.sorted { a, b in
             switch (key(a), key(b)) {
             case (.int(let x), .int(let y)): return x < y

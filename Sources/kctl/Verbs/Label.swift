@@ -20,6 +20,7 @@ enum MetadataEdit {
             for (r, name) in resolved {
                 let path = r.path(namespace: r.namespaced ? session.namespace : nil, name: name)
                 let obj = try await session.client.call("GET", path)
+                // `field` is "labels" or "annotations", on an object of any kind.
                 let existing = obj[path: ["metadata", field]]?.objectValue ?? [:]
                 var patch: [String: JSONValue] = [:]
                 for s in sets {

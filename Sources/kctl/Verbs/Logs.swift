@@ -70,7 +70,7 @@ struct Logs: AsyncParsableCommand {
         if let selector {
             if target != nil { throw KctlError("only one of a selector or a name may be specified") }
             let list = try await session.client.call("GET", "/api/v1/namespaces/\(session.namespace)/pods", query: [("labelSelector", selector)])
-            let names = (list["items"]?.arrayValue ?? []).map { $0.metadata.name }
+            let names = ObjectList(list).items.map(\.metadata.name)
             if names.isEmpty { Terminal.err("No resources found in \(session.namespace) namespace.\n") }
             return names
         }
@@ -83,7 +83,7 @@ struct Logs: AsyncParsableCommand {
         // Deployments, ReplicaSets, StatefulSets and Jobs spell the selector alike.
         let podSelector = Describers.selector(ReplicaSet(owner).spec.selector)
         let pods = try await session.client.call("GET", "/api/v1/namespaces/\(session.namespace)/pods", query: [("labelSelector", podSelector)])
-        let items = pods["items"]?.arrayValue ?? []
+        let items = ObjectList(pods).items
         guard let first = items.first?.metadata.name else { throw KctlError("timed out waiting for the condition") }
         if items.count > 1 { Terminal.err("Found \(items.count) pods, using pod/\(first)\n") }
         return [first]

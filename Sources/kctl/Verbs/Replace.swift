@@ -38,9 +38,9 @@ struct Replace: AsyncParsableCommand {
         let ns = try Namespacing.namespace(of: &obj, r, session)
         let name = obj.metaName
         let path = r.path(namespace: ns, name: name)
-        if (obj[path: ["metadata", "resourceVersion"]]?.stringValue ?? "").isEmpty,
-            let live = try? await session.client.call("GET", path), let rv = live[path: ["metadata", "resourceVersion"]] {
-            obj.set(["metadata", "resourceVersion"], rv)
+        if obj.metadata.resourceVersion.isEmpty, let live = try? await session.client.call("GET", path) {
+            let rv = live.metadata.resourceVersion
+            if !rv.isEmpty { obj.set(["metadata", "resourceVersion"], .string(rv)) }
         }
         var query: [(String, String)] = [("fieldManager", "kubectl-replace"), ("fieldValidation", "Strict")]
         if dryRun == "server" { query.append(("dryRun", "All")) }

@@ -120,12 +120,12 @@ struct RolloutStatus: AsyncParsableCommand {
                 var last = ""
                 let collection = r.path(namespace: session.namespace)
                 while true {
-                    let list = try await session.client.call("GET", collection, query: [("fieldSelector", "metadata.name=\(name)")])
-                    guard let d = list["items"]?.arrayValue?.first else { throw KctlError("deployments.apps \"\(name)\" not found") }
+                    let list = ObjectList(try await session.client.call("GET", collection, query: [("fieldSelector", "metadata.name=\(name)")]))
+                    guard let d = list.items.first else { throw KctlError("deployments.apps \"\(name)\" not found") }
                     var (message, done) = try Self.status(d, revision: revision)
                     if message != last { Terminal.line(message); last = message }
                     if done || !watch { return }
-                    let rv = list[path: ["metadata", "resourceVersion"]]?.stringValue ?? "0"
+                    let rv = list.metadata.resourceVersion ?? "0"
                     for try await event in session.client.watch(path: collection, query: [
                         ("fieldSelector", "metadata.name=\(name)"), ("resourceVersion", rv), ("watch", "true"),
                         ("allowWatchBookmarks", "true"), ("timeoutSeconds", "300"),

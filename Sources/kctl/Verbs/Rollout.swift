@@ -24,7 +24,7 @@ struct DeploymentHistory {
         let list = try await session.client.call("GET", "/apis/apps/v1/namespaces/\(ns)/replicasets", query: [("labelSelector", selector)])
         let uid = d.metadata.uid
         var byRevision: [Int64: JSONValue] = [:]
-        for rs in list["items"]?.arrayValue ?? [] {
+        for rs in ObjectList(list).items {
             let meta = rs.metadata
             guard meta.controllerRef?.uid == uid, let rev = meta.annotations[revision].flatMap({ Int64($0) }) else { continue }
             byRevision[rev] = rs
@@ -48,7 +48,7 @@ struct DeploymentHistory {
     static func template(of rs: JSONValue) -> JSONValue {
         var t = ReplicaSet(rs).spec.template.json
         t.set(["metadata", "labels", "pod-template-hash"], nil)
-        if t[path: ["metadata", "labels"]]?.objectValue?.isEmpty == true { t.set(["metadata", "labels"], nil) }
+        if PodTemplateSpec(t).metadata.labelsValue?.objectValue?.isEmpty == true { t.set(["metadata", "labels"], nil) }
         return t.droppingNulls()
     }
 }

@@ -17,7 +17,7 @@ struct Scale: AsyncParsableCommand {
                 let path = r.path(namespace: r.namespaced ? session.namespace : nil, name: name, subresource: "scale")
                 if currentReplicas >= 0 {
                     var scale = try await session.client.call("GET", path)
-                    let current = scale[path: ["spec", "replicas"]]?.intValue ?? 0
+                    let current = KubeModel.Scale(scale).spec.replicas
                     guard current == Int64(currentReplicas) else {
                         throw KctlError("Expected replicas to be \(currentReplicas), was \(current)")
                     }

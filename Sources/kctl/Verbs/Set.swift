@@ -10,6 +10,10 @@ struct SetCommand: AsyncParsableCommand {
 enum PodSpecPath {
     static func path(_ r: APIResource) -> [String] { r.kind == "Pod" ? ["spec"] : ["spec", "template", "spec"] }
 
+    /// The pod spec of a pod or of any workload's template, found by the same path the patch
+    /// is written to.
+    static func podSpec(_ r: APIResource, of obj: JSONValue) -> Pod.Spec { Pod.Spec(obj[path: path(r)] ?? .emptyObject) }
+
     static func wrap(_ r: APIResource, _ podSpec: JSONValue) -> JSONValue {
         var out: JSONValue = .emptyObject
         out.set(path(r), podSpec)
@@ -31,8 +35,7 @@ struct SetImage: AsyncParsableCommand {
             for (r, name) in try await TypeName.parse(targets, session) {
                 let path = r.path(namespace: r.namespaced ? session.namespace : nil, name: name)
                 let obj = try await session.client.call("GET", path, accept: "application/json, */*")
-                let containers = obj[path: PodSpecPath.path(r) + ["containers"]]?.arrayValue ?? []
-                let names = containers.compactMap { $0["name"]?.stringValue }
+                let names = PodSpecPath.podSpec(r, of: obj).containers.map(\.name)
                 var updates: [JSONValue] = []
                 for pair in images {
                     let targetsNames = pair[0] == "*" ? names : [pair[0]]
@@ -65,7 +68,7 @@ struct SetEnv: AsyncParsableCommand {
             for (r, name) in try await TypeName.parse(targets, session) {
                 let path = r.path(namespace: r.namespaced ? session.namespace : nil, name: name)
                 let obj = try await session.client.call("GET", path)
-                let names = (obj[path: PodSpecPath.path(r) + ["containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+                let names = PodSpecPath.podSpec(r, of: obj).containers.map(\.name)
                 var env: [JSONValue] = sets.map { ["name": .string($0[0]), "value": .string($0.count > 1 ? $0[1] : "")] }
                 env += removals.map { ["$patch": "delete", "name": .string($0)] }
                 let chosen = names.filter { containersFilter == "*" || $0 == containersFilter }

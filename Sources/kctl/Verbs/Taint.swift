@@ -35,7 +35,7 @@ struct TaintCommand: AsyncParsableCommand {
                 guard ["node", "nodes", "no"].contains(type) else { throw KctlError("invalid resource type \(type), only node types are supported") }
                 if let selector {
                     let list = try await session.client.call("GET", APIResource.nodes.path(namespace: nil), query: [("labelSelector", selector)])
-                    nodes = (list["items"]?.arrayValue ?? []).map(\.metaName)
+                    nodes = ObjectList(list).items.map(\.metadata.name)
                 } else {
                     guard let n = rest.popFirst() else { throw KctlError("at least one taint update is required") }
                     nodes = [n]
