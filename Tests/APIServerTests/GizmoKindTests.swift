@@ -49,14 +49,17 @@ extension KindDefinition {
         let port = try #require(await iterator.next())
         let kubeconfig = try server.writeKubeconfig(port: port)
         let cache = temporaryDirectory()
-        @Sendable func kubectl(_ args: String..., stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
-            try ServerProcess.run("/usr/bin/kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", cache] + args, stdin: stdin)
+        // On a thread of its own: the server runs in this process, on the cooperative threads a
+        // blocking wait for kubectl would hold.
+        @Sendable func kubectl(_ args: String..., stdin: String? = nil) async -> (code: Int32, out: String, err: String) {
+            let argv = ["--kubeconfig", kubeconfig, "--cache-dir", cache] + args
+            return await offThread { (try? ServerProcess.run("/usr/bin/kubectl", argv, stdin: stdin)) ?? (-1, "", "kubectl did not start") }
         }
 
-        let resources = try kubectl("api-resources", "--api-group=example.kplane.dev", "--no-headers")
+        let resources = await kubectl("api-resources", "--api-group=example.kplane.dev", "--no-headers")
         #expect(resources.out.split(whereSeparator: \.isWhitespace) == ["gizmos", "gz", "example.kplane.dev/v1", "true", "Gizmo"], "\(resources.err)")
 
-        let created = try kubectl("create", "-f", "-", stdin: """
+        let created = await kubectl("create", "-f", "-", stdin: """
             apiVersion: example.kplane.dev/v1
             kind: Gizmo
             metadata: {name: a}
@@ -70,12 +73,12 @@ extension KindDefinition {
         #expect(created.out == "gizmo.example.kplane.dev/a created\ngizmo.example.kplane.dev/b created\n", "\(created.err)")
 
         // A server-side Table with the kind's columns: the default and the hook's serial show.
-        let table = try kubectl("get", "gizmos")
+        let table = await kubectl("get", "gizmos")
         #expect(table.out.split(separator: "\n").map { $0.split(separator: " ").dropLast().joined(separator: " ") }
             == ["NAME COLOR SERIAL", "a red sn-a", "b blue sn-b"], "\(table.err)")
-        #expect(try kubectl("get", "gz", "--field-selector", "spec.color=red", "-o", "name").out == "gizmo.example.kplane.dev/a\n")
-        #expect(try kubectl("get", "example", "-o", "name").out == "gizmo.example.kplane.dev/a\ngizmo.example.kplane.dev/b\n")
-        let badSelector = try kubectl("get", "gizmos", "--field-selector", "spec.size=1")
+        #expect(await kubectl("get", "gz", "--field-selector", "spec.color=red", "-o", "name").out == "gizmo.example.kplane.dev/a\n")
+        #expect(await kubectl("get", "example", "-o", "name").out == "gizmo.example.kplane.dev/a\ngizmo.example.kplane.dev/b\n")
+        let badSelector = await kubectl("get", "gizmos", "--field-selector", "spec.size=1")
         #expect(badSelector.err.contains("field label not supported: spec.size"), "\(badSelector.err)")
 
         // An invalid object: 422 Invalid with Kubernetes' wording, as kubectl shows it too.
@@ -88,7 +91,7 @@ extension KindDefinition {
         #expect(invalid.json?["reason"] == "Invalid")
         #expect(invalid.json?["message"] == #"Gizmo.example.kplane.dev "bad" is invalid: spec.size: Invalid value: -1: must be greater than or equal to 0"#)
         #expect(invalid.json?[path: ["details", "group"]] == "example.kplane.dev")
-        let refused = try kubectl("patch", "gizmo", "a", "--type=merge", "-p", #"{"spec":{"serial":"sn-z"}}"#)
+        let refused = await kubectl("patch", "gizmo", "a", "--type=merge", "-p", #"{"spec":{"serial":"sn-z"}}"#)
         #expect(refused.err.contains(#"The Gizmo "a" is invalid: spec.serial: Invalid value: "sn-z": field is immutable"#), "\(refused.err)")
 
         // Watch, through kubectl's own watch of a server-side Table.
@@ -96,8 +99,8 @@ extension KindDefinition {
                                                                "--output-watch-events", "--field-selector", "metadata.name=a"])
         defer { watch.stop() }
         #expect(await watch.waitFor("ADDED"), "\(watch.output)")
-        #expect(try kubectl("patch", "gizmo", "a", "--type=merge", "-p", #"{"spec":{"size":3}}"#).code == 0)
-        #expect(try kubectl("delete", "gizmo", "a").out == "gizmo.example.kplane.dev \"a\" deleted\n")
+        #expect(await kubectl("patch", "gizmo", "a", "--type=merge", "-p", #"{"spec":{"size":3}}"#).code == 0)
+        #expect(await kubectl("delete", "gizmo", "a").out == "gizmo.example.kplane.dev \"a\" deleted\n")
         #expect(await watch.waitFor("DELETED"), "\(watch.output)")
         let events = watch.output.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
         #expect(events == ["EVENT", "ADDED", "MODIFIED", "DELETED"], "\(watch.output)")
