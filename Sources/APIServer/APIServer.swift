@@ -19,7 +19,7 @@ public final class APIServer: Sendable {
         dataDirectory = try DataDirectory(path: config.dataDir)
         self.config = config
         store = try Store(path: try dataDirectory.databasePath(), historyLimit: max(config.watchCacheSize, 10))
-        api = APIService(store: store, serviceCIDR: config.serviceCIDR, now: now)
+        api = APIService(store: store, serviceCIDR: config.serviceCIDR, kinds: config.kinds, now: now)
         try await api.bootstrap()
     }
 

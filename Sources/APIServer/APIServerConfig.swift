@@ -1,4 +1,5 @@
 import Foundation
+import KubeModel
 
 /// How to run the API server.
 public struct APIServerConfig: Sendable {
@@ -18,6 +19,9 @@ public struct APIServerConfig: Sendable {
     /// The largest request line and headers (kube-apiserver's `MaxHeaderBytes`, 1 MiB; Go adds 4 KiB
     /// of slack); more is a 431.
     public var maxHeaderBytes = 1 << 20
+    /// The kinds the server serves, in discovery order: the built-in ones, or more (a kind
+    /// defined outside kplane's sources is served by adding its `KindDefinition` here).
+    public var kinds: [KindDefinition] = Kinds.builtin
 
     public init(dataDir: String) { self.dataDir = dataDir }
 

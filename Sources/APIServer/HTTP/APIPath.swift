@@ -15,7 +15,8 @@ enum APIPath {
         let subresource: String?
     }
 
-    static func parse(_ path: String) -> APIPath {
+    /// Resolves resources in `catalog`, the kinds the server serves.
+    static func parse(_ path: String, catalog: ResourceCatalog = .builtin) -> APIPath {
         let parts = segments(path)
         guard let first = parts.first else { return .unknown }
         switch first {
@@ -30,22 +31,22 @@ enum APIPath {
         case "api":
             if parts.count == 1 { return .api }
             if parts.count == 2 { return parts[1] == "v1" ? .groupVersion(group: "", version: "v1") : .unknown }
-            return resource(group: "", version: parts[1], rest: Array(parts[2...]))
+            return resource(group: "", version: parts[1], rest: Array(parts[2...]), catalog)
         case "apis":
             if parts.count == 1 { return .apis }
             if parts.count == 2 { return .group(parts[1]) }
             if parts.count == 3 { return .groupVersion(group: parts[1], version: parts[2]) }
-            return resource(group: parts[1], version: parts[2], rest: Array(parts[3...]))
+            return resource(group: parts[1], version: parts[2], rest: Array(parts[3...]), catalog)
         default: return .unknown
         }
     }
 
-    private static func resource(group: String, version: String, rest: [String]) -> APIPath {
+    private static func resource(group: String, version: String, rest: [String], _ catalog: ResourceCatalog) -> APIPath {
         if CustomResourceDefinitions.isCollection(group: group, version: version, rest: rest) { return .customResourceDefinitions }
         var rest = rest[...]
         var namespace: String?
         if rest.first == "namespaces" && rest.count == 3 && ["status", "finalize"].contains(rest[rest.startIndex + 2]),
-            let info = ResourceCatalog.find(group: group, version: version, plural: "namespaces")
+            let info = catalog.find(group: group, version: version, plural: "namespaces")
         {
             // /api/v1/namespaces/{name}/status|finalize
             return .resource(ResourceRequest(info: info, namespace: nil, name: rest[rest.startIndex + 1], subresource: rest.last))
@@ -55,10 +56,10 @@ enum APIPath {
             rest = rest.dropFirst(2)
         } else if rest.first == "namespaces" && rest.count == 2 {
             // /api/v1/namespaces/{name}
-            guard let info = ResourceCatalog.find(group: group, version: version, plural: "namespaces") else { return .unknown }
+            guard let info = catalog.find(group: group, version: version, plural: "namespaces") else { return .unknown }
             return .resource(ResourceRequest(info: info, namespace: nil, name: rest.last, subresource: nil))
         }
-        guard let plural = rest.first, let info = ResourceCatalog.find(group: group, version: version, plural: plural) else {
+        guard let plural = rest.first, let info = catalog.find(group: group, version: version, plural: plural) else {
             return .unknown
         }
         if namespace != nil && !info.namespaced { return .unknown }

@@ -1,7 +1,7 @@
 import KubeModel
 
 /// Discovery documents (legacy APIResourceList & co., and aggregated v2), built once from the
-/// resource catalog.
+/// server's resource catalog.
 enum Discovery {
     static let aggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
@@ -31,8 +31,8 @@ enum Discovery {
         }
     }
 
-    static func resourceList(group: String, version: String) -> JSONValue? {
-        let rs = ResourceCatalog.all.filter { $0.group == group && $0.version == version }
+    static func resourceList(group: String, version: String, in catalog: ResourceCatalog) -> JSONValue? {
+        let rs = catalog.all.filter { $0.group == group && $0.version == version }
         guard !rs.isEmpty else { return nil }
         var items: [JSONValue] = []
         for r in rs {
@@ -69,13 +69,13 @@ enum Discovery {
         return ["name": .string(name), "versions": .array(vs), "preferredVersion": vs[0]]
     }
 
-    static var apiGroupList: JSONValue {
-        let groups = ResourceCatalog.groupVersions.filter { !$0.group.isEmpty }.map { group($0.group, $0.versions) }
+    static func apiGroupList(_ catalog: ResourceCatalog) -> JSONValue {
+        let groups = catalog.groupVersions.filter { !$0.group.isEmpty }.map { group($0.group, $0.versions) }
         return ["kind": "APIGroupList", "apiVersion": "v1", "groups": .array(groups)]
     }
 
-    static func apiGroup(_ name: String) -> JSONValue? {
-        guard let g = ResourceCatalog.groupVersions.first(where: { $0.group == name && !name.isEmpty }) else { return nil }
+    static func apiGroup(_ name: String, in catalog: ResourceCatalog) -> JSONValue? {
+        guard let g = catalog.groupVersions.first(where: { $0.group == name && !name.isEmpty }) else { return nil }
         var doc = group(g.group, g.versions)
         doc["kind"] = "APIGroup"
         doc["apiVersion"] = "v1"
@@ -83,13 +83,13 @@ enum Discovery {
     }
 
     /// The aggregated (apidiscovery.k8s.io/v2) document for `/api` (core) or `/apis` (groups).
-    static func aggregated(core: Bool) -> JSONValue {
+    static func aggregated(core: Bool, _ catalog: ResourceCatalog) -> JSONValue {
         var items: [JSONValue] = []
-        for g in ResourceCatalog.groupVersions where g.group.isEmpty == core {
+        for g in catalog.groupVersions where g.group.isEmpty == core {
             var versions: [JSONValue] = []
             for v in g.versions {
                 var resources: [JSONValue] = []
-                for r in ResourceCatalog.all where r.group == g.group && r.version == v {
+                for r in catalog.all where r.group == g.group && r.version == v {
                     var e: JSONValue = [
                         "resource": .string(r.plural),
                         "responseKind": ["group": .string(r.group), "version": .string(r.version), "kind": .string(r.kind)],

@@ -18,7 +18,7 @@ public struct KubeResponder: HTTPResponder {
         self.api = api
         self.token = token
         self.serverAddress = serverAddress
-        self.documents = StaticDocuments(serverAddress: serverAddress)
+        self.documents = StaticDocuments(serverAddress: serverAddress, catalog: api.catalog)
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -45,7 +45,7 @@ public struct KubeResponder: HTTPResponder {
 
     private func route(_ request: Request, inProcess: Bool) async throws -> Response {
         let uri = request.uri.string
-        let path = APIPath.parse(request.uri.path)
+        let path = APIPath.parse(request.uri.path, catalog: api.catalog)
         guard authorized(request, path) else { throw APIError.unauthorized() }
         let accept = request.headers[.accept] ?? ""
         switch path {
@@ -67,7 +67,7 @@ public struct KubeResponder: HTTPResponder {
             if Self.wantsAggregated(accept) { return Self.raw(documents.aggregatedGroups, Discovery.aggregatedContentType) }
             return Self.raw(documents.groupList, "application/json")
         case .group(let g):
-            guard let doc = Discovery.apiGroup(g) else { throw APIError.resourceNotFound() }
+            guard let doc = Discovery.apiGroup(g, in: api.catalog) else { throw APIError.resourceNotFound() }
             return Self.json(doc)
         case .groupVersion(let g, let v):
             guard let doc = documents.resourceLists["\(g)/\(v)"] else { throw APIError.resourceNotFound() }
@@ -125,16 +125,16 @@ final class StaticDocuments: Sendable {
     var openAPIV2JSON: [UInt8] { Self.openAPIV2.json }
     var openAPIV2Protobuf: [UInt8] { Self.openAPIV2.protobuf }
 
-    init(serverAddress: String) {
+    init(serverAddress: String, catalog: ResourceCatalog) {
         apiVersions = JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress))
-        groupList = JSONSerializer.serialize(Discovery.apiGroupList)
-        aggregatedCore = JSONSerializer.serialize(Discovery.aggregated(core: true))
-        aggregatedGroups = JSONSerializer.serialize(Discovery.aggregated(core: false))
+        groupList = JSONSerializer.serialize(Discovery.apiGroupList(catalog))
+        aggregatedCore = JSONSerializer.serialize(Discovery.aggregated(core: true, catalog))
+        aggregatedGroups = JSONSerializer.serialize(Discovery.aggregated(core: false, catalog))
         var lists: [String: [UInt8]] = [:]
         var docs: [String: [UInt8]] = [:]
-        for (g, versions) in ResourceCatalog.groupVersions {
+        for (g, versions) in catalog.groupVersions {
             for v in versions {
-                if let doc = Discovery.resourceList(group: g, version: v) { lists["\(g)/\(v)"] = JSONSerializer.serialize(doc) }
+                if let doc = Discovery.resourceList(group: g, version: v, in: catalog) { lists["\(g)/\(v)"] = JSONSerializer.serialize(doc) }
                 let gvPath = g.isEmpty ? "api/\(v)" : "apis/\(g)/\(v)"
                 if let doc = OpenAPI.document(gvPath) { docs[gvPath] = JSONSerializer.serialize(doc) }
             }

@@ -7,7 +7,7 @@ extension ResourceHandler {
     /// named unless the pod has one; an unscheduled pod has an empty log. Simulated nodes run
     /// nothing, so their containers' logs are empty too, and there is no previous container.
     func podLog(namespace: String, name: String) throws -> Response {
-        guard let pods = ResourceCatalog.find(group: "", version: "v1", plural: "pods") else { throw APIError.resourceNotFound() }
+        guard let pods = api.catalog.find(group: "", version: "v1", plural: "pods") else { throw APIError.resourceNotFound() }
         let pod = try api.get(pods, namespace: namespace, name: name)
         let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
         let initContainers = (pod[path: ["spec", "initContainers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }

@@ -65,17 +65,17 @@ struct ResourceHandler {
         guard let name = r.name else { throw APIError.resourceNotFound() }
         let info = r.info
         switch (sub, request.method) {
-        case ("log", .get) where info.kind == "Pod":
+        case ("log", .get) where info.subresources.contains("log"):
             return try podLog(namespace: r.namespace ?? "", name: name)
-        case ("eviction", .post) where info.kind == "Pod":
+        case ("eviction", .post) where info.subresources.contains("eviction"):
             return KubeResponder.json(try await api.evict(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
-        case ("binding", .post) where info.kind == "Pod":
+        case ("binding", .post) where info.subresources.contains("binding"):
             return KubeResponder.json(try await api.bind(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
         case ("status", .get) where info.hasStatus:
             return KubeResponder.json(try api.get(info, namespace: r.namespace, name: name))
         case ("scale", .get) where info.hasScale:
             return KubeResponder.json(try api.getScale(info, namespace: r.namespace, name: name))
-        case ("finalize", .put) where info.kind == "Namespace":
+        case ("finalize", .put) where info.subresources.contains("finalize"):
             // The namespace controller's finalize call: only spec.finalizers may change.
             let body = try await readObject()
             let finalizers = body[path: ["spec", "finalizers"]] ?? []
@@ -194,7 +194,7 @@ struct ResourceHandler {
 
     /// The kind a body sent to this URL must hold, for decode errors.
     var bodyKind: String {
-        guard case .resource(let r) = APIPath.parse(request.uri.path) else { return "" }
+        guard case .resource(let r) = APIPath.parse(request.uri.path, catalog: api.catalog) else { return "" }
         switch r.subresource {
         case "scale": return "Scale"
         case "eviction": return "Eviction"

@@ -3,7 +3,7 @@ import KubeModel
 extension APIService {
     /// `pods/binding`: assigns a pod to a node, once, as the scheduler's bind does.
     public func bind(namespace: String, name: String, body: JSONValue) async throws -> JSONValue {
-        guard let pods = ResourceCatalog.find(group: "", version: "v1", plural: "pods") else { throw APIError.resourceNotFound() }
+        guard let pods = catalog.find(group: "", version: "v1", plural: "pods") else { throw APIError.resourceNotFound() }
         guard let node = body[path: ["target", "name"]]?.stringValue, !node.isEmpty else {
             throw APIError(code: 422, reason: "Invalid", message: "Binding.core \"\(name)\" is invalid: target.name: Required value",
                            details: ["name": .string(name), "kind": "Binding", "causes": [["reason": "FieldValueRequired", "message": "Required value", "field": "target.name"]]])

@@ -35,8 +35,7 @@ extension APIService {
         if (body[path: ["metadata", "name"]]?.stringValue ?? "").isEmpty, let prefix = body[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty {
             body.set(["metadata", "name"], .string(prefix + Self.randomSuffix()))
         }
-        if Self.resetsStatus(info), info.kind != "Pod" { body["status"] = nil }
-        if info.kind == "Pod" { body["status"] = nil }
+        if Self.resetsStatus(info) { body["status"] = nil }
         var admitted = try admit(body, info: info, old: nil, options: options)
         var obj = admitted.object
         recordOwnership(&obj, current: nil, ownership, info, .none)
@@ -49,17 +48,26 @@ extension APIService {
                 throw APIError.forbidden("\(info.kind.lowercased())s \"\(name)\" is forbidden: unable to create new content in namespace \(ns) because it is being terminated", info, name)
             }
         }
-        if info.kind == "Pod" { try await admitServiceAccount(&obj, info: info, namespace: ns) }
+        let context = HookContext(self)
+        if let prepare = info.definition.hooks.prepareForCreate {
+            do {
+                try await prepare(&obj, context)
+            } catch let e as KindHookError {
+                context.releaseTaken()
+                throw e.apiError(info, name)
+            } catch {
+                context.releaseTaken()
+                throw error
+            }
+        }
         obj.set(["metadata", "uid"], .string(FastRandom.uuid()))
         obj.set(["metadata", "creationTimestamp"], timestamp())
         obj.set(["metadata", "resourceVersion"], nil)
         obj.set(["metadata", "deletionTimestamp"], nil)
         obj.set(["metadata", "selfLink"], nil)
         if Self.hasGeneration(info) { obj.set(["metadata", "generation"], 1) } else { obj.set(["metadata", "generation"], nil) }
-        var allocatedIP: String?
-        if info.kind == "Service" { allocatedIP = try allocateClusterIP(&obj, info: info) }
         if options.dryRun {
-            if let allocatedIP { clusterIPs.release(allocatedIP) }
+            context.releaseTaken()
             return WriteResult(object: Conversion.toVersion(obj, info), warnings: admitted.warnings, created: true)
         }
         let k = key(info, ns, name)
@@ -73,7 +81,7 @@ extension APIService {
                 throw APIError.alreadyExists(info, name)
             }
         } catch {
-            if let allocatedIP { clusterIPs.release(allocatedIP) }
+            context.releaseTaken()
             throw error
         }
         admitted.object = obj
@@ -90,31 +98,5 @@ extension APIService {
             r /= UInt64(alphabet.count)
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private func allocateClusterIP(_ obj: inout JSONValue, info: ResourceInfo) throws -> String? {
-        let type = obj[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
-        if type == "ExternalName" { return nil }
-        if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue, !ip.isEmpty {
-            if ip == "None" {
-                obj.set(["spec", "clusterIPs"], ["None"])
-                return nil
-            }
-            let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
-            guard clusterIPs.contains(ip) || ip == clusterIPs.first else {
-                throw APIError.invalid(info, name, [.invalid("spec.clusterIPs", .array([.string(ip)]), "failed to allocate IP \(ip): the provided IP (\(ip)) is not in the valid range. The range of valid IPs is \(clusterIPs.first)/16")])
-            }
-            guard clusterIPs.reserve(ip) else {
-                throw APIError.invalid(info, name, [.invalid("spec.clusterIPs", .array([.string(ip)]), "failed to allocate IP \(ip): provided IP is already allocated")])
-            }
-            obj.set(["spec", "clusterIPs"], [.string(ip)])
-            return ip
-        }
-        guard let ip = clusterIPs.allocate() else {
-            throw APIError.internalError("failed to allocate a serviceIP: range is full")
-        }
-        obj.set(["spec", "clusterIP"], .string(ip))
-        obj.set(["spec", "clusterIPs"], [.string(ip)])
-        return ip
     }
 }

@@ -35,28 +35,11 @@ extension APIService {
             if options.dryRun { return .unchanged(()) }
             let terminating = obj[path: ["metadata", "deletionTimestamp"]] != nil
             var finalizers = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
-            if info.kind == "Namespace" {
-                if terminating { return .unchanged(()) }
-                let specFinalizers = obj[path: ["spec", "finalizers"]]?.arrayValue ?? []
-                if specFinalizers.isEmpty && finalizers.isEmpty { return .delete(()) }
-                obj.set(["metadata", "deletionTimestamp"], timestamp())
-                obj.set(["metadata", "deletionGracePeriodSeconds"], 0)
-                obj.set(["status", "phase"], "Terminating")
-                return .put(obj, ())
-            }
-            if info.kind == "Pod" {
-                var grace = options.gracePeriodSeconds ?? obj[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
-                if grace < 0 { grace = 1 }  // CheckGracefulDelete: a negative period is treated as 1
-                let bound = !(obj[path: ["spec", "nodeName"]]?.stringValue ?? "").isEmpty
-                let done = ["Succeeded", "Failed"].contains(obj[path: ["status", "phase"]]?.stringValue ?? "")
-                if bound && !done && grace > 0 {
-                    let current = obj[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue
-                    if terminating, let current, current <= grace { return .unchanged(()) }
-                    obj.set(["metadata", "deletionTimestamp"], .string(Timestamp.format(now().addingTimeInterval(Double(grace)))))
-                    obj.set(["metadata", "deletionGracePeriodSeconds"], .int(grace))
-                    return .put(obj, ())
-                }
-                if finalizers.isEmpty { return .delete(()) }
+            switch info.definition.hooks.beforeDelete?(obj, KindHooks.DeleteRequest(gracePeriodSeconds: options.gracePeriodSeconds, now: now())) {
+            case .unchanged?: return .unchanged(())
+            case .delete?: return .delete(())
+            case .put(let marked)?: return .put(marked, ())
+            case .proceed?, nil: break
             }
             if terminating { return finalizers.isEmpty ? .delete(()) : .unchanged(()) }
             // Read outside the store's lock, as part of deciding against the object read.

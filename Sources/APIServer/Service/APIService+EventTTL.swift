@@ -7,7 +7,7 @@ extension APIService {
     /// Returns how many events were deleted.
     @discardableResult
     public func expireEvents(olderThan ttl: TimeInterval) async -> Int {
-        guard let events = ResourceCatalog.find(group: "", version: "v1", plural: "events"),
+        guard let events = catalog.find(group: "", version: "v1", plural: "events"),
             let list = try? list(events, namespace: nil, options: ListOptions())
         else { return 0 }
         let cutoff = now().addingTimeInterval(-ttl)

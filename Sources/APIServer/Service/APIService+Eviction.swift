@@ -5,7 +5,7 @@ extension APIService {
     /// PodDisruptionBudgets, so no budget can refuse it; the pod is deleted with the eviction's
     /// delete options (its own grace period unless they say otherwise).
     public func evict(namespace: String, name: String, body: JSONValue) async throws -> JSONValue {
-        guard let pods = ResourceCatalog.find(group: "", version: "v1", plural: "pods") else { throw APIError.resourceNotFound() }
+        guard let pods = catalog.find(group: "", version: "v1", plural: "pods") else { throw APIError.resourceNotFound() }
         guard body["kind"] == nil || body["kind"] == "Eviction" else {
             throw APIError.badRequest("the object provided is unrecognized (must be of type Eviction)")
         }

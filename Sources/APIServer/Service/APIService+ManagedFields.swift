@@ -81,7 +81,7 @@ extension APIService {
             typeName: info.schemaType, apiVersion: info.groupVersion, subresource: subresource.rawValue, resetFields: reset,
             now: Timestamp.format(now()), convert: { obj, version in
                 let gv = version.split(separator: "/", maxSplits: 1).map(String.init)
-                guard let target = ResourceCatalog.find(group: gv.count == 2 ? gv[0] : "", version: gv.last ?? "", plural: info.plural) else { return nil }
+                guard let target = self.catalog.find(group: gv.count == 2 ? gv[0] : "", version: gv.last ?? "", plural: info.plural) else { return nil }
                 return (Conversion.toVersion(Conversion.toStorage(obj, info), target), target.schemaType)
             })
     }

@@ -138,20 +138,17 @@ extension APIService {
             let admitted = try self.admit(subresource == .scale ? Conversion.toVersion(next, info) : next, info: info, old: current, options: options)
             let warnings = admitted.warnings
             next = admitted.object
-            // Keep what admission cannot know: allocated IPs and the metadata the server owns.
-            if info.kind == "Service", next[path: ["spec", "clusterIP"]] == nil {
-                next.set(["spec", "clusterIP"], current[path: ["spec", "clusterIP"]])
-                next.set(["spec", "clusterIPs"], current[path: ["spec", "clusterIPs"]])
-            }
+            // Keep what admission cannot know: what the kind allocated and the metadata the server owns.
+            info.definition.hooks.prepareForUpdate?(&next, current)
             if Self.hasGeneration(info), next["spec"] != current["spec"] {
                 next.set(["metadata", "generation"], .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1))
             }
             self.recordOwnership(&next, current: current, ownership, info, subresource)
             if next == current { return .unchanged(Decided(warnings: warnings)) }
-            // The last finalizer gone (for a namespace, its spec finalizers too): the object goes.
+            // The last finalizer gone (and whatever else the kind awaits): the object goes.
             if next[path: ["metadata", "deletionTimestamp"]] != nil,
                 (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty,
-                info.kind != "Namespace" || (next[path: ["spec", "finalizers"]]?.arrayValue ?? []).isEmpty
+                !(info.definition.hooks.awaitsFinalization?(next) ?? false)
             {
                 return .delete(Decided(warnings: warnings))
             }

@@ -53,12 +53,22 @@ public final class APIService: Sendable {
     /// Storage, through its interface only (an engine is chosen by `APIServer`).
     let store: any StorageInterface
     let now: @Sendable () -> Date
+    /// The kinds this server serves.
+    public let catalog: ResourceCatalog
     let clusterIPs: ClusterIPAllocator
+    /// The allocators kinds' hooks may use, by name (`Allocators`).
+    let allocators: [String: any RangeAllocator]
 
-    public init(store: any StorageInterface, serviceCIDR: String = "10.96.0.0/16", now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: any StorageInterface, serviceCIDR: String = "10.96.0.0/16", kinds: [KindDefinition] = Kinds.builtin,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.now = now
-        self.clusterIPs = ClusterIPAllocator(cidr: serviceCIDR)
+        self.catalog = ResourceCatalog(kinds: kinds)
+        let clusterIPs = ClusterIPAllocator(cidr: serviceCIDR)
+        self.clusterIPs = clusterIPs
+        self.allocators = [Allocators.clusterIP: clusterIPs]
     }
 
     func timestamp() -> JSONValue { .string(Timestamp.format(now())) }
@@ -72,24 +82,27 @@ public final class APIService: Sendable {
         // Recorded as kube-apiserver's own writes (the service account as its controller's).
         let own = WriteOptions(userAgent: "kube-apiserver/v1.32.0 (linux/amd64) kubernetes/kplane")
         let controller = WriteOptions(userAgent: "kube-controller-manager/v1.32.0 (linux/amd64) kubernetes/kplane")
-        guard let nsInfo = ResourceCatalog.find(group: "", version: "v1", plural: "namespaces") else { return }
+        guard let nsInfo = catalog.find(group: "", version: "v1", plural: "namespaces") else { return }
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] where store.get(key(nsInfo, nil, ns)) == nil {
             _ = try await create(nsInfo, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]], options: own)
         }
-        if let sa = ResourceCatalog.find(group: "", version: "v1", plural: "serviceaccounts") {
+        if let sa = catalog.find(group: "", version: "v1", plural: "serviceaccounts") {
             for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] where store.get(key(sa, ns, "default")) == nil {
                 _ = try? await create(sa, namespace: ns, body: ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default"]], options: controller)
             }
         }
-        if let svc = ResourceCatalog.find(group: "", version: "v1", plural: "services"), store.get(key(svc, "default", "kubernetes")) == nil {
+        if let svc = catalog.find(group: "", version: "v1", plural: "services"), store.get(key(svc, "default", "kubernetes")) == nil {
             _ = try? await create(svc, namespace: "default", body: [
                 "apiVersion": "v1", "kind": "Service",
                 "metadata": ["name": "kubernetes", "labels": ["component": "apiserver", "provider": "kubernetes"]],
                 "spec": ["ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]], "clusterIP": .string(clusterIPs.first)],
             ], options: own)
         }
-        for s in try store.getList(resource: "services", namespace: nil, match: .newest).items {
-            if let ip = s.value[path: ["spec", "clusterIP"]]?.stringValue { clusterIPs.reserve(ip) }
+        // What stored objects hold (a Service's ClusterIP), marked again after a restart.
+        let context = HookContext(self)
+        for info in catalog.storedResources {
+            guard let repair = info.definition.hooks.repair else { continue }
+            for o in try store.getList(resource: info.storageKey, namespace: nil, match: .newest).items { repair(o.value, context) }
         }
     }
 

@@ -23,7 +23,7 @@ extension APIService {
         }
         var obj = Conversion.toStorage(checked.pruned, info)
         info.definition.defaults?(&obj)
-        if old == nil && info.kind == "Pod" { Self.defaultTolerationSeconds(&obj) }
+        if old == nil { info.definition.hooks.admitCreate?(&obj) }
         // Deduplicated in linear time: a hostile body can hold tens of thousands of bad fields.
         var errors: [FieldError] = []
         var seen: Set<FieldError> = []
@@ -33,48 +33,10 @@ extension APIService {
         }
         // Like the strategies' WarningsOnCreate/WarningsOnUpdate: pods warn on create, templates
         // whenever the spec changes.
-        if old == nil || (info.kind != "Pod" && old?["spec"] != obj["spec"]) {
+        if old == nil || (info.definition.hooks.warnsOnUpdate && old?["spec"] != obj["spec"]) {
             warnings += Validation.warnings(obj, info: info)
         }
         return Admitted(object: obj, warnings: warnings)
-    }
-
-    /// The DefaultTolerationSeconds admission plugin: a new pod tolerates its node being
-    /// not-ready or unreachable for 300 s before it is evicted, unless it says otherwise.
-    static func defaultTolerationSeconds(_ pod: inout JSONValue) {
-        let existing = Toleration.of(pod: pod)
-        var tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
-        for key in [Taint.notReady, Taint.unreachable] where !existing.tolerate(Taint(key: key, effect: "NoExecute")) {
-            tolerations.append(Toleration(key: key, op: "Exists", effect: "NoExecute", seconds: 300).json)
-        }
-        if tolerations.count > existing.count { pod.set(["spec", "tolerations"], .array(tolerations)) }
-    }
-
-    /// The ServiceAccount admission plugin, on pod creation: a pod without a service account
-    /// runs as `default`; the account must exist (the serviceaccounts controller makes `default`
-    /// in each namespace, so it is looked for a few times as kube-apiserver does), and its image
-    /// pull secrets become the pod's when the pod names none. Without the account: 403.
-    func admitServiceAccount(_ pod: inout JSONValue, info: ResourceInfo, namespace: String) async throws {
-        guard pod[path: ["metadata", "annotations", "kubernetes.io/config.mirror"]] == nil,
-            let accounts = ResourceCatalog.find(group: "", version: "v1", plural: "serviceaccounts")
-        else { return }
-        var name = pod[path: ["spec", "serviceAccountName"]]?.stringValue ?? ""
-        if name.isEmpty { name = "default" }
-        var account = store.get(key(accounts, namespace, name))?.value
-        for _ in 1..<(name == "default" ? 10 : 1) where account == nil {
-            try await Task.sleep(for: .milliseconds(Int.random(in: 100..<200)))
-            account = store.get(key(accounts, namespace, name))?.value
-        }
-        guard let account else {
-            let podName = pod[path: ["metadata", "name"]]?.stringValue ?? ""
-            throw APIError.forbidden("pods \"\(podName)\" is forbidden: error looking up service account \(namespace)/\(name): serviceaccount \"\(name)\" not found", info, podName)
-        }
-        pod.set(["spec", "serviceAccountName"], .string(name))
-        pod.set(["spec", "serviceAccount"], .string(name))
-        let pullSecrets = account["imagePullSecrets"]?.arrayValue ?? []
-        if (pod[path: ["spec", "imagePullSecrets"]]?.arrayValue ?? []).isEmpty, !pullSecrets.isEmpty {
-            pod.set(["spec", "imagePullSecrets"], .array(pullSecrets.map { ["name": $0["name"] ?? ""] }))
-        }
     }
 
     /// Checks apiVersion/kind of a body against the URL's resource and fills them in.

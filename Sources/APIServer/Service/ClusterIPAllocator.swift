@@ -1,8 +1,9 @@
+import KubeModel
 import Synchronization
 
 /// Hands out Service ClusterIPs from a CIDR, like the API server's IP allocator. The first
 /// address goes to the `kubernetes` Service.
-final class ClusterIPAllocator: Sendable {
+final class ClusterIPAllocator: RangeAllocator {
     private let base: UInt32
     private let size: UInt32
     private let used = Mutex(Set<UInt32>())

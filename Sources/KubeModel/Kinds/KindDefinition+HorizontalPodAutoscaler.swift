@@ -3,7 +3,7 @@ extension KindDefinition {
     /// from the stored v2 form).
     public static let horizontalPodAutoscaler = KindDefinition(
         group: "autoscaling",
-        versions: [Version("v2", schemaType: "HorizontalPodAutoscaler"), Version("v1", schemaType: "HorizontalPodAutoscalerV1")],
+        versions: [Version("v2", schemaType: "HorizontalPodAutoscaler"), Version("v1", schemaType: "HorizontalPodAutoscalerV1", conversion: .hpaV1)],
         kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", shortNames: ["hpa"], categories: ["all"],
         subresources: ["status"], printer: hpaPrinter, hasGeneration: true, defaults: Defaults.hpa, validate: Validation.hpa)
 
@@ -77,5 +77,54 @@ extension Validation {
             if t == "Resource", m["resource"] == nil { errs.append(.required("spec.metrics[\(i)].resource", "must populate information for the given metric source")) }
         }
         return errs
+    }
+}
+
+extension KindDefinition.Conversion {
+    /// autoscaling/v1 HPAs: a CPU target percentage is a v2 Resource metric.
+    static let hpaV1 = KindDefinition.Conversion(toStorage: hpaV1toV2, fromStorage: hpaV2toV1)
+
+    static func hpaV1toV2(_ obj: JSONValue) -> JSONValue {
+        var o = obj
+        if let spec = obj["spec"] {
+            var s = spec
+            s["targetCPUUtilizationPercentage"] = nil
+            if let t = spec["targetCPUUtilizationPercentage"] {
+                s["metrics"] = [["type": "Resource", "resource": ["name": "cpu", "target": ["type": "Utilization", "averageUtilization": t]]]]
+            }
+            o["spec"] = s
+        }
+        if let status = obj["status"] {
+            var s = status
+            s["currentCPUUtilizationPercentage"] = nil
+            if let c = status["currentCPUUtilizationPercentage"] {
+                s["currentMetrics"] = [["type": "Resource", "resource": ["name": "cpu", "current": ["averageUtilization": c]]]]
+            }
+            o["status"] = s
+        }
+        return o
+    }
+
+    static func hpaV2toV1(_ obj: JSONValue) -> JSONValue {
+        var o = obj
+        if let spec = obj["spec"] {
+            var s: JSONValue = .emptyObject
+            for f in ["scaleTargetRef", "minReplicas", "maxReplicas"] { s[f] = spec[f] }
+            for m in spec["metrics"]?.arrayValue ?? [] where m[path: ["resource", "name"]] == "cpu" {
+                s["targetCPUUtilizationPercentage"] = m[path: ["resource", "target", "averageUtilization"]]
+            }
+            o["spec"] = s
+        }
+        if let status = obj["status"] {
+            var s: JSONValue = .emptyObject
+            for f in ["observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas"] { s[f] = status[f] }
+            for m in status["currentMetrics"]?.arrayValue ?? [] where m[path: ["resource", "name"]] == "cpu" {
+                s["currentCPUUtilizationPercentage"] = m[path: ["resource", "current", "averageUtilization"]]
+            }
+            if s["desiredReplicas"] == nil { s["desiredReplicas"] = 0 }
+            if s["currentReplicas"] == nil { s["currentReplicas"] = 0 }
+            o["status"] = s
+        }
+        return o
     }
 }

@@ -16,5 +16,19 @@ extension KindDefinition {
             }
             if obj[path: ["status", "phase"]] == nil { obj.set(["status", "phase"], "Active") }
         },
-        nameProblem: Naming.dns1123LabelProblem)
+        nameProblem: Naming.dns1123LabelProblem,
+        hooks: KindHooks(
+            beforeDelete: { obj, request in
+                // The namespace storage's Delete: a namespace with finalizers turns Terminating,
+                // and the namespace controller empties and finalizes it.
+                if obj[path: ["metadata", "deletionTimestamp"]] != nil { return .unchanged }
+                let specFinalizers = obj[path: ["spec", "finalizers"]]?.arrayValue ?? []
+                if specFinalizers.isEmpty && (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty { return .delete }
+                var obj = obj
+                obj.set(["metadata", "deletionTimestamp"], .string(Timestamp.format(request.now)))
+                obj.set(["metadata", "deletionGracePeriodSeconds"], 0)
+                obj.set(["status", "phase"], "Terminating")
+                return .put(obj)
+            },
+            awaitsFinalization: { !($0[path: ["spec", "finalizers"]]?.arrayValue ?? []).isEmpty }))
 }

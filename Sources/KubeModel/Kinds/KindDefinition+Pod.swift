@@ -1,3 +1,5 @@
+import Foundation
+
 extension KindDefinition {
     /// core/v1 Pod. Defaulting of its spec is shared with the workload templates
     /// (`Defaults.podSpec`); the service account and toleration admission run on create.
@@ -8,7 +10,11 @@ extension KindDefinition {
                          "status.podIP", "status.nominatedNodeName", "spec.hostNetwork"].map { SelectableField($0) },
         printer: podPrinter, hasGeneration: true, defaults: Defaults.pod,
         validate: { Validation.podSpec($0["spec"] ?? .emptyObject, path: "spec", restartPolicies: ["Always", "OnFailure", "Never"]) },
-        validateUpdate: Validation.podUpdate, podSpecPath: ["spec"])
+        validateUpdate: Validation.podUpdate, podSpecPath: ["spec"],
+        hooks: KindHooks(
+            admitCreate: KindHooks.defaultTolerationSeconds, warnsOnUpdate: false,
+            prepareForCreate: { pod, context in try await KindHooks.admitServiceAccount(&pod, context) },
+            beforeDelete: KindHooks.podGracefulDelete))
 
     static let podPrinter = TablePrinter(columns: [
         TableColumn("Name"), TableColumn("Ready"), TableColumn("Status"), TableColumn("Restarts", "string"), TableColumn("Age"),
@@ -117,5 +123,65 @@ extension Validation {
             errs.append(.forbidden("spec.nodeName", "may not be changed once set"))
         }
         return errs
+    }
+}
+
+extension KindHooks {
+    /// The DefaultTolerationSeconds admission plugin: a new pod tolerates its node being
+    /// not-ready or unreachable for 300 s before it is evicted, unless it says otherwise.
+    static func defaultTolerationSeconds(_ pod: inout JSONValue) {
+        let existing = Toleration.of(pod: pod)
+        var tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
+        for key in [Taint.notReady, Taint.unreachable] where !existing.tolerate(Taint(key: key, effect: "NoExecute")) {
+            tolerations.append(Toleration(key: key, op: "Exists", effect: "NoExecute", seconds: 300).json)
+        }
+        if tolerations.count > existing.count { pod.set(["spec", "tolerations"], .array(tolerations)) }
+    }
+
+    /// The ServiceAccount admission plugin, on pod creation: a pod without a service account
+    /// runs as `default`; the account must exist (the serviceaccounts controller makes `default`
+    /// in each namespace, so it is looked for a few times as kube-apiserver does), and its image
+    /// pull secrets become the pod's when the pod names none. Without the account: 403.
+    static func admitServiceAccount(_ pod: inout JSONValue, _ context: any KindHookContext) async throws {
+        guard pod[path: ["metadata", "annotations", "kubernetes.io/config.mirror"]] == nil,
+            context.serves(group: "", plural: "serviceaccounts")
+        else { return }
+        let namespace = pod[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        var name = pod[path: ["spec", "serviceAccountName"]]?.stringValue ?? ""
+        if name.isEmpty { name = "default" }
+        var account = context.object(group: "", plural: "serviceaccounts", namespace: namespace, name: name)
+        for _ in 1..<(name == "default" ? 10 : 1) where account == nil {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 100..<200)))
+            account = context.object(group: "", plural: "serviceaccounts", namespace: namespace, name: name)
+        }
+        guard let account else {
+            let podName = pod[path: ["metadata", "name"]]?.stringValue ?? ""
+            throw KindHookError.forbidden("pods \"\(podName)\" is forbidden: error looking up service account \(namespace)/\(name): serviceaccount \"\(name)\" not found")
+        }
+        pod.set(["spec", "serviceAccountName"], .string(name))
+        pod.set(["spec", "serviceAccount"], .string(name))
+        let pullSecrets = account["imagePullSecrets"]?.arrayValue ?? []
+        if (pod[path: ["spec", "imagePullSecrets"]]?.arrayValue ?? []).isEmpty, !pullSecrets.isEmpty {
+            pod.set(["spec", "imagePullSecrets"], .array(pullSecrets.map { ["name": $0["name"] ?? ""] }))
+        }
+    }
+
+    /// The pod strategy's CheckGracefulDelete: a running pod bound to a node is marked with its
+    /// grace period for the kubelet to stop it; an unbound or finished one goes at once.
+    static func podGracefulDelete(_ pod: JSONValue, _ request: DeleteRequest) -> DeleteStep {
+        var grace = request.gracePeriodSeconds ?? pod[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+        if grace < 0 { grace = 1 }  // a negative period is treated as 1
+        let bound = !(pod[path: ["spec", "nodeName"]]?.stringValue ?? "").isEmpty
+        let done = ["Succeeded", "Failed"].contains(pod[path: ["status", "phase"]]?.stringValue ?? "")
+        if bound && !done && grace > 0 {
+            let current = pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue
+            if pod[path: ["metadata", "deletionTimestamp"]] != nil, let current, current <= grace { return .unchanged }
+            var pod = pod
+            pod.set(["metadata", "deletionTimestamp"], .string(Timestamp.format(request.now.addingTimeInterval(Double(grace)))))
+            pod.set(["metadata", "deletionGracePeriodSeconds"], .int(grace))
+            return .put(pod)
+        }
+        let finalizers = (pod[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
+        return finalizers.isEmpty ? .delete : .proceed
     }
 }

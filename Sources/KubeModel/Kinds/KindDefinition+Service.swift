@@ -27,7 +27,48 @@ extension KindDefinition {
                 return [.invalid("spec.clusterIPs[0]", new, "may not change once set")]
             }
             return []
-        })
+        },
+        hooks: KindHooks(
+            prepareForCreate: { obj, context in try KindHooks.allocateClusterIP(&obj, context) },
+            prepareForUpdate: { new, old in
+                // An update that leaves the ClusterIP out keeps the one allocated.
+                if new[path: ["spec", "clusterIP"]] == nil {
+                    new.set(["spec", "clusterIP"], old[path: ["spec", "clusterIP"]])
+                    new.set(["spec", "clusterIPs"], old[path: ["spec", "clusterIPs"]])
+                }
+            },
+            afterDelete: { obj, context in
+                if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue { context.allocator(Allocators.clusterIP)?.release(ip) }
+            },
+            repair: { obj, context in
+                if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue { context.allocator(Allocators.clusterIP)?.reserve(ip) }
+            }))
+}
+
+extension KindHooks {
+    /// The service storage's BeginCreate: the ClusterIP asked for, if free and in range, or the
+    /// next free one; headless and ExternalName Services get none.
+    static func allocateClusterIP(_ obj: inout JSONValue, _ context: any KindHookContext) throws {
+        let type = obj[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
+        guard type != "ExternalName", let range = context.allocator(Allocators.clusterIP) else { return }
+        if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue, !ip.isEmpty {
+            if ip == "None" {
+                obj.set(["spec", "clusterIPs"], ["None"])
+                return
+            }
+            guard range.contains(ip) || ip == range.first else {
+                throw KindHookError.invalid([.invalid("spec.clusterIPs", .array([.string(ip)]), "failed to allocate IP \(ip): the provided IP (\(ip)) is not in the valid range. The range of valid IPs is \(range.first)/16")])
+            }
+            guard range.reserve(ip) else {
+                throw KindHookError.invalid([.invalid("spec.clusterIPs", .array([.string(ip)]), "failed to allocate IP \(ip): provided IP is already allocated")])
+            }
+            obj.set(["spec", "clusterIPs"], [.string(ip)])
+            return
+        }
+        guard let ip = range.allocate() else { throw KindHookError.internalError("failed to allocate a serviceIP: range is full") }
+        obj.set(["spec", "clusterIP"], .string(ip))
+        obj.set(["spec", "clusterIPs"], [.string(ip)])
+    }
 }
 
 extension Defaults {

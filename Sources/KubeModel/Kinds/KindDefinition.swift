@@ -1,8 +1,9 @@
 /// Everything the API server knows of one kind, in the spirit of kube-apiserver's per-kind
 /// registry strategy (`pkg/registry/apps/deployment/strategy.go`): names, scope, subresources,
-/// field selectors, printer columns, generation and status rules, defaulting and validation. Discovery,
-/// OpenAPI, tables, list filters and admission read it from here; `ResourceCatalog` is derived
-/// from `Kinds.builtin`. A reference type, so each `ResourceInfo` carries it for one pointer.
+/// field selectors, printer columns, generation and status rules, defaulting, validation, version
+/// conversion and lifecycle hooks (`KindHooks`). Discovery, OpenAPI, tables, list filters and
+/// admission read it from here; a server's `ResourceCatalog` is derived from its list of kinds
+/// (`Kinds.builtin` by default). A reference type, so each `ResourceInfo` carries it for one pointer.
 public final class KindDefinition: Sendable, Hashable {
     public let group: String
     public let kind: String
@@ -34,16 +35,34 @@ public final class KindDefinition: Sendable, Hashable {
     public let validateUpdate: (@Sendable (_ new: JSONValue, _ old: JSONValue) -> [FieldError])?
     /// Where a pod spec sits, for the pod template warnings (GetWarningsForPodTemplate).
     public let podSpecPath: [String]?
+    /// Create, update and delete hooks (allocation, finalization, graceful deletion).
+    public let hooks: KindHooks
+    /// Whether objects are stored, listed and watched (Binding is only ever created).
+    public let isStored: Bool
 
     /// A served version; a string literal is a version whose schema type is the kind's name.
     public struct Version: Sendable, ExpressibleByStringLiteral {
         public let name: String
         public let schemaType: String?
-        public init(_ name: String, schemaType: String? = nil) {
+        /// How objects of this version convert to and from the storage version (the first);
+        /// nil when they are stored as they are served.
+        public let conversion: Conversion?
+        public init(_ name: String, schemaType: String? = nil, conversion: Conversion? = nil) {
             self.name = name
             self.schemaType = schemaType
+            self.conversion = conversion
         }
         public init(stringLiteral name: String) { self.init(name) }
+    }
+
+    /// A version's conversion to and from the storage version (apiVersion is set by the server).
+    public struct Conversion: Sendable {
+        public let toStorage: @Sendable (JSONValue) -> JSONValue
+        public let fromStorage: @Sendable (JSONValue) -> JSONValue
+        public init(toStorage: @escaping @Sendable (JSONValue) -> JSONValue, fromStorage: @escaping @Sendable (JSONValue) -> JSONValue) {
+            self.toStorage = toStorage
+            self.fromStorage = fromStorage
+        }
     }
 
     public init(
@@ -53,7 +72,8 @@ public final class KindDefinition: Sendable, Hashable {
         hasGeneration: Bool = false, resetsStatus: Bool? = nil, defaults: (@Sendable (inout JSONValue) -> Void)? = nil,
         nameProblem: @escaping @Sendable (String) -> String? = Naming.dns1123SubdomainProblem,
         validate: (@Sendable (JSONValue) -> [FieldError])? = nil,
-        validateUpdate: (@Sendable (_ new: JSONValue, _ old: JSONValue) -> [FieldError])? = nil, podSpecPath: [String]? = nil
+        validateUpdate: (@Sendable (_ new: JSONValue, _ old: JSONValue) -> [FieldError])? = nil, podSpecPath: [String]? = nil,
+        hooks: KindHooks = KindHooks(), isStored: Bool = true
     ) {
         self.group = group
         self.versions = versions
@@ -73,6 +93,8 @@ public final class KindDefinition: Sendable, Hashable {
         self.validate = validate
         self.validateUpdate = validateUpdate
         self.podSpecPath = podSpecPath
+        self.hooks = hooks
+        self.isStored = isStored
     }
 
     /// One `ResourceInfo` per served version, in discovery order.
