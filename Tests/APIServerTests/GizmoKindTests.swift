@@ -1,5 +1,6 @@
 import APIServer
 import Foundation
+import KplaneTestSupport
 import KubeClient
 import KubeModel
 import Synchronization

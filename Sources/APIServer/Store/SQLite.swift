@@ -18,6 +18,10 @@ final class SQLiteDB {
             sqlite3_close(db)
             throw SQLiteError(message: m)
         }
+        // Another connection to the same file (the checkpointer's, or a store closed a moment
+        // ago whose last connection is still checkpointing and removing its log) holds a lock
+        // only briefly: wait for it instead of failing with "database is locked".
+        sqlite3_busy_timeout(db, 5_000)
     }
 
     private var walHook: Unmanaged<WALHook>?
