@@ -3,63 +3,63 @@ let networkingSchemaSource = """
 Ingress "Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend."
   apiVersion string
   kind string
-  metadata ObjectMeta
-  spec IngressSpec
-  status IngressStatus
+  metadata ObjectMeta #1
+  spec IngressSpec #2
+  status IngressStatus #3
 IngressSpec "IngressSpec describes the Ingress the user wishes to exist."
-  ingressClassName string
-  defaultBackend *IngressBackend
-  tls []IngressTLS
-  rules []IngressRule "rules is a list of host rules used to configure the Ingress."
+  ingressClassName *string #4
+  defaultBackend *IngressBackend #1
+  tls []IngressTLS #2
+  rules []IngressRule #3 "rules is a list of host rules used to configure the Ingress."
 IngressTLS
-  hosts []string
-  secretName string
+  hosts []string #1
+  secretName string #2
 IngressRule
-  host string
-  http HTTPIngressRuleValue
+  host string #1
+  http HTTPIngressRuleValue #2.1
 HTTPIngressRuleValue
-  paths []HTTPIngressPath!
+  paths []HTTPIngressPath! #1
 HTTPIngressPath
-  path string
-  pathType string!
-  backend IngressBackend!
+  path string #1
+  pathType *string! #3
+  backend IngressBackend! #2
 IngressBackend
-  service IngressServiceBackend
-  resource any
+  service IngressServiceBackend #4
+  resource any #3
 IngressServiceBackend
-  name string!
-  port ServiceBackendPort
+  name string! #1
+  port ServiceBackendPort #2
 ServiceBackendPort
-  name string
-  number int
+  name string #1
+  number int #2
 IngressStatus
-  loadBalancer any
+  loadBalancer any #1
 IngressClass "IngressClass represents the class of the Ingress, referenced by the Ingress Spec."
   apiVersion string
   kind string
-  metadata ObjectMeta
-  spec IngressClassSpec
+  metadata ObjectMeta #1
+  spec IngressClassSpec #2
 IngressClassSpec
-  controller string
-  parameters any
+  controller string #1
+  parameters any #2
 Lease "Lease defines a lease concept."
   apiVersion string
   kind string
-  metadata ObjectMeta
-  spec LeaseSpec
+  metadata ObjectMeta #1
+  spec LeaseSpec #2
 LeaseSpec
-  holderIdentity string
-  leaseDurationSeconds int
-  acquireTime time
-  renewTime time
-  leaseTransitions int
-  strategy string
-  preferredHolder string
+  holderIdentity *string #1
+  leaseDurationSeconds *int #2
+  acquireTime time #3
+  renewTime time #4
+  leaseTransitions *int #5
+  strategy *string #6
+  preferredHolder *string #7
 EndpointSlice "EndpointSlice represents a subset of the endpoints that implement a service."
   apiVersion string
   kind string
-  metadata ObjectMeta
-  addressType string!
-  endpoints []any
-  ports []any
+  metadata ObjectMeta #1
+  addressType string! #4
+  endpoints []any #2
+  ports []any #3
 """
