@@ -4,6 +4,9 @@
 /// OpenAPI, tables, list filters and admission read it from here; `ResourceCatalog` is derived
 /// from `Kinds.builtin`. A reference type, so each `ResourceInfo` carries it for one pointer.
 public final class KindDefinition: Sendable, Hashable {
+    /// The kind's own types, with their protobuf numbers, and their descriptions
+    /// (`Schema+<Kind>.swift`); `SchemaRegistry.shared` adds them to the shared ones.
+    public let schema: KindSchema
     public let group: String
     public let kind: String
     public let plural: String
@@ -47,6 +50,7 @@ public final class KindDefinition: Sendable, Hashable {
     }
 
     public init(
+        schema: KindSchema = KindSchema(),
         group: String, versions: [Version], kind: String, plural: String, shortNames: [String] = [], categories: [String] = [],
         namespaced: Bool = true, subresources: [String] = [], verbs: [String] = ResourceInfo.verbs,
         fieldSelectors: [SelectableField] = [], printer: TablePrinter = .nameAndAge,
@@ -55,6 +59,7 @@ public final class KindDefinition: Sendable, Hashable {
         validate: (@Sendable (JSONValue) -> [FieldError])? = nil,
         validateUpdate: (@Sendable (_ new: JSONValue, _ old: JSONValue) -> [FieldError])? = nil, podSpecPath: [String]? = nil
     ) {
+        self.schema = schema
         self.group = group
         self.versions = versions
         self.kind = kind

@@ -43,18 +43,12 @@ public struct TypeSchema: Sendable {
     public var atomic = false
 }
 
-/// All object types, keyed by short name ("Container", "DeploymentSpec"), built from the
-/// compact definitions in the `Schemas+*.swift` files.
+/// All object types, keyed by short name ("Container", "DeploymentSpec"): the shared types of
+/// the `Schemas+*.swift` files and each registered kind's own (`KindDefinition.schema`).
 public struct SchemaRegistry: Sendable {
     public let types: [String: TypeSchema]
 
-    public static let shared: SchemaRegistry = {
-        var types: [String: TypeSchema] = [:]
-        for source in [coreSchemaSource, podSchemaSource, workloadSchemaSource, networkingSchemaSource, metaSchemaSource] {
-            for t in parseSchemaDSL(source) { types[t.name] = t }
-        }
-        return SchemaRegistry(types: SchemaDescriptions.apply(to: types))
-    }()
+    public static let shared = SchemaRegistry(kinds: Kinds.builtin)
 
     public subscript(name: String) -> TypeSchema? { types[name] }
 
@@ -73,6 +67,17 @@ public struct SchemaRegistry: Sendable {
             current = f.type
         }
         return result
+    }
+}
+
+extension SchemaRegistry {
+    /// The shared types and those of `kinds`, with their descriptions.
+    public init(kinds: [KindDefinition]) {
+        var types: [String: TypeSchema] = [:]
+        for source in [coreSchemaSource, podSchemaSource, workloadSchemaSource, metaSchemaSource] + kinds.map(\.schema.types) {
+            for t in parseSchemaDSL(source) { types[t.name] = t }
+        }
+        self.init(types: SchemaDescriptions.apply(to: types, SchemaDescriptions.describing(kinds)))
     }
 }
 

@@ -220,28 +220,4 @@ TopologySpreadConstraint
   nodeAffinityPolicy *string #6
   nodeTaintsPolicy *string #7
   matchLabelKeys []string #8
-PodStatus
-  phase string #1
-  conditions []any @type #2
-  message string #3
-  reason string #4
-  nominatedNodeName string #11
-  hostIP string #5
-  hostIPs []any
-  podIP string #6
-  podIPs []any @ip #12
-  startTime time #7
-  initContainerStatuses []any #10
-  containerStatuses []any #8
-  ephemeralContainerStatuses []any #13
-  qosClass string #9
-  resize string
-  resourceClaimStatuses []any
-  observedGeneration int64
-Pod "Pod is a collection of containers that can run on a host."
-  apiVersion string
-  kind string
-  metadata ObjectMeta #1
-  spec PodSpec #2
-  status PodStatus #3
 """

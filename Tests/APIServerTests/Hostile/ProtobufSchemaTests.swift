@@ -87,7 +87,7 @@ import Testing
 
     /// A field the schema holds as free-form JSON has no numbers below it: sent empty it is `{}`,
     /// sent with content it is a 415 rather than silently dropped.
-    @Test func freeFormFieldsWithContentAreUnsupported() {
+    @Test func freeFormFieldsWithContentAreUnsupported() throws {
         let f = P.field
         let affinity = f(18, f(1, f(1, [])))
         let body = P.envelope(f(2, f(2, Self.string(1, "c")) + affinity), kind: "Pod")
