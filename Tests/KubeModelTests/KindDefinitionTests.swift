@@ -54,4 +54,27 @@ import Testing
         #expect(ResourceCatalog.all.filter { $0.hasStatus && !$0.definition.resetsStatus }.map(\.kind) == ["Namespace", "Node"])
         #expect(ResourceCatalog.find(group: "autoscaling", version: "v1", plural: "horizontalpodautoscalers")?.schemaType == "HorizontalPodAutoscalerV1")
     }
+
+    /// The kind's schema joins the shared types, with its descriptions, and its field numbers
+    /// are all the protobuf decoder needs.
+    @Test func schemaRegistersAndDecodesFromProtobuf() throws {
+        let registry = SchemaRegistry(kinds: Kinds.builtin + [.widget])
+        #expect(SchemaRegistry.shared["Widget"] == nil && registry["Deployment"] != nil)
+        #expect(registry["Widget"]?.description == "A Widget is an example kind.")
+        #expect(registry["WidgetSpec"]?.fields["size"]?.description == "How big. Must not be negative.")
+        #expect(registry.field(in: "Widget", path: ["metadata", "name"]) != nil)
+        #expect(registry["WidgetSpec"]?.fields["size"]?.protobuf == [1])
+
+        func field(_ n: UInt8, _ bytes: [UInt8]) -> [UInt8] { [n << 3 | 2, UInt8(bytes.count)] + bytes }
+        let spec: [UInt8] = [0x08, 0x00] + field(2, Array("red".utf8)) + field(3, field(1, Array("k".utf8)) + field(2, Array("v".utf8)))
+        let body = field(1, field(1, Array("w1".utf8))) + field(2, spec) + field(3, [])
+        let widget = try ProtobufMessages(registry).decode(body, as: "Widget")
+        #expect(widget == ["metadata": ["name": "w1"], "spec": ["size": 0, "color": "red", "labels": ["k": "v"]], "status": [:]])
+        #expect(!ProtobufMessages.shared.decodes("Widget"))
+    }
+
+    /// Every built-in kind's schema type, in every served version, decodes from protobuf.
+    @Test func everyBuiltinKindHasFieldNumbers() {
+        #expect(ResourceCatalog.all.filter { !ProtobufMessages.shared.decodes($0.schemaType) }.map(\.kind) == [])
+    }
 }

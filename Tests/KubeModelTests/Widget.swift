@@ -4,6 +4,24 @@ extension KindDefinition {
     /// A kind defined in one file, as a new built-in would be: `example.kplane.dev/v1` Widget,
     /// namespaced, with a status subresource, a field selector, two columns, a default and a rule.
     static let widget = KindDefinition(
+        schema: KindSchema(types: """
+Widget "A Widget is an example kind."
+  apiVersion string
+  kind string
+  metadata ObjectMeta #1
+  spec WidgetSpec #2
+  status WidgetStatus #3
+WidgetSpec
+  size *int #1
+  color string #2
+  labels map[string] #3
+WidgetStatus
+  phase string #1
+""", descriptions: """
+WidgetSpec "What a Widget should be."
+  size "How big. Must not be negative."
+  color "Its color. Defaults to blue."
+"""),
         group: "example.kplane.dev", versions: ["v1"], kind: "Widget", plural: "widgets", shortNames: ["wd"], categories: ["all"],
         subresources: ["status"], fieldSelectors: [SelectableField("spec.color")],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Size", "integer"), TableColumn("Color"), TableColumn("Age")]) { o, t in

@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// core/v1 ConfigMap.
     public static let configMap = KindDefinition(
+        schema: .configMap,
         group: "", versions: ["v1"], kind: "ConfigMap", plural: "configmaps", shortNames: ["cm"],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Data", "integer"), TableColumn("Age")]) { o, t in
             [TableCells.name(o), .int(Int64((o["data"]?.objectValue?.count ?? 0) + (o["binaryData"]?.objectValue?.count ?? 0))), t.age(o)]

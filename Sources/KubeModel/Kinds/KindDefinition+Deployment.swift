@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// apps/v1 Deployment.
     public static let deployment = KindDefinition(
+        schema: .deployment,
         group: "apps", versions: ["v1"], kind: "Deployment", plural: "deployments", shortNames: ["deploy"], categories: ["all"],
         subresources: ["status", "scale"],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Ready"), TableColumn("Up-to-date", "integer"), TableColumn("Available", "integer"),

@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// discovery.k8s.io/v1 EndpointSlice.
     public static let endpointSlice = KindDefinition(
+        schema: .endpointSlice,
         group: "discovery.k8s.io", versions: ["v1"], kind: "EndpointSlice", plural: "endpointslices",
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("AddressType"), TableColumn("Ports"), TableColumn("Endpoints"), TableColumn("Age")]) { o, t in
             let ports = (o["ports"]?.arrayValue ?? []).compactMap { $0["port"]?.intValue }.map(String.init)

@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// core/v1 Endpoints.
     public static let endpoints = KindDefinition(
+        schema: .endpoints,
         group: "", versions: ["v1"], kind: "Endpoints", plural: "endpoints", shortNames: ["ep"],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Endpoints"), TableColumn("Age")]) { o, t in
             var eps: [String] = []

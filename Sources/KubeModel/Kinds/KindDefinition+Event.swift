@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// core/v1 Event.
     public static let event = KindDefinition(
+        schema: .event,
         group: "", versions: ["v1"], kind: "Event", plural: "events", shortNames: ["ev"],
         fieldSelectors: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
                          "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",

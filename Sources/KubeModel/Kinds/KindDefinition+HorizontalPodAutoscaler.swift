@@ -2,6 +2,7 @@ extension KindDefinition {
     /// autoscaling/v2 HorizontalPodAutoscaler, also served as autoscaling/v1 (converted to and
     /// from the stored v2 form).
     public static let horizontalPodAutoscaler = KindDefinition(
+        schema: .horizontalPodAutoscaler,
         group: "autoscaling",
         versions: [Version("v2", schemaType: "HorizontalPodAutoscaler"), Version("v1", schemaType: "HorizontalPodAutoscalerV1", conversion: .hpaV1)],
         kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", shortNames: ["hpa"], categories: ["all"],

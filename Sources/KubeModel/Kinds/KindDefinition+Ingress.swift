@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// networking.k8s.io/v1 Ingress.
     public static let ingress = KindDefinition(
+        schema: .ingress,
         group: "networking.k8s.io", versions: ["v1"], kind: "Ingress", plural: "ingresses", shortNames: ["ing"], subresources: ["status"],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Class"), TableColumn("Hosts"), TableColumn("Address"), TableColumn("Ports"), TableColumn("Age")]) { o, t in
             let hosts = (o[path: ["spec", "rules"]]?.arrayValue ?? []).compactMap { $0["host"]?.stringValue }

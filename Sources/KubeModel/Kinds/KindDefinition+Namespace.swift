@@ -2,6 +2,7 @@ extension KindDefinition {
     /// core/v1 Namespace. Its status is the namespace controller's and the user's alike (no
     /// reset); `finalize` edits `spec.finalizers`.
     public static let namespace = KindDefinition(
+        schema: .namespace,
         group: "", versions: ["v1"], kind: "Namespace", plural: "namespaces", shortNames: ["ns"], namespaced: false,
         subresources: ["status", "finalize"], fieldSelectors: [SelectableField("status.phase")],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Status"), TableColumn("Age")]) { o, t in

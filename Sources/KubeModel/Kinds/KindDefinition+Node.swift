@@ -2,6 +2,7 @@ extension KindDefinition {
     /// core/v1 Node. The kubelet writes its own status through the main resource too, so it is
     /// not reset.
     public static let node = KindDefinition(
+        schema: .node,
         group: "", versions: ["v1"], kind: "Node", plural: "nodes", shortNames: ["no"], namespaced: false, subresources: ["status"],
         fieldSelectors: [SelectableField("spec.unschedulable")], printer: nodePrinter, resetsStatus: false)
 

@@ -4,6 +4,7 @@ extension KindDefinition {
     /// core/v1 Pod. Defaulting of its spec is shared with the workload templates
     /// (`Defaults.podSpec`); the service account and toleration admission run on create.
     public static let pod = KindDefinition(
+        schema: .pod,
         group: "", versions: ["v1"], kind: "Pod", plural: "pods", shortNames: ["po"], categories: ["all"],
         subresources: ["status", "binding", "log", "eviction"],
         fieldSelectors: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase",

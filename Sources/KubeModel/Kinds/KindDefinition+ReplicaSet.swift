@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// apps/v1 ReplicaSet.
     public static let replicaSet = KindDefinition(
+        schema: .replicaSet,
         group: "apps", versions: ["v1"], kind: "ReplicaSet", plural: "replicasets", shortNames: ["rs"], categories: ["all"],
         subresources: ["status", "scale"], fieldSelectors: [SelectableField("status.replicas")],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Desired", "integer"), TableColumn("Current", "integer"), TableColumn("Ready", "integer"),

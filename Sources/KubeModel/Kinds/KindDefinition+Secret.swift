@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// core/v1 Secret.
     public static let secret = KindDefinition(
+        schema: .secret,
         group: "", versions: ["v1"], kind: "Secret", plural: "secrets", fieldSelectors: [SelectableField("type")],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Type"), TableColumn("Data", "integer"), TableColumn("Age")]) { o, t in
             [TableCells.name(o), TableCells.str(o, "type", "Opaque"), .int(Int64(o["data"]?.objectValue?.count ?? 0)), t.age(o)]

@@ -1,6 +1,7 @@
 extension KindDefinition {
     /// core/v1 Service.
     public static let service = KindDefinition(
+        schema: .service,
         group: "", versions: ["v1"], kind: "Service", plural: "services", shortNames: ["svc"], categories: ["all"], subresources: ["status"],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Type"), TableColumn("Cluster-IP"), TableColumn("External-IP"),
                                         TableColumn("Port(s)"), TableColumn("Age"), TableColumn("Selector", wide: true)]) { o, t in

@@ -5,6 +5,9 @@
 /// admission read it from here; a server's `ResourceCatalog` is derived from its list of kinds
 /// (`Kinds.builtin` by default). A reference type, so each `ResourceInfo` carries it for one pointer.
 public final class KindDefinition: Sendable, Hashable {
+    /// The kind's own types, with their protobuf numbers, and their descriptions
+    /// (`Schema+<Kind>.swift`); `SchemaRegistry.shared` adds them to the shared ones.
+    public let schema: KindSchema
     public let group: String
     public let kind: String
     public let plural: String
@@ -66,6 +69,7 @@ public final class KindDefinition: Sendable, Hashable {
     }
 
     public init(
+        schema: KindSchema = KindSchema(),
         group: String, versions: [Version], kind: String, plural: String, shortNames: [String] = [], categories: [String] = [],
         namespaced: Bool = true, subresources: [String] = [], verbs: [String] = ResourceInfo.verbs,
         fieldSelectors: [SelectableField] = [], printer: TablePrinter = .nameAndAge,
@@ -75,6 +79,7 @@ public final class KindDefinition: Sendable, Hashable {
         validateUpdate: (@Sendable (_ new: JSONValue, _ old: JSONValue) -> [FieldError])? = nil, podSpecPath: [String]? = nil,
         hooks: KindHooks = KindHooks(), isStored: Bool = true
     ) {
+        self.schema = schema
         self.group = group
         self.versions = versions
         self.kind = kind

@@ -25,8 +25,12 @@ public struct FieldSchema: Sendable {
     /// The default of a list-map key the server fills in (`protocol: TCP`), so an applied item
     /// that omits it names the same item as the stored one.
     public var keyDefault: JSONValue? = nil
-    /// A Go pointer (`*T`): absent, not empty, in a freshly made object.
+    /// A Go pointer (`*T`): absent, not empty, in a freshly made object; an explicit zero is kept.
     public var pointer = false
+    /// The field's number in k8s.io/api's `generated.proto`; more than one number when the field
+    /// sits in a Go struct that JSON inlines and protobuf nests (`Volume.emptyDir` is field 2 of
+    /// the VolumeSource at field 2: `[2, 2]`). Nil: the field has no protobuf form here.
+    public var protobuf: [Int]? = nil
 }
 
 /// An object type (a Go struct in Kubernetes): its fields in declaration order.
@@ -39,18 +43,12 @@ public struct TypeSchema: Sendable {
     public var atomic = false
 }
 
-/// All object types, keyed by short name ("Container", "DeploymentSpec"), built from the
-/// compact definitions in the `Schemas+*.swift` files.
+/// All object types, keyed by short name ("Container", "DeploymentSpec"): the shared types of
+/// the `Schemas+*.swift` files and each registered kind's own (`KindDefinition.schema`).
 public struct SchemaRegistry: Sendable {
     public let types: [String: TypeSchema]
 
-    public static let shared: SchemaRegistry = {
-        var types: [String: TypeSchema] = [:]
-        for source in [coreSchemaSource, podSchemaSource, workloadSchemaSource, networkingSchemaSource, metaSchemaSource] {
-            for t in parseSchemaDSL(source) { types[t.name] = t }
-        }
-        return SchemaRegistry(types: SchemaDescriptions.apply(to: types))
-    }()
+    public static let shared = SchemaRegistry(kinds: Kinds.builtin)
 
     public subscript(name: String) -> TypeSchema? { types[name] }
 
@@ -72,11 +70,23 @@ public struct SchemaRegistry: Sendable {
     }
 }
 
+extension SchemaRegistry {
+    /// The shared types and those of `kinds`, with their descriptions.
+    public init(kinds: [KindDefinition]) {
+        var types: [String: TypeSchema] = [:]
+        for source in [coreSchemaSource, podSchemaSource, workloadSchemaSource, metaSchemaSource] + kinds.map(\.schema.types) {
+            for t in parseSchemaDSL(source) { types[t.name] = t }
+        }
+        self.init(types: SchemaDescriptions.apply(to: types, SchemaDescriptions.describing(kinds)))
+    }
+}
+
 /// Parses the schema DSL. Each type starts on an unindented line `TypeName "description"`; each
-/// field is an indented line `name type[!] [@mergeKey[,listMapKey…]] [%strategy] [=keyDefault] ["description"]`
+/// field is an indented line `name type[!] [@mergeKey[,listMapKey…]] [%strategy] [=keyDefault] [#number[.number]] ["description"]`
 /// where type is one of string, int (int32), int64, number, bool, intstr, quantity, time, bytes,
 /// any, a type name, `*type` (a Go pointer), `[]type` or `map[type]`, and `!` marks a required
-/// field. A type line may carry `%atomic` after its name.
+/// field; `#n` is the field's protobuf number (`#2.1`: field 1 of the struct embedded at field 2).
+/// A type line may carry `%atomic` after its name.
 func parseSchemaDSL(_ text: String) -> [TypeSchema] {
     var out: [TypeSchema] = []
     var name = ""
@@ -111,10 +121,12 @@ func parseSchemaDSL(_ text: String) -> [TypeSchema] {
         let keys = parts.dropFirst(2).first { $0.hasPrefix("@") }.map { $0.dropFirst().split(separator: ",").map(String.init) }
         let strategies = parts.dropFirst(2).filter { $0.hasPrefix("%") }.map { String($0.dropFirst()) }
         let keyDefault = parts.dropFirst(2).first { $0.hasPrefix("=") }.map { JSONValue.string(String($0.dropFirst())) }
+        let number = parts.dropFirst(2).first { $0.hasPrefix("#") }.map { $0.dropFirst().split(separator: ".").compactMap { Int($0) } }
         order.append(parts[0])
         fields[parts[0]] = FieldSchema(
             type: parseSchemaType(typeText), required: required, mergeKey: keys?.first, patchStrategies: strategies,
-            description: description, listMapKeys: (keys?.count ?? 0) > 1 ? keys : nil, keyDefault: keyDefault, pointer: pointer)
+            description: description, listMapKeys: (keys?.count ?? 0) > 1 ? keys : nil, keyDefault: keyDefault, pointer: pointer,
+            protobuf: number)
     }
     flush()
     return out

@@ -1,8 +1,10 @@
-/// The `Descriptions+*.swift` texts: a short description of each type and field, written for
-/// someone learning Kubernetes, in the schema DSL's shape without types: `TypeName "text"`, then
-/// indented `field "text"` lines. `kubectl explain` shows them through the OpenAPI documents.
+/// The `Descriptions+*.swift` texts and each kind's (`KindSchema.descriptions`): a short
+/// description of each type and field, written for someone learning Kubernetes, in the schema
+/// DSL's shape without types: `TypeName "text"`, then indented `field "text"` lines. `kubectl
+/// explain` shows them through the OpenAPI documents.
 enum SchemaDescriptions {
-    static let sources = [metaDescriptionSource, coreDescriptionSource, podDescriptionSource, workloadDescriptionSource, networkingDescriptionSource]
+    /// Those of the shared types; each kind's are in its `Schema+<Kind>.swift`.
+    static let sources = [metaDescriptionSource, podDescriptionSource]
 
     struct Entry: Equatable {
         let type: String
@@ -11,7 +13,12 @@ enum SchemaDescriptions {
         let text: String
     }
 
-    static let entries: [Entry] = sources.flatMap(parse)
+    static let entries: [Entry] = describing(Kinds.builtin)
+
+    /// The shared entries and those of `kinds`.
+    static func describing(_ kinds: [KindDefinition]) -> [Entry] {
+        (sources + kinds.map(\.schema.descriptions)).flatMap { parse($0) }
+    }
 
     static func parse(_ text: String) -> [Entry] {
         var out: [Entry] = []
@@ -32,7 +39,7 @@ enum SchemaDescriptions {
     }
 
     /// The types with the descriptions written here in place of the schema's own.
-    static func apply(to types: [String: TypeSchema]) -> [String: TypeSchema] {
+    static func apply(to types: [String: TypeSchema], _ entries: [Entry]) -> [String: TypeSchema] {
         var types = types
         for e in entries {
             guard var t = types[e.type] else { continue }

@@ -1,247 +1,223 @@
 // PodSpec and everything below it (k8s.io/api/core/v1), as compact schema data.
 let podSchemaSource = """
 PodTemplateSpec "PodTemplateSpec describes the data a pod should have when created from a template"
-  metadata ObjectMeta "Standard object's metadata."
-  spec PodSpec "Specification of the desired behavior of the pod."
+  metadata ObjectMeta #1 "Standard object's metadata."
+  spec PodSpec #2 "Specification of the desired behavior of the pod."
 PodSpec "PodSpec is a description of a pod."
-  volumes []Volume @name %retainKeys "List of volumes that can be mounted by containers belonging to the pod."
-  initContainers []Container @name "List of initialization containers belonging to the pod."
-  containers []Container! @name "List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated."
-  ephemeralContainers []any @name "List of ephemeral containers run in this pod."
-  restartPolicy string "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always."
-  terminationGracePeriodSeconds int64 "Optional duration in seconds the pod needs to terminate gracefully. Defaults to 30 seconds."
-  activeDeadlineSeconds int64
-  dnsPolicy string "Set DNS policy for the pod. Defaults to \"ClusterFirst\"."
-  nodeSelector map[string] "NodeSelector is a selector which must be true for the pod to fit on a node."
-  serviceAccountName string "ServiceAccountName is the name of the ServiceAccount to use to run this pod."
-  serviceAccount string "DeprecatedServiceAccount is a deprecated alias for ServiceAccountName."
-  automountServiceAccountToken bool
-  nodeName string "NodeName indicates in which node this pod is scheduled."
-  hostNetwork bool
-  hostPID bool
-  hostIPC bool
-  shareProcessNamespace bool
-  securityContext *PodSecurityContext
-  imagePullSecrets []LocalObjectReference @name
-  hostname string
-  subdomain string
-  affinity *Affinity "If specified, the pod's scheduling constraints"
-  schedulerName string "If specified, the pod will be dispatched by specified scheduler."
-  tolerations []Toleration "If specified, the pod's tolerations."
-  hostAliases []any @ip
-  priorityClassName string
-  priority int
-  dnsConfig any
-  readinessGates []any
-  runtimeClassName string
-  enableServiceLinks bool
-  preemptionPolicy string
-  overhead map[quantity]
-  topologySpreadConstraints []TopologySpreadConstraint @topologyKey,whenUnsatisfiable
-  setHostnameAsFQDN bool
-  os any
-  hostUsers bool
-  schedulingGates []any @name
-  resourceClaims []any @name
-  resources *ResourceRequirements
+  volumes []Volume @name %retainKeys #1 "List of volumes that can be mounted by containers belonging to the pod."
+  initContainers []Container @name #20 "List of initialization containers belonging to the pod."
+  containers []Container! @name #2 "List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated."
+  ephemeralContainers []any @name #34 "List of ephemeral containers run in this pod."
+  restartPolicy string #3 "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always."
+  terminationGracePeriodSeconds *int64 #4 "Optional duration in seconds the pod needs to terminate gracefully. Defaults to 30 seconds."
+  activeDeadlineSeconds *int64 #5
+  dnsPolicy string #6 "Set DNS policy for the pod. Defaults to \"ClusterFirst\"."
+  nodeSelector map[string] #7 "NodeSelector is a selector which must be true for the pod to fit on a node."
+  serviceAccountName string #8 "ServiceAccountName is the name of the ServiceAccount to use to run this pod."
+  serviceAccount string #9 "DeprecatedServiceAccount is a deprecated alias for ServiceAccountName."
+  automountServiceAccountToken *bool #21
+  nodeName string #10 "NodeName indicates in which node this pod is scheduled."
+  hostNetwork bool #11
+  hostPID bool #12
+  hostIPC bool #13
+  shareProcessNamespace *bool #27
+  securityContext *PodSecurityContext #14
+  imagePullSecrets []LocalObjectReference @name #15
+  hostname string #16
+  subdomain string #17
+  affinity *Affinity #18 "If specified, the pod's scheduling constraints"
+  schedulerName string #19 "If specified, the pod will be dispatched by specified scheduler."
+  tolerations []Toleration #22 "If specified, the pod's tolerations."
+  hostAliases []any @ip #23
+  priorityClassName string #24
+  priority *int #25
+  dnsConfig any #26
+  readinessGates []any #28
+  runtimeClassName *string #29
+  enableServiceLinks *bool #30
+  preemptionPolicy *string #31
+  overhead map[quantity] #32
+  topologySpreadConstraints []TopologySpreadConstraint @topologyKey,whenUnsatisfiable #33
+  setHostnameAsFQDN *bool #35
+  os any #36
+  hostUsers *bool #37
+  schedulingGates []any @name #38
+  resourceClaims []any @name #39
+  resources *ResourceRequirements #40
 Container "A single application container that you want to run within a pod."
-  name string! "Name of the container specified as a DNS_LABEL."
-  image string "Container image name."
-  command []string "Entrypoint array. Not executed within a shell."
-  args []string "Arguments to the entrypoint."
-  workingDir string
-  ports []ContainerPort @containerPort,protocol "List of ports to expose from the container."
-  envFrom []EnvFromSource "List of sources to populate environment variables in the container."
-  env []EnvVar @name "List of environment variables to set in the container."
-  resources ResourceRequirements "Compute Resources required by this container."
-  resizePolicy []any
-  restartPolicy string
-  volumeMounts []VolumeMount @mountPath "Pod volumes to mount into the container's filesystem."
-  volumeDevices []any @devicePath
-  livenessProbe Probe "Periodic probe of container liveness. Container will be restarted if the probe fails."
-  readinessProbe Probe "Periodic probe of container service readiness."
-  startupProbe Probe "StartupProbe indicates that the Pod has successfully initialized."
-  lifecycle any
-  terminationMessagePath string
-  terminationMessagePolicy string
-  imagePullPolicy string "Image pull policy. One of Always, Never, IfNotPresent."
-  securityContext SecurityContext
-  stdin bool
-  stdinOnce bool
-  tty bool
+  name string! #1 "Name of the container specified as a DNS_LABEL."
+  image string #2 "Container image name."
+  command []string #3 "Entrypoint array. Not executed within a shell."
+  args []string #4 "Arguments to the entrypoint."
+  workingDir string #5
+  ports []ContainerPort @containerPort,protocol #6 "List of ports to expose from the container."
+  envFrom []EnvFromSource #19 "List of sources to populate environment variables in the container."
+  env []EnvVar @name #7 "List of environment variables to set in the container."
+  resources ResourceRequirements #8 "Compute Resources required by this container."
+  resizePolicy []any #23
+  restartPolicy *string #24
+  volumeMounts []VolumeMount @mountPath #9 "Pod volumes to mount into the container's filesystem."
+  volumeDevices []any @devicePath #21
+  livenessProbe Probe #10 "Periodic probe of container liveness. Container will be restarted if the probe fails."
+  readinessProbe Probe #11 "Periodic probe of container service readiness."
+  startupProbe Probe #22 "StartupProbe indicates that the Pod has successfully initialized."
+  lifecycle any #12
+  terminationMessagePath string #13
+  terminationMessagePolicy string #20
+  imagePullPolicy string #14 "Image pull policy. One of Always, Never, IfNotPresent."
+  securityContext SecurityContext #15
+  stdin bool #16
+  stdinOnce bool #17
+  tty bool #18
 ContainerPort "ContainerPort represents a network port in a single container."
-  name string
-  hostPort int
-  containerPort int! "Number of port to expose on the pod's IP address."
-  protocol string =TCP "Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\"."
-  hostIP string
+  name string #1
+  hostPort int #2
+  containerPort int! #3 "Number of port to expose on the pod's IP address."
+  protocol string =TCP #4 "Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\"."
+  hostIP string #5
 EnvVar "EnvVar represents an environment variable present in a Container."
-  name string! "Name of the environment variable."
-  value string "Variable references $(VAR_NAME) are expanded using the previously defined environment variables."
-  valueFrom EnvVarSource "Source for the environment variable's value."
+  name string! #1 "Name of the environment variable."
+  value string #2 "Variable references $(VAR_NAME) are expanded using the previously defined environment variables."
+  valueFrom EnvVarSource #3 "Source for the environment variable's value."
 EnvVarSource "EnvVarSource represents a source for the value of an EnvVar."
-  fieldRef ObjectFieldSelector
-  resourceFieldRef ResourceFieldSelector
-  configMapKeyRef ConfigMapKeySelector "Selects a key of a ConfigMap."
-  secretKeyRef SecretKeySelector "Selects a key of a secret in the pod's namespace"
+  fieldRef ObjectFieldSelector #1
+  resourceFieldRef ResourceFieldSelector #2
+  configMapKeyRef ConfigMapKeySelector #3 "Selects a key of a ConfigMap."
+  secretKeyRef SecretKeySelector #4 "Selects a key of a secret in the pod's namespace"
 ObjectFieldSelector %atomic
-  apiVersion string
-  fieldPath string!
+  apiVersion string #1
+  fieldPath string! #2
 ResourceFieldSelector %atomic
-  containerName string
-  resource string!
-  divisor quantity
+  containerName string #1
+  resource string! #2
+  divisor quantity #3
 ConfigMapKeySelector %atomic
-  name string
-  key string!
-  optional bool
+  name string #1.1
+  key string! #2
+  optional *bool #3
 SecretKeySelector %atomic "SecretKeySelector selects a key of a Secret."
-  name string "Name of the referent."
-  key string! "The key of the secret to select from. Must be a valid secret key."
-  optional bool "Specify whether the Secret or its key must be defined"
+  name string #1.1 "Name of the referent."
+  key string! #2 "The key of the secret to select from. Must be a valid secret key."
+  optional *bool #3 "Specify whether the Secret or its key must be defined"
 EnvFromSource
-  prefix string
-  configMapRef LocalObjectReferenceOptional
-  secretRef LocalObjectReferenceOptional
+  prefix string #1
+  configMapRef LocalObjectReferenceOptional #2
+  secretRef LocalObjectReferenceOptional #3
 LocalObjectReferenceOptional
-  name string
-  optional bool
+  name string #1.1
+  optional *bool #2
 LocalObjectReference %atomic
-  name string
+  name string #1
 ResourceRequirements "ResourceRequirements describes the compute resource requirements."
-  limits map[quantity] "Limits describes the maximum amount of compute resources allowed."
-  requests map[quantity] "Requests describes the minimum amount of compute resources required."
-  claims []any @name
+  limits map[quantity] #1 "Limits describes the maximum amount of compute resources allowed."
+  requests map[quantity] #2 "Requests describes the minimum amount of compute resources required."
+  claims []any @name #3
 VolumeMount "VolumeMount describes a mounting of a Volume within a container."
-  name string!
-  readOnly bool
-  recursiveReadOnly string
-  mountPath string!
-  subPath string
-  mountPropagation string
-  subPathExpr string
+  name string! #1
+  readOnly bool #2
+  recursiveReadOnly *string #7
+  mountPath string! #3
+  subPath string #4
+  mountPropagation *string #5
+  subPathExpr string #6
 Volume "Volume represents a named volume in a pod that may be accessed by any container in the pod."
-  name string!
-  emptyDir EmptyDirVolumeSource
-  hostPath HostPathVolumeSource
-  configMap ConfigMapVolumeSource
-  secret SecretVolumeSource
-  persistentVolumeClaim any
-  projected any
-  downwardAPI any
-  nfs any
-  csi any
-  ephemeral any
+  name string! #1
+  emptyDir EmptyDirVolumeSource #2.2
+  hostPath HostPathVolumeSource #2.1
+  configMap ConfigMapVolumeSource #2.19
+  secret SecretVolumeSource #2.6
+  persistentVolumeClaim any #2.10
+  projected any #2.26
+  downwardAPI any #2.16
+  nfs any #2.7
+  csi any #2.28
+  ephemeral any #2.29
 EmptyDirVolumeSource
-  medium string
-  sizeLimit quantity
+  medium string #1
+  sizeLimit quantity #2
 HostPathVolumeSource
-  path string!
-  type string
+  path string! #1
+  type *string #2
 KeyToPath
-  key string!
-  path string!
-  mode int
+  key string! #1
+  path string! #2
+  mode *int #3
 ConfigMapVolumeSource
-  name string
-  items []KeyToPath
-  defaultMode int
-  optional bool
+  name string #1.1
+  items []KeyToPath #2
+  defaultMode *int #3
+  optional *bool #4
 SecretVolumeSource
-  secretName string
-  items []KeyToPath
-  defaultMode int
-  optional bool
+  secretName string #1
+  items []KeyToPath #2
+  defaultMode *int #3
+  optional *bool #4
 Probe "Probe describes a health check to be performed against a container."
-  exec ExecAction
-  httpGet HTTPGetAction "HTTPGet specifies an HTTP GET request to perform."
-  tcpSocket TCPSocketAction
-  grpc any
-  initialDelaySeconds int "Number of seconds after the container has started before liveness probes are initiated."
-  timeoutSeconds int "Number of seconds after which the probe times out. Defaults to 1 second."
-  periodSeconds int "How often (in seconds) to perform the probe. Default to 10 seconds."
-  successThreshold int
-  failureThreshold int
-  terminationGracePeriodSeconds int64
+  exec ExecAction #1.1
+  httpGet HTTPGetAction #1.2 "HTTPGet specifies an HTTP GET request to perform."
+  tcpSocket TCPSocketAction #1.3
+  grpc any #1.4
+  initialDelaySeconds int #2 "Number of seconds after the container has started before liveness probes are initiated."
+  timeoutSeconds int #3 "Number of seconds after which the probe times out. Defaults to 1 second."
+  periodSeconds int #4 "How often (in seconds) to perform the probe. Default to 10 seconds."
+  successThreshold int #5
+  failureThreshold int #6
+  terminationGracePeriodSeconds *int64 #7
 ExecAction
-  command []string
+  command []string #1
 HTTPGetAction
-  path string
-  port intstr!
-  host string
-  scheme string
-  httpHeaders []any
+  path string #1
+  port intstr! #2
+  host string #3
+  scheme string #4
+  httpHeaders []any #5
 TCPSocketAction
-  port intstr!
-  host string
+  port intstr! #1
+  host string #2
 PodSecurityContext
-  runAsUser int64
-  runAsGroup int64
-  runAsNonRoot bool
-  fsGroup int64
-  supplementalGroups []int64
-  fsGroupChangePolicy string
-  seccompProfile any
-  seLinuxOptions any
-  sysctls []any
-  windowsOptions any
-  appArmorProfile any
-  supplementalGroupsPolicy string
-  seLinuxChangePolicy string
+  runAsUser *int64 #2
+  runAsGroup *int64 #6
+  runAsNonRoot *bool #3
+  fsGroup *int64 #5
+  supplementalGroups []int64 #4
+  fsGroupChangePolicy *string #9
+  seccompProfile any #10
+  seLinuxOptions any #1
+  sysctls []any #7
+  windowsOptions any #8
+  appArmorProfile any #11
+  supplementalGroupsPolicy *string #12
+  seLinuxChangePolicy *string #13
 SecurityContext
-  capabilities any
-  privileged bool
-  runAsUser int64
-  runAsGroup int64
-  runAsNonRoot bool
-  readOnlyRootFilesystem bool
-  allowPrivilegeEscalation bool
-  seccompProfile any
-  seLinuxOptions any
-  windowsOptions any
-  procMount string
-  appArmorProfile any
+  capabilities any #1
+  privileged *bool #2
+  runAsUser *int64 #4
+  runAsGroup *int64 #8
+  runAsNonRoot *bool #5
+  readOnlyRootFilesystem *bool #6
+  allowPrivilegeEscalation *bool #7
+  seccompProfile any #11
+  seLinuxOptions any #3
+  windowsOptions any #10
+  procMount *string #9
+  appArmorProfile any #12
 Toleration
-  key string
-  operator string
-  value string
-  effect string
-  tolerationSeconds int64
+  key string #1
+  operator string #2
+  value string #3
+  effect string #4
+  tolerationSeconds *int64 #5
 Affinity
-  nodeAffinity any
-  podAffinity any
-  podAntiAffinity any
+  nodeAffinity any #1
+  podAffinity any #2
+  podAntiAffinity any #3
 TopologySpreadConstraint
-  maxSkew int!
-  topologyKey string!
-  whenUnsatisfiable string!
-  labelSelector LabelSelector
-  minDomains int
-  nodeAffinityPolicy string
-  nodeTaintsPolicy string
-  matchLabelKeys []string
-PodStatus
-  phase string
-  conditions []any @type
-  message string
-  reason string
-  nominatedNodeName string
-  hostIP string
-  hostIPs []any
-  podIP string
-  podIPs []any @ip
-  startTime time
-  initContainerStatuses []any
-  containerStatuses []any
-  ephemeralContainerStatuses []any
-  qosClass string
-  resize string
-  resourceClaimStatuses []any
-  observedGeneration int64
-Pod "Pod is a collection of containers that can run on a host."
-  apiVersion string
-  kind string
-  metadata ObjectMeta
-  spec PodSpec
-  status PodStatus
+  maxSkew int! #1
+  topologyKey string! #2
+  whenUnsatisfiable string! #3
+  labelSelector LabelSelector #4
+  minDomains *int #5
+  nodeAffinityPolicy *string #6
+  nodeTaintsPolicy *string #7
+  matchLabelKeys []string #8
 """

@@ -89,6 +89,20 @@ import Testing
         #expect(try k("get", "ns", "team", "-o", "jsonpath={.status.phase}").out == "Terminating")
     }
 
+    /// kubectl 1.32+ sends typed creates as protobuf; kinds the decoder knows only from their
+    /// schema's field numbers (no table of their own) are created as from JSON.
+    @Test(arguments: ["1.32", "1.37"])
+    func typedCreatesOfEveryKindDecodeFromProtobuf(version: String) throws {
+        let server = try ServerProcess()
+        guard let k = Kubectl.all(server).first(where: { version == "1.32" ? $0.binary == Kubectl.v132 : $0.binary != Kubectl.v132 }) else { return }
+        let sa = try k("create", "serviceaccount", "builder")
+        #expect(sa.out == "serviceaccount/builder created\n", "\(sa.err)")
+        let ing = try k("create", "ingress", "web", "--class=nginx", "--rule=a.example/=web:80")
+        #expect(ing.out == "ingress.networking.k8s.io/web created\n", "\(ing.err)")
+        let paths = "{.spec.ingressClassName} {.spec.rules[0].host} {.spec.rules[0].http.paths[0].pathType} {.spec.rules[0].http.paths[0].backend.service.port.number}"
+        #expect(try k("get", "ingress", "web", "-o", "jsonpath=" + paths).out == "nginx a.example Exact 80")
+    }
+
     @Test func watchPrintsTableRows() throws {
         let server = try ServerProcess()
         let k = Kubectl(binary: Kubectl.v132, server: server)

@@ -74,7 +74,7 @@ import Testing
         (P.envelope([0x22, 0x01]), cannot + "proto: wrong wireType = 2 for field Immutable"),
         (P.envelope(P.field(1, [0x0f])), cannot + "proto: wrong wireType = 7 for field Name"),
         (P.envelope(P.field(1, P.varint(99 << 3 | 7))), cannot + "proto: illegal wireType 7"),
-        (P.envelope([], kind: "Pod"), "415 no protobuf decoding for kind Pod; send application/json"),
+        (P.envelope([], kind: "Eviction"), "415 no protobuf decoding for kind Eviction; send application/json"),
     ] as [([UInt8], String)])
     func rejects(_ body: [UInt8], _ expected: String) {
         #expect(Self.message(body) == expected)

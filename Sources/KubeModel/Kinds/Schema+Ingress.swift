@@ -1,6 +1,43 @@
-// What `kubectl explain` says about networking.k8s.io's Ingress, written for someone learning
-// Kubernetes. Kept apart from the schema lines so that changes to either merge cleanly.
-let networkingDescriptionSource = """
+// The schema of networking.k8s.io/v1 Ingress: its own types, with their protobuf field numbers, and what
+// `kubectl explain` says of them, written for someone learning Kubernetes. Types several kinds
+// share (ObjectMeta, PodSpec, LabelSelector, Condition...) are in `Schema/`.
+extension KindSchema {
+    static let ingress = KindSchema(types: """
+Ingress "Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend."
+  apiVersion string
+  kind string
+  metadata ObjectMeta #1
+  spec IngressSpec #2
+  status IngressStatus #3
+IngressSpec "IngressSpec describes the Ingress the user wishes to exist."
+  ingressClassName *string #4
+  defaultBackend *IngressBackend #1
+  tls []IngressTLS #2
+  rules []IngressRule #3 "rules is a list of host rules used to configure the Ingress."
+IngressTLS
+  hosts []string #1
+  secretName string #2
+IngressRule
+  host string #1
+  http HTTPIngressRuleValue #2.1
+HTTPIngressRuleValue
+  paths []HTTPIngressPath! #1
+HTTPIngressPath
+  path string #1
+  pathType *string! #3
+  backend IngressBackend! #2
+IngressBackend
+  service IngressServiceBackend #4
+  resource any #3
+IngressServiceBackend
+  name string! #1
+  port ServiceBackendPort #2
+ServiceBackendPort
+  name string #1
+  number int #2
+IngressStatus
+  loadBalancer any #1
+""", descriptions: """
 Ingress "An Ingress routes HTTP and HTTPS traffic from outside the cluster to Services, by host name and path."
   apiVersion "The API group and version this object is written in: networking.k8s.io/v1."
   kind "The type of object: Ingress."
@@ -35,4 +72,5 @@ ServiceBackendPort "A port of a Service, by number or by name."
   number "The port's number."
 IngressStatus "What the ingress controller last reported."
   loadBalancer "The addresses at which the Ingress is reached."
-"""
+""")
+}

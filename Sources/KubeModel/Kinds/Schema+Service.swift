@@ -1,17 +1,46 @@
-// What `kubectl explain` says about the core/v1 kinds other than Pod, written for someone
-// learning Kubernetes. Kept apart from the schema lines so that changes to either merge cleanly.
-let coreDescriptionSource = """
-Namespace "A Namespace groups objects and keeps them apart from others; names need only be unique within a namespace."
-  apiVersion "The API version this object is written in: v1."
-  kind "The type of object: Namespace."
-  metadata "Standard metadata: name, labels and annotations."
-  spec "The finalizers that must be done before the namespace is removed."
-  status "Whether the namespace is Active or Terminating."
-NamespaceSpec "The desired state of a Namespace."
-  finalizers "Tasks that must be done before the namespace is removed; \"kubernetes\" means its objects are being deleted."
-NamespaceStatus "What the system last saw of a Namespace."
-  phase "Active, or Terminating once its deletion was asked for and its objects are being removed."
-  conditions "The latest observations about the namespace's deletion."
+// The schema of core/v1 Service: its own types, with their protobuf field numbers, and what
+// `kubectl explain` says of them, written for someone learning Kubernetes. Types several kinds
+// share (ObjectMeta, PodSpec, LabelSelector, Condition...) are in `Schema/`.
+extension KindSchema {
+    static let service = KindSchema(types: """
+Service "Service is a named abstraction of software service (for example, mysql) consisting of local port that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy."
+  apiVersion string
+  kind string
+  metadata ObjectMeta #1
+  spec ServiceSpec #2
+  status ServiceStatus #3
+ServiceSpec "ServiceSpec describes the attributes that a user creates on a service."
+  ports []ServicePort @port,protocol #1 "The list of ports that are exposed by this service."
+  selector map[string] #2 "Route service traffic to pods with label keys and values matching this selector."
+  clusterIP string #3
+  clusterIPs []string #18
+  type string #4 "type determines how the Service is exposed. Defaults to ClusterIP."
+  externalIPs []string #5
+  sessionAffinity string #7
+  loadBalancerIP string #8
+  loadBalancerSourceRanges []string #9
+  externalName string #10
+  externalTrafficPolicy string #11
+  healthCheckNodePort int #12
+  publishNotReadyAddresses bool #13
+  sessionAffinityConfig any #14
+  ipFamilies []string #19
+  ipFamilyPolicy *string #17
+  allocateLoadBalancerNodePorts *bool #20
+  loadBalancerClass *string #21
+  internalTrafficPolicy *string #22
+  trafficDistribution *string #23
+ServicePort "ServicePort contains information on service's port."
+  name string #1
+  protocol string =TCP #2
+  appProtocol *string #6
+  port int! #3 "The port that will be exposed by this service."
+  targetPort intstr #4 "Number or name of the port to access on the pods targeted by the service."
+  nodePort int #5
+ServiceStatus
+  loadBalancer any #1
+  conditions []Condition @type #2
+""", descriptions: """
 Service "A Service gives a set of Pods one stable name and address, and spreads the traffic sent to it over them."
   apiVersion "The API version this object is written in: v1."
   kind "The type of object: Service."
@@ -49,19 +78,5 @@ ServicePort "One port a Service exposes, and where its traffic goes."
 ServiceStatus "What the system last saw of a Service."
   loadBalancer "The addresses of the Service's load balancer, for type LoadBalancer."
   conditions "The latest observations of the Service's state."
-ConfigMap "A ConfigMap holds configuration that is not secret, as key-value pairs that Pods read as environment variables or files."
-  apiVersion "The API version this object is written in: v1."
-  kind "The type of object: ConfigMap."
-  metadata "Standard metadata: name, namespace, labels and annotations."
-  data "The configuration as text, one entry per key; keys may hold letters, digits, '-', '_' and '.'."
-  binaryData "Configuration as bytes (base64 in YAML), for values that are not UTF-8 text."
-  immutable "If true, the data cannot change after creation: delete and create the ConfigMap again instead."
-Secret "A Secret holds a small amount of sensitive data, such as a password or a key, for Pods to read."
-  apiVersion "The API version this object is written in: v1."
-  kind "The type of object: Secret."
-  metadata "Standard metadata: name, namespace, labels and annotations."
-  data "The secret values, base64-encoded, one entry per key."
-  stringData "Secret values as plain text, for writing only: the server encodes them into data."
-  type "What the Secret holds: Opaque (anything, the default), kubernetes.io/tls, kubernetes.io/dockerconfigjson, ..."
-  immutable "If true, the data cannot change after creation."
-"""
+""")
+}

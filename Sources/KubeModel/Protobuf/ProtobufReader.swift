@@ -1,18 +1,27 @@
 /// Reads protobuf wire format from an untrusted body. Every varint, length and field is checked
 /// against the bytes that are really there; a failure carries the text of the Go code generated
 /// for k8s.io/api (`generated.pb.go`), so clients see what kube-apiserver would have said.
-struct ProtobufReader {
-    struct Failure: Error, Equatable { let message: String }
+public struct ProtobufReader: Sendable {
+    public struct Failure: Error, Equatable {
+        public let message: String
+        /// The path of a field the schema has no protobuf form for (an `any` field): the body is
+        /// well formed, but this server cannot read it.
+        public var unsupportedField: String? = nil
+        public init(message: String, unsupportedField: String? = nil) {
+            self.message = message
+            self.unsupportedField = unsupportedField
+        }
+    }
 
-    static let unexpectedEOF = Failure(message: "unexpected EOF")
-    static let integerOverflow = Failure(message: "proto: integer overflow")
-    static let negativeLength = Failure(message: "proto: negative length found during unmarshaling")
+    public static let unexpectedEOF = Failure(message: "unexpected EOF")
+    public static let integerOverflow = Failure(message: "proto: integer overflow")
+    public static let negativeLength = Failure(message: "proto: negative length found during unmarshaling")
 
     let data: [UInt8]
     private(set) var pos: Int
     let end: Int
 
-    init(_ data: [UInt8], from pos: Int = 0) {
+    public init(_ data: [UInt8], from pos: Int = 0) {
         self.data = data
         self.pos = min(max(pos, 0), data.count)
         end = data.count
@@ -24,10 +33,10 @@ struct ProtobufReader {
         self.end = end
     }
 
-    var atEnd: Bool { pos >= end }
+    public var atEnd: Bool { pos >= end }
 
     /// A base-128 varint of at most 64 bits (ten bytes), as `generated.pb.go` reads them.
-    mutating func varint() throws(Failure) -> UInt64 {
+    public mutating func varint() throws(Failure) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -42,7 +51,7 @@ struct ProtobufReader {
     }
 
     /// The next field's number and wire type; `message` names the message in errors.
-    mutating func tag(in message: String) throws(Failure) -> (field: Int, wire: Int)? {
+    public mutating func tag(in message: String) throws(Failure) -> (field: Int, wire: Int)? {
         guard pos < end else { return nil }
         let key = try varint()
         // Go keeps the field number in an int32: larger numbers wrap and are no valid field.
@@ -63,23 +72,23 @@ struct ProtobufReader {
         return n
     }
 
-    mutating func bytes() throws(Failure) -> [UInt8] {
+    public mutating func bytes() throws(Failure) -> [UInt8] {
         let n = try length()
         defer { pos += n }
         return Array(data[pos..<(pos + n)])
     }
 
-    mutating func string() throws(Failure) -> String { String(decoding: try bytes(), as: UTF8.self) }
+    public mutating func string() throws(Failure) -> String { String(decoding: try bytes(), as: UTF8.self) }
 
     /// A length-delimited embedded message, read by a reader of its own bounds.
-    mutating func message() throws(Failure) -> ProtobufReader {
+    public mutating func message() throws(Failure) -> ProtobufReader {
         let n = try length()
         defer { pos += n }
         return ProtobufReader(data: data, pos: pos, end: pos + n)
     }
 
     /// Skips a field of an unknown number, groups included, without recursion.
-    mutating func skip(_ wire: Int) throws(Failure) {
+    public mutating func skip(_ wire: Int) throws(Failure) {
         var groups = 0
         var wire = wire
         while true {
