@@ -11,6 +11,17 @@ extension KindDefinition {
     /// short name, a category, a column, a field selector, a default, a rule, an immutable field
     /// and a create hook that gives each gizmo a serial number.
     static let gizmo = KindDefinition(
+        schema: KindSchema(types: """
+            Gizmo "A Gizmo is a kind only this test knows."
+              apiVersion string
+              kind string
+              metadata ObjectMeta #1
+              spec GizmoSpec #2
+            GizmoSpec "GizmoSpec is what a user wants of a gizmo."
+              size int #1 "How big the gizmo is, at least 0."
+              color string #2 "The gizmo's colour. Defaults to blue."
+              serial string #3 "Given by the server on create; immutable."
+            """),
         group: "example.kplane.dev", versions: ["v1"], kind: "Gizmo", plural: "gizmos", shortNames: ["gz"], categories: ["example"],
         fieldSelectors: [SelectableField("spec.color")],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Color"), TableColumn("Serial"), TableColumn("Age")]) { o, t in
@@ -82,8 +93,20 @@ extension KindDefinition {
         let badSelector = await kubectl("get", "gizmos", "--field-selector", "spec.size=1")
         #expect(badSelector.err.contains("field label not supported: spec.size"), "\(badSelector.err)")
 
-        // An invalid object: 422 Invalid with Kubernetes' wording, as kubectl shows it too.
         let http = try HTTPAPIClient(config: try RestConfig.resolve(try Kubeconfig.load(paths: [kubeconfig]), ConfigOverrides()))
+        // OpenAPI v3 and v2 from the kind's schema: kubectl explain reads it, and kubectl's
+        // strict field validation refuses a field the schema does not have.
+        let explained = await kubectl("explain", "gizmo.spec.color")
+        #expect(explained.out.contains("The gizmo's colour. Defaults to blue."), "\(explained.out)\(explained.err)")
+        let unknownField = await kubectl("create", "--validate=strict", "-f", "-", stdin: """
+            {"apiVersion": "example.kplane.dev/v1", "kind": "Gizmo", "metadata": {"name": "c"}, "spec": {"size": 1, "shape": "round"}}
+            """)
+        #expect(unknownField.err.contains(#"unknown field "spec.shape""#), "\(unknownField.err)")
+        let v2 = try await http.send(method: "GET", path: "/openapi/v2", query: [], body: nil, contentType: nil, accept: "application/json")
+        let definitions = v2.json?["definitions"]?.objectValue ?? [:]
+        #expect(definitions.keys.contains { $0.hasSuffix(".GizmoSpec") }, "\(definitions.keys.sorted())")
+
+        // An invalid object: 422 Invalid with Kubernetes' wording, as kubectl shows it too.
         let invalid = try await http.send(
             method: "POST", path: "/apis/example.kplane.dev/v1/namespaces/default/gizmos", query: [],
             body: Array(#"{"apiVersion":"example.kplane.dev/v1","kind":"Gizmo","metadata":{"name":"bad"},"spec":{"size":-1}}"#.utf8),

@@ -75,7 +75,7 @@ import KubeModel
         var checked = 0
         for (group, versions) in ResourceCatalog.groupVersions {
             for v in versions {
-                let doc = try #require(OpenAPI.document(group.isEmpty ? "api/\(v)" : "apis/\(group)/\(v)"))
+                let doc = try #require(OpenAPI.document(group.isEmpty ? "api/\(v)" : "apis/\(group)/\(v)", .builtin, .shared))
                 for (path, item) in doc["paths"]?.objectValue ?? [:] {
                     let templated = Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
                     let itemParams = (item["parameters"]?.arrayValue ?? []).filter { $0["in"] == "path" }

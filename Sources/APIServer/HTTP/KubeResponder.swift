@@ -18,7 +18,7 @@ public struct KubeResponder: HTTPResponder {
         self.api = api
         self.token = token
         self.serverAddress = serverAddress
-        self.documents = StaticDocuments(serverAddress: serverAddress, catalog: api.catalog)
+        self.documents = StaticDocuments(serverAddress: serverAddress, catalog: api.catalog, schemas: api.schemas, builtin: api.servesBuiltinKinds)
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -116,16 +116,20 @@ final class StaticDocuments: Sendable {
     let resourceLists: [String: [UInt8]]
     let openAPIRoot: [UInt8]
     private let openAPIDocs: [String: [UInt8]]
-    /// The v2 document in both encodings: built on first use, once per process, since only
-    /// kubectl 1.27/1.28 and validating clients ask for it.
-    private static let openAPIV2: (json: [UInt8], protobuf: [UInt8]) = {
-        let swagger = OpenAPIV2.document()
-        return (JSONSerializer.serialize(swagger), OpenAPIV2.protobuf(swagger))
-    }()
-    var openAPIV2JSON: [UInt8] { Self.openAPIV2.json }
-    var openAPIV2Protobuf: [UInt8] { Self.openAPIV2.protobuf }
+    /// The v2 document of the built-in kinds in both encodings: built on first use, once per
+    /// process, since only kubectl 1.27/1.28 and validating clients ask for it.
+    private static let builtinOpenAPIV2 = openAPIV2(.builtin, .shared)
+    /// A server with kinds of its own builds its v2 document at start-up instead.
+    private let customOpenAPIV2: (json: [UInt8], protobuf: [UInt8])?
+    var openAPIV2JSON: [UInt8] { (customOpenAPIV2 ?? Self.builtinOpenAPIV2).json }
+    var openAPIV2Protobuf: [UInt8] { (customOpenAPIV2 ?? Self.builtinOpenAPIV2).protobuf }
 
-    init(serverAddress: String, catalog: ResourceCatalog) {
+    private static func openAPIV2(_ catalog: ResourceCatalog, _ schemas: SchemaRegistry) -> (json: [UInt8], protobuf: [UInt8]) {
+        let swagger = OpenAPIV2.document(catalog, schemas)
+        return (JSONSerializer.serialize(swagger), OpenAPIV2.protobuf(swagger))
+    }
+
+    init(serverAddress: String, catalog: ResourceCatalog, schemas: SchemaRegistry, builtin: Bool) {
         apiVersions = JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress))
         groupList = JSONSerializer.serialize(Discovery.apiGroupList(catalog))
         aggregatedCore = JSONSerializer.serialize(Discovery.aggregated(core: true, catalog))
@@ -136,12 +140,13 @@ final class StaticDocuments: Sendable {
             for v in versions {
                 if let doc = Discovery.resourceList(group: g, version: v, in: catalog) { lists["\(g)/\(v)"] = JSONSerializer.serialize(doc) }
                 let gvPath = g.isEmpty ? "api/\(v)" : "apis/\(g)/\(v)"
-                if let doc = OpenAPI.document(gvPath) { docs[gvPath] = JSONSerializer.serialize(doc) }
+                if let doc = OpenAPI.document(gvPath, catalog, schemas) { docs[gvPath] = JSONSerializer.serialize(doc) }
             }
         }
         resourceLists = lists
         openAPIDocs = docs
-        openAPIRoot = JSONSerializer.serialize(OpenAPI.root())
+        openAPIRoot = JSONSerializer.serialize(OpenAPI.root(catalog))
+        customOpenAPIV2 = builtin ? nil : Self.openAPIV2(catalog, schemas)
     }
 
     func openAPI(_ gv: String) -> [UInt8]? { openAPIDocs[gv] }

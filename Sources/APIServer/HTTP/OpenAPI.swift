@@ -4,9 +4,9 @@ import KubeModel
 /// PATCH operation per kind that accepts `fieldValidation` (kubectl checks this before it
 /// relies on server-side validation) and component schemas for `kubectl explain`.
 enum OpenAPI {
-    static func root() -> JSONValue {
+    static func root(_ catalog: ResourceCatalog) -> JSONValue {
         var paths: [String: JSONValue] = [:]
-        for (group, versions) in ResourceCatalog.groupVersions {
+        for (group, versions) in catalog.groupVersions {
             for v in versions {
                 let p = group.isEmpty ? "api/\(v)" : "apis/\(group)/\(v)"
                 paths[p] = ["serverRelativeURL": .string("/openapi/v3/\(p)")]
@@ -28,13 +28,13 @@ enum OpenAPI {
     }
 
     /// The OpenAPI document of one group-version ("api/v1", "apis/apps/v1"); nil if unknown.
-    static func document(_ gvPath: String) -> JSONValue? {
+    static func document(_ gvPath: String, _ catalog: ResourceCatalog, _ schemaRegistry: SchemaRegistry) -> JSONValue? {
         let parts = gvPath.split(separator: "/").map(String.init)
         let (group, version): (String, String)
         if parts.count == 2 && parts[0] == "api" { (group, version) = ("", parts[1]) }
         else if parts.count == 3 && parts[0] == "apis" { (group, version) = (parts[1], parts[2]) }
         else { return nil }
-        let resources = ResourceCatalog.all.filter { $0.group == group && $0.version == version && $0.kind != "Binding" }
+        let resources = catalog.all.filter { $0.group == group && $0.version == version && $0.definition.isStored }
         guard !resources.isEmpty else { return nil }
         var paths: [String: JSONValue] = [:]
         var names: [String: String] = [:]
@@ -42,7 +42,7 @@ enum OpenAPI {
         for r in resources { pending.append((r.schemaType, r)) }
         var schemas: [String: JSONValue] = scalarSchemas
         while let (type, owner) = pending.popLast() {
-            guard names[type] == nil, let t = SchemaRegistry.shared[type] else { continue }
+            guard names[type] == nil, let t = schemaRegistry[type] else { continue }
             let display = (owner?.schemaType == type ? owner?.kind : nil) ?? type
             names[type] = "\(package(of: type, owner)).\(display)"
             for f in t.fieldOrder {
@@ -50,7 +50,7 @@ enum OpenAPI {
             }
         }
         for (type, name) in names {
-            guard let t = SchemaRegistry.shared[type] else { continue }
+            guard let t = schemaRegistry[type] else { continue }
             var s = objectSchema(t, names)
             if let kindInfo = resources.first(where: { $0.schemaType == type }) {
                 s["x-kubernetes-group-version-kind"] = [["group": .string(kindInfo.group), "version": .string(version), "kind": .string(kindInfo.kind)]]

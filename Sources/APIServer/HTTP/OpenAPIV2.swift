@@ -15,12 +15,12 @@ enum OpenAPIV2 {
     }
 
     /// The Swagger 2.0 document as JSON.
-    static func document() -> JSONValue {
+    static func document(_ catalog: ResourceCatalog, _ schemas: SchemaRegistry) -> JSONValue {
         var paths: [String: JSONValue] = [:]
         var definitions: [String: JSONValue] = [:]
-        for (group, versions) in ResourceCatalog.groupVersions {
+        for (group, versions) in catalog.groupVersions {
             for v in versions {
-                guard let doc = OpenAPI.document(group.isEmpty ? "api/\(v)" : "apis/\(group)/\(v)") else { continue }
+                guard let doc = OpenAPI.document(group.isEmpty ? "api/\(v)" : "apis/\(group)/\(v)", catalog, schemas) else { continue }
                 for (name, schema) in doc[path: ["components", "schemas"]]?.objectValue ?? [:] {
                     definitions[name] = definition(name, schema)
                 }

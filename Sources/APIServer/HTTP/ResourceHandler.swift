@@ -213,7 +213,7 @@ struct ResourceHandler {
         case "application/yaml", "application/x-yaml", "text/yaml":
             return try parseYAML(bytes)
         case "application/vnd.kubernetes.protobuf":
-            return try ProtobufDecoding.decode(bytes, expected: bodyKind)
+            return try ProtobufDecoding.decode(bytes, expected: bodyKind, messages: api.protobuf, kinds: api.catalog.kinds)
         default:
             throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
         }

@@ -79,7 +79,7 @@ extension APIService {
         }
         return FieldManager(
             typeName: info.schemaType, apiVersion: info.groupVersion, subresource: subresource.rawValue, resetFields: reset,
-            now: Timestamp.format(now()), convert: { obj, version in
+            now: Timestamp.format(now()), schemas: schemas, convert: { obj, version in
                 let gv = version.split(separator: "/", maxSplits: 1).map(String.init)
                 guard let target = self.catalog.find(group: gv.count == 2 ? gv[0] : "", version: gv.last ?? "", plural: info.plural) else { return nil }
                 return (Conversion.toVersion(Conversion.toStorage(obj, info), target), target.schemaType)

@@ -57,7 +57,7 @@ extension APIService {
                 switch type {
                 case .json: patched = try JSONPatch.apply(patch, to: current)
                 case .merge: patched = MergePatch.apply(patch, to: current)
-                case .strategic, .apply: patched = try StrategicMergePatch().apply(patch, to: current, typeName: typeName)
+                case .strategic, .apply: patched = try StrategicMergePatch(schemas: schemas).apply(patch, to: current, typeName: typeName)
                 }
             } catch let e as PatchError {
                 throw APIError(code: 422, reason: "Invalid", message: e.message)

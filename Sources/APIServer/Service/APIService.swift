@@ -55,6 +55,13 @@ public final class APIService: Sendable {
     let now: @Sendable () -> Date
     /// The kinds this server serves.
     public let catalog: ResourceCatalog
+    /// The schemas of those kinds (the shared types plus each kind's own), for validation,
+    /// patches, managed fields, OpenAPI and protobuf; the built-in set is parsed once per process.
+    public let schemas: SchemaRegistry
+    let protobuf: ProtobufMessages
+    /// Whether the kinds are exactly `Kinds.builtin`, whose derived documents are shared by every
+    /// server in the process.
+    let servesBuiltinKinds: Bool
     let clusterIPs: ClusterIPAllocator
     /// The allocators kinds' hooks may use, by name (`Allocators`).
     let allocators: [String: any RangeAllocator]
@@ -66,6 +73,10 @@ public final class APIService: Sendable {
         self.store = store
         self.now = now
         self.catalog = ResourceCatalog(kinds: kinds)
+        let builtin = kinds.map(\.plural) == Kinds.builtin.map(\.plural) && kinds.map(\.group) == Kinds.builtin.map(\.group)
+        self.servesBuiltinKinds = builtin
+        self.schemas = builtin ? .shared : SchemaRegistry(kinds: kinds)
+        self.protobuf = builtin ? .shared : ProtobufMessages(schemas)
         let clusterIPs = ClusterIPAllocator(cidr: serviceCIDR)
         self.clusterIPs = clusterIPs
         self.allocators = [Allocators.clusterIP: clusterIPs]

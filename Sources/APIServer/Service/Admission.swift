@@ -9,7 +9,7 @@ extension APIService {
     }
 
     func admit(_ body: JSONValue, info: ResourceInfo, old: JSONValue?, options: WriteOptions) throws -> Admitted {
-        let checked = SchemaValidator.check(body, typeName: info.schemaType)
+        let checked = SchemaValidator.check(body, typeName: info.schemaType, schemas: schemas)
         let prefix = "\(info.kind) in version \"\(info.version)\" cannot be handled as a \(info.kind): "
         if let typeError = checked.typeError { throw APIError.badRequest(prefix + typeError) }
         var warnings: [String] = []

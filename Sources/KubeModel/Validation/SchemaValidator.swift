@@ -20,8 +20,8 @@ public struct SchemaValidator {
 
     public init(schemas: SchemaRegistry = .shared) { self.schemas = schemas }
 
-    public static func check(_ object: JSONValue, typeName: String) -> Result {
-        var v = SchemaValidator()
+    public static func check(_ object: JSONValue, typeName: String, schemas: SchemaRegistry = .shared) -> Result {
+        var v = SchemaValidator(schemas: schemas)
         let pruned: JSONValue
         switch v.walk(object, .ref(typeName), structName: typeName) {
         case .same, .drop: pruned = object
