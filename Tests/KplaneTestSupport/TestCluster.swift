@@ -95,17 +95,20 @@ public final class TestCluster: Sendable {
         throw TimedOut(what: what)
     }
 
-    /// Returns when every queue is idle and stays so for 20 polls. Each poll moves the clock
-    /// 5 ms, so retries after conflicts (backoff 5, 10, 20, 40 ms) still happen.
+    /// Returns when every queue is idle and stays so for 20 polls. Each idle poll moves the
+    /// clock 5 ms, so retries after conflicts (backoff 5, 10, 20, 40 ms) still happen; a busy
+    /// poll does not, or on a loaded machine the clock would make work (leases, heartbeats,
+    /// resyncs) faster than the starved workers finish it, and the cluster would never settle.
     public func settle() async throws {
         var quiet = 0
         // Generous for a loaded 2-core machine; a healthy cluster settles in milliseconds.
         let deadline = Date().addingTimeInterval(60)
         while quiet < 20 {
             guard Date() < deadline else { throw TimedOut(what: "the cluster to settle") }
-            if controllers.isIdle && fleet.isIdle && scheduler.isIdle { quiet += 1 } else { quiet = 0 }
+            let idle = controllers.isIdle && fleet.isIdle && scheduler.isIdle
+            quiet = idle ? quiet + 1 : 0
             try await Task.sleep(for: .milliseconds(1))
-            clock.advance(by: 0.005)
+            if idle { clock.advance(by: 0.005) }
         }
     }
 
