@@ -30,6 +30,6 @@ public final class SharedInformers: Sendable {
     /// controllers that look at everything: the garbage collector and the namespace controller.
     public static var everyResource: [APIResource] {
         var seen = Set<String>()
-        return ResourceCatalog.all.filter { $0.kind != "Binding" && $0.kind != "Event" && seen.insert($0.storageKey).inserted }.map(APIResource.init)
+        return ResourceCatalog.all.filter { $0.definition.isStored && $0.kind != "Event" && seen.insert($0.storageKey).inserted }.map(APIResource.init)
     }
 }
