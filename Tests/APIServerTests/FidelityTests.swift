@@ -137,6 +137,59 @@ import Testing
         #expect(await apiError { try bad.validate(watch: false) }?.message == "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Unsupported value: \"Newest\": supported values: \"Exact\", \"NotOlderThan\", \"\"")
     }
 
+    @Test func anExactListShowsThePastAndAFutureRevisionTimesOut() async throws {
+        let api = try await newAPI()
+        _ = try await api.create(configmaps, namespace: "default", body: ["metadata": ["name": "a"], "data": ["v": "1"]])
+        let before = String(api.store.currentRevision)
+        _ = try await api.update(configmaps, namespace: "default", name: "a", body: ["metadata": ["name": "a"], "data": ["v": "2"]])
+        _ = try await api.create(configmaps, namespace: "default", body: ["metadata": ["name": "b"]])
+        var o = ListOptions()
+        o.resourceVersion = before
+        o.resourceVersionMatch = "Exact"
+        let then = try api.list(configmaps, namespace: "default", options: o)
+        #expect(then[path: ["metadata", "resourceVersion"]] == .string(before))
+        #expect(then["items"]?.arrayValue?.map { $0[path: ["data", "v"]] } == ["1"])
+        #expect(try api.listBytes(configmaps, namespace: "default", options: o) == JSONSerializer.serialize(then))
+        // storage.NewTooLargeResourceVersionError.
+        o.resourceVersion = String(api.store.currentRevision + 100)
+        let future = await apiError { _ = try api.list(configmaps, namespace: "default", options: o) }
+        #expect(future?.code == 504 && future?.reason == "Timeout")
+        #expect(future?.message == "Timeout: Too large resource version: \(api.store.currentRevision + 100), current: \(api.store.currentRevision)")
+        #expect(future?.details?["causes"]?.arrayValue?.first?["reason"] == "ResourceVersionTooLarge")
+    }
+
+    /// Pages of one list are one snapshot: writes between pages do not show, as with etcd3's
+    /// paging; once the snapshot is compacted, the 410 carries a token to go on inconsistently.
+    @Test func listPagesReadOneSnapshot() async throws {
+        let api = APIService(store: try Store(path: nil, historyLimit: 20))
+        try await api.bootstrap()
+        for i in 0..<4 { _ = try await api.create(configmaps, namespace: "default", body: ["metadata": ["name": .string("c\(i)")]]) }
+        var o = ListOptions()
+        o.limit = 2
+        let page1 = try api.list(configmaps, namespace: "default", options: o)
+        let snapshot = page1[path: ["metadata", "resourceVersion"]]
+        _ = try await api.delete(configmaps, namespace: "default", name: "c3")
+        _ = try await api.create(configmaps, namespace: "default", body: ["metadata": ["name": "c4"]])
+        o.continueToken = page1[path: ["metadata", "continue"]]?.stringValue ?? ""
+        let page2 = try api.list(configmaps, namespace: "default", options: o)
+        #expect(page2["items"]?.arrayValue?.compactMap { $0[path: ["metadata", "name"]]?.stringValue } == ["c2", "c3"])
+        #expect(page2[path: ["metadata", "resourceVersion"]] == snapshot)
+        #expect(page2[path: ["metadata", "continue"]] == nil)
+        // Enough writes to compact the snapshot away.
+        for i in 0..<25 { _ = try await api.create(configmaps, namespace: "default", body: ["metadata": ["name": .string("n\(i)")]]) }
+        let gone = await apiError { _ = try api.list(configmaps, namespace: "default", options: o) }
+        #expect(gone?.code == 410 && gone?.reason == "Expired" && gone?.message == APIService.continueTooOld)
+        let inconsistent = try #require(gone?.continueToken)
+        #expect(gone?.status[path: ["metadata", "continue"]] == .string(inconsistent))
+        o.continueToken = inconsistent
+        let rest = try api.list(configmaps, namespace: "default", options: o)
+        #expect(rest["items"]?.arrayValue?.first?[path: ["metadata", "name"]] == "c2")
+        #expect(rest[path: ["metadata", "resourceVersion"]] == .string(String(api.store.currentRevision)))
+        o.continueToken = ContinueToken(rv: 0, key: "x").encode()
+        #expect(await apiError { _ = try api.list(configmaps, namespace: "default", options: o) }?.message
+            == "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+    }
+
     @Test func statusBodiesAreWrittenInGoFieldOrder() throws {
         let e = APIError.invalid(configmaps, "big", [.tooLong("[]", maxBytes: 1048576)])
         #expect(String(decoding: StatusEncoding.serialize(e.status), as: UTF8.self) == #"""

@@ -89,7 +89,9 @@ enum StorageEngine: String, CaseIterable, CustomTestStringConvertible, Sendable 
         store.compact(through: 8)
         #expect(store.compactedRevision == 8)
         #expect(throws: TooOldResourceVersion.self) { try store.watch(resource: "configmaps", namespace: nil, fromRV: 7, initial: false) }
-        #expect(throws: TooOldResourceVersion.self) { try store.getList(resource: "configmaps", namespace: nil, match: .exact(7)) }
+        #expect(throws: RevisionUnavailable.compacted(requested: 7, current: 10)) {
+            try store.getList(resource: "configmaps", namespace: nil, match: .exact(7))
+        }
         let c = try store.watch(resource: "configmaps", namespace: nil, fromRV: 8, initial: false).channel
         #expect(await revisions(c, 2) == [9, 10])
         c.close()
@@ -204,6 +206,74 @@ enum StorageEngine: String, CaseIterable, CustomTestStringConvertible, Sendable 
         let notOlder = try store.getList(resource: "configmaps", namespace: nil, match: .notOlderThan(2))
         #expect(notOlder.revision >= 2 && notOlder.items.count == 4)
         #expect(try store.getList(resource: "secrets", namespace: nil, match: .newest).items.isEmpty)
+        #expect(throws: RevisionUnavailable.future(requested: 5, current: 4)) {
+            try store.getList(resource: "configmaps", namespace: nil, match: .exact(5))
+        }
+    }
+
+    /// What `name → data.k @ rv` a list holds, in its order.
+    func states(_ list: StoredList) -> [String] {
+        list.items.map { o in
+            "\(o.value[path: ["metadata", "name"]]?.stringValue ?? "?")=\(o.value[path: ["data", "k"]]?.stringValue ?? "?")@\(o.rv)"
+        }
+    }
+
+    /// Writes a history every exact list below checks: creates, an update, a delete, a re-create,
+    /// and a write in another namespace.
+    func writeHistory(_ store: any StorageInterface) async throws {
+        try await store.put(key("a"), cm("a", "1"))                       // 1
+        try await store.put(key("b"), cm("b", "1"))                       // 2
+        try await store.put(key("b"), cm("b", "2"))                       // 3
+        _ = try await store.delete(key("a"))                              // 4
+        try await store.put(key("x", namespace: "other"), cm("x", "1"))   // 5
+        try await store.put(key("a"), cm("a", "again"))                   // 6
+        try await store.put(key("c"), cm("c", "1"))                       // 7
+    }
+
+    /// The state a list at each revision must show: etcd's MVCC read at that revision.
+    let expectedInDefault: [Int64: [String]] = [
+        0: [], 1: ["a=1@1"], 2: ["a=1@1", "b=1@2"], 3: ["a=1@1", "b=2@3"], 4: ["b=2@3"], 5: ["b=2@3"],
+        6: ["a=again@6", "b=2@3"], 7: ["a=again@6", "b=2@3", "c=1@7"],
+    ]
+
+    @Test(arguments: StorageEngine.allCases)
+    func anExactListReadsTheStateAtItsRevision(_ engine: StorageEngine) async throws {
+        let store = try engine.open()
+        defer { store.close() }
+        try await writeHistory(store)
+        for (rv, want) in expectedInDefault.sorted(by: { $0.key < $1.key }) {
+            let list = try store.getList(resource: "configmaps", namespace: "default", match: .exact(rv))
+            #expect(states(list) == want, "at \(rv)")
+            #expect(list.revision == rv)
+        }
+        let everywhere = try store.getList(resource: "configmaps", namespace: nil, match: .exact(5))
+        #expect(states(everywhere) == ["b=2@3", "x=1@5"])
+        // Reading the past changes nothing now.
+        #expect(states(try store.getList(resource: "configmaps", namespace: "default", match: .newest)) == expectedInDefault[7])
+    }
+
+    @Test(arguments: StorageEngine.allCases.filter(\.durable))
+    func anExactListReadsThePastAfterAReopen(_ engine: StorageEngine) async throws {
+        let path = temporaryDirectory() + "/db"
+        let first = try engine.open(at: path)
+        try await writeHistory(first)
+        first.close()
+        let reopened = try engine.open(at: path)
+        for (rv, want) in expectedInDefault.sorted(by: { $0.key < $1.key }) {
+            #expect(states(try reopened.getList(resource: "configmaps", namespace: "default", match: .exact(rv))) == want, "at \(rv)")
+        }
+        reopened.close()
+        // Reopened with a history that keeps revisions 3 to 7 only: a's state before its delete
+        // at 4 is gone, so revision 3 expires instead of being guessed; 4 can still be read.
+        let short = try engine.open(at: path, historyLimit: 5)
+        defer { short.close() }
+        #expect(states(try short.getList(resource: "configmaps", namespace: "default", match: .exact(4))) == expectedInDefault[4])
+        #expect(throws: RevisionUnavailable.compacted(requested: 3, current: 7)) {
+            try short.getList(resource: "configmaps", namespace: "default", match: .exact(3))
+        }
+        #expect(throws: RevisionUnavailable.compacted(requested: 1, current: 7)) {
+            try short.getList(resource: "configmaps", namespace: "default", match: .exact(1))
+        }
     }
 
     @Test(arguments: StorageEngine.allCases)

@@ -12,7 +12,11 @@ extension ResourceHandler {
         let body = request.body
         let contentType = table ? TableConverter.contentType : "application/json"
         let inProcess = self.inProcess
-        return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody { writer in
+        // Watching for the client's close consumes the connection's request stream, so the
+        // connection cannot carry another request after the watch ends: say so, or a client
+        // would reuse it and fail ("I/O on closed channel").
+        let headers: HTTPFields = inProcess ? [.contentType: contentType] : [.contentType: contentType, .connection: "close"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer { handle.cancel() }
             func stream() async throws {
                 var first = true

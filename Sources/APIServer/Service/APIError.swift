@@ -6,6 +6,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public let reason: String
     public let message: String
     public let details: JSONValue?
+    /// `metadata.continue` of the Status: where a list whose snapshot is gone may go on from.
+    public var continueToken: String?
 
     public init(code: Int, reason: String, message: String, details: JSONValue? = nil) {
         self.code = code
@@ -18,7 +20,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     public var status: JSONValue {
         var s: JSONValue = [
-            "kind": "Status", "apiVersion": "v1", "metadata": .emptyObject, "status": "Failure",
+            "kind": "Status", "apiVersion": "v1", "metadata": continueToken.map { ["continue": .string($0)] } ?? .emptyObject, "status": "Failure",
             "message": .string(message), "code": .int(Int64(code)),
         ]
         if !reason.isEmpty { s["reason"] = .string(reason) }
@@ -110,6 +112,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     public static func expired(_ message: String) -> APIError {
         APIError(code: 410, reason: "Expired", message: message)
+    }
+
+    /// storage.NewTooLargeResourceVersionError: a revision the store has not reached.
+    public static func resourceVersionTooLarge(_ requested: Int64, current: Int64) -> APIError {
+        APIError(code: 504, reason: "Timeout", message: "Timeout: Too large resource version: \(requested), current: \(current)",
+                 details: ["causes": [["reason": "ResourceVersionTooLarge", "message": "Too large resource version"]]])
     }
 
     public static func resourceNotFound() -> APIError {

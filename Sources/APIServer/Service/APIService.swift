@@ -143,26 +143,46 @@ public final class APIService: Sendable {
     // MARK: list
 
     /// The stored objects a list reads, at the revision its options ask for.
+    /// A continued list reads at its first page's revision, so the pages together are one
+    /// consistent snapshot, as etcd3's store pages; a token whose revision is gone says so.
     func storedList(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> StoredList {
         var match = RevisionMatch.newest
-        if options.resourceVersionMatch == "Exact", let rv = Int64(options.resourceVersion) { match = .exact(rv) }
+        var token: ContinueToken?
+        if !options.continueToken.isEmpty {
+            guard let t = ContinueToken.decode(options.continueToken), t.rv != 0 else {
+                throw APIError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+            }
+            token = t
+            // A negative revision is the token a compacted continue hands out: read the newest.
+            if t.rv > 0 { match = .exact(t.rv) }
+        } else if options.resourceVersionMatch == "Exact", let rv = Int64(options.resourceVersion) {
+            match = .exact(rv)
+        }
         do {
             return try store.getList(resource: info.storageKey, namespace: info.namespaced ? namespace : nil, match: match)
         } catch {
-            // etcd's ErrCompacted, as kube-apiserver reports it.
-            throw APIError.expired("The resourceVersion for the provided list is too old.")
+            switch error {
+            case .future(let requested, let current):
+                throw APIError.resourceVersionTooLarge(requested, current: current)
+            case .compacted:
+                // etcd's ErrCompacted, as kube-apiserver reports it.
+                guard let token else { throw APIError.expired("The resourceVersion for the provided list is too old.") }
+                var e = APIError.expired(Self.continueTooOld)
+                e.continueToken = ContinueToken(rv: -1, key: token.key).encode()
+                throw e
+            }
         }
     }
+
+    /// etcd3's handleCompactedErrorForPaging, word for word.
+    static let continueTooOld = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
 
     public func list(_ info: ResourceInfo, namespace: String?, options: ListOptions) throws(APIError) -> JSONValue {
         let listed = try storedList(info, namespace: namespace, options: options)
         let filter = try ObjectFilter(info: info, options: options)
         let (all, rv) = (listed.items, listed.revision)
         var start = 0
-        if !options.continueToken.isEmpty {
-            guard let token = ContinueToken.decode(options.continueToken) else {
-                throw APIError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
-            }
+        if let token = ContinueToken.decode(options.continueToken) {
             start = all.firstIndex { Self.continueKey($0.value) > token.key } ?? all.count
         }
         var items: [JSONValue] = []

@@ -10,10 +10,30 @@ struct ChangeHistory {
         let rv: Int64
         let key: ObjectKey
         let bytes: [UInt8]
+        /// The key's state just before this change, so a list can read an older revision by
+        /// undoing the changes after it. Its bytes are the ones the previous state was stored
+        /// with (shared, not copied) while that state is in the history or the store.
+        let previous: Previous
 
         var event: WatchEvent? {
             guard let value = try? JSONParser.parse(bytes) else { return nil }
             return WatchEvent(type: type, rv: rv, key: key, object: value, bytes: bytes, old: nil)
+        }
+    }
+
+    /// Links changes loaded from disk (oldest first) to the states before them.
+    static func linked(_ loaded: [(type: WatchEvent.EventType, rv: Int64, key: ObjectKey, bytes: [UInt8])]) -> [Entry] {
+        var last: [ObjectKey: Entry] = [:]
+        return loaded.map { c in
+            let previous: Previous
+            if let before = last[c.key] {
+                previous = before.type == .deleted ? .absent : .object(rv: before.rv, bytes: before.bytes)
+            } else {
+                previous = c.type == .added ? .absent : .unknown
+            }
+            let entry = Entry(type: c.type, rv: c.rv, key: c.key, bytes: c.bytes, previous: previous)
+            last[c.key] = entry
+            return entry
         }
     }
 
@@ -38,8 +58,16 @@ struct ChangeHistory {
         }
     }
 
-    mutating func append(_ e: WatchEvent) {
-        entries.append(Entry(type: e.type, rv: e.rv, key: e.key, bytes: e.bytes))
+    /// What a key held before a change.
+    enum Previous: Sendable {
+        case absent
+        case object(rv: Int64, bytes: [UInt8])
+        /// Loaded from disk with no earlier change of the key: the state before it is compacted.
+        case unknown
+    }
+
+    mutating func append(_ e: WatchEvent, previous: Previous) {
+        entries.append(Entry(type: e.type, rv: e.rv, key: e.key, bytes: e.bytes, previous: previous))
         let live = entries.count - start
         guard live > limit else { return }
         start += live - limit

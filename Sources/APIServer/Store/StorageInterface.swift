@@ -18,8 +18,9 @@ public protocol StorageInterface: AnyObject, Sendable {
     func get(_ key: ObjectKey) -> StoredObject?
 
     /// The objects of `resource` (in `namespace`, if given) sorted by namespace/name, and the
-    /// revision they reflect. `.exact` below the compacted revision throws `TooOldResourceVersion`.
-    func getList(resource: String, namespace: String?, match: RevisionMatch) throws(TooOldResourceVersion) -> StoredList
+    /// revision they reflect: `.exact` reads the state at that revision, and throws when it is
+    /// compacted or not yet reached.
+    func getList(resource: String, namespace: String?, match: RevisionMatch) throws(RevisionUnavailable) -> StoredList
 
     /// Writes `object` at `key` unless something is there already.
     func create(_ key: ObjectKey, _ object: JSONValue) async throws -> CreateOutcome
@@ -148,6 +149,13 @@ public struct WatchStart: Sendable {
     let channel: WatchChannel
     /// The revision the watch starts after.
     let fromRV: Int64
+}
+
+/// A list asked for a revision that no longer exists (410 Expired) or is not yet reached (etcd's
+/// ErrFutureRev, which kube-apiserver answers 504 "Too large resource version").
+public enum RevisionUnavailable: Error, Equatable {
+    case compacted(requested: Int64, current: Int64)
+    case future(requested: Int64, current: Int64)
 }
 
 /// A watch or list asked for a revision the history no longer holds (410 Expired).

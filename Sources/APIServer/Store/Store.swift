@@ -55,7 +55,7 @@ public final class Store: StorageInterface {
             }
             if queued[e.key]?.rv == e.rv { queued[e.key] = nil }
             committedRV = e.rv
-            history.append(e)
+            history.append(e, previous: old.map { .object(rv: $0.rv, bytes: $0.bytes) } ?? .absent)
         }
     }
 
@@ -118,18 +118,18 @@ public final class Store: StorageInterface {
             loaded.index(key, old: nil, new: value)
             rv = max(rv, row.int(3))
         }
-        var entries: [ChangeHistory.Entry] = []
+        var changes: [(type: WatchEvent.EventType, rv: Int64, key: ObjectKey, bytes: [UInt8])] = []
         try db.prepare("SELECT rv, resource, namespace, name, type, body FROM changes ORDER BY rv DESC LIMIT \(historyLimit)")
             .forEachRow { row in
                 guard let type = WatchEvent.EventType(rawValue: row.text(4)) else { return }
                 let key = ObjectKey(resource: row.text(1), namespace: row.text(2), name: row.text(3))
-                entries.append(ChangeHistory.Entry(type: type, rv: row.int(0), key: key, bytes: row.blob(5)))
+                changes.append((type, row.int(0), key, row.blob(5)))
                 rv = max(rv, row.int(0))
             }
-        entries.reverse()
+        changes.reverse()
         loaded.latestRV = rv
         loaded.committedRV = rv
-        loaded.history = ChangeHistory(limit: historyLimit, loaded: entries, currentRV: rv)
+        loaded.history = ChangeHistory(limit: historyLimit, loaded: ChangeHistory.linked(changes), currentRV: rv)
     }
 
     deinit { writer.stop() }
@@ -148,15 +148,33 @@ public final class Store: StorageInterface {
         state.withLock { $0.collections[key.resource]?[key.path] }
     }
 
-    /// Only the newest state is kept, so an exact revision inside the history is answered with
-    /// the newest state, as kplane did before this interface (see the contract suite).
-    public func getList(resource: String, namespace: String?, match: RevisionMatch) throws(TooOldResourceVersion) -> StoredList {
-        try state.withLock { s throws(TooOldResourceVersion) -> StoredList in
-            if case .exact(let rv) = match, rv < s.history.compactedRV {
-                throw TooOldResourceVersion(requested: rv, current: s.committedRV)
+    /// An exact older revision is the newest state with the history's later changes undone,
+    /// newest first (etcd keeps every revision until compaction; kplane keeps the changes).
+    public func getList(resource: String, namespace: String?, match: RevisionMatch) throws(RevisionUnavailable) -> StoredList {
+        let (current, revision, undo) = try state.withLock { s throws(RevisionUnavailable) in
+            var undo: [ChangeHistory.Entry] = []
+            if case .exact(let rv) = match, rv != s.committedRV {
+                if rv > s.committedRV { throw .future(requested: rv, current: s.committedRV) }
+                if rv < s.history.compactedRV { throw .compacted(requested: rv, current: s.committedRV) }
+                undo = s.history.entries(of: resource, namespace: namespace, after: rv)
             }
-            return StoredList(items: Self.sorted(s.collections[resource] ?? [:], namespace: namespace), revision: s.committedRV)
+            return (s.collections[resource] ?? [:], s.committedRV, undo)
         }
+        guard case .exact(let rv) = match, !undo.isEmpty else {
+            return StoredList(items: Self.sorted(current, namespace: namespace), revision: revision)
+        }
+        // Undone outside the lock: the dictionary is this read's own copy.
+        var then = current
+        for change in undo.reversed() {
+            switch change.previous {
+            case .absent: then[change.key.path] = nil
+            case .object(let prevRV, let bytes):
+                guard let value = try? JSONParser.parse(bytes) else { throw .compacted(requested: rv, current: revision) }
+                then[change.key.path] = StoredObject(rv: prevRV, value: value, bytes: bytes)
+            case .unknown: throw .compacted(requested: rv, current: revision)
+            }
+        }
+        return StoredList(items: Self.sorted(then, namespace: namespace), revision: rv)
     }
 
     private static func sorted(_ all: [String: StoredObject], namespace: String?) -> [StoredObject] {
