@@ -99,6 +99,8 @@ let package = Package(
             dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML", "KplaneTestSupport"],
             exclude: ["EndToEnd/streaming_log_server.py", "EndToEnd/tls_server.py"]
         ),
+        // The process-backed node's parts: the image store and builder, and the seed's app.
+        .testTarget(name: "NodesTests", dependencies: ["Nodes", "KplaneTestSupport"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Nodes", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport"]),
         .testTarget(
             name: "ControllersTests",
