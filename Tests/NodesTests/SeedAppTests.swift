@@ -17,6 +17,12 @@ import Testing
         #expect(v2.config.envValue("APP_VERSION") == "2.0.0")
         #expect(v2.config.cmd == ["node", "server.js"])
         #expect(v2.paths == ["/app", "/etc/group", "/etc/passwd"])
+        // USER nodejs is the user the Dockerfile's RUN adduser recorded in the image.
+        #expect(try [v2.resolveUser()].map { [$0.uid, $0.gid] } == [[1001, 1001]])  // the group of its name, made by addgroup
+        #expect(try [v2.resolveUser("nodejs:nodejs")].map { [$0.uid, $0.gid] } == [[1001, 1001]])
+        #expect(try [v2.resolveUser("1234")].map { [$0.uid, $0.gid] } == [[1234, 0]])
+        #expect(try [v2.resolveUser("")].map { [$0.uid, $0.gid] } == [[0, 0]])
+        #expect(throws: ImageBuildError.self) { try v2.resolveUser("nobody-here") }
     }
 
     @Test func servesVersionHealthAndReadinessAfterWarmUp() throws {
@@ -68,6 +74,12 @@ import Testing
         #expect(try ImageTestSupport.get(port: port, path: "/health", within: 10).status == 200)
         Thread.sleep(forTimeInterval: 0.5)
         #expect(try ImageTestSupport.get(port: port, path: "/ready", within: 5).status == 503)
+        // The PM2 demonstrations' endpoints.
+        let leak = try ImageTestSupport.get(port: port, path: "/leak?mb=8", within: 5)
+        #expect(leak.status == 200)
+        #expect(leak.body.contains(#""leakedMb":8"#))
+        let burn = try ImageTestSupport.get(port: port, path: "/burn?ms=50", within: 5)
+        #expect(burn.body.contains(#""burnedMs":50"#))
         // /crash exits 1.
         _ = try? ImageTestSupport.get(port: port, path: "/crash", within: 5)
         app.waitUntilExit()
