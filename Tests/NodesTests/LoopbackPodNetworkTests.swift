@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import Nodes
+
+struct LoopbackPodNetworkTests {
+    @Test func eachPodADistinctLoopbackAddressApartFromNodeAddresses() throws {
+        let one = LoopbackPodNetwork(nodeIndex: 1), two = LoopbackPodNetwork(nodeIndex: 2), big = LoopbackPodNetwork(nodeIndex: 300)
+        let a = try one.setUp(namespace: "default", pod: "a", uid: "a")
+        let b = try one.setUp(namespace: "default", pod: "b", uid: "b")
+        let c = try two.setUp(namespace: "default", pod: "c", uid: "c")
+        let d = try big.setUp(namespace: "default", pod: "d", uid: "d")
+        #expect([a.ip, b.ip, c.ip, d.ip] == ["127.1.1.2", "127.1.1.3", "127.1.2.2", "127.2.44.2"])
+        #expect(a.netnsPath == nil && a.commandPrefix.isEmpty)
+        for ip in [a.ip, b.ip, c.ip, d.ip] { #expect(!ip.hasPrefix("127.0.")) }   // nodes are 127.0.1.N
+        #expect(try one.setUp(namespace: "default", pod: "a", uid: "a") == a)
+    }
+
+    /// As Kubernetes' host-local IPAM: addresses in turn, a freed one given again when the range wraps.
+    @Test func addressesAreReleasedAndAdopted() throws {
+        let network = LoopbackPodNetwork(nodeIndex: 1)
+        let a = try network.setUp(namespace: "default", pod: "a", uid: "a")
+        network.tearDown(uid: "a")
+        network.tearDown(uid: "a")
+        #expect(try network.setUp(namespace: "default", pod: "b", uid: "b").ip == "127.1.1.3")
+        for i in 4...254 { _ = try network.setUp(namespace: "default", pod: "p\(i)", uid: "p\(i)") }
+        #expect(try network.setUp(namespace: "default", pod: "c", uid: "c").ip == a.ip)
+        #expect(throws: PodNetworkError.self) { try network.setUp(namespace: "default", pod: "d", uid: "d") }
+
+        // A restarted agent: the pod still running keeps its address, the others' are freed.
+        let restarted = LoopbackPodNetwork(nodeIndex: 1)
+        restarted.adopt(uid: "b", ip: "127.1.1.3")
+        restarted.cleanUp(keeping: ["b"])
+        #expect(try restarted.setUp(namespace: "default", pod: "e", uid: "e").ip == "127.1.1.2")
+        #expect(try restarted.setUp(namespace: "default", pod: "f", uid: "f").ip == "127.1.1.4")
+        #expect(try restarted.setUp(namespace: "default", pod: "b", uid: "b").ip == "127.1.1.3")
+    }
+
+    @Test func twoPodsListenOnTheSamePort() throws {
+        let network = LoopbackPodNetwork(nodeIndex: 7)
+        let a = try network.setUp(namespace: "default", pod: "a", uid: "a")
+        let b = try network.setUp(namespace: "default", pod: "b", uid: "b")
+        let servers = [try PodNetworkTestSupport.startServer(a, port: 3000, name: "pod-a", bind: a.ip),
+                       try PodNetworkTestSupport.startServer(b, port: 3000, name: "pod-b", bind: b.ip)]
+        defer { PodNetworkTestSupport.stop(servers) }
+        #expect(PodNetworkTestSupport.get(a.ip, port: 3000) == "pod-a")
+        #expect(PodNetworkTestSupport.get(b.ip, port: 3000) == "pod-b")
+    }
+}
