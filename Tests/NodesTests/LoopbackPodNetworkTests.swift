@@ -46,3 +46,32 @@ struct LoopbackPodNetworkTests {
         #expect(PodNetworkTestSupport.get(b.ip, port: 3000) == "pod-b")
     }
 }
+
+struct TCPListenersTests {
+    @Test func parsesProcNetTCPLines() {
+        #expect(TCPListeners.listener("   0: 0201017F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1595 1")
+                == TCPListener(address: "127.1.1.2", port: 3000))
+        #expect(TCPListeners.listener("   1: 0100007F:8A37 0100007F:EA18 06 00000000:00000000 03:000000BE 00000000") == nil)
+        let v6 = TCPListeners.listener("   0: 00000000000000000000000000000000:0BB8 00000000000000000000000000000000:0000 0A 0")
+        #expect(v6 == TCPListener(address: "::", port: 3000) && v6?.isWildcard == true)
+        #expect(TCPListeners.listener("   0: 0000000000000000FFFF00000201017F:0050 00000000000000000000000000000000:0000 0A 0")
+                == TCPListener(address: "127.1.1.2", port: 80))
+    }
+
+    /// In loopback mode a process that binds the wildcard address shows up as such, so the
+    /// kubelet can say why another pod's bind on that port fails.
+    @Test func seesAPodBindingTheWildcardAddress() throws {
+        let network = LoopbackPodNetwork(nodeIndex: 9)
+        let a = try network.setUp(namespace: "default", pod: "a", uid: "a")
+        let port = 20000 + Int(getpid()) % 20000
+        let servers = [try PodNetworkTestSupport.startServer(a, port: port, name: "a", bind: a.ip),
+                       try PodNetworkTestSupport.startServer(a, port: port + 1, name: "wild")]
+        defer { PodNetworkTestSupport.stop(servers) }
+        #expect(PodNetworkTestSupport.get(a.ip, port: port) == "a")
+        #expect(PodNetworkTestSupport.get(a.ip, port: port + 1) == "wild")
+        let listeners = TCPListeners.current()
+        #expect(listeners.contains(TCPListener(address: a.ip, port: port)))
+        #expect(TCPListeners.wildcard(port: port).isEmpty)
+        #expect(!TCPListeners.wildcard(port: port + 1).isEmpty)
+    }
+}

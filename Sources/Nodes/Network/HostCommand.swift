@@ -109,24 +109,19 @@ private final class Pipe {
     func writeAll(_ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
+            #if os(Linux)
+            // MSG_NOSIGNAL: a tool that exits before reading all must not raise SIGPIPE here.
+            let n = bytes.withUnsafeBytes { send(writeEnd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            #else
             let n = bytes.withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
+            #endif
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return }   // the tool exited early; its status says why
             bytes = bytes.dropFirst(n)
         }
     }
 
-    func readAll() -> String {
-        var data: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            data += buffer[0..<n]
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
+    func readAll() -> String { HostFiles.readToEnd(readEnd) }
 }
 
 extension String {

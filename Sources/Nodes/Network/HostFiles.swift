@@ -20,6 +20,27 @@ enum HostFiles {
         return names
     }
 
+    /// A whole file as text (files under /proc report no size, so it reads until the end).
+    static func contents(of path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return readToEnd(fd)
+    }
+
+    /// Everything a descriptor gives until its end, as text.
+    static func readToEnd(_ fd: Int32) -> String {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            data += buffer[0..<n]
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Writes a value to a file such as a sysctl under /proc/sys.
     static func writeFile(_ path: String, _ value: String) throws {
         let fd = open(path, O_WRONLY)
