@@ -93,6 +93,14 @@ struct NamespacedPodNetworkTests {
         #expect(try Support.host("ip", "-n", network.names.namespace(uid: "uid-c"), "-o", "-4", "addr").contains(again.ip))
     }
 
+    @Test func aUIDThatIsNotAUUIDIsRefused() throws {
+        let network = try Support.newNamespacedNetwork("bad-uid")
+        defer { network.tearDownNode() }
+        #expect(throws: PodNetworkError.self) { try network.setUp(namespace: "default", pod: "a", uid: "x\nnetns add kp-evil") }
+        #expect(throws: PodNetworkError.self) { try network.setUp(namespace: "default", pod: "a", uid: "../x") }
+        #expect(!(try Support.host("ip", "netns", "list")).contains("kp-evil"))
+    }
+
     /// After a kill -9 the agent starts again with empty memory: a new network object cleans up
     /// what no live pod owns and takes over the addresses of those that still live.
     @Test func cleanUpAfterRestartKeepsLivePods() throws {

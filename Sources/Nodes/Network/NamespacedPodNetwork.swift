@@ -33,6 +33,10 @@ final class NamespacedPodNetwork: PodNetwork {
     /// One pod's set-up runs at a time per uid (the kubelet's pod worker sees to it).
     func setUp(namespace: String, pod: String, uid: String) throws -> PodSandboxNetwork {
         if let known = state.withLock({ $0.pods[uid] }) { return known }
+        // The uid becomes a file name and a word of an `ip` batch: letters, digits and dashes only.
+        guard !uid.isEmpty, uid.utf8.count <= 128, uid.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw PodNetworkError.setUpFailed(pod: "\(namespace)/\(pod)", reason: "pod uid \"\(uid)\" is not a UUID")
+        }
         try ensureBridge()
         if let adopted = adopt(uid: uid) { return adopted }
         guard let address = addresses.allocate(names.bridge) else { throw PodNetworkError.addressesExhausted(subnet.cidr) }
