@@ -106,6 +106,8 @@ let package = Package(
             name: "ControllersTests",
             dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        // Process-backed nodes' parts: pod networks (namespaces, bridge, loopback addresses).
+        .testTarget(name: "NodesTests", dependencies: ["Nodes", .product(name: "Logging", package: "swift-log")]),
         // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
         .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
         // One write to thousands of watches, timed by a SwiftNIO client (see Benchmarks/apiserver.sh).
