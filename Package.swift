@@ -70,7 +70,17 @@ let package = Package(
         // kube-scheduler: queue, cache, filter and score plugins, binding through the API.
         .target(name: "Scheduler", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
         // Simulated nodes: registration, leases, placement and a kubelet that drives pod phases.
-        .target(name: "Nodes", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Nodes",
+            dependencies: [
+                "KubeModel", "KubeClient", "CContainerShim",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The fork/exec of a container process (namespaces, cgroups, parent-death signal), in C
+        // because a forked copy of a multithreaded process may only make system calls.
+        .target(name: "CContainerShim"),
         .executableTarget(
             name: "kplane",
             dependencies: [
@@ -104,6 +114,8 @@ let package = Package(
             name: "ControllersTests",
             dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        // The process-backed node: its kubelet's rules, and real processes under `kplane up --process-nodes`.
+        .testTarget(name: "NodesTests", dependencies: ["Nodes", "KubeModel", "KubeClient", "KplaneTestSupport"]),
         // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
         .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
         // One write to thousands of watches, timed by a SwiftNIO client (see Benchmarks/apiserver.sh).

@@ -14,7 +14,9 @@ struct UpCommand: AsyncParsableCommand {
 
     @Option(help: "Port for the API server on 127.0.0.1 (0 picks a free one).") var port = 6443
     @Option(name: .customLong("data-dir"), help: "Where the database and kubeconfig live.") var dataDir = APIServerConfig.defaultDataDir
-    @Option(help: "Number of simulated nodes.") var nodes = 3
+    @Option(help: "Number of simulated nodes (3 when no node flag is given with --fleet-less runs of simulated nodes).") var nodes: Int?
+    @Option(name: .customLong("process-nodes"), help: "Number of process-backed nodes, whose pods are real processes.")
+    var processNodes: Int?
     @Option(name: .customLong("event-ttl"), help: "How long events are kept after their last update.") var eventTTL = "1h0m0s"
     @Option(help: "A fleet file (kind: Fleet) describing node groups; see manifests/fleets/.") var fleet: String?
     @Option(name: .customLong("node-cpu"), help: "CPU of each node (with --nodes).") var nodeCPU = "4"
@@ -43,8 +45,9 @@ struct UpCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let fleetConfig = try fleetConfig()
-        let cluster = LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig)
-        let nodes = fleetConfig.nodeCount
+        let processNodeCount = max(0, processNodes ?? 0)
+        let cluster = try LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig, processNodes: processNodeCount, dataDir: dataDir)
+        let nodes = fleetConfig.nodeCount + processNodeCount
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let components = Task { try await cluster.run() }
@@ -96,7 +99,9 @@ struct UpCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("error: --node-cpu and --node-memory take quantities such as 4, 500m, 16Gi\n".utf8))
                 throw ExitCode.failure
             }
-            config = FleetConfig(nodes: nodes, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
+            // Without a node flag, three simulated nodes; with only --process-nodes, none.
+            let simulated = nodes ?? (processNodes == nil ? 3 : 0)
+            config = FleetConfig(nodes: simulated, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
         }
         config.startupSeconds = startup
         config.terminationCapSeconds = terminationCap
