@@ -54,6 +54,7 @@ static int make_dirs(const char *path, int last_is_file) {
 static void exec_container(const kp_spawn_spec *s, int err_fd) {
     if (s->new_namespaces) {
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail(err_fd, KP_STEP_MOUNT);
+        if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) != 0) fail(err_fd, KP_STEP_UNSHARE);
     }
     for (int i = 0; i < s->mount_count; i++) {
         const kp_mount *m = &s->mounts[i];
@@ -96,7 +97,8 @@ pid_t kp_spawn(const kp_spawn_spec *s, int err_fd) {
         if (write(s->cgroup_fds[i], "0", 1) != 1) fail(err_fd, KP_STEP_CGROUP);
     }
     if (s->netns_fd >= 0 && setns(s->netns_fd, CLONE_NEWNET) != 0) fail(err_fd, KP_STEP_NETNS);
-    if (s->new_namespaces && unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) fail(err_fd, KP_STEP_UNSHARE);
+    int flags = CLONE_NEWPID | CLONE_NEWNS | (s->hostname ? CLONE_NEWUTS : 0);
+    if (s->new_namespaces && unshare(flags) != 0) fail(err_fd, KP_STEP_UNSHARE);
 
     // The forking thread may block signals (the agent's threads do); a container starts with
     // none blocked, and the supervisor must receive what it forwards.

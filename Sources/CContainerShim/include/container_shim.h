@@ -33,6 +33,7 @@ typedef struct {
     int mount_count;
     const char *root;           // chroot here after the mounts, or NULL
     int mount_proc;             // mount a proc for the new PID namespace at /proc (after chroot)
+    const char *hostname;       // with new_namespaces: an own UTS namespace with this hostname
     int set_ids;                // 1: drop to uid/gid with these supplementary groups
     uid_t uid;
     gid_t gid;

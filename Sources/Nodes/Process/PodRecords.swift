@@ -29,6 +29,8 @@ struct RunningContainer: Sendable {
     let startedAt: Date
     let cgroup: Cgroup?
     let logPath: String
+    /// The instance's own root layer, removed when it exits.
+    var root: String? = nil
     /// Set when the kubelet itself stops it (liveness failure, pod deletion): why.
     var stopping: String?
 }
@@ -64,6 +66,9 @@ struct PodRecord: Sendable {
     var containers: [String: ContainerRecord] = [:]
     var initContainers: [String: ContainerRecord] = [:]
     var startTime: Date?
+    /// Host paths of the pod's volumes by name, once set up; the pod's /etc/hosts.
+    var volumes: [String: String]?
+    var hostsFile: String?
     /// The pod reached Succeeded or Failed: nothing runs or restarts any more.
     var finished = false
     /// Termination has begun.

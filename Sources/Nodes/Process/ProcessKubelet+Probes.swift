@@ -89,7 +89,7 @@ extension ProcessKubelet {
         var args: [String] = []
         if namespaces {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-            args = ["--target", String(target), "--mount", "--net", "--pid", "--"] + argv
+            args = ["--target", String(target), "--mount", "--uts", "--net", "--pid", "--root", "--wd", "--"] + argv
         } else {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             args = argv

@@ -1,3 +1,4 @@
+import CContainerShim
 import Foundation
 import KubeClient
 import KubeModel
@@ -133,22 +134,39 @@ extension ProcessKubelet {
         }
         let log = try ContainerLog(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid, container: c.name,
                                    restartCount: restartCount, clock: clock)
-        // The image's own paths: its working directory inside its files when it has them.
-        var cwd = launch.workingDir
-        if let rootfs = image.rootfs, FileManager.default.fileExists(atPath: rootfs + cwd) { cwd = rootfs + cwd }
-        let spec = SpawnSpec(path: path, argv: launch.argv, env: launch.env, cwd: cwd, stdout: log.stdout, stderr: log.stderr,
+        var spec = SpawnSpec(path: path, argv: launch.argv, env: launch.env, cwd: launch.workingDir, stdout: log.stdout, stderr: log.stderr,
                              cgroupProcs: cgroup?.procsFiles ?? [], netnsPath: record.netnsPath, newNamespaces: namespaces,
                              mountProc: namespaces)
+        let root = ContainerRoot(podDir: podDir(pod.uid), container: c.name, instance: restartCount)
+        if namespaces && privateRoot.withLock({ $0 }) {
+            // The image's paths are its own: its files over the host's, in a root of its own.
+            spec.mounts = try root.mounts(image: image, volumeMounts: c.volumeMounts, volumes: record.volumes ?? [:],
+                                          hostsFile: record.hostsFile ?? "/etc/hosts")
+            spec.root = root.merged
+            spec.hostname = pod.metaName
+            if let rootfs = image.rootfs, path.hasPrefix(rootfs + "/") { spec.path = String(path.dropFirst(rootfs.count)) }
+        } else if let rootfs = image.rootfs, FileManager.default.fileExists(atPath: rootfs + launch.workingDir) {
+            // No root of its own: the image's paths resolve inside its directory.
+            spec.cwd = rootfs + launch.workingDir
+        }
         let pid: pid_t
         do {
             pid = try await Spawner.shared.spawn(spec)
         } catch {
             log.closeWriteEnds()
             cgroup?.destroy(logger: logger)
+            root.remove()
+            if error.step == Int32(KP_STEP_MOUNT) && spec.root != nil {
+                // This machine cannot give containers a root of their own: say so once, go on
+                // without (the next start of this container shares the host's filesystem).
+                logger.warning("Containers share the host's filesystem: mounting their own root failed", metadata: ["err": "\(error)"])
+                privateRoot.withLock { $0 = false }
+            }
             throw ContainerStartError(message: ContainerLaunch.runcError("\(error)"))
         }
         log.closeWriteEnds()
-        return RunningContainer(supervisor: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: log.path)
+        return RunningContainer(supervisor: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: log.path,
+                                root: spec.root == nil ? nil : root.directory)
     }
 
     /// Waits for the instance to exit (recording how, and whether the OOM killer did it), and
@@ -162,6 +180,7 @@ extension ProcessKubelet {
             let now = clock.now()
             let oomKilled = (running.cgroup?.oomKills ?? 0) > 0
             running.cgroup?.destroy(logger: logger)
+            if let dir = running.root { try? FileManager.default.removeItem(atPath: dir) }
             let code = oomKilled ? 137 : status.exitCode
             let reason = oomKilled ? "OOMKilled" : code == 0 ? "Completed" : "Error"
             records.updateContainer(uid, c.name, initContainer: initContainer) { r in

@@ -22,6 +22,11 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
     let recorder: EventRecorder
     let records = PodRecords()
     let logRoot: String
+    /// Each pod's own directory (`/var/lib/kubelet/pods/<uid>`'s counterpart).
+    let podsRoot: String
+    /// Whether containers get a root of their own (an overlay); turned off, once, if the
+    /// machine cannot mount one.
+    let privateRoot = Mutex(true)
     let kubeletVersion: String
     /// Whether containers get their own PID and mount namespaces (root on Linux).
     let namespaces: Bool
@@ -39,6 +44,7 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
         self.kubeletVersion = kubeletVersion
         self.logger = logger
         logRoot = dataDir + "/pods"
+        podsRoot = dataDir + "/kubelet/pods"
         namespaces = getuid() == 0
         queue = WorkQueue(clock: clock)
         recorder = EventRecorder(client: client, component: "kubelet", clock: clock, logger: logger)
@@ -82,6 +88,25 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
                 throw error
             }
         }
+        // Volumes, set up again on each sync so ConfigMap and Secret changes reach the files.
+        do {
+            let env = ContainerEnvironment(client: client, pod: pod, podIP: record.ip ?? "", hostIP: hostIP)
+            let volumes = try await PodVolumes(client: client, pod: pod, podDir: podDir(pod.uid), env: env, now: clock.now()).setUp()
+            let hosts = podDir(pod.uid) + "/etc-hosts"
+            if record.hostsFile == nil {
+                try FileManager.default.createDirectory(atPath: podDir(pod.uid), withIntermediateDirectories: true)
+                try ContainerRoot.hosts(podIP: record.ip ?? "", hostname: pod.metaName).write(toFile: hosts, atomically: true, encoding: .utf8)
+            }
+            records.update(pod.uid) { r in
+                r.volumes = volumes
+                r.hostsFile = hosts
+            }
+            record = records.get(pod.uid) ?? record
+        } catch let e as VolumeSetUpError {
+            recorder.event(pod, of: .pods, type: "Warning", reason: "FailedMount", message: e.message)
+            queue.add(key, after: 2)
+            return try await postStatus(key)
+        }
         let spec = Pod(pod).spec
         let policy = spec.restartPolicy ?? "Always"
         var initialized = true
@@ -106,7 +131,13 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
             }
         }
         try await postStatus(key)
+        // The kubelet's periodic sync: projected files follow their ConfigMaps and Secrets.
+        if spec.volumes.contains(where: { $0.json["configMap"] != nil || $0.json["secret"] != nil }) {
+            queue.add(key, after: 10)
+        }
     }
+
+    func podDir(_ uid: String) -> String { "\(podsRoot)/\(uid)" }
 
     /// Reports the pod's status if it changed; a pod that reached Succeeded or Failed stops
     /// here for good.
@@ -137,6 +168,7 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
     /// Forgets a pod that is gone: its network and records.
     func cleanUp(_ uid: String) {
         network.tearDown(uid: uid)
+        try? FileManager.default.removeItem(atPath: podDir(uid))
         Cgroup.removePod(node: nodeName, uid: uid)
         _ = records.remove(uid)
     }

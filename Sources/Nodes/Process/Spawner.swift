@@ -32,6 +32,7 @@ struct SpawnSpec: Sendable {
     var mounts: [ContainerMount] = []
     var root: String?
     var mountProc = false
+    var hostname: String?
     var ids: (uid: UInt32, gid: UInt32)?
 }
 
@@ -126,7 +127,7 @@ final class Spawner: Sendable {
         let mounts: [kp_mount] = s.mounts.map {
             kp_mount(source: c($0.source), target: c($0.target), fstype: c($0.fstype), flags: $0.flags, data: c($0.data), create: $0.create)
         }
-        let path = c(s.path), cwd = c(s.cwd), root = c(s.root)
+        let path = c(s.path), cwd = c(s.cwd), root = c(s.root), hostname = c(s.hostname)
         let pid: pid_t = argv.withUnsafeMutableBufferPointer { argvBuf in
             envp.withUnsafeMutableBufferPointer { envBuf in
                 cgroupFDs.withUnsafeBufferPointer { cg in
@@ -147,6 +148,7 @@ final class Spawner: Sendable {
                         spec.mount_count = Int32(m.count)
                         spec.root = root
                         spec.mount_proc = s.mountProc ? 1 : 0
+                        spec.hostname = hostname
                         if let ids = s.ids {
                             spec.set_ids = 1
                             spec.uid = ids.uid

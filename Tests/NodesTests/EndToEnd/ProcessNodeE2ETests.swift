@@ -119,8 +119,9 @@ import Testing
 
     @Test func deletionRunsPreStopThenSIGTERMWithinTheGracePeriod() throws {
         let c = try ProcessCluster()
-        let file = temporaryDirectory() + "/order"
-        let script = "process.on('SIGTERM', () => { require('fs').appendFileSync('\(file)', 'term\\n'); process.exit(0) }); setInterval(() => {}, 1000)"
+        let dir = temporaryDirectory()
+        let file = dir + "/order"
+        let script = "process.on('SIGTERM', () => { require('fs').appendFileSync('/out/order', 'term\\n'); process.exit(0) }); setInterval(() => {}, 1000)"
         try c.apply("""
             apiVersion: v1
             kind: Pod
@@ -131,7 +132,9 @@ import Testing
               - name: main
                 image: node:20
                 command: ["node", "-e", \(jsonString(script))]
-                lifecycle: {preStop: {exec: {command: ["sh", "-c", "echo prestop >> \(file)"]}}}
+                lifecycle: {preStop: {exec: {command: ["sh", "-c", "echo prestop >> /out/order"]}}}
+                volumeMounts: [{name: out, mountPath: /out}]
+              volumes: [{name: out, hostPath: {path: \(dir), type: Directory}}]
             """)
         try c.wait("Running") { try c.get("graceful", "{.status.containerStatuses[0].state.running.startedAt}") != "" }
         usleep(300_000)  // node has installed its handler
@@ -144,15 +147,17 @@ import Testing
 
     @Test func initContainersRunFirstAndPhasesFollowTheRestartPolicy() throws {
         let c = try ProcessCluster()
-        let file = temporaryDirectory() + "/init"
         try c.apply("""
             apiVersion: v1
             kind: Pod
             metadata: {name: done}
             spec:
               restartPolicy: Never
-              initContainers: [{name: setup, image: busybox, command: ["sh", "-c", "echo prepared > \(file)"]}]
-              containers: [{name: main, image: busybox, command: ["cat", "\(file)"]}]
+              initContainers:
+              - {name: setup, image: busybox, command: ["sh", "-c", "echo prepared > /work/file"], volumeMounts: [{name: work, mountPath: /work}]}
+              containers:
+              - {name: main, image: busybox, command: ["cat", "/work/file"], volumeMounts: [{name: work, mountPath: /work}]}
+              volumes: [{name: work, emptyDir: {}}]
             ---
             apiVersion: v1
             kind: Pod
@@ -168,6 +173,40 @@ import Testing
         try c.wait("Failed") { try c.get("broken-init", "{.status.phase}") == "Failed" }
         #expect(try c.get("broken-init", "{.status.initContainerStatuses[0].state.terminated.exitCode}") == "1")
         #expect(try c.kubectl("get", "pod", "broken-init").out.contains("Init:Error"))
+    }
+
+    @Test func containersSeeTheirVolumesInARootOfTheirOwn() throws {
+        let c = try ProcessCluster()
+        #expect(try c.kubectl("create", "configmap", "app-config", "--from-literal=greeting=hello").code == 0)
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: vols, labels: {app: demo}}
+            spec:
+              containers:
+              - name: main
+                image: busybox
+                command: ["sh", "-c", "echo host=$(hostname); echo pid=$$$$; echo private > /tmp/mine; while true; do echo greeting=$(cat /config/greeting); echo labels=$(cat /podinfo/labels); sleep 0.5; done"]
+                volumeMounts:
+                - {name: config, mountPath: /config}
+                - {name: podinfo, mountPath: /podinfo}
+                - {name: missing, mountPath: /missing}
+              volumes:
+              - {name: config, configMap: {name: app-config}}
+              - {name: podinfo, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
+              - {name: missing, secret: {secretName: not-yet}}
+            """)
+        try c.wait("FailedMount") { try c.events("vols").contains("FailedMount: MountVolume.SetUp failed for volume \"missing\" : secret \"not-yet\" not found") }
+        #expect(try c.get("vols", "{.status.containerStatuses[0].state.waiting.reason}") == "ContainerCreating")
+        #expect(try c.kubectl("create", "secret", "generic", "not-yet", "--from-literal=k=v").code == 0)
+        try c.wait("the files") { try c.logFile("vols").contains("greeting=hello") }
+        let log = try c.logFile("vols")
+        #expect(log.contains("host=vols"), "\(log)")
+        #expect(log.contains("pid=1") && log.contains("labels=app=\"demo\""), "\(log)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/mine"))
+        // A changed ConfigMap reaches the running container's files (the kubelet's sync).
+        #expect(try c.kubectl("patch", "configmap", "app-config", "-p", #"{"data":{"greeting":"bonjour"}}"#).code == 0)
+        try c.wait("the new value", seconds: 30) { try c.logFile("vols").contains("greeting=bonjour") }
     }
 
     @Test func aKilledNodeLeavesNoProcessAndARestartRunsItsPodsAgain() throws {
