@@ -16,7 +16,8 @@ struct LocalCluster: Sendable {
     let processNodes: [ProcessNode]
     let ready = Gate()
 
-    init(client: APIClient, clock: any WallClock, fleet config: FleetConfig, processNodes: Int = 0, dataDir: String = "") throws {
+    init(client: APIClient, clock: any WallClock, fleet config: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
+         dataDir: String = "") throws {
         self.client = client
         self.clock = clock
         informers = SharedInformers(client: client)
@@ -27,7 +28,7 @@ struct LocalCluster: Sendable {
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         self.processNodes = try (0..<processNodes).map { i in
             try ProcessNode(client: client, clock: clock, name: "kplane-process-\(i + 1)", index: config.nodeCount + i, ordinal: i,
-                            group: NodeGroup(count: 1), dataDir: dataDir, pods: pods)
+                            group: processGroup, dataDir: dataDir, pods: pods)
         }
     }
 
