@@ -16,8 +16,9 @@ struct LocalCluster: Sendable {
     let processNodes: [ProcessNode]
     let ready = Gate()
 
-    init(client: APIClient, clock: any WallClock, fleet config: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
+    init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
          dataDir: String = "") throws {
+        let (config, fleetProcessNodes) = whole.split
         self.client = client
         self.clock = clock
         informers = SharedInformers(client: client)
@@ -26,9 +27,10 @@ struct LocalCluster: Sendable {
         scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
         // Process-backed nodes take the pod CIDRs after the simulated ones.
-        self.processNodes = try (0..<processNodes).map { i in
-            try ProcessNode(client: client, clock: clock, name: "kplane-process-\(i + 1)", index: config.nodeCount + i, ordinal: i,
-                            group: processGroup, dataDir: dataDir, pods: pods)
+        let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
+        self.processNodes = try named.enumerated().map { i, node in
+            try ProcessNode(client: client, clock: clock, name: node.name, index: config.nodeCount + i, ordinal: i,
+                            group: node.group, dataDir: dataDir, pods: pods)
         }
     }
 

@@ -49,6 +49,12 @@ extension ProcessKubelet {
                 recorder.event(pod, of: .pods, type: "Warning", reason: "InspectFailed", message: message)
                 recorder.event(pod, of: .pods, type: "Warning", reason: "Failed", message: "Error: InvalidImageName")
                 setWaiting("InvalidImageName", message)
+            case .notFound where c.imagePullPolicy == "Never":
+                let message = "Container image \"\(c.image)\" is not present with pull policy of Never"
+                recorder.event(pod, of: .pods, type: "Warning", reason: "ErrImageNeverPull", message: message)
+                recorder.event(pod, of: .pods, type: "Warning", reason: "Failed", message: "Error: ErrImageNeverPull")
+                setWaiting("ErrImageNeverPull", message)
+                queue.add(key, after: 10)
             case .notFound(let message):
                 recorder.event(pod, of: .pods, reason: "Pulling", message: "Pulling image \"\(c.image)\"")
                 recorder.event(pod, of: .pods, type: "Warning", reason: "Failed", message: "Failed to pull image \"\(c.image)\": \(message)")
@@ -85,7 +91,13 @@ extension ProcessKubelet {
         var extra: [(String, String)] = [("HOSTNAME", pod.metaName)]
         if record.netnsPath == nil { extra.append(("POD_IP", ip)) }
         let restartCount = previous.lastTerminated == nil ? previous.restartCount : previous.restartCount + 1
-        recorder.event(pod, of: .pods, reason: "Pulled", message: "Container image \"\(c.image)\" already present on machine")
+        if c.imagePullPolicy == "Always" {
+            // Nothing to fetch: the node's store is the registry. Said as a pull that took no time.
+            recorder.event(pod, of: .pods, reason: "Pulling", message: "Pulling image \"\(c.image)\"")
+            recorder.event(pod, of: .pods, reason: "Pulled", message: "Successfully pulled image \"\(c.image)\" in 0s (0s including waiting)")
+        } else {
+            recorder.event(pod, of: .pods, reason: "Pulled", message: "Container image \"\(c.image)\" already present on machine")
+        }
         do {
             let launch = try ContainerLaunch(container: c, image: image, env: env, extra: extra)
             let running = try await spawn(pod, c, launch: launch, image: image, record: record, restartCount: restartCount)
@@ -134,9 +146,10 @@ extension ProcessKubelet {
         }
         let log = try ContainerLog(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid, container: c.name,
                                    restartCount: restartCount, clock: clock)
+        let ids = try ContainerUser.resolve(image.config.user, rootfs: image.rootfs)
         var spec = SpawnSpec(path: path, argv: launch.argv, env: launch.env, cwd: launch.workingDir, stdout: log.stdout, stderr: log.stderr,
                              cgroupProcs: cgroup?.procsFiles ?? [], netnsPath: record.netnsPath, newNamespaces: namespaces,
-                             mountProc: namespaces)
+                             mountProc: namespaces, ids: getuid() == 0 ? ids : nil)
         let root = ContainerRoot(podDir: podDir(pod.uid), container: c.name, instance: restartCount)
         if namespaces && privateRoot.withLock({ $0 }) {
             // The image's paths are its own: its files over the host's, in a root of its own.
@@ -174,11 +187,16 @@ extension ProcessKubelet {
     func watch(_ pod: JSONValue, _ c: Container, _ running: RunningContainer, initContainer: Bool) {
         let key = Informer.key(pod), uid = pod.uid
         let probes = initContainer ? nil : Task { await self.probe(pod, c, running) }
+        // No cgroup to enforce the limit: sample instead.
+        let limit = c.resources.limitQuantities[name: "memory"].map { Int64($0.value) }
+        let sampler = running.cgroup == nil ? limit.map { l in Task { await MemorySampler.watch(supervisor: running.supervisor, limit: l) } } : nil
         Task {
             let status = await ProcessReaper.shared.wait(for: running.supervisor)
             probes?.cancel()
+            sampler?.cancel()
             let now = clock.now()
-            let oomKilled = (running.cgroup?.oomKills ?? 0) > 0
+            let sampledOOM = await sampler?.value ?? false
+            let oomKilled = sampledOOM || (running.cgroup?.oomKills ?? 0) > 0
             running.cgroup?.destroy(logger: logger)
             if let dir = running.root { try? FileManager.default.removeItem(atPath: dir) }
             let code = oomKilled ? 137 : status.exitCode
