@@ -69,8 +69,18 @@ let package = Package(
         .target(name: "Controllers", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
         // kube-scheduler: queue, cache, filter and score plugins, binding through the API.
         .target(name: "Scheduler", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
-        // Simulated nodes: registration, leases, placement and a kubelet that drives pod phases.
-        .target(name: "Nodes", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
+        // Nodes: the simulated fleet, and process-backed nodes (kubelet, images, pod networks).
+        .target(
+            name: "Nodes",
+            dependencies: [
+                "KubeModel", "KubeClient", "CContainerShim",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The fork/exec of a container process (namespaces, cgroups, parent-death signal), in C
+        // because a forked copy of a multithreaded process may only make system calls.
+        .target(name: "CContainerShim"),
         .executableTarget(
             name: "kplane",
             dependencies: [
@@ -99,15 +109,17 @@ let package = Package(
             dependencies: ["kctl", "KubeModel", "KubeClient", "KubeYAML", "KplaneTestSupport"],
             exclude: ["EndToEnd/streaming_log_server.py", "EndToEnd/tls_server.py"]
         ),
-        // The process-backed node's parts: the image store and builder, and the seed's app.
-        .testTarget(name: "NodesTests", dependencies: ["Nodes", "KplaneTestSupport"]),
+        // The process-backed node: its kubelet's rules, images and the seed's app, pod networks,
+        // and real processes under `kplane up --process-nodes`.
+        .testTarget(
+            name: "NodesTests",
+            dependencies: ["Nodes", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Nodes", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport"]),
         .testTarget(
             name: "ControllersTests",
             dependencies: ["Controllers", "Nodes", "Scheduler", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        // Process-backed nodes' parts: pod networks (namespaces, bridge, loopback addresses).
-        .testTarget(name: "NodesTests", dependencies: ["Nodes", .product(name: "Logging", package: "swift-log")]),
         // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
         .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
         // One write to thousands of watches, timed by a SwiftNIO client (see Benchmarks/apiserver.sh).

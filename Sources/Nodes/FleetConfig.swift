@@ -10,6 +10,8 @@ public struct NodeGroup: Sendable, Equatable {
     public var maxPods: Int
     public var labels: [String: String]
     public var taints: [Taint]
+    /// `type: process` in a fleet file: nodes whose pods are real processes.
+    public var processBacked = false
 
     public init(namePrefix: String = "kplane-node-", count: Int, cpu: String = "4", memory: String = "16Gi", maxPods: Int = 110,
                 labels: [String: String] = [:], taints: [Taint] = []) {
@@ -66,6 +68,13 @@ public struct FleetConfig: Sendable {
     }
 
     public var nodeNames: [String] { nodes.map(\.name) }
+
+    /// The simulated part of the fleet, and its process-backed nodes by name.
+    public var split: (simulated: FleetConfig, process: [(name: String, group: NodeGroup)]) {
+        var simulated = self
+        simulated.groups = groups.filter { !$0.processBacked }
+        return (simulated, nodes.filter { $0.group.processBacked })
+    }
     public var nodeCount: Int { groups.reduce(0) { $0 + max(0, $1.count) } }
 
     /// Each node's pods come from its own /24 of the cluster's 10.0.0.0/8, from 10.244.0.0/24
@@ -96,6 +105,11 @@ public struct FleetConfig: Sendable {
                 group[keyPath: keyPath] = text
             }
             if let pods = g["pods"]?.intValue { group.maxPods = Int(pods) }
+            switch g["type"]?.stringValue ?? "simulated" {
+            case "simulated": break
+            case "process": group.processBacked = true
+            case let other: throw Invalid(description: "nodeGroups[\(i)].type: Unsupported value: \"\(other)\": supported values: \"simulated\", \"process\"")
+            }
             for (k, v) in g["labels"]?.objectValue ?? [:] { group.labels[k] = v.stringValue ?? "" }
             group.taints = (g["taints"]?.arrayValue ?? []).map(Taint.init)
             for (j, t) in group.taints.enumerated() where !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(t.effect) {

@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import KubeModel
 
 /// The Node and Lease objects a simulated kubelet registers and keeps, shaped like a real one's.
@@ -20,21 +21,11 @@ enum NodeObject {
     }
 
     static func status(name: String, index: Int, group: NodeGroup, config: FleetConfig, now: Date) -> JSONValue {
-        let t = JSONValue.string(Timestamp.format(now))
         let resources: JSONValue = ["cpu": .string(group.cpu), "memory": .string(group.memory), "pods": .string(String(group.maxPods)),
                                     "ephemeral-storage": "100Gi", "hugepages-2Mi": "0"]
-        func cond(_ type: String, _ status: String, _ reason: String, _ message: String) -> JSONValue {
-            ["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
-             "lastHeartbeatTime": t, "lastTransitionTime": t]
-        }
         return [
             "capacity": resources, "allocatable": resources,
-            "conditions": [
-                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-            ],
+            "conditions": healthyConditions(now: now),
             "addresses": [["type": "InternalIP", "address": .string(config.internalIP(node: index))], ["type": "Hostname", "address": .string(name)]],
             "daemonEndpoints": ["kubeletEndpoint": ["Port": 10250]],
             "nodeInfo": [
@@ -47,10 +38,36 @@ enum NodeObject {
     }
 
     /// The node's heartbeat in `kube-node-lease`, as the kubelet keeps it.
-    static func lease(name: String, config: FleetConfig, now: Date) -> JSONValue {
+    static func lease(name: String, durationSeconds: Int64, now: Date) -> JSONValue {
         ["apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
          "metadata": ["name": .string(name), "namespace": "kube-node-lease"],
-         "spec": ["holderIdentity": .string(name), "leaseDurationSeconds": .int(config.leaseDurationSeconds),
+         "spec": ["holderIdentity": .string(name), "leaseDurationSeconds": .int(durationSeconds),
                   "renewTime": .string(Timestamp.formatMicro(now))]]
+    }
+
+    /// Renews the node's Lease, creating it when it is missing.
+    static func renewLease(client: APIClient, name: String, durationSeconds: Int64, now: Date) async throws {
+        let renew: JSONValue = ["spec": ["holderIdentity": .string(name), "renewTime": .string(Timestamp.formatMicro(now)),
+                                         "leaseDurationSeconds": .int(durationSeconds)]]
+        do {
+            _ = try await client.patch(.leases, namespace: "kube-node-lease", name: name, renew, type: "application/merge-patch+json")
+        } catch let e as APIStatusError where e.code == 404 {
+            _ = try await client.create(.leases, namespace: "kube-node-lease", lease(name: name, durationSeconds: durationSeconds, now: now))
+        }
+    }
+
+    /// The conditions of a healthy kubelet, stamped `now`.
+    static func healthyConditions(now: Date) -> JSONValue {
+        let t = JSONValue.string(Timestamp.format(now))
+        func cond(_ type: String, _ status: String, _ reason: String, _ message: String) -> JSONValue {
+            ["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
+             "lastHeartbeatTime": t, "lastTransitionTime": t]
+        }
+        return [
+            cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        ]
     }
 }

@@ -89,13 +89,7 @@ public final class SimulatedFleet: Sendable {
     }
 
     func renewLease(_ name: String, now: Date) async throws {
-        let renew: JSONValue = ["spec": ["holderIdentity": .string(name), "renewTime": .string(Timestamp.formatMicro(now)),
-                                         "leaseDurationSeconds": .int(config.leaseDurationSeconds)]]
-        do {
-            _ = try await client.patch(.leases, namespace: "kube-node-lease", name: name, renew, type: "application/merge-patch+json")
-        } catch let e as APIStatusError where e.code == 404 {
-            _ = try await client.create(.leases, namespace: "kube-node-lease", NodeObject.lease(name: name, config: config, now: now))
-        }
+        try await NodeObject.renewLease(client: client, name: name, durationSeconds: config.leaseDurationSeconds, now: now)
     }
 
     /// Renews the Lease of every running node each `leaseRenewSeconds`, until cancelled.

@@ -5,7 +5,7 @@ import Nodes
 import Scheduler
 
 /// What runs beside the API server in `kplane up`: the controllers, the scheduler and the
-/// simulated fleet, sharing one set of informers (one watch per resource for all of them).
+/// nodes (simulated and process-backed), sharing one set of informers (one watch per resource for all of them).
 struct LocalCluster: Sendable {
     let client: APIClient
     let clock: any WallClock
@@ -13,9 +13,12 @@ struct LocalCluster: Sendable {
     let fleet: SimulatedFleet
     let scheduler: Scheduler
     let controllers: ControllerManager
+    let processNodes: [ProcessNode]
     let ready = Gate()
 
-    init(client: APIClient, clock: any WallClock, fleet config: FleetConfig) {
+    init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
+         dataDir: String = "") throws {
+        let (config, fleetProcessNodes) = whole.split
         self.client = client
         self.clock = clock
         informers = SharedInformers(client: client)
@@ -23,14 +26,22 @@ struct LocalCluster: Sendable {
         controllers = ControllerManager(client: client, clock: clock, informers: informers)
         scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
+        // Process-backed nodes take the pod CIDRs after the simulated ones.
+        let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
+        self.processNodes = try named.enumerated().map { i, node in
+            try ProcessNode(client: client, clock: clock, name: node.name, index: config.nodeCount + i, ordinal: i,
+                            group: node.group, dataDir: dataDir, pods: pods)
+        }
     }
 
     func run() async throws {
         try await fleet.register()
+        for node in processNodes { try await node.register() }
         await withTaskGroup(of: Void.self) { group in
             let synced = Counter(target: 2) { ready.open() }
             group.addTask { await controllers.run(onSynced: { synced.tick() }) }
             group.addTask { await fleet.run(ownInformers: false, onSynced: { synced.tick() }) }
+            for node in processNodes { group.addTask { await node.run(ownInformer: false) } }
             group.addTask { await scheduler.run() }
         }
     }

@@ -1,3 +1,4 @@
+import APIServer
 import ArgumentParser
 import Foundation
 import KubeClient
@@ -9,7 +10,35 @@ import Nodes
 /// then does what Kubernetes does: NotReady after 40 s, evictions 300 s later.
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "node", abstract: "Stop or start a simulated node's machine.", subcommands: [Stop.self, Start.self])
+        commandName: "node", abstract: "Run a process-backed node, or stop and start a simulated node's machine.",
+        subcommands: [Run.self, Stop.self, Start.self])
+
+    /// `kplane node run --kubeconfig K --name N`: a process-backed node joining the cluster the
+    /// kubeconfig names, as a kubelet on another machine joins.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a process-backed node: a kubelet whose pods are real processes.")
+        @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
+        @Option(help: "The node's name.") var name: String
+        @Option(name: .customLong("data-dir"), help: "Where the node keeps images, logs and pod files.") var dataDir = APIServerConfig.defaultDataDir
+        @Option(help: "The node's place among process nodes (its address is 127.0.1.<ordinal+1>).") var ordinal = 0
+        @Option(name: .customLong("pod-cidr-index"), help: "Which /24 of 10.244.0.0/16 its pods take.") var podCIDRIndex = 200
+        @OptionGroup var verbosity: Verbosity
+
+        func run() async throws {
+            verbosity.bootstrap()
+            let client = try RemoteRole.client(kubeconfig: kubeconfig)
+            let clock = SystemClock()
+            let node = try ProcessNode(client: client, clock: clock, name: name, index: podCIDRIndex, ordinal: ordinal,
+                                       group: NodeGroup(count: 1), dataDir: dataDir)
+            try await node.register()
+            print("node/\(name) registered; running its pods as processes (Ctrl-C stops it)")
+            fflush(nil)
+            let task = Task { await node.run() }
+            await Signals.waitForTermination()
+            task.cancel()
+            _ = await task.result
+        }
+    }
 
     struct Options: ParsableArguments {
         @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?

@@ -7,19 +7,22 @@ import KubeModel
 import KubeYAML
 import Nodes
 
-/// `kplane up`: API server, controllers and simulated nodes in one process, the components
-/// talking to the API in-process. Ctrl-C or SIGTERM stops it; the data dir keeps the cluster.
+/// `kplane up`: API server, controllers, scheduler and nodes (process-backed by default,
+/// simulated with `--nodes`) in one process, the components talking to the API in-process. Ctrl-C or SIGTERM stops it; the data dir keeps the cluster.
 struct UpCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "up", abstract: "Run a whole cluster: API server, controllers and simulated nodes.")
+    static let configuration = CommandConfiguration(commandName: "up", abstract: "Run a whole cluster: API server, controllers, scheduler and nodes.")
 
     @Option(help: "Port for the API server on 127.0.0.1 (0 picks a free one).") var port = 6443
     @Option(name: .customLong("data-dir"), help: "Where the database and kubeconfig live.") var dataDir = APIServerConfig.defaultDataDir
-    @Option(help: "Number of simulated nodes.") var nodes = 3
+    @Option(help: "Number of simulated nodes (thousands are cheap; their pods run nothing).") var nodes: Int?
+    @Option(name: .customLong("process-nodes"),
+            help: "Number of process-backed nodes, whose pods are real processes (1 when no node flag is given).")
+    var processNodes: Int?
     @Option(name: .customLong("event-ttl"), help: "How long events are kept after their last update.") var eventTTL = "1h0m0s"
     @Option(help: "A fleet file (kind: Fleet) describing node groups; see manifests/fleets/.") var fleet: String?
     @Option(name: .customLong("node-cpu"), help: "CPU of each node (with --nodes).") var nodeCPU = "4"
     @Option(name: .customLong("node-memory"), help: "Memory of each node (with --nodes).") var nodeMemory = "16Gi"
-    @Option(name: .customLong("node-max-pods"), help: "Pods each node takes (with --nodes).") var nodeMaxPods = 110
+    @Option(name: .customLong("node-max-pods"), help: "Pods each node takes.") var nodeMaxPods = 110
     @Option(name: .customLong("pod-startup-seconds"), help: "Simulated time from binding to Running.") var startup = 0.0
     @Option(name: .customLong("pod-termination-cap-seconds"), help: "Longest a deleted pod takes to go, whatever its grace period.")
     var terminationCap = 1.0
@@ -43,8 +46,13 @@ struct UpCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let fleetConfig = try fleetConfig()
-        let cluster = LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig)
-        let nodes = fleetConfig.nodeCount
+        // No node flag at all: one process-backed node, so applied manifests really run.
+        let processNodeCount = max(0, processNodes ?? (nodes == nil && fleet == nil ? 1 : 0))
+        // Process nodes take their CPU and memory from the machine unless the flags say otherwise.
+        let processGroup = NodeGroup(count: 1, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
+        let cluster = try LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig, processNodes: processNodeCount,
+                                       processGroup: processGroup, dataDir: dataDir)
+        let nodes = fleetConfig.nodeCount + processNodeCount
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let components = Task { try await cluster.run() }
@@ -96,7 +104,8 @@ struct UpCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("error: --node-cpu and --node-memory take quantities such as 4, 500m, 16Gi\n".utf8))
                 throw ExitCode.failure
             }
-            config = FleetConfig(nodes: nodes, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
+            let simulated = nodes ?? 0
+            config = FleetConfig(nodes: simulated, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
         }
         config.startupSeconds = startup
         config.terminationCapSeconds = terminationCap

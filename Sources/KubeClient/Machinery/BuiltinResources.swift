@@ -23,4 +23,6 @@ extension APIResource {
     public static let replicaSets = builtin("replicasets.apps")
     public static let deployments = builtin("deployments.apps")
     public static let leases = builtin("leases.coordination.k8s.io")
+    public static let configMaps = builtin("configmaps")
+    public static let secrets = builtin("secrets")
 }

@@ -16,6 +16,21 @@ public struct Container: JSONView {
     public var env: [EnvVar] { views("env") }
     public var envFrom: [EnvFromSource] { views("envFrom") }
     public var volumeMounts: [VolumeMount] { views("volumeMounts") }
+    /// "" when absent: the image's.
+    public var workingDir: String { string("workingDir") ?? "" }
+    /// `Always`, `IfNotPresent` or `Never` (defaulted by the API server).
+    public var imagePullPolicy: String? { string("imagePullPolicy") }
+    public var lifecycle: Lifecycle { view("lifecycle") }
+}
+
+/// core/v1 Lifecycle: the hooks run around a container's start and stop.
+public struct Lifecycle: JSONView {
+    public let json: JSONValue
+    public init(_ json: JSONValue) { self.json = json }
+
+    /// A LifecycleHandler has the shape of a probe's handler (`exec`, `httpGet`, `tcpSocket`).
+    public var preStop: Probe? { json["preStop"].map(Probe.init) }
+    public var postStart: Probe? { json["postStart"].map(Probe.init) }
 }
 
 /// core/v1 VolumeMount.
@@ -64,6 +79,8 @@ public struct Probe: JSONView {
     public init(_ json: JSONValue) { self.json = json }
 
     public var httpGet: HTTPGetAction? { json["httpGet"].map(HTTPGetAction.init) }
+    /// A lifecycle handler's `sleep.seconds`.
+    public var sleepSeconds: Int64? { json["sleep"]?["seconds"]?.intValue }
     public var tcpSocket: TCPSocketAction? { json["tcpSocket"].map(TCPSocketAction.init) }
     /// The `exec` action's command; nil when the probe is not an exec.
     public var execCommand: [String]? { json["exec"].map { ($0["command"]?.arrayValue ?? []).compactMap(\.stringValue) } }
@@ -86,6 +103,9 @@ public struct HTTPGetAction: JSONView {
     public var host: String { string("host") ?? "" }
     public var port: IntOrString? { json["port"].flatMap(IntOrString.init) }
     public var path: String { string("path") ?? "" }
+    public var httpHeaders: [(name: String, value: String)] {
+        (json["httpHeaders"]?.arrayValue ?? []).map { ($0["name"]?.stringValue ?? "", $0["value"]?.stringValue ?? "") }
+    }
 }
 
 /// core/v1 TCPSocketAction.

@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func undoToARevisionReusesItsReplicaSet() throws {
-        let server = try ServerProcess(role: "up", extraArgs: ["--probe-delay-scale", "0.05"])
+        let server = try ServerProcess(role: "up", extraArgs: ["--nodes", "3", "--probe-delay-scale", "0.05"])
         let k = Kubectl(binary: Kubectl.v132, server: server)
         // No `resources` in the manifest: kubectl sends `resources: {}` back on undo.
         let manifest = """

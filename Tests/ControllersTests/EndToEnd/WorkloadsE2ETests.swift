@@ -8,7 +8,7 @@ import Testing
     func lines(_ s: String) -> [String] { s.split(separator: "\n").map(String.init) }
 
     @Test func applyRollOutUndoScaleRestartDelete() throws {
-        let server = try ServerProcess(role: "up", extraArgs: ["--probe-delay-scale", "0.05"])
+        let server = try ServerProcess(role: "up", extraArgs: ["--nodes", "3", "--probe-delay-scale", "0.05"])
         let k = Kubectl(binary: Kubectl.v132, server: server)
         #expect(try k("apply", "-f", k.manifests).code == 0)
         let nodes = try k("get", "nodes", "--no-headers")
@@ -53,14 +53,14 @@ import Testing
 
     @Test func restartResumesWithoutDuplicates() throws {
         let dir = temporaryDirectory()
-        var server = try ServerProcess(dataDir: dir, role: "up")
+        var server = try ServerProcess(dataDir: dir, role: "up", extraArgs: ["--nodes", "3"])
         var k = Kubectl(binary: Kubectl.v132, server: server)
         #expect(try k("create", "deployment", "web", "--image=nginx", "--replicas=4").code == 0)
         #expect(try k("rollout", "status", "deployment/web", "--timeout=30s").code == 0)
         let before = Set(lines(try k("get", "pods", "-o", "name").out))
         #expect(before.count == 4)
         server.stop()
-        server = try ServerProcess(dataDir: dir, role: "up")
+        server = try ServerProcess(dataDir: dir, role: "up", extraArgs: ["--nodes", "3"])
         k = Kubectl(binary: Kubectl.v132, server: server)
         #expect(try k("rollout", "status", "deployment/web", "--timeout=30s").code == 0)
         // Give the controllers a moment to (wrongly) act, then check they did not.

@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func nodeStopAndStartSetThePowerAnnotation() throws {
-        let server = try ServerProcess(role: "up")
+        let server = try ServerProcess(role: "up", extraArgs: ["--nodes", "3"])
         let k = Kubectl(binary: Kubectl.v132, server: server)
         func kplane(_ args: String...) throws -> (code: Int32, out: String, err: String) {
             try ServerProcess.run(ServerProcess.binary, args + ["--kubeconfig", server.kubeconfig])

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Process-backed pods (issue #12), against a release `kplane up --process-nodes 1`:
+
+  start   N pods of one Deployment on one node, from the Deployment's creation to every pod
+          Running and Ready; each pod's start (seen ADDED to seen Ready, by one watch): p50/p99
+  agent   the kplane process's CPU (% of one core, over 10 s of steady state) and resident
+          memory per running pod (RSS with N pods minus RSS before, / N)
+  oom     a container allocating 4 MiB every 20 ms past a 64 Mi limit: from its last line to
+          the watch seeing OOMKilled (median of 5)
+
+Workloads: `trivial` (busybox `sleep`), `app` (the seed's app, myapp:1.0.0, with its readiness
+probe) when the image store has it.
+
+Usage: Benchmarks/process_pods.py [N ...]   (default: 100 300; build first:
+       swift build -c release --product kplane)
+"""
+import json, os, re, shutil, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+
+COUNTS = [int(a) for a in sys.argv[1:]] or [100, 300]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("KPLANE") or subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip() + "/kplane"
+
+
+def call(base, method, path, body=None, ctype="application/json"):
+    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    if body is not None:
+        req.add_header("Content-Type", ctype)
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())
+
+
+def start():
+    data = tempfile.mkdtemp()
+    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1", "--node-max-pods", "1000"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = p.stdout.readline()
+    port = re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1)
+    threading.Thread(target=lambda: p.stdout.read(), daemon=True).start()
+    return p, data, f"http://127.0.0.1:{port}"
+
+
+def stop(p, data):
+    p.terminate()
+    p.wait()
+    shutil.rmtree(data, ignore_errors=True)
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def ready(pod):
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
+
+
+def watch_pods(base, selector, on_event, stop_flag):
+    """Calls on_event(type, pod, seen_at) for every pod event until stop_flag is set."""
+    rv = call(base, "GET", f"/api/v1/namespaces/default/pods?labelSelector={selector}")["metadata"]["resourceVersion"]
+    req = urllib.request.Request(f"{base}/api/v1/namespaces/default/pods?watch=true&labelSelector={selector}&resourceVersion={rv}")
+    with urllib.request.urlopen(req, timeout=600) as r:
+        for line in r:
+            ev = json.loads(line)
+            on_event(ev["type"], ev["object"], time.perf_counter())
+            if stop_flag.is_set():
+                return
+
+
+def deployment(name, replicas, container):
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}},
+                                  "spec": {"terminationGracePeriodSeconds": 1, "containers": [container]}}}}
+
+
+def start_pods(base, pid, name, n, container):
+    added, became_ready = {}, {}
+    done = threading.Event()
+
+    def on_event(kind, pod, t):
+        uid = pod["metadata"]["uid"]
+        added.setdefault(uid, t)
+        if ready(pod) and uid not in became_ready:
+            became_ready[uid] = t
+            if len(became_ready) == n:
+                done.set()
+
+    stop_flag = threading.Event()
+    threading.Thread(target=watch_pods, args=(base, f"app={name}", on_event, stop_flag), daemon=True).start()
+    time.sleep(0.3)
+    rss0 = rss_kib(pid)
+    t0 = time.perf_counter()
+    call(base, "POST", "/apis/apps/v1/namespaces/default/deployments", deployment(name, n, container))
+    if not done.wait(300):
+        print(f"  {name}: only {len(became_ready)}/{n} Ready after 300 s")
+        return None
+    total = time.perf_counter() - t0
+    starts = sorted(became_ready[u] - added[u] for u in became_ready)
+    time.sleep(2)
+    c0 = cpu_seconds(pid)
+    time.sleep(10)
+    cpu = (cpu_seconds(pid) - c0) / 10 * 100
+    rss = rss_kib(pid) - rss0
+    stop_flag.set()
+    call(base, "DELETE", f"/apis/apps/v1/namespaces/default/deployments/{name}")
+    return total, starts[len(starts) // 2], starts[min(len(starts) - 1, int(len(starts) * 0.99))], cpu, rss / n
+
+
+def oom(base):
+    script = ("const a = []; setInterval(() => { a.push(Buffer.alloc(4 << 20, 1)); "
+              "console.log(Date.now()) }, 20)")
+    results = []
+    for i in range(5):
+        name = f"leak{i}"
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": name}},
+               "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": "node:20", "command": ["node", "-e", script],
+                                                                  "resources": {"limits": {"memory": "64Mi"}}}]}}
+        seen = {}
+        done = threading.Event()
+
+        def on_event(kind, p, t):
+            for cs in p.get("status", {}).get("containerStatuses", []):
+                if cs.get("state", {}).get("terminated", {}).get("reason") == "OOMKilled" and "t" not in seen:
+                    seen["t"] = time.time()
+                    done.set()
+
+        stop_flag = threading.Event()
+        threading.Thread(target=watch_pods, args=(base, f"app={name}", on_event, stop_flag), daemon=True).start()
+        time.sleep(0.3)
+        call(base, "POST", "/api/v1/namespaces/default/pods", pod)
+        done.wait(60)
+        stop_flag.set()
+        log = urllib.request.urlopen(f"{base}/api/v1/namespaces/default/pods/{name}/log").read().decode()
+        stamps = [int(l.split()[-1]) for l in log.splitlines() if l.split() and l.split()[-1].isdigit()]
+        if stamps and "t" in seen:
+            results.append((seen["t"] * 1000 - stamps[-1]))
+    return statistics.median(results) if results else None
+
+
+def main():
+    p, data, base = start()
+    try:
+        time.sleep(1)
+        workloads = {"trivial": {"name": "app", "image": "busybox", "command": ["sleep", "3600"]}}
+        for n in COUNTS:
+            for label, container in workloads.items():
+                r = start_pods(base, p.pid, f"{label}-{n}", n, container)
+                if r:
+                    total, p50, p99, cpu, rss = r
+                    print(f"{label:8} {n:4} pods: all Ready in {total:.2f} s; pod start p50 {p50*1000:.0f} ms, p99 {p99*1000:.0f} ms; "
+                          f"agent CPU {cpu:.1f}% of a core ({cpu / n:.3f}% per pod), RSS +{rss:.0f} KiB per pod")
+                time.sleep(3)
+        ms = oom(base)
+        print(f"oom: last line to OOMKilled seen by a watch, median of 5: {ms:.0f} ms" if ms is not None else "oom: no result")
+    finally:
+        stop(p, data)
+
+
+main()

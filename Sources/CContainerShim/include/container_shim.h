@@ -1,0 +1,64 @@
+#ifndef KPLANE_CONTAINER_SHIM_H
+#define KPLANE_CONTAINER_SHIM_H
+
+#include <sys/types.h>
+#include <sys/epoll.h>
+
+/// One mount the container's process makes in its own mount namespace, in order, before it
+/// changes root. `flags` are mount(2)'s; a NULL `fstype` with MS_BIND binds `source`.
+typedef struct {
+    const char *source;
+    const char *target;
+    const char *fstype;
+    unsigned long flags;
+    const char *data;
+    /// Create `target` (a directory, or an empty file when 2) before mounting.
+    int create;
+} kp_mount;
+
+/// How to start a container's process. Everything is prepared by the caller before the fork:
+/// after it, the children only make system calls (a forked copy of a multithreaded process may
+/// not allocate).
+typedef struct {
+    const char *path;           // the executable, already resolved
+    char *const *argv;
+    char *const *envp;
+    const char *cwd;            // inside the new root when `root` is set
+    int stdin_fd, stdout_fd, stderr_fd;
+    const int *cgroup_fds;      // cgroup.procs files to join (opened for writing), or NULL
+    int cgroup_count;
+    int netns_fd;               // a network namespace to join, or -1
+    int new_namespaces;         // 1: own PID and mount namespaces (the process is PID 1 in its own)
+    const kp_mount *mounts;     // made in the new mount namespace
+    int mount_count;
+    const char *root;           // chroot here after the mounts, or NULL
+    int mount_proc;             // mount a proc for the new PID namespace at /proc (after chroot)
+    const char *hostname;       // with new_namespaces: an own UTS namespace with this hostname
+    int set_ids;                // 1: drop to uid/gid with these supplementary groups
+    uid_t uid;
+    gid_t gid;
+} kp_spawn_spec;
+
+/// Starts a container: a supervising child (it joins the cgroups and network namespace, dies
+/// when its parent thread does, forwards SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 and
+/// exits as its process does) and, inside it, the process itself, PID 1 of a new PID namespace
+/// when asked, so that when the supervisor dies (its parent was killed) the kernel kills every
+/// process of the container. Returns the supervisor's pid, or -1 with errno set.
+///
+/// `err_fd` receives, if the container's process could not be started, one int: the errno of
+/// the step that failed, then one int: which step (see KP_STEP_*). Close-on-exec: the caller's
+/// read end sees EOF once the process has started.
+pid_t kp_spawn(const kp_spawn_spec *spec, int err_fd);
+
+enum {
+    KP_STEP_CGROUP = 1, KP_STEP_NETNS, KP_STEP_UNSHARE, KP_STEP_FORK, KP_STEP_MOUNT, KP_STEP_CHROOT,
+    KP_STEP_CHDIR, KP_STEP_IDS, KP_STEP_EXEC, KP_STEP_PDEATHSIG
+};
+
+/// pipe2(2) with O_CLOEXEC.
+int kp_pipe_cloexec(int fds[2]);
+
+/// pidfd_open(2): a file descriptor that becomes readable when the process exits.
+int kp_pidfd_open(pid_t pid);
+
+#endif

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+
+/// One container's cgroups (v1: a directory under the memory and cpu hierarchies): the memory
+/// limit the kernel enforces (its OOM killer acts the moment usage passes it), CPU shares and
+/// quota, what it uses, and a way to kill whatever is left in it.
+/// `kplane/<node>/<pod uid>/<container>` under each hierarchy.
+struct Cgroup: Sendable {
+    static let root = "/sys/fs/cgroup"
+    static let controllers = ["memory", "cpu", "cpuacct", "pids"]
+
+    let relative: String
+
+    init(node: String, podUID: String, container: String) {
+        relative = "kplane/\(node)/\(podUID)/\(container)"
+    }
+
+    /// Whether this machine lets kplane make v1 memory cgroups (root, v1 memory mounted).
+    static let available: Bool = {
+        let probe = "\(root)/memory/kplane"
+        return (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil
+            && FileManager.default.isWritableFile(atPath: probe)
+    }()
+
+    func path(_ controller: String) -> String { "\(Self.root)/\(controller)/\(relative)" }
+
+    /// The cgroup.procs files a process writes itself into.
+    var procsFiles: [String] { Self.controllers.map { path($0) + "/cgroup.procs" } }
+
+    /// Creates the cgroups and sets the limits; the memory limit covers swap too, so a leak is
+    /// killed rather than swapped out.
+    func create(memoryLimit: Int64?, cpuRequestMilli: Int64?, cpuLimitMilli: Int64?) throws {
+        for c in Self.controllers {
+            try FileManager.default.createDirectory(atPath: path(c), withIntermediateDirectories: true)
+        }
+        if let limit = memoryLimit {
+            try write("memory", "memory.limit_in_bytes", String(limit))
+            try? write("memory", "memory.memsw.limit_in_bytes", String(limit))
+        }
+        // The kubelet's shares: 1024 per CPU requested, at least 2.
+        try write("cpu", "cpu.shares", String(max(2, (cpuRequestMilli ?? 0) * 1024 / 1000)))
+        if let limit = cpuLimitMilli {
+            try write("cpu", "cpu.cfs_period_us", "100000")
+            try write("cpu", "cpu.cfs_quota_us", String(max(1000, limit * 100)))
+        }
+    }
+
+    private func write(_ controller: String, _ file: String, _ value: String) throws {
+        try value.write(toFile: path(controller) + "/" + file, atomically: false, encoding: .utf8)
+    }
+
+    private func read(_ controller: String, _ file: String) -> String? {
+        try? String(contentsOfFile: path(controller) + "/" + file, encoding: .utf8)
+    }
+
+    /// How many times the kernel's OOM killer has killed a process of this cgroup.
+    var oomKills: Int {
+        let text = read("memory", "memory.oom_control") ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
+            return Int(line.dropFirst(9).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        return 0
+    }
+
+    var memoryUsage: Int64? { read("memory", "memory.usage_in_bytes").flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+    /// CPU time used, in nanoseconds.
+    var cpuUsage: Int64? { read("cpuacct", "cpuacct.usage").flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+
+    var pids: [pid_t] {
+        (read("memory", "cgroup.procs") ?? "").split(separator: "\n").compactMap { pid_t($0) }
+    }
+
+    /// SIGKILLs every process left in the cgroup, then removes it.
+    func destroy(logger: Logger) {
+        for _ in 0..<50 {
+            let left = pids
+            if left.isEmpty { break }
+            for pid in left { kill(pid, SIGKILL) }
+            usleep(10_000)
+        }
+        for c in Self.controllers.reversed() { rmdir(path(c)) }
+    }
+
+    /// Removes every cgroup of `node` whose pod is not in `keeping`, killing what runs in it
+    /// (after a kill -9 of the agent, whatever outlived it).
+    static func cleanUp(node: String, keeping uids: Set<String>, logger: Logger) {
+        let nodeDir = "\(root)/memory/kplane/\(node)"
+        for uid in (try? FileManager.default.contentsOfDirectory(atPath: nodeDir)) ?? [] where !uids.contains(uid) {
+            for container in (try? FileManager.default.contentsOfDirectory(atPath: "\(nodeDir)/\(uid)")) ?? [] {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: "\(nodeDir)/\(uid)/\(container)", isDirectory: &isDir), isDir.boolValue else { continue }
+                let cg = Cgroup(node: node, podUID: uid, container: container)
+                if !cg.pids.isEmpty { logger.info("Killing processes left from before", metadata: ["pod": "\(uid)", "container": "\(container)"]) }
+                cg.destroy(logger: logger)
+            }
+            removePod(node: node, uid: uid)
+        }
+    }
+
+    /// Removes a pod's (empty) cgroup directories once its containers' are gone.
+    static func removePod(node: String, uid: String) {
+        for c in controllers { rmdir("\(root)/\(c)/kplane/\(node)/\(uid)") }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Where the kernel cannot enforce a memory limit (no writable cgroup), the node samples the
+/// container's resident memory every 250 ms and kills it once it passes its limit, reported as
+/// OOMKilled as the kernel's would be.
+enum MemorySampler {
+    static let interval: Duration = .milliseconds(250)
+
+    /// Returns true if it killed the container for passing `limit` bytes; returns false when
+    /// cancelled (the container exited).
+    static func watch(supervisor: pid_t, limit: Int64) async -> Bool {
+        while !Task.isCancelled {
+            if treeRSS(of: supervisor) > limit {
+                kill(supervisor, SIGKILL)
+                return true
+            }
+            try? await Task.sleep(for: interval)
+        }
+        return false
+    }
+
+    /// The resident memory of a process and its descendants, in bytes.
+    static func treeRSS(of pid: pid_t) -> Int64 {
+        var total: Int64 = 0
+        var stack = [pid]
+        var seen = 0
+        while let p = stack.popLast(), seen < 10_000 {
+            seen += 1
+            if let status = try? String(contentsOfFile: "/proc/\(p)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                let kib = Int64(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+                total += kib * 1024
+            }
+            for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(p)/task")) ?? [] {
+                let children = (try? String(contentsOfFile: "/proc/\(p)/task/\(task)/children", encoding: .utf8)) ?? ""
+                stack += children.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+/// A volume could not be set up (`FailedMount`), with the kubelet's message.
+struct VolumeSetUpError: Error {
+    let message: String
+}
+
+/// A pod's volumes on the node, as the kubelet's volume plugins make them under
+/// `<pod dir>/volumes/<name>`: ConfigMap, Secret and downward API files written atomically
+/// (a `..data` link swapped to a new directory, so a reader never sees half an update; done
+/// again on each sync, so changed objects reach running pods), `emptyDir` directories, and
+/// `hostPath` as the host's own path after its type check.
+struct PodVolumes {
+    let client: APIClient
+    let pod: JSONValue
+    let podDir: String
+    let env: ContainerEnvironment
+    let now: Date
+
+    /// Host paths by volume name.
+    func setUp() async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for v in Pod(pod).spec.volumes {
+            let dir = "\(podDir)/volumes/\(v.name)"
+            let json = v.json
+            do {
+                if let cm = json["configMap"] {
+                    let name = cm["name"]?.stringValue ?? ""
+                    guard let object = try await fetch(.configMaps, name) else {
+                        if cm["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
+                        throw VolumeSetUpError(message: "configmap \"\(name)\" not found")
+                    }
+                    try project(dir, try files(ContainerEnvironment.data(object), cm, kind: "configmap", name: name))
+                } else if let secret = json["secret"] {
+                    let name = secret["secretName"]?.stringValue ?? ""
+                    guard let object = try await fetch(.secrets, name) else {
+                        if secret["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
+                        throw VolumeSetUpError(message: "secret \"\(name)\" not found")
+                    }
+                    try project(dir, try files(ContainerEnvironment.data(object), secret, kind: "secret", name: name))
+                } else if let downward = json["downwardAPI"] {
+                    var files: [String: (String, Int)] = [:]
+                    let mode = Int(downward["defaultMode"]?.intValue ?? 0o644)
+                    for item in downward["items"]?.arrayValue ?? [] {
+                        let path = item["path"]?.stringValue ?? ""
+                        let itemMode = item["mode"]?.intValue.map(Int.init) ?? mode
+                        if let field = item["fieldRef"]?["fieldPath"]?.stringValue {
+                            files[path] = (try env.fieldValue(field), itemMode)
+                        } else if let resource = item["resourceFieldRef"] {
+                            let c = Pod(pod).spec.containers.first { $0.name == resource["containerName"]?.stringValue } ?? Pod(pod).spec.containers.first
+                            guard let c else { continue }
+                            files[path] = (try env.resourceValue(ResourceFieldSelector(resource), c), itemMode)
+                        }
+                    }
+                    try project(dir, files)
+                } else if json["emptyDir"] != nil {
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                    chmod(dir, 0o777)
+                } else if let host = json["hostPath"] {
+                    out[v.name] = try hostPath(host["path"]?.stringValue ?? "", type: host["type"]?.stringValue ?? "")
+                    continue
+                } else {
+                    // Sources that need a cloud or a cluster service (nfs, csi, ...): an empty directory.
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                }
+            } catch let e as VolumeSetUpError {
+                throw VolumeSetUpError(message: "MountVolume.SetUp failed for volume \"\(v.name)\" : \(e.message)")
+            } catch let e as ContainerConfigError {
+                throw VolumeSetUpError(message: "MountVolume.SetUp failed for volume \"\(v.name)\" : \(e.message)")
+            }
+            out[v.name] = dir
+        }
+        return out
+    }
+
+    private func fetch(_ resource: APIResource, _ name: String) async throws -> JSONValue? {
+        do {
+            return try await client.get(resource, namespace: pod.metaNamespace, name: name)
+        } catch let e as APIStatusError where e.code == 404 {
+            return nil
+        }
+    }
+
+    /// The files of a ConfigMap or Secret volume: every key, or the `items` named.
+    func files(_ data: [String: String], _ source: JSONValue, kind: String, name: String) throws -> [String: (String, Int)] {
+        let mode = Int(source["defaultMode"]?.intValue ?? 0o644)
+        guard let items = source["items"]?.arrayValue else { return data.mapValues { ($0, mode) } }
+        var out: [String: (String, Int)] = [:]
+        for item in items {
+            let key = item["key"]?.stringValue ?? ""
+            guard let value = data[key] else {
+                if source["optional"]?.boolValue == true { continue }
+                throw VolumeSetUpError(message: "configmap references non-existent config key: \(key)".replacingOccurrences(of: "configmap", with: kind))
+            }
+            out[item["path"]?.stringValue ?? key] = (value, item["mode"]?.intValue.map(Int.init) ?? mode)
+        }
+        return out
+    }
+
+    /// The kubelet's AtomicWriter: the files go into a fresh `..<time>` directory, `..data`
+    /// is swapped to it in one rename, and each top-level name links through `..data`.
+    func project(_ dir: String, _ files: [String: (String, Int)]) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dataLink = dir + "/..data"
+        // Unchanged content: nothing to do (the common case on every sync).
+        if let current = try? fm.destinationOfSymbolicLink(atPath: dataLink), Self.matches(dir + "/" + current, files) { return }
+        let stamp = "..\(Timestamp.format(now).replacingOccurrences(of: ":", with: "_"))_\(FastRandom.next() % 1_000_000)"
+        let fresh = dir + "/" + stamp
+        for (path, (content, mode)) in files {
+            guard !path.hasPrefix(".."), !path.contains("/../"), !path.hasPrefix("/") else { continue }
+            let file = fresh + "/" + path
+            try fm.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: file))
+            chmod(file, mode_t(mode))
+        }
+        try fm.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+        let old = try? fm.destinationOfSymbolicLink(atPath: dataLink)
+        let tmp = dir + "/..data_tmp"
+        try? fm.removeItem(atPath: tmp)
+        try fm.createSymbolicLink(atPath: tmp, withDestinationPath: stamp)
+        guard rename(tmp, dataLink) == 0 else { throw VolumeSetUpError(message: "rename: \(String(cString: strerror(errno)))") }
+        let tops = Set(files.keys.compactMap { $0.split(separator: "/").first.map(String.init) })
+        for top in tops where (try? fm.destinationOfSymbolicLink(atPath: dir + "/" + top)) == nil {
+            try fm.createSymbolicLink(atPath: dir + "/" + top, withDestinationPath: "..data/" + top)
+        }
+        for entry in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where !entry.hasPrefix("..") && !tops.contains(entry) {
+            try? fm.removeItem(atPath: dir + "/" + entry)
+        }
+        if let old, old != stamp { try? fm.removeItem(atPath: dir + "/" + old) }
+    }
+
+    static func matches(_ dir: String, _ files: [String: (String, Int)]) -> Bool {
+        var count = 0
+        for (path, (content, _)) in files {
+            guard let data = FileManager.default.contents(atPath: dir + "/" + path), data == Data(content.utf8) else { return false }
+            count += 1
+        }
+        let existing = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { p in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: dir + "/" + p, isDirectory: &isDir) && !isDir.boolValue
+        }
+        return existing.count == count
+    }
+
+    /// `hostPath` with its type check (`pkg/volume/hostpath`).
+    func hostPath(_ path: String, type: String) throws -> String {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        switch type {
+        case "DirectoryOrCreate":
+            if !exists { try fm.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755]) }
+            else if !isDir.boolValue { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a directory") }
+        case "Directory":
+            guard exists else { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a directory") }
+            guard isDir.boolValue else { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a directory") }
+        case "FileOrCreate":
+            if !exists { fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]) }
+            else if isDir.boolValue { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a file") }
+        case "File":
+            guard exists, !isDir.boolValue else { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a file") }
+        default:
+            break
+        }
+        return path
+    }
+}

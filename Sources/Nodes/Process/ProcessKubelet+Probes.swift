@@ -1,0 +1,124 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+extension ProcessKubelet {
+    /// Probes a running instance as the kubelet's prober workers do: the startup probe until it
+    /// passes (it gates the others), then liveness and readiness each on its own period; a
+    /// result that changes readiness requeues the pod, and a failed liveness or startup probe
+    /// restarts the container.
+    func probe(_ pod: JSONValue, _ c: Container, _ running: RunningContainer) async {
+        let key = Informer.key(pod), uid = pod.uid
+        if let startup = c.startupProbe {
+            let passed = await loop(startup, pod, c, running, kind: "Startup") { _ in false }
+            guard passed, !Task.isCancelled else { return }
+            records.updateContainer(uid, c.name, initContainer: false) { r in
+                if r.running?.containerID == running.containerID { r.started = true }
+            }
+            queue.add(key)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            if let liveness = c.livenessProbe {
+                group.addTask { _ = await self.loop(liveness, pod, c, running, kind: "Liveness") { _ in true } }
+            }
+            if let readiness = c.readinessProbe {
+                group.addTask {
+                    _ = await self.loop(readiness, pod, c, running, kind: "Readiness") { ready in
+                        let changed = self.records.update(uid) { r -> Bool in
+                            guard var cr = r.containers[c.name], cr.running?.containerID == running.containerID, cr.ready != ready else { return false }
+                            cr.ready = ready
+                            r.containers[c.name] = cr
+                            return true
+                        } ?? false
+                        if changed { self.queue.add(key) }
+                        return true
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `probe` every period. `onResult` hears each threshold-crossing result and says
+    /// whether to go on; a startup probe (`onResult` answers false) ends at its first success.
+    /// Returns whether the last result was a success. Liveness and startup failures past the
+    /// threshold kill the instance.
+    func loop(_ probe: Probe, _ pod: JSONValue, _ c: Container, _ running: RunningContainer, kind: String,
+              onResult: @escaping @Sendable (Bool) -> Bool) async -> Bool {
+        let period = TimeInterval(max(1, probe.periodSeconds ?? 10))
+        let successThreshold = max(1, probe.successThreshold ?? 1), failureThreshold = max(1, probe.failureThreshold ?? 3)
+        let runner = ProbeRunner(kubeletVersion: kubeletVersion)
+        do { try await clock.sleep(for: TimeInterval(probe.initialDelaySeconds ?? 0)) } catch { return false }
+        var successes: Int64 = 0, failures: Int64 = 0
+        while !Task.isCancelled {
+            let ip = records.get(pod.uid)?.ip ?? ""
+            let result = await runner.run(probe, podIP: ip, container: c, exec: { argv, timeout in await self.exec(argv, in: running, timeout: timeout) })
+            if Task.isCancelled { return false }
+            if result.success {
+                successes += 1
+                failures = 0
+                if successes >= successThreshold {
+                    if kind == "Startup" { return true }
+                    if successes == successThreshold, !onResult(true) { return true }
+                }
+            } else {
+                failures += 1
+                successes = 0
+                recorder.event(pod, of: .pods, type: "Warning", reason: "Unhealthy", message: "\(kind) probe failed: \(result.message)")
+                if failures >= failureThreshold {
+                    if kind == "Liveness" || kind == "Startup" {
+                        recorder.event(pod, of: .pods, reason: "Killing",
+                                       message: "Container \(c.name) failed \(kind.lowercased()) probe, will be restarted")
+                        let grace = TimeInterval(Pod(pod).spec.terminationGracePeriodSeconds ?? 30)
+                        await stopContainer(pod.uid, c.name, initContainer: false, grace: grace, preStop: c, pod: pod)
+                        return false
+                    }
+                    if failures == failureThreshold, !onResult(false) { return false }
+                }
+            }
+            do { try await clock.sleep(for: period) } catch { return false }
+        }
+        return false
+    }
+
+    /// Runs `argv` inside a running container (its namespaces), as an exec probe or hook does;
+    /// success is exit 0, and the message is what it printed.
+    func exec(_ argv: [String], in running: RunningContainer, timeout: TimeInterval) async -> ProbeResult {
+        guard !argv.isEmpty else { return ProbeResult(success: false, message: "no command") }
+        let target = Self.containerProcess(of: running.supervisor) ?? running.supervisor
+        let process = Process()
+        var args: [String] = []
+        if namespaces {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+            args = ["--target", String(target), "--mount", "--uts", "--net", "--pid", "--root", "--wd", "--"] + argv
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            args = argv
+        }
+        process.arguments = args
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return ProbeResult(success: false, message: "\(error)") }
+        let timer = Task {
+            try await Task.sleep(for: .seconds(timeout))
+            process.terminate()
+        }
+        let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        timer.cancel()
+        let text = String(decoding: data.prefix(10 * 1024), as: UTF8.self)
+        if process.terminationReason == .uncaughtSignal {
+            return ProbeResult(success: false, message: "command \(Self.goQuote(argv)) timed out")
+        }
+        return ProbeResult(success: process.terminationStatus == 0, message: text)
+    }
+
+    static func goQuote(_ argv: [String]) -> String { "[" + argv.joined(separator: " ") + "]" }
+
+    /// The container's own process: the supervisor's only child.
+    static func containerProcess(of supervisor: pid_t) -> pid_t? {
+        guard let text = try? String(contentsOfFile: "/proc/\(supervisor)/task/\(supervisor)/children", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+}

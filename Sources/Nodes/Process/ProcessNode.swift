@@ -1,0 +1,145 @@
+import Foundation
+import KubeClient
+import KubeModel
+import Logging
+
+/// A node whose pods are real processes: registers its Node (capacity from the machine unless
+/// its group sets it, `type: kplane-process`), renews its Lease, cleans up what a previous run
+/// left, and runs its kubelet. It runs inside `kplane up` or alone (`kplane node run`).
+public final class ProcessNode: Sendable {
+    /// The label value that tells process-backed nodes from simulated ones (`type`).
+    public static let typeLabel = "kplane-process"
+    public static let kubeletVersion = "v1.32.0"
+
+    public let name: String
+    public let index: Int
+    let group: NodeGroup
+    let client: APIClient
+    let clock: any WallClock
+    public let pods: Informer
+    public let kubelet: ProcessKubelet
+    let network: any PodNetwork
+    let logger: Logger
+    let leaseDurationSeconds: Int64 = 40
+    let leaseRenewSeconds: TimeInterval = 10
+
+    /// Process node `index` (0-based among all nodes, for its pod CIDR): InternalIP 127.0.1.<n+1>
+    /// where n counts process nodes; `group` names it and may set its size.
+    public init(client api: APIClient, clock: any WallClock, name: String, index: Int, ordinal: Int, group: NodeGroup,
+                dataDir: String, pods: Informer? = nil, logger: Logger = Logger(label: "kubelet")) throws {
+        let client = api.identified(as: UserAgent.kubelet)
+        self.name = name
+        self.index = index
+        self.group = group
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+        self.pods = pods ?? Informer(client: client, resource: .pods)
+        let podCIDR = FleetConfig(nodes: 0).podCIDR(node: index)
+        network = PodNetworks.make(nodeName: name, nodeIndex: index, podCIDR: podCIDR, logger: logger)
+        let images = try ImageStore(root: dataDir + "/images")
+        kubelet = ProcessKubelet(client: client, clock: clock, pods: self.pods, nodeName: name, hostIP: Self.address(ordinal: ordinal),
+                                 dataDir: dataDir + "/nodes/\(name)", images: images, network: network,
+                                 kubeletVersion: Self.kubeletVersion, logger: logger)
+    }
+
+    /// Node addresses on loopback, one per process node, so each kubelet has its own.
+    public static func address(ordinal: Int) -> String { "127.0.1.\(ordinal % 254 + 1)" }
+
+    var podCIDR: String { FleetConfig(nodes: 0).podCIDR(node: index) }
+
+    /// Creates the Node (or takes over the one that exists), posts a Ready status, takes the Lease.
+    public func register() async throws {
+        let cidr = JSONValue.string(podCIDR)
+        var labels: [String: JSONValue] = [
+            "kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+            "beta.kubernetes.io/os": "linux", "beta.kubernetes.io/arch": "amd64", "type": .string(Self.typeLabel),
+        ]
+        for (k, v) in group.labels { labels[k] = .string(v) }
+        var spec: JSONValue = ["podCIDR": cidr, "podCIDRs": [cidr]]
+        if !group.taints.isEmpty { spec["taints"] = .array(group.taints.map(\.json)) }
+        let object: JSONValue = [
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": ["name": .string(name), "labels": .object(labels), "annotations": ["node.alpha.kubernetes.io/ttl": "0"]],
+            "spec": spec,
+        ]
+        var node: JSONValue
+        do {
+            node = try await client.create(.nodes, namespace: nil, object)
+        } catch let e as APIStatusError where e.code == 409 {
+            node = try await client.get(.nodes, namespace: nil, name: name)
+        }
+        node["status"] = status(now: clock.now())
+        _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
+        try await NodeObject.renewLease(client: client, name: name, durationSeconds: leaseDurationSeconds, now: clock.now())
+        logger.info("Registered process-backed node", metadata: ["node": "\(name)", "address": "\(kubelet.hostIP)"])
+    }
+
+    /// Capacity from the machine (or the group), addresses, and what this node runs.
+    func status(now: Date) -> JSONValue {
+        let machineCPU = String(ProcessInfo.processInfo.activeProcessorCount)
+        let machineMemory = "\(ProcessInfo.processInfo.physicalMemory / 1024)Ki"
+        let defaults = NodeGroup(count: 1)
+        let cpu = group.cpu == defaults.cpu ? machineCPU : group.cpu
+        let memory = group.memory == defaults.memory ? machineMemory : group.memory
+        let resources: JSONValue = ["cpu": .string(cpu), "memory": .string(memory), "pods": .string(String(group.maxPods)),
+                                    "ephemeral-storage": "100Gi", "hugepages-2Mi": "0"]
+        var uts = utsname()
+        uname(&uts)
+        let kernel = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return [
+            "capacity": resources, "allocatable": resources,
+            "conditions": NodeObject.healthyConditions(now: now),
+            "addresses": [["type": "InternalIP", "address": .string(kubelet.hostIP)], ["type": "Hostname", "address": .string(name)]],
+            "daemonEndpoints": ["kubeletEndpoint": ["Port": 10250]],
+            "nodeInfo": [
+                "machineID": .string(Self.machineID), "systemUUID": .string(FastRandom.uuid()), "bootID": .string(FastRandom.uuid()),
+                "kernelVersion": .string(kernel), "osImage": .string(Self.osImage),
+                "containerRuntimeVersion": "kplane-process://0.1.0",
+                "kubeletVersion": .string(Self.kubeletVersion), "kubeProxyVersion": .string(Self.kubeletVersion),
+                "operatingSystem": "linux", "architecture": "amd64",
+            ],
+        ]
+    }
+
+    static let machineID: String = {
+        ((try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8)) ?? FastRandom.uuid().replacingOccurrences(of: "-", with: ""))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    /// `PRETTY_NAME` of /etc/os-release, as the kubelet reports it.
+    static let osImage: String = {
+        let text = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
+            return String(line.dropFirst(12)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return "Linux"
+    }()
+
+    /// Runs until cancelled: cleans up what a killed predecessor left, then the kubelet and the
+    /// Lease renewals. Pods still bound here from before are restarted (and counted).
+    public func run(workers: Int = 16, ownInformer: Bool = true) async {
+        Cgroup.cleanUp(node: name, keeping: [], logger: logger)
+        network.cleanUp(keeping: [])
+        await withTaskGroup(of: Void.self) { group in
+            if ownInformer { group.addTask { await self.pods.run(clock: self.clock) } }
+            await pods.waitForSync()
+            group.addTask { await self.renewLeases() }
+            group.addTask { [kubelet] in
+                await withTaskCancellationHandler { await kubelet.run(workers: workers) } onCancel: { kubelet.queue.shutDown() }
+            }
+            for pod in pods.list() where Pod(pod).spec.nodeName == name { kubelet.adopt(pod) }
+        }
+    }
+
+    func renewLeases() async {
+        while !Task.isCancelled {
+            guard (try? await clock.sleep(for: leaseRenewSeconds)) != nil else { return }
+            do {
+                try await NodeObject.renewLease(client: client, name: name, durationSeconds: leaseDurationSeconds, now: clock.now())
+            } catch {
+                logger.error("Failed to renew lease", metadata: ["node": "\(name)", "err": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import KplaneTestSupport
+import Testing
+
+/// Pods on a process-backed node are real processes, run as the kubelet runs them: restarts
+/// with back-off, limits the kernel enforces, configuration errors, image pulls, probes,
+/// graceful termination, and no process left behind a killed node.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ProcessNodeE2ETests {
+    @Test func aCrashingCommandLoopsWithBackOffAndAMissingSecretWaits() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: crash}
+            spec:
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "echo about to fail; exit 3"]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: needs-secret}
+            spec:
+              containers:
+              - name: main
+                image: busybox
+                command: ["sh", "-c", "echo url=$DATABASE_URL; sleep 600"]
+                env: [{name: DATABASE_URL, valueFrom: {secretKeyRef: {name: myapp-secrets, key: database-url}}}]
+            """)
+        try c.wait("CrashLoopBackOff") { try c.get("crash", "{.status.containerStatuses[0].state.waiting.reason}") == "CrashLoopBackOff" }
+        #expect(try c.get("crash", "{.status.containerStatuses[0].lastState.terminated.exitCode}") == "3")
+        #expect(try c.get("crash", "{.status.containerStatuses[0].lastState.terminated.reason}") == "Error")
+        #expect(try c.get("crash", "{.status.containerStatuses[0].restartCount}") == "1")
+        #expect(try c.get("crash", "{.status.containerStatuses[0].state.waiting.message}").hasPrefix("back-off 10s restarting failed container=main pod=crash_default("))
+        #expect(try c.events("crash").contains("BackOff: Back-off restarting failed container main in pod crash_default("))
+        #expect(try c.get("crash", "{.status.phase}") == "Running")
+        #expect(try c.logFile("crash").contains("about to fail"))
+
+        try c.wait("CreateContainerConfigError") {
+            try c.get("needs-secret", "{.status.containerStatuses[0].state.waiting.reason}") == "CreateContainerConfigError"
+        }
+        #expect(try c.get("needs-secret", "{.status.containerStatuses[0].state.waiting.message}") == "secret \"myapp-secrets\" not found")
+        #expect(try c.events("needs-secret").contains("Failed: Error: secret \"myapp-secrets\" not found"))
+        #expect(try c.kubectl("create", "secret", "generic", "myapp-secrets", "--from-literal=database-url=postgres://db").code == 0)
+        try c.wait("the pod to start once its Secret exists") { try c.get("needs-secret", "{.status.phase}") == "Running" }
+        try c.wait("the secret in its environment") { try c.logFile("needs-secret").contains("url=postgres://db") }
+    }
+
+    @Test func aLeakPastItsMemoryLimitIsOOMKilled() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: leak}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: main
+                image: node:20
+                command: ["node", "-e", "const a = []; setInterval(() => { a.push(Buffer.alloc(4 << 20, 1)); console.log('rss', process.memoryUsage().rss >> 20) }, 20)"]
+                resources: {limits: {memory: 64Mi}}
+            """)
+        try c.wait("OOMKilled") { try c.get("leak", "{.status.containerStatuses[0].state.terminated.reason}") == "OOMKilled" }
+        #expect(try c.get("leak", "{.status.containerStatuses[0].state.terminated.exitCode}") == "137")
+        #expect(try c.get("leak", "{.status.phase}") == "Failed")
+        // Killed as it crossed the limit: it printed a line per 4 MiB allocated, so a few dozen
+        // lines at most (RSS counts shared pages too, so the sizes it printed say less).
+        let lines = try c.logFile("leak").split(separator: "\n").filter { $0.contains("rss") }
+        #expect(lines.count > 0 && lines.count < 60)
+    }
+
+    @Test func imagesThatCannotBePulledBackOff() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: missing}
+            spec:
+              containers: [{name: main, image: "no-such-image:1.0"}]
+            """)
+        try c.wait("ImagePullBackOff") {
+            try c.get("missing", "{.status.containerStatuses[0].state.waiting.reason}") == "ImagePullBackOff"
+        }
+        let events = try c.events("missing")
+        #expect(events.contains("Failed: Failed to pull image \"no-such-image:1.0\": "))
+        #expect(events.contains("Failed: Error: ErrImagePull") && events.contains("BackOff: Back-off pulling image \"no-such-image:1.0\""))
+        #expect(try c.get("missing", "{.status.phase}") == "Pending")
+    }
+
+    @Test func probesRestartAndGateReadiness() throws {
+        let c = try ProcessCluster()
+        // Ready after 0.5 s; healthy for 4 s, then /health answers 500.
+        let server = """
+            const t0 = Date.now(); require('http').createServer((q, s) => { \
+            if (q.url === '/health') { s.statusCode = Date.now() - t0 > 4000 ? 500 : 200 } \
+            if (q.url === '/ready') { s.statusCode = Date.now() - t0 > 500 ? 200 : 503 } s.end('ok') }).listen(3000, process.env.POD_IP)
+            """
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: probed}
+            spec:
+              # node as PID 1 without a SIGTERM handler ignores SIGTERM, as in any container.
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: node:20
+                command: ["node", "-e", \(jsonString(server))]
+                ports: [{name: http, containerPort: 3000}]
+                readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 1}
+                livenessProbe: {httpGet: {path: /health, port: 3000}, periodSeconds: 1, failureThreshold: 1}
+            """)
+        try c.wait("Ready") { try c.get("probed", "{.status.conditions[?(@.type=='Ready')].status}") == "True" }
+        try c.wait("a restart after the liveness probe failed") { try c.get("probed", "{.status.containerStatuses[0].restartCount}") == "1" }
+        let events = try c.events("probed")
+        #expect(events.contains("Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500"))
+        #expect(events.contains("Killing: Container main failed liveness probe, will be restarted"))
+        #expect(events.contains("Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503"))
+    }
+
+    @Test func deletionRunsPreStopThenSIGTERMWithinTheGracePeriod() throws {
+        let c = try ProcessCluster()
+        let dir = temporaryDirectory()
+        let file = dir + "/order"
+        let script = "process.on('SIGTERM', () => { require('fs').appendFileSync('/out/order', 'term\\n'); process.exit(0) }); setInterval(() => {}, 1000)"
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: graceful}
+            spec:
+              terminationGracePeriodSeconds: 20
+              containers:
+              - name: main
+                image: node:20
+                command: ["node", "-e", \(jsonString(script))]
+                lifecycle: {preStop: {exec: {command: ["sh", "-c", "echo prestop >> /out/order"]}}}
+                volumeMounts: [{name: out, mountPath: /out}]
+              volumes: [{name: out, hostPath: {path: \(dir), type: Directory}}]
+            """)
+        try c.wait("Running") { try c.get("graceful", "{.status.containerStatuses[0].state.running.startedAt}") != "" }
+        usleep(300_000)  // node has installed its handler
+        let started = Date()
+        #expect(try c.kubectl("delete", "pod", "graceful").code == 0)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect((try? String(contentsOfFile: file, encoding: .utf8)) == "prestop\nterm\n")
+        #expect(try c.events("graceful").contains("Killing: Stopping container main"))
+    }
+
+    @Test func initContainersRunFirstAndPhasesFollowTheRestartPolicy() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: done}
+            spec:
+              restartPolicy: Never
+              initContainers:
+              - {name: setup, image: busybox, command: ["sh", "-c", "echo prepared > /work/file"], volumeMounts: [{name: work, mountPath: /work}]}
+              containers:
+              - {name: main, image: busybox, command: ["cat", "/work/file"], volumeMounts: [{name: work, mountPath: /work}]}
+              volumes: [{name: work, emptyDir: {}}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: broken-init}
+            spec:
+              restartPolicy: Never
+              initContainers: [{name: setup, image: busybox, command: ["sh", "-c", "exit 1"]}]
+              containers: [{name: main, image: busybox, command: ["true"]}]
+            """)
+        try c.wait("Succeeded") { try c.get("done", "{.status.phase}") == "Succeeded" }
+        #expect(try c.logFile("done").contains("prepared"))
+        #expect(try c.get("done", "{.status.containerStatuses[0].state.terminated.reason}") == "Completed")
+        try c.wait("Failed") { try c.get("broken-init", "{.status.phase}") == "Failed" }
+        #expect(try c.get("broken-init", "{.status.initContainerStatuses[0].state.terminated.exitCode}") == "1")
+        #expect(try c.kubectl("get", "pod", "broken-init").out.contains("Init:Error"))
+    }
+
+    @Test func containersSeeTheirVolumesInARootOfTheirOwn() throws {
+        let c = try ProcessCluster()
+        #expect(try c.kubectl("create", "configmap", "app-config", "--from-literal=greeting=hello").code == 0)
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: vols, labels: {app: demo}}
+            spec:
+              containers:
+              - name: main
+                image: busybox
+                command: ["sh", "-c", "echo host=$(hostname); echo pid=$$$$; echo private > /tmp/mine; while true; do echo greeting=$(cat /config/greeting); echo labels=$(cat /podinfo/labels); sleep 0.5; done"]
+                volumeMounts:
+                - {name: config, mountPath: /config}
+                - {name: podinfo, mountPath: /podinfo}
+                - {name: missing, mountPath: /missing}
+              volumes:
+              - {name: config, configMap: {name: app-config}}
+              - {name: podinfo, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
+              - {name: missing, secret: {secretName: not-yet}}
+            """)
+        try c.wait("FailedMount") { try c.events("vols").contains("FailedMount: MountVolume.SetUp failed for volume \"missing\" : secret \"not-yet\" not found") }
+        #expect(try c.get("vols", "{.status.containerStatuses[0].state.waiting.reason}") == "ContainerCreating")
+        #expect(try c.kubectl("create", "secret", "generic", "not-yet", "--from-literal=k=v").code == 0)
+        try c.wait("the files") { try c.logFile("vols").contains("greeting=hello") }
+        let log = try c.logFile("vols")
+        #expect(log.contains("host=vols"), "\(log)")
+        #expect(log.contains("pid=1") && log.contains("labels=app=\"demo\""), "\(log)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/mine"))
+        // A changed ConfigMap reaches the running container's files (the kubelet's sync).
+        #expect(try c.kubectl("patch", "configmap", "app-config", "-p", #"{"data":{"greeting":"bonjour"}}"#).code == 0)
+        try c.wait("the new value", seconds: 30) { try c.logFile("vols").contains("greeting=bonjour") }
+    }
+
+    @Test func aKilledNodeLeavesNoProcessAndARestartRunsItsPodsAgain() throws {
+        let dir = temporaryDirectory()
+        var c: ProcessCluster? = try ProcessCluster(dataDir: dir)
+        let marker = "\(Int.random(in: 100_000...999_999))"
+        // A child and a grandchild: both must die with the node.
+        try c?.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: sleeper}
+            spec:
+              containers: [{name: main, image: busybox, command: ["sh", "-c", "sleep \(marker) & sleep \(marker)"]}]
+            """)
+        try c?.wait("two sleeps") { processes(containing: "sleep \(marker)").count >= 2 }
+        c?.server.stop(kill9: true)
+        let deadline = Date().addingTimeInterval(2)
+        while Date() < deadline && !processes(containing: "sleep \(marker)").isEmpty { usleep(50_000) }
+        #expect(processes(containing: "sleep \(marker)").isEmpty)
+        c = nil
+        let again = try ProcessCluster(dataDir: dir)
+        try again.wait("the pod running again, its restart counted") {
+            try again.get("sleeper", "{.status.containerStatuses[0].restartCount}") == "1"
+                && again.get("sleeper", "{.status.containerStatuses[0].state.running.startedAt}") != ""
+        }
+        try again.wait("its processes back") { processes(containing: "sleep \(marker)").count >= 2 }
+        again.server.stop()
+        try again.wait("no process after a clean stop", seconds: 5) { processes(containing: "sleep \(marker)").isEmpty }
+    }
+}
+
+/// A double-quoted string literal (valid JSON and YAML) of `s`.
+func jsonString(_ s: String) -> String {
+    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+}

@@ -1,0 +1,53 @@
+import Foundation
+import KplaneTestSupport
+import Testing
+
+/// `kplane up --process-nodes 1` with real kubectl, and the reads the tests make of it.
+struct ProcessCluster {
+    let server: ServerProcess
+    let kubectl: Kubectl
+
+    init(extraArgs: [String] = [], dataDir: String? = nil) throws {
+        server = try ServerProcess(dataDir: dataDir, role: "up", extraArgs: ["--process-nodes", "1"] + extraArgs)
+        kubectl = Kubectl(binary: Kubectl.v132, server: server)
+    }
+
+    func apply(_ yaml: String) throws {
+        let r = try kubectl("apply", "-f", "-", stdin: yaml)
+        #expect(r.code == 0, "\(r.err)")
+    }
+
+    /// `kubectl get pod NAME -o jsonpath=PATH`.
+    func get(_ pod: String, _ jsonpath: String) throws -> String {
+        try kubectl("get", "pod", pod, "-o", "jsonpath=\(jsonpath)").out
+    }
+
+    /// Polls `condition` every 100 ms until it holds or `seconds` pass; fails the test then.
+    func wait(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(100_000)
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw CancellationError()
+    }
+
+    func events(_ pod: String) throws -> String {
+        try kubectl("get", "events", "--field-selector", "involvedObject.name=\(pod)", "-o",
+                    "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}").out
+    }
+
+    /// The log file of a container instance, where the node keeps it.
+    func logFile(_ pod: String, container: String = "main", instance: Int = 0) throws -> String {
+        let uid = try get(pod, "{.metadata.uid}")
+        let path = "\(server.dataDir)/nodes/kplane-process-1/pods/default_\(pod)_\(uid)/\(container)/\(instance).log"
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+}
+
+/// Processes on this machine whose command line contains `marker`.
+func processes(containing marker: String) -> [String] {
+    let r = try? ServerProcess.run("/usr/bin/env", ["ps", "-eo", "pid,args"])
+    return (r?.out ?? "").split(separator: "\n").map(String.init).filter { $0.contains(marker) && !$0.contains("ps -eo") }
+}
