@@ -146,7 +146,7 @@ extension ProcessKubelet {
         }
         let log = try ContainerLog(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid, container: c.name,
                                    restartCount: restartCount, clock: clock)
-        let ids = try ContainerUser.resolve(image.config.user, rootfs: image.rootfs)
+        let ids = image.config.user.isEmpty ? nil : try image.resolveUser()
         var spec = SpawnSpec(path: path, argv: launch.argv, env: launch.env, cwd: launch.workingDir, stdout: log.stdout, stderr: log.stderr,
                              cgroupProcs: cgroup?.procsFiles ?? [], netnsPath: record.netnsPath, newNamespaces: namespaces,
                              mountProc: namespaces, ids: getuid() == 0 ? ids : nil)
@@ -169,7 +169,7 @@ extension ProcessKubelet {
             log.closeWriteEnds()
             cgroup?.destroy(logger: logger)
             root.remove()
-            if error.step == Int32(KP_STEP_MOUNT) && spec.root != nil {
+            if error.step == Int32(KP_STEP_MOUNT), spec.root != nil {
                 // This machine cannot give containers a root of their own: say so once, go on
                 // without (the next start of this container shares the host's filesystem).
                 logger.warning("Containers share the host's filesystem: mounting their own root failed", metadata: ["err": "\(error)"])

@@ -49,7 +49,13 @@ public final class ProcessNode: Sendable {
     var podCIDR: String { FleetConfig(nodes: 0).podCIDR(node: index) }
 
     /// Creates the Node (or takes over the one that exists), posts a Ready status, takes the Lease.
+    /// The seed's app images are built first if the store lacks them, so its manifests run.
     public func register() async throws {
+        do {
+            try SeedImages.ensure(in: kubelet.images)
+        } catch {
+            logger.warning("The seed's app images are not built", metadata: ["err": "\(error)"])
+        }
         let cidr = JSONValue.string(podCIDR)
         var labels: [String: JSONValue] = [
             "kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
@@ -130,6 +136,8 @@ public final class ProcessNode: Sendable {
             }
             for pod in pods.list() where Pod(pod).spec.nodeName == name { kubelet.adopt(pod) }
         }
+        // Stopped: the containers die with this process; their networks and the bridge go too.
+        network.tearDownNode()
     }
 
     func renewLeases() async {
