@@ -75,8 +75,16 @@ public final class ProcessNode: Sendable {
         } catch let e as APIStatusError where e.code == 409 {
             node = try await client.get(.nodes, namespace: nil, name: name)
         }
-        node["status"] = status(now: clock.now())
-        _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
+        // The node lifecycle controller may taint the new Node meanwhile: post on the latest.
+        for attempt in 0..<5 {
+            node["status"] = status(now: clock.now())
+            do {
+                _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
+                break
+            } catch let e as APIStatusError where e.code == 409 && attempt < 4 {
+                node = try await client.get(.nodes, namespace: nil, name: name)
+            }
+        }
         try await NodeObject.renewLease(client: client, name: name, durationSeconds: leaseDurationSeconds, now: clock.now())
         logger.info("Registered process-backed node", metadata: ["node": "\(name)", "address": "\(kubelet.hostIP)"])
     }

@@ -34,6 +34,13 @@ import Testing
         #expect(try c.events("crash").contains("BackOff: Back-off restarting failed container main in pod crash_default("))
         #expect(try c.get("crash", "{.status.phase}") == "Running")
         #expect(try c.logFile("crash").contains("about to fail"))
+        // kubectl 1.37 and kctl print the kubelet's reason as the STATUS, as on a real cluster.
+        if let v137 = Kubectl.v137 {
+            #expect(try Kubectl(binary: v137, server: c.server)("get", "pod", "crash").out.contains("CrashLoopBackOff"))
+        }
+        let kctl = KctlRunner(server: c.server)
+        #expect(try kctl("get", "pod", "crash").out.contains("CrashLoopBackOff"))
+        #expect(try kctl("describe", "pod", "crash").out.contains("Back-off restarting failed container main"))
 
         try c.wait("CreateContainerConfigError") {
             try c.get("needs-secret", "{.status.containerStatuses[0].state.waiting.reason}") == "CreateContainerConfigError"

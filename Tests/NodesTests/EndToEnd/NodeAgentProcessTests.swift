@@ -1,0 +1,58 @@
+import Foundation
+import KplaneTestSupport
+import Testing
+
+/// `kplane node run`: a process-backed node joining a cluster from its own process, as a
+/// kubelet on another machine joins; killed with -9, it leaves no process of its pods behind.
+@Suite(.timeLimit(.minutes(2))) struct NodeAgentProcessTests {
+    @Test func aNodeJoinsRunsItsPodsAndTakesThemWithItWhenKilled() throws {
+        let server = try ServerProcess(role: "up", extraArgs: ["--nodes", "0"])
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        agent.arguments = ["node", "run", "--kubeconfig", server.kubeconfig, "--name", "joined", "--ordinal", "7",
+                           "--pod-cidr-index", "207", "--data-dir", temporaryDirectory()]
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() } }
+        let c = ProcessClusterView(kubectl: kubectl)
+        try c.wait("the node Ready") {
+            try kubectl("get", "node", "joined", "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}").out == "True"
+        }
+        #expect(try kubectl("get", "node", "joined", "-o", "jsonpath={.metadata.labels.type}").out == "kplane-process")
+        #expect(try kubectl("get", "node", "joined", "-o", "jsonpath={.status.addresses[0].address}").out == "127.0.1.8")
+        #expect(try kubectl("get", "node", "joined", "-o", "jsonpath={.status.nodeInfo.containerRuntimeVersion}").out == "kplane-process://0.1.0")
+        let marker = "\(Int.random(in: 100_000...999_999))"
+        let r = try kubectl("apply", "-f", "-", stdin: """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: on-joined}
+            spec:
+              containers: [{name: main, image: busybox, command: ["sleep", "\(marker)"]}]
+            """)
+        #expect(r.code == 0, "\(r.err)")
+        try c.wait("the pod Running on the joined node") {
+            try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.spec.nodeName}/{.status.phase}").out == "joined/Running"
+        }
+        #expect(processes(containing: "sleep \(marker)").count == 1)
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+        try c.wait("no process left", seconds: 3) { processes(containing: "sleep \(marker)").isEmpty }
+    }
+}
+
+/// Polling with kubectl alone, for tests that run their own nodes.
+struct ProcessClusterView {
+    let kubectl: Kubectl
+
+    func wait(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(100_000)
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw CancellationError()
+    }
+}
