@@ -29,7 +29,7 @@ struct LocalCluster: Sendable {
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
         self.processNodes = try named.enumerated().map { i, node in
-            try ProcessNode(client: client, clock: clock, name: node.name, index: config.nodeCount + i, ordinal: i,
+            try ProcessNode(client: client, clock: clock, name: node.name, ordinal: i,
                             group: node.group, dataDir: dataDir, pods: pods)
         }
     }

@@ -21,14 +21,13 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(help: "The node's name.") var name: String
         @Option(name: .customLong("data-dir"), help: "Where the node keeps images, logs and pod files.") var dataDir = APIServerConfig.defaultDataDir
         @Option(help: "The node's place among process nodes (its address is 127.0.1.<ordinal+1>).") var ordinal = 0
-        @Option(name: .customLong("pod-cidr-index"), help: "Which /24 of 10.244.0.0/16 its pods take.") var podCIDRIndex = 200
         @OptionGroup var verbosity: Verbosity
 
         func run() async throws {
             verbosity.bootstrap()
             let client = try RemoteRole.client(kubeconfig: kubeconfig)
             let clock = SystemClock()
-            let node = try ProcessNode(client: client, clock: clock, name: name, index: podCIDRIndex, ordinal: ordinal,
+            let node = try ProcessNode(client: client, clock: clock, name: name, ordinal: ordinal,
                                        group: NodeGroup(count: 1), dataDir: dataDir)
             try await node.register()
             print("node/\(name) registered; running its pods as processes (Ctrl-C stops it)")

@@ -12,7 +12,6 @@ public final class ProcessNode: Sendable {
     public static let kubeletVersion = "v1.32.0"
 
     public let name: String
-    public let index: Int
     let group: NodeGroup
     let client: APIClient
     let clock: any WallClock
@@ -20,33 +19,45 @@ public final class ProcessNode: Sendable {
     public let kubelet: ProcessKubelet
     let network: any PodNetwork
     let logger: Logger
+    let claim: PodCIDRClaim
     let leaseDurationSeconds: Int64 = 40
     let leaseRenewSeconds: TimeInterval = 10
 
-    /// Process node `index` (0-based among all nodes, for its pod CIDR): InternalIP 127.0.1.<n+1>
-    /// where n counts process nodes; `group` names it and may set its size.
-    public init(client api: APIClient, clock: any WallClock, name: String, index: Int, ordinal: Int, group: NodeGroup,
+    /// Process node number `ordinal` (0-based among the cluster's process nodes; InternalIP
+    /// 127.0.1.<ordinal+1>); `group` may set its size. Its pods' range is claimed machine-wide.
+    public init(client api: APIClient, clock: any WallClock, name: String, ordinal: Int, group: NodeGroup,
                 dataDir: String, pods: Informer? = nil, logger: Logger = Logger(label: "kubelet")) throws {
         let client = api.identified(as: UserAgent.kubelet)
         self.name = name
-        self.index = index
         self.group = group
         self.client = client
         self.clock = clock
         self.logger = logger
         self.pods = pods ?? Informer(client: client, resource: .pods)
-        let podCIDR = FleetConfig(nodes: 0).podCIDR(node: index)
-        network = PodNetworks.make(nodeName: name, nodeIndex: index, podCIDR: podCIDR, logger: logger)
+        let nodeDir = dataDir + "/nodes/\(name)"
+        try FileManager.default.createDirectory(atPath: nodeDir, withIntermediateDirectories: true)
+        let remembered = (try? String(contentsOfFile: nodeDir + "/pod-cidr", encoding: .utf8)).flatMap { PodCIDRClaim.number(of: $0) }
+        guard let claim = PodCIDRClaim.claim(preferred: remembered) else {
+            throw PodCIDRExhausted()
+        }
+        try claim.cidr.write(toFile: nodeDir + "/pod-cidr", atomically: true, encoding: .utf8)
+        self.claim = claim
+        // The network's names derive from the claimed range, so they are unique on the machine.
+        network = PodNetworks.make(nodeName: "\(name)@\(claim.cidr)", nodeIndex: claim.number, podCIDR: claim.cidr, logger: logger)
         let images = try ImageStore(root: dataDir + "/images")
         kubelet = ProcessKubelet(client: client, clock: clock, pods: self.pods, nodeName: name, hostIP: Self.address(ordinal: ordinal),
-                                 dataDir: dataDir + "/nodes/\(name)", images: images, network: network,
+                                 dataDir: nodeDir, images: images, network: network,
                                  kubeletVersion: Self.kubeletVersion, logger: logger)
     }
 
     /// Node addresses on loopback, one per process node, so each kubelet has its own.
     public static func address(ordinal: Int) -> String { "127.0.1.\(ordinal % 254 + 1)" }
 
-    var podCIDR: String { FleetConfig(nodes: 0).podCIDR(node: index) }
+    var podCIDR: String { claim.cidr }
+
+    struct PodCIDRExhausted: Error, CustomStringConvertible {
+        var description: String { "every /24 of 10.243.0.0/16 is taken by a process node on this machine" }
+    }
 
     /// Creates the Node (or takes over the one that exists), posts a Ready status, takes the Lease.
     /// The seed's app images are built first if the store lacks them, so its manifests run.
@@ -74,6 +85,13 @@ public final class ProcessNode: Sendable {
             node = try await client.create(.nodes, namespace: nil, object)
         } catch let e as APIStatusError where e.code == 409 {
             node = try await client.get(.nodes, namespace: nil, name: name)
+            // Its range went to another cluster meanwhile: a podCIDR cannot change, so the Node
+            // is made again, as a kubelet on a machine that changed joins anew.
+            if Node(node).spec.podCIDR != podCIDR {
+                logger.info("The node's pod range changed; registering it again", metadata: ["node": "\(name)", "podCIDR": "\(podCIDR)"])
+                _ = try await client.call("DELETE", APIResource.nodes.path(namespace: nil, name: name), body: nil)
+                node = try await client.create(.nodes, namespace: nil, object)
+            }
         }
         // The node lifecycle controller may taint the new Node meanwhile: post on the latest.
         for attempt in 0..<5 {
@@ -146,6 +164,7 @@ public final class ProcessNode: Sendable {
         }
         // Stopped: the containers die with this process; their networks and the bridge go too.
         network.tearDownNode()
+        claim.release()
     }
 
     func renewLeases() async {

@@ -11,7 +11,7 @@ import Testing
         let agent = Process()
         agent.executableURL = URL(fileURLWithPath: ServerProcess.binary)
         agent.arguments = ["node", "run", "--kubeconfig", server.kubeconfig, "--name", "joined", "--ordinal", "7",
-                           "--pod-cidr-index", "207", "--data-dir", temporaryDirectory()]
+                           "--data-dir", temporaryDirectory()]
         agent.standardOutput = FileHandle.nullDevice
         agent.standardError = FileHandle.nullDevice
         try agent.run()
@@ -39,6 +39,25 @@ import Testing
         kill(agent.processIdentifier, SIGKILL)
         agent.waitUntilExit()
         try c.wait("no process left", seconds: 3) { processes(containing: "sleep \(marker)").isEmpty }
+        // Started again on its data dir, it runs the pod again (a restart, counted); stopped
+        // with SIGTERM, it removes its network (namespaces, bridge) before it exits.
+        let again = Process()
+        again.executableURL = agent.executableURL
+        again.arguments = agent.arguments
+        again.standardOutput = FileHandle.nullDevice
+        again.standardError = FileHandle.nullDevice
+        try again.run()
+        defer { if again.isRunning { kill(again.processIdentifier, SIGKILL); again.waitUntilExit() } }
+        try c.wait("the pod running again") {
+            try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.status.containerStatuses[0].restartCount}").out == "1"
+                && processes(containing: "sleep \(marker)").count == 1
+        }
+        let uid = try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.metadata.uid}").out
+        again.terminate()
+        again.waitUntilExit()
+        #expect(processes(containing: "sleep \(marker)").isEmpty)
+        let namespaces = try ServerProcess.run("/usr/bin/env", ["ip", "netns", "list"]).out
+        #expect(!namespaces.contains(uid))
     }
 }
 
