@@ -63,19 +63,23 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
+                // pods/log streams the node's kubelet answer through.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Level-triggered controllers over informers; they write only through an APIClient.
         .target(name: "Controllers", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
         // kube-scheduler: queue, cache, filter and score plugins, binding through the API.
         .target(name: "Scheduler", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
-        // Nodes: the simulated fleet, and process-backed nodes (kubelet, images, pod networks).
+        // Nodes: the simulated fleet, and process-backed nodes (kubelet, images, pod networks,
+        // container logs and the kubelet's HTTP server).
         .target(
             name: "Nodes",
             dependencies: [
                 "KubeModel", "KubeClient", "CContainerShim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // The fork/exec of a container process (namespaces, cgroups, parent-death signal), in C
