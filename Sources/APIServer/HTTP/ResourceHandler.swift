@@ -66,7 +66,7 @@ struct ResourceHandler {
         let info = r.info
         switch (sub, request.method) {
         case ("log", .get) where info.subresources.contains("log"):
-            return try podLog(namespace: r.namespace ?? "", name: name)
+            return try await podLog(namespace: r.namespace ?? "", name: name)
         case ("eviction", .post) where info.subresources.contains("eviction"):
             return KubeResponder.json(try await api.evict(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
         case ("binding", .post) where info.subresources.contains("binding"):

@@ -13,14 +13,19 @@ struct Logs: AsyncParsableCommand {
     @Option(name: [.customShort("l"), .customLong("selector")]) var selector: String?
     @Flag(name: [.short, .customLong("follow")]) var follow = false
     @Option var tail: Int = -1
-    @Flag var previous = false
+    @Flag(name: [.short, .long]) var previous = false
     @Flag var timestamps = false
     @Flag var prefix = false
+    @Option var since: String?
+    @Option(name: .customLong("since-time")) var sinceTime: String?
+    @Option(name: .customLong("limit-bytes")) var limitBytes: Int = 0
+    @Flag(name: .customLong("all-containers")) var allContainers = false
 
     @Option(name: .customLong("max-log-requests")) var maxLogRequests = 5
 
     func run() async throws {
         try await Kctl.guarded {
+            let options = try requestOptions()
             let session = try global.session()
             let pods = try await podNames(session)
             // kubectl defaults --tail to 10 when a selector picks the pods.
@@ -30,13 +35,16 @@ struct Logs: AsyncParsableCommand {
             }
             var streams: [LogStream] = []
             for pod in pods {
-                var q: [(String, String)] = [("container", try await containerName(session, pod: pod))]
-                if follow { q.append(("follow", "true")) }
-                if tailLines >= 0 { q.append(("tailLines", String(tailLines))) }
-                if previous { q.append(("previous", "true")) }
-                if timestamps { q.append(("timestamps", "true")) }
-                streams.append(LogStream(path: APIResource.pods.path(namespace: session.namespace, name: pod, subresource: "log"),
-                                         query: q, prefix: prefix ? "[pod/\(pod)/\(q[0].1)] " : nil))
+                for container in try await containerNames(session, pod: pod) {
+                    var q: [(String, String)] = [("container", container)]
+                    if follow { q.append(("follow", "true")) }
+                    if tailLines >= 0 { q.append(("tailLines", String(tailLines))) }
+                    if previous { q.append(("previous", "true")) }
+                    if timestamps { q.append(("timestamps", "true")) }
+                    q += options
+                    streams.append(LogStream(path: APIResource.pods.path(namespace: session.namespace, name: pod, subresource: "log"),
+                                             query: q, prefix: prefix ? "[pod/\(pod)/\(container)] " : nil))
+                }
             }
             let client = session.client
             if follow {
@@ -51,19 +59,49 @@ struct Logs: AsyncParsableCommand {
         }
     }
 
-    /// The container to read: the one asked for, else the pod's default (its
+    /// kubectl's checks (LogsOptions.Validate) and the options it adds to every request:
+    /// sinceSeconds rounded to a second, sinceTime as RFC 3339, limitBytes when set.
+    private func requestOptions() throws -> [(String, String)] {
+        var q: [(String, String)] = []
+        if sinceTime != nil && since != nil { throw KctlError("at most one of `sinceTime` or `sinceSeconds` may be specified") }
+        if allContainers, let container { throw KctlError("--all-containers=true should not be specified with container name \(container)") }
+        if limitBytes < 0 { throw KctlError("--limit-bytes must be greater than 0") }
+        if tail < -1 { throw KctlError("--tail must be greater than or equal to -1") }
+        if let sinceTime {
+            guard let t = Timestamp.parse(sinceTime) else {
+                throw KctlError("parsing time \"\(sinceTime)\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\(sinceTime)\" as \"2006\"")
+            }
+            q.append(("sinceTime", Timestamp.format(t)))
+        }
+        if let since {
+            guard let seconds = LogDuration.seconds(since) else {
+                throw KctlError("invalid argument \"\(since)\" for \"--since\" flag: time: invalid duration \"\(since)\"")
+            }
+            if seconds < 0 { throw KctlError("--since must be greater than 0") }
+            if seconds.rounded() != 0 { q.append(("sinceSeconds", String(Int64(seconds.rounded())))) }
+        }
+        if limitBytes > 0 { q.append(("limitBytes", String(limitBytes))) }
+        return q
+    }
+
+    /// The containers to read: with --all-containers every one (init containers first, as
+    /// kubectl visits them); else the one asked for, or the pod's default (its
     /// `kubectl.kubernetes.io/default-container` annotation or its first container).
-    private func containerName(_ session: Session, pod: String) async throws -> String {
-        if let container { return container }
+    private func containerNames(_ session: Session, pod: String) async throws -> [String] {
+        if let container { return [container] }
         let o = try await session.client.call("GET", APIResource.pods.path(namespace: session.namespace, name: pod))
         let pod = Pod(o)
         let names = pod.spec.containers.map(\.name)
+        if allContainers {
+            let initNames = (o[path: ["spec", "initContainers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+            return initNames + names
+        }
         let annotated = pod.metadata.annotations["kubectl.kubernetes.io/default-container"]
         let chosen = annotated.flatMap { names.contains($0) ? $0 : nil } ?? names.first ?? ""
         if names.count > 1 && annotated == nil {
             Terminal.err("Defaulted container \"\(chosen)\" out of: \(names.joined(separator: ", "))")
         }
-        return chosen
+        return [chosen]
     }
 
     private func podNames(_ session: Session) async throws -> [String] {
@@ -110,5 +148,28 @@ struct LogStream: Sendable {
             }
         }
         if let prefix, !pending.isEmpty { Terminal.out(prefix + String(decoding: pending, as: UTF8.self) + "\n") }
+    }
+}
+
+/// Go's time.ParseDuration for `--since` (`90s`, `1h30m`, `1.5h`, `500ms`); nil when malformed.
+enum LogDuration {
+    static func seconds(_ text: String) -> Double? {
+        var rest = Substring(text)
+        var sign = 1.0
+        if rest.first == "-" || rest.first == "+" { sign = rest.first == "-" ? -1 : 1; rest = rest.dropFirst() }
+        if rest == "0" { return 0 }
+        guard !rest.isEmpty else { return nil }
+        let scales: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+        var total = 0.0
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            guard let value = Double(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            // Longest unit first: "ms" before "m".
+            guard let unit = scales.filter({ rest.hasPrefix($0.0) }).max(by: { $0.0.count < $1.0.count }) else { return nil }
+            rest = rest.dropFirst(unit.0.count)
+            total += value * unit.1
+        }
+        return sign * total
     }
 }
