@@ -78,7 +78,8 @@ struct Logs: AsyncParsableCommand {
                 throw KctlError("invalid argument \"\(since)\" for \"--since\" flag: time: invalid duration \"\(since)\"")
             }
             if seconds < 0 { throw KctlError("--since must be greater than 0") }
-            if seconds.rounded() != 0 { q.append(("sinceSeconds", String(Int64(seconds.rounded())))) }
+            // As kubectl: a non-zero --since is sent rounded to the second, even when that is 0.
+            if seconds != 0 { q.append(("sinceSeconds", String(Int64(seconds.rounded())))) }
         }
         if limitBytes > 0 { q.append(("limitBytes", String(limitBytes))) }
         return q

@@ -21,8 +21,11 @@ final class TestLogSource: ContainerLogSource {
         var pod: JSONValue?
     }
     let state = Mutex(State())
+    /// How often the kubelet asked (a follower asks whether the container runs at every poll).
+    let asked = Atomic(0)
 
     func logFile(namespace: String, pod: String, container: String, previous: Bool) -> (path: String, running: Bool)? {
+        asked.add(1, ordering: .relaxed)
         guard namespace == "default", pod == "p", container == "app" else { return nil }
         let instance = state.withLock { previous ? $0.previous : $0.current }
         return instance.map { ($0.path, $0.running) }
@@ -187,6 +190,39 @@ final class TestLogSource: ContainerLogSource {
             let r = try k.run(["logs", "p"])
             #expect(r.err == "Error from server (BadRequest): container \"app\" in pod \"p\" is waiting to start: ContainerCreating\n", "\(k.binary)")
         }
+    }
+
+    /// A client that goes away ends the whole chain: the API server drops its kubelet request
+    /// and the kubelet stops following.
+    @Test func aFollowerThatLeavesStopsTheKubeletsRead() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let source = TestLogSource()
+        let kubelet = KubeletServer(host: "127.0.0.1", port: 0, logs: source, logger: Logger(label: "kubelet-test"))
+        let serving = Task { try await kubelet.run() }
+        defer { serving.cancel() }
+        let port = await kubelet.boundPort
+        #expect(try await server.request("POST", "/api/v1/nodes", body: Self.node("proc-1", ip: "127.0.0.1", port: port)).status == 201)
+        _ = try await server.request("PATCH", "/api/v1/nodes/proc-1/status", body: Self.nodeStatus(ip: "127.0.0.1", port: port),
+                                     contentType: "application/merge-patch+json")
+        #expect(try await server.request("POST", "/api/v1/namespaces/default/pods", body: Self.pod("p", node: "proc-1")).status == 201)
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let log = try ContainerLog(root: root, namespace: "default", pod: "p", uid: "u1", container: "app", restartCount: 0, clock: SystemClock())
+        defer { log.closeWriteEnds() }
+        source.state.withLock { $0.current = .init(path: log.path, running: true) }
+        let k = Kubectl(binary: Kubectl.v132, server: server)
+        let follower = try Self.spawn(k.binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", k.cacheDir, "logs", "p", "-f"])
+        try await Task.sleep(for: .seconds(1))
+        let whileFollowing = source.asked.load(ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(source.asked.load(ordering: .relaxed) > whileFollowing, "the kubelet polls while it follows")
+        kill(follower.0.processIdentifier, SIGKILL)
+        _ = await Self.output(follower)
+        try await Task.sleep(for: .milliseconds(500))
+        let after = source.asked.load(ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(source.asked.load(ordering: .relaxed) == after, "the kubelet still follows for a client that left")
     }
 
     @Test func theAPIServerValidatesOptionsBeforeAskingTheNode() async throws {
