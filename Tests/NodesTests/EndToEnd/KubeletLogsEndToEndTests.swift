@@ -97,7 +97,8 @@ final class TestLogSource: ContainerLogSource {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    @Test func kubectlAndKctlReadAndFollowAProcessLog() async throws {
+    /// `kplane apiserver` and a kubelet server in this process serving `source`, on its port.
+    static func withKubelet(_ body: (ServerProcess, TestLogSource, Int) async throws -> Void) async throws {
         let server = try ServerProcess()
         defer { server.stop() }
         let source = TestLogSource()
@@ -105,124 +106,127 @@ final class TestLogSource: ContainerLogSource {
         let serving = Task { try await kubelet.run() }
         defer { serving.cancel() }
         let port = await kubelet.boundPort
+        try await body(server, source, port)
+    }
 
-        for (name, ip, p) in [("proc-1", "127.0.0.1", port), ("sim-1", "172.18.0.2", 10250), ("gone-1", "127.0.0.1", Self.closedPort())] {
-            #expect(try await server.request("POST", "/api/v1/nodes", body: Self.node(name, ip: ip, port: p)).status == 201)
-            let patched = try await server.request("PATCH", "/api/v1/nodes/\(name)/status", body: Self.nodeStatus(ip: ip, port: p),
-                                                   contentType: "application/merge-patch+json")
-            #expect(patched.status == 200)
-        }
-        for (name, node) in [("p", "proc-1"), ("q", "sim-1"), ("r", "gone-1")] {
-            #expect(try await server.request("POST", "/api/v1/namespaces/default/pods", body: Self.pod(name, node: node)).status == 201)
-        }
+    /// A Node whose InternalIP and kubelet port are these, as a kubelet registers them.
+    static func addNode(_ server: ServerProcess, _ name: String, ip: String, port: Int) async throws {
+        #expect(try await server.request("POST", "/api/v1/nodes", body: Self.node(name, ip: ip, port: port)).status == 201)
+        let patched = try await server.request("PATCH", "/api/v1/nodes/\(name)/status", body: Self.nodeStatus(ip: ip, port: port),
+                                               contentType: "application/merge-patch+json")
+        #expect(patched.status == 200)
+    }
 
-        // The first instance ran and ended: it is the previous one.
-        let root = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let first = try ContainerLog(root: root, namespace: "default", pod: "p", uid: "u1", container: "app", restartCount: 0, clock: SystemClock())
-        try await ContainerLogTests.run("for i in 1 2 3; do echo old $i; done", into: first)
-        // The second is created; logs -f started now follow it from its first line to its end.
-        let second = try ContainerLog(root: root, namespace: "default", pod: "p", uid: "u1", container: "app", restartCount: 1, clock: SystemClock())
-        source.state.withLock {
-            $0.previous = .init(path: first.path, running: false)
-            $0.current = .init(path: second.path, running: true)
-            $0.pod = TestLogSource.pod(["running": ["startedAt": "2026-01-01T00:00:00Z"]], restarted: true)
-        }
-        let kubectls = Kubectl.all(server)
-        let kctl = KctlRunner(server: server)
-        var followers = kubectls.map { k in
-            try? Self.spawn(k.binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", k.cacheDir, "logs", "p", "-f"])
-        }
-        followers.append(try? Self.spawn(KctlRunner.binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", kctl.cacheDir, "logs", "-f", "p"]))
-        try await Task.sleep(for: .milliseconds(500))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", Self.script]
-        process.standardOutput = FileHandle(fileDescriptor: second.stdout, closeOnDealloc: false)
-        process.standardError = FileHandle(fileDescriptor: second.stderr, closeOnDealloc: false)
-        try process.run()
-        second.closeWriteEnds()
-        try await Task.sleep(for: .milliseconds(250))
-        for f in followers { #expect(f?.0.isRunning == true, "logs -f ended while the container ran") }
-        await second.finished()
-        source.state.withLock { $0.current?.running = false }
-        for f in followers {
-            guard let f else { Issue.record("a follower did not start"); continue }
-            let r = await Self.output(f)
-            #expect(r.code == 0, "\(f.0.arguments ?? []): \(r.err)")
-            #expect(r.out == "line 1\nline 2\nline 3\n", "\(f.0.arguments ?? [])")
-        }
-
-        // Reading without following, with the options, for every client alike.
-        let clients: [(String, ([String]) throws -> (code: Int32, out: String, err: String))] =
-            kubectls.map { k in (k.binary, { try k.run($0) }) } + [("kctl", { try kctl.run($0) })]
-        for (name, run) in clients {
-            #expect(try run(["logs", "p"]).out == "line 1\nline 2\nline 3\n", "\(name)")
-            #expect(try run(["logs", "p", "--tail=1"]).out == "line 3\n", "\(name)")
-            #expect(try run(["logs", "p", "--previous"]).out == "old 1\nold 2\nold 3\n", "\(name)")
-            #expect(try run(["logs", "p", "-p", "--tail=1"]).out == "old 3\n", "\(name)")
-            #expect(try run(["logs", "p", "--limit-bytes=8"]).out == "line 1\nl", "\(name)")
-            #expect(try run(["logs", "p", "--since=1h"]).out == "line 1\nline 2\nline 3\n", "\(name)")
-            #expect(try run(["logs", "p", "--since-time=2000-01-01T00:00:00Z"]).out == "line 1\nline 2\nline 3\n", "\(name)")
-            let stamped = try run(["logs", "p", "--timestamps"]).out.split(separator: "\n").map(String.init)
-            #expect(stamped.count == 3, "\(name)")
-            for (i, line) in stamped.enumerated() {
-                #expect(line.range(of: #"^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z line \#(i + 1)$"#, options: .regularExpression) != nil, "\(name): \(line)")
+    @Test func kubectlAndKctlReadAndFollowAProcessLog() async throws {
+        try await Self.withKubelet { server, source, port in
+            for (name, ip, p) in [("proc-1", "127.0.0.1", port), ("sim-1", "172.18.0.2", 10250), ("gone-1", "127.0.0.1", Self.closedPort())] {
+                try await Self.addNode(server, name, ip: ip, port: p)
             }
-            #expect(try run(["logs", "p", "--all-containers", "--prefix"]).out == "[pod/p/app] line 1\n[pod/p/app] line 2\n[pod/p/app] line 3\n", "\(name)")
-            // A pod on a simulated node: nothing runs there, the log is empty.
-            let simulated = try run(["logs", "q"])
-            #expect(simulated.code == 0 && simulated.out.isEmpty, "\(name): \(simulated.err)")
-            // A kubelet that cannot be reached: kube-apiserver's 500 with Go's dial error.
-            let gone = try run(["logs", "r"])
-            #expect(gone.code != 0, "\(name)")
-            #expect(gone.err.contains(#"containerLogs/default/r/app": dial tcp 127.0.0.1:"#) && gone.err.contains("connect: connection refused"), "\(name): \(gone.err)")
-        }
+            for (name, node) in [("p", "proc-1"), ("q", "sim-1"), ("r", "gone-1")] {
+                #expect(try await server.request("POST", "/api/v1/namespaces/default/pods", body: Self.pod(name, node: node)).status == 201)
+            }
 
-        // A container that has not started: the kubelet's 400, relayed.
-        source.state.withLock { $0.pod = TestLogSource.pod(["waiting": ["reason": "ContainerCreating"]], restarted: false) }
-        for (name, run) in clients {
-            let r = try run(["logs", "p"])
-            #expect(r.code != 0, "\(name)")
-            #expect(r.err.contains(#"container "app" in pod "p" is waiting to start: ContainerCreating"#), "\(name): \(r.err)")
-        }
-        for k in kubectls {
-            let r = try k.run(["logs", "p"])
-            #expect(r.err == "Error from server (BadRequest): container \"app\" in pod \"p\" is waiting to start: ContainerCreating\n", "\(k.binary)")
+            // The first instance ran and ended: it is the previous one.
+            let root = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let first = try ContainerLog(root: root, namespace: "default", pod: "p", uid: "u1", container: "app", restartCount: 0, clock: SystemClock())
+            try await ContainerLogTests.run("for i in 1 2 3; do echo old $i; done", into: first)
+            // The second is created; logs -f started now follow it from its first line to its end.
+            let second = try ContainerLog(root: root, namespace: "default", pod: "p", uid: "u1", container: "app", restartCount: 1, clock: SystemClock())
+            source.state.withLock {
+                $0.previous = .init(path: first.path, running: false)
+                $0.current = .init(path: second.path, running: true)
+                $0.pod = TestLogSource.pod(["running": ["startedAt": "2026-01-01T00:00:00Z"]], restarted: true)
+            }
+            let kubectls = Kubectl.all(server)
+            let kctl = KctlRunner(server: server)
+            var followers = kubectls.map { k in
+                try? Self.spawn(k.binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", k.cacheDir, "logs", "p", "-f"])
+            }
+            followers.append(try? Self.spawn(KctlRunner.binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", kctl.cacheDir, "logs", "-f", "p"]))
+            try await Task.sleep(for: .milliseconds(500))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", Self.script]
+            process.standardOutput = FileHandle(fileDescriptor: second.stdout, closeOnDealloc: false)
+            process.standardError = FileHandle(fileDescriptor: second.stderr, closeOnDealloc: false)
+            try process.run()
+            second.closeWriteEnds()
+            try await Task.sleep(for: .milliseconds(250))
+            for f in followers { #expect(f?.0.isRunning == true, "logs -f ended while the container ran") }
+            await second.finished()
+            source.state.withLock { $0.current?.running = false }
+            for f in followers {
+                guard let f else { Issue.record("a follower did not start"); continue }
+                let r = await Self.output(f)
+                #expect(r.code == 0, "\(f.0.arguments ?? []): \(r.err)")
+                #expect(r.out == "line 1\nline 2\nline 3\n", "\(f.0.arguments ?? [])")
+            }
+
+            // Reading without following, with the options, for every client alike.
+            let clients: [(String, ([String]) throws -> (code: Int32, out: String, err: String))] =
+                kubectls.map { k in (k.binary, { try k.run($0) }) } + [("kctl", { try kctl.run($0) })]
+            for (name, run) in clients {
+                #expect(try run(["logs", "p"]).out == "line 1\nline 2\nline 3\n", "\(name)")
+                #expect(try run(["logs", "p", "--tail=1"]).out == "line 3\n", "\(name)")
+                #expect(try run(["logs", "p", "--previous"]).out == "old 1\nold 2\nold 3\n", "\(name)")
+                #expect(try run(["logs", "p", "-p", "--tail=1"]).out == "old 3\n", "\(name)")
+                #expect(try run(["logs", "p", "--limit-bytes=8"]).out == "line 1\nl", "\(name)")
+                #expect(try run(["logs", "p", "--since=1h"]).out == "line 1\nline 2\nline 3\n", "\(name)")
+                #expect(try run(["logs", "p", "--since-time=2000-01-01T00:00:00Z"]).out == "line 1\nline 2\nline 3\n", "\(name)")
+                let stamped = try run(["logs", "p", "--timestamps"]).out.split(separator: "\n").map(String.init)
+                #expect(stamped.count == 3, "\(name)")
+                for (i, line) in stamped.enumerated() {
+                    #expect(line.range(of: #"^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z line \#(i + 1)$"#, options: .regularExpression) != nil, "\(name): \(line)")
+                }
+                #expect(try run(["logs", "p", "--all-containers", "--prefix"]).out == "[pod/p/app] line 1\n[pod/p/app] line 2\n[pod/p/app] line 3\n", "\(name)")
+                // A pod on a simulated node: nothing runs there, the log is empty.
+                let simulated = try run(["logs", "q"])
+                #expect(simulated.code == 0 && simulated.out.isEmpty, "\(name): \(simulated.err)")
+                // A kubelet that cannot be reached: kube-apiserver's 500 with Go's dial error.
+                let gone = try run(["logs", "r"])
+                #expect(gone.code != 0, "\(name)")
+                #expect(gone.err.contains(#"containerLogs/default/r/app": dial tcp 127.0.0.1:"#) && gone.err.contains("connect: connection refused"), "\(name): \(gone.err)")
+            }
+
+            // A container that has not started: the kubelet's 400, relayed.
+            source.state.withLock { $0.pod = TestLogSource.pod(["waiting": ["reason": "ContainerCreating"]], restarted: false) }
+            for (name, run) in clients {
+                let r = try run(["logs", "p"])
+                #expect(r.code != 0, "\(name)")
+                #expect(r.err.contains(#"container "app" in pod "p" is waiting to start: ContainerCreating"#), "\(name): \(r.err)")
+            }
+            for k in kubectls {
+                let r = try k.run(["logs", "p"])
+                #expect(r.err == "Error from server (BadRequest): container \"app\" in pod \"p\" is waiting to start: ContainerCreating\n", "\(k.binary)")
+            }
         }
     }
 
     /// A client that goes away ends the whole chain: the API server drops its kubelet request
     /// and the kubelet stops following.
     @Test func aFollowerThatLeavesStopsTheKubeletsRead() async throws {
-        let server = try ServerProcess()
-        defer { server.stop() }
-        let source = TestLogSource()
-        let kubelet = KubeletServer(host: "127.0.0.1", port: 0, logs: source, logger: Logger(label: "kubelet-test"))
-        let serving = Task { try await kubelet.run() }
-        defer { serving.cancel() }
-        let port = await kubelet.boundPort
-        #expect(try await server.request("POST", "/api/v1/nodes", body: Self.node("proc-1", ip: "127.0.0.1", port: port)).status == 201)
-        _ = try await server.request("PATCH", "/api/v1/nodes/proc-1/status", body: Self.nodeStatus(ip: "127.0.0.1", port: port),
-                                     contentType: "application/merge-patch+json")
-        #expect(try await server.request("POST", "/api/v1/namespaces/default/pods", body: Self.pod("p", node: "proc-1")).status == 201)
-        let root = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let log = try ContainerLog(root: root, namespace: "default", pod: "p", uid: "u1", container: "app", restartCount: 0, clock: SystemClock())
-        defer { log.closeWriteEnds() }
-        source.state.withLock { $0.current = .init(path: log.path, running: true) }
-        let k = Kubectl(binary: Kubectl.v132, server: server)
-        let follower = try Self.spawn(k.binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", k.cacheDir, "logs", "p", "-f"])
-        try await Task.sleep(for: .seconds(1))
-        let whileFollowing = source.asked.load(ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(source.asked.load(ordering: .relaxed) > whileFollowing, "the kubelet polls while it follows")
-        kill(follower.0.processIdentifier, SIGKILL)
-        _ = await Self.output(follower)
-        try await Task.sleep(for: .milliseconds(500))
-        let after = source.asked.load(ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(source.asked.load(ordering: .relaxed) == after, "the kubelet still follows for a client that left")
+        try await Self.withKubelet { server, source, port in
+            try await Self.addNode(server, "proc-1", ip: "127.0.0.1", port: port)
+            #expect(try await server.request("POST", "/api/v1/namespaces/default/pods", body: Self.pod("p", node: "proc-1")).status == 201)
+            let root = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let log = try ContainerLog(root: root, namespace: "default", pod: "p", uid: "u1", container: "app", restartCount: 0, clock: SystemClock())
+            defer { log.closeWriteEnds() }
+            source.state.withLock { $0.current = .init(path: log.path, running: true) }
+            let k = Kubectl(binary: Kubectl.v132, server: server)
+            let follower = try Self.spawn(k.binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", k.cacheDir, "logs", "p", "-f"])
+            try await Task.sleep(for: .seconds(1))
+            let whileFollowing = source.asked.load(ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(source.asked.load(ordering: .relaxed) > whileFollowing, "the kubelet polls while it follows")
+            kill(follower.0.processIdentifier, SIGKILL)
+            _ = await Self.output(follower)
+            try await Task.sleep(for: .milliseconds(500))
+            let after = source.asked.load(ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(source.asked.load(ordering: .relaxed) == after, "the kubelet still follows for a client that left")
+        }
     }
 
     @Test func theAPIServerValidatesOptionsBeforeAskingTheNode() async throws {
