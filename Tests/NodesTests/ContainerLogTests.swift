@@ -19,8 +19,16 @@ import Testing
         p.standardError = FileHandle(fileDescriptor: log.stderr, closeOnDealloc: false)
         try p.run()
         log.closeWriteEnds()
-        p.waitUntilExit()
+        try await offPool { p.waitUntilExit() }
         await log.finished()
+    }
+
+    /// Runs blocking work (waiting for a process) on a thread of its own: the concurrency pool
+    /// has a thread per core, and other suites' clusters run on it meanwhile.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            Thread.detachNewThread { c.resume(with: Result { try work() }) }
+        }
     }
 
     static func lines(_ path: String) throws -> [String] {
