@@ -29,6 +29,8 @@ struct RunningContainer: Sendable {
     let startedAt: Date
     let cgroup: Cgroup?
     let logPath: String
+    /// Its log, which has read every line once `finished()` returns.
+    let log: ContainerLog
     /// The instance's own root layer, removed when it exits.
     var root: String? = nil
     /// Set when the kubelet itself stops it (liveness failure, pod deletion): why.

@@ -179,7 +179,7 @@ extension ProcessKubelet {
         }
         log.closeWriteEnds()
         return RunningContainer(supervisor: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: log.path,
-                                root: spec.root == nil ? nil : root.directory)
+                                log: log, root: spec.root == nil ? nil : root.directory)
     }
 
     /// Waits for the instance to exit (recording how, and whether the OOM killer did it), and
@@ -196,6 +196,8 @@ extension ProcessKubelet {
             sampler?.cancel()
             let now = clock.now()
             let sampledOOM = await sampler?.value ?? false
+            // Every line is on disk before the instance counts as stopped (a follower ends then).
+            await running.log.finished()
             let oomKilled = sampledOOM || (running.cgroup?.oomKills ?? 0) > 0
             running.cgroup?.destroy(logger: logger)
             if let dir = running.root { try? FileManager.default.removeItem(atPath: dir) }

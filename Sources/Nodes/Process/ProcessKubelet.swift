@@ -188,6 +188,10 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
         return c.logPaths[c.restartCount].map { ($0, c.running != nil) }
     }
 
+    public func pod(namespace: String, name: String) -> JSONValue? {
+        pods.get(namespace: namespace, name: name).flatMap { Pod($0).spec.nodeName == nodeName ? $0 : nil }
+    }
+
     public var isIdle: Bool { queue.isIdle }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import Logging
+import Synchronization
 
 /// A node whose pods are real processes: registers its Node (capacity from the machine unless
 /// its group sets it, `type: kplane-process`), renews its Lease, cleans up what a previous run
@@ -20,6 +21,10 @@ public final class ProcessNode: Sendable {
     let network: any PodNetwork
     let logger: Logger
     let claim: PodCIDRClaim
+    /// The kubelet's own port (10250's role): container logs, on the node's address.
+    let server: KubeletServer
+    private let serving = Mutex<Task<Void, Never>?>(nil)
+    private let port = Mutex(0)
     let leaseDurationSeconds: Int64 = 40
     let leaseRenewSeconds: TimeInterval = 10
 
@@ -48,6 +53,8 @@ public final class ProcessNode: Sendable {
         kubelet = ProcessKubelet(client: client, clock: clock, pods: self.pods, nodeName: name, hostIP: Self.address(ordinal: ordinal),
                                  dataDir: nodeDir, images: images, network: network,
                                  kubeletVersion: Self.kubeletVersion, logger: logger)
+        // Port 0: several clusters (a user's, a test's) may run nodes on one machine.
+        server = KubeletServer(host: Self.address(ordinal: ordinal), port: 0, logs: kubelet, logger: logger, clock: clock)
     }
 
     /// Node addresses on loopback, one per process node, so each kubelet has its own.
@@ -62,6 +69,16 @@ public final class ProcessNode: Sendable {
     /// Creates the Node (or takes over the one that exists), posts a Ready status, takes the Lease.
     /// The seed's app images are built first if the store lacks them, so its manifests run.
     public func register() async throws {
+        if serving.withLock({ $0 == nil }) {
+            let server = self.server, logger = self.logger
+            serving.withLock { $0 = Task {
+                do { try await server.run() } catch {
+                    logger.error("The kubelet's server stopped", metadata: ["err": "\(error)"])
+                }
+            } }
+            let bound = await server.boundPort
+            port.withLock { $0 = bound }
+        }
         do {
             try SeedImages.ensure(in: kubelet.images)
         } catch {
@@ -123,7 +140,7 @@ public final class ProcessNode: Sendable {
             "capacity": resources, "allocatable": resources,
             "conditions": NodeObject.healthyConditions(now: now),
             "addresses": [["type": "InternalIP", "address": .string(kubelet.hostIP)], ["type": "Hostname", "address": .string(name)]],
-            "daemonEndpoints": ["kubeletEndpoint": ["Port": 10250]],
+            "daemonEndpoints": ["kubeletEndpoint": ["Port": .int(Int64(port.withLock { $0 }))]],
             "nodeInfo": [
                 "machineID": .string(Self.machineID), "systemUUID": .string(FastRandom.uuid()), "bootID": .string(FastRandom.uuid()),
                 "kernelVersion": .string(kernel), "osImage": .string(Self.osImage),
@@ -165,6 +182,7 @@ public final class ProcessNode: Sendable {
         // Stopped: the containers die with this process; their networks and the bridge go too.
         network.tearDownNode()
         claim.release()
+        serving.withLock { $0 }?.cancel()
     }
 
     func renewLeases() async {

@@ -33,7 +33,9 @@ import Testing
         #expect(try c.get("crash", "{.status.containerStatuses[0].state.waiting.message}").hasPrefix("back-off 10s restarting failed container=main pod=crash_default("))
         #expect(try c.events("crash").contains("BackOff: Back-off restarting failed container main in pod crash_default("))
         #expect(try c.get("crash", "{.status.phase}") == "Running")
-        #expect(try c.logFile("crash").contains("about to fail"))
+        #expect(try c.logFile("crash").contains("stdout F about to fail"))
+        // The last run's log, through the API server and the node's kubelet.
+        #expect(try c.kubectl("logs", "crash", "--previous").out == "about to fail\n")
         // kubectl 1.37 and kctl print the kubelet's reason as the STATUS, as on a real cluster.
         if let v137 = Kubectl.v137 {
             #expect(try Kubectl(binary: v137, server: c.server)("get", "pod", "crash").out.contains("CrashLoopBackOff"))
@@ -49,7 +51,7 @@ import Testing
         #expect(try c.events("needs-secret").contains("Failed: Error: secret \"myapp-secrets\" not found"))
         #expect(try c.kubectl("create", "secret", "generic", "myapp-secrets", "--from-literal=database-url=postgres://db").code == 0)
         try c.wait("the pod to start once its Secret exists") { try c.get("needs-secret", "{.status.phase}") == "Running" }
-        try c.wait("the secret in its environment") { try c.logFile("needs-secret").contains("url=postgres://db") }
+        try c.wait("the secret in its environment") { try c.kubectl("logs", "needs-secret").out == "url=postgres://db\n" }
     }
 
     @Test func aLeakPastItsMemoryLimitIsOOMKilled() throws {
@@ -175,7 +177,21 @@ import Testing
               containers: [{name: main, image: busybox, command: ["true"]}]
             """)
         try c.wait("Succeeded") { try c.get("done", "{.status.phase}") == "Succeeded" }
-        #expect(try c.logFile("done").contains("prepared"))
+        #expect(try c.kubectl("logs", "done").out == "prepared\n")
+        #expect(try c.kubectl("logs", "done", "-c", "setup").out == "")
+        // logs -f streams a running container and returns when it stops.
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: counter}
+            spec:
+              restartPolicy: Never
+              containers: [{name: main, image: busybox, command: ["sh", "-c", "sleep 1; for i in 1 2 3; do echo line $i; sleep 0.3; done"]}]
+            """)
+        try c.wait("Running") { try c.get("counter", "{.status.phase}") == "Running" }
+        let followed = try c.kubectl("logs", "-f", "counter")
+        #expect(followed.out == "line 1\nline 2\nline 3\n", "\(followed.err)")
+        #expect(try KctlRunner(server: c.server)("logs", "counter", "--tail=1").out == "line 3\n")
         #expect(try c.get("done", "{.status.containerStatuses[0].state.terminated.reason}") == "Completed")
         try c.wait("Failed") { try c.get("broken-init", "{.status.phase}") == "Failed" }
         #expect(try c.get("broken-init", "{.status.initContainerStatuses[0].state.terminated.exitCode}") == "1")
