@@ -152,24 +152,5 @@ public enum YAMLEncoding {
         return digit(0) && digit(1) && digit(2) && digit(3) && b[4] == UInt8(ascii: "-") && digit(5) && (b[6] == UInt8(ascii: "-") || digit(6))
     }
 
-    private static func doubleQuoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7f {
-                    let h = String(u.value, radix: 16)
-                    out += "\\x" + String(repeating: "0", count: 2 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    private static func doubleQuoted(_ s: String) -> String { goQuote(s) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeModel
 
 /// An image reference parsed and normalized as containerd and the kubelet do it (the grammar of
 /// distribution/reference): `myapp:1.0.0` is `docker.io/library/myapp:1.0.0`, a name without a
@@ -166,21 +167,7 @@ public struct ImageReference: Sendable, Hashable {
     }
 
     /// Go's %q for the strings a reference can hold.
-    static func goQuote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7f { out += String(format: "\\x%02x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func goQuote(_ s: String) -> String { KubeModel.goQuote(s) }
 }
 
 extension Character {

@@ -96,7 +96,8 @@ struct ContainerEnvironment {
         return out
     }
 
-    private func fetch(_ resource: APIResource, _ name: String) async throws -> JSONValue? {
+    /// A ConfigMap or Secret of the pod's namespace; nil when there is none.
+    func fetch(_ resource: APIResource, _ name: String) async throws -> JSONValue? {
         do {
             return try await client.get(resource, namespace: namespace, name: name)
         } catch let e as APIStatusError where e.code == 404 {

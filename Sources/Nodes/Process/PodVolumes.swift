@@ -28,14 +28,14 @@ struct PodVolumes {
             do {
                 if let cm = json["configMap"] {
                     let name = cm["name"]?.stringValue ?? ""
-                    guard let object = try await fetch(.configMaps, name) else {
+                    guard let object = try await env.fetch(.configMaps, name) else {
                         if cm["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
                         throw VolumeSetUpError(message: "configmap \"\(name)\" not found")
                     }
                     try project(dir, try files(ContainerEnvironment.data(object), cm, kind: "configmap", name: name))
                 } else if let secret = json["secret"] {
                     let name = secret["secretName"]?.stringValue ?? ""
-                    guard let object = try await fetch(.secrets, name) else {
+                    guard let object = try await env.fetch(.secrets, name) else {
                         if secret["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
                         throw VolumeSetUpError(message: "secret \"\(name)\" not found")
                     }
@@ -73,14 +73,6 @@ struct PodVolumes {
             out[v.name] = dir
         }
         return out
-    }
-
-    private func fetch(_ resource: APIResource, _ name: String) async throws -> JSONValue? {
-        do {
-            return try await client.get(resource, namespace: pod.metaNamespace, name: name)
-        } catch let e as APIStatusError where e.code == 404 {
-            return nil
-        }
     }
 
     /// The files of a ConfigMap or Secret volume: every key, or the `items` named.

@@ -16,8 +16,7 @@ import Testing
         agent.standardError = FileHandle.nullDevice
         try agent.run()
         defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() } }
-        let c = ProcessClusterView(kubectl: kubectl)
-        try c.wait("the node Ready") {
+                try waitUntil("the node Ready") {
             try kubectl("get", "node", "joined", "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}").out == "True"
         }
         #expect(try kubectl("get", "node", "joined", "-o", "jsonpath={.metadata.labels.type}").out == "kplane-process")
@@ -32,13 +31,13 @@ import Testing
               containers: [{name: main, image: busybox, command: ["sleep", "\(marker)"]}]
             """)
         #expect(r.code == 0, "\(r.err)")
-        try c.wait("the pod Running on the joined node") {
+        try waitUntil("the pod Running on the joined node") {
             try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.spec.nodeName}/{.status.phase}").out == "joined/Running"
         }
         #expect(processes(containing: "sleep \(marker)").count == 1)
         kill(agent.processIdentifier, SIGKILL)
         agent.waitUntilExit()
-        try c.wait("no process left", seconds: 3) { processes(containing: "sleep \(marker)").isEmpty }
+        try waitUntil("no process left", seconds: 3) { processes(containing: "sleep \(marker)").isEmpty }
         // Started again on its data dir, it runs the pod again (a restart, counted); stopped
         // with SIGTERM, it removes its network (namespaces, bridge) before it exits.
         let again = Process()
@@ -48,7 +47,7 @@ import Testing
         again.standardError = FileHandle.nullDevice
         try again.run()
         defer { if again.isRunning { kill(again.processIdentifier, SIGKILL); again.waitUntilExit() } }
-        try c.wait("the pod running again") {
+        try waitUntil("the pod running again") {
             try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.status.containerStatuses[0].restartCount}").out == "1"
                 && processes(containing: "sleep \(marker)").count == 1
         }
@@ -61,17 +60,3 @@ import Testing
     }
 }
 
-/// Polling with kubectl alone, for tests that run their own nodes.
-struct ProcessClusterView {
-    let kubectl: Kubectl
-
-    func wait(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(100_000)
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
-    }
-}

@@ -22,15 +22,8 @@ struct ProcessCluster {
         try kubectl("get", "pod", pod, "-o", "jsonpath=\(jsonpath)").out
     }
 
-    /// Polls `condition` every 100 ms until it holds or `seconds` pass; fails the test then.
     func wait(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(100_000)
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
+        try waitUntil(what, seconds: seconds, condition)
     }
 
     func events(_ pod: String) throws -> String {
@@ -50,4 +43,15 @@ struct ProcessCluster {
 func processes(containing marker: String) -> [String] {
     let r = try? ServerProcess.run("/usr/bin/env", ["ps", "-eo", "pid,args"])
     return (r?.out ?? "").split(separator: "\n").map(String.init).filter { $0.contains(marker) && !$0.contains("ps -eo") }
+}
+
+/// Polls `condition` every 100 ms until it holds or `seconds` pass; fails the test then.
+func waitUntil(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(100_000)
+    }
+    Issue.record("timed out waiting for \(what)")
+    throw CancellationError()
 }
