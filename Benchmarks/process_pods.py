@@ -11,12 +11,12 @@
 Workloads: `trivial` (busybox `sleep`), `app` (the seed's app, myapp:1.0.0, with its readiness
 probe) when the image store has it.
 
-Usage: Benchmarks/process_pods.py [N ...]   (default: 100 300; build first:
+Usage: Benchmarks/process_pods.py [N ...]   (default: 100 250, since a node's /24 holds 253 pods; build first:
        swift build -c release --product kplane)
 """
 import json, os, re, shutil, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
-COUNTS = [int(a) for a in sys.argv[1:]] or [100, 300]
+COUNTS = [int(a) for a in sys.argv[1:]] or [100, 250]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("KPLANE") or subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip() + "/kplane"
 
@@ -148,7 +148,12 @@ def main():
     p, data, base = start()
     try:
         time.sleep(1)
-        workloads = {"trivial": {"name": "app", "image": "busybox", "command": ["sleep", "3600"]}}
+        workloads = {
+            "trivial": {"name": "app", "image": "busybox", "command": ["sleep", "3600"]},
+            # The seed's app, Ready when its /ready answers (no warm-up), probed every second.
+            "app": {"name": "app", "image": "myapp:1.0.0", "env": [{"name": "WARMUP_MS", "value": "0"}],
+                    "readinessProbe": {"httpGet": {"path": "/ready", "port": 3000}, "periodSeconds": 1}},
+        }
         for n in COUNTS:
             for label, container in workloads.items():
                 r = start_pods(base, p.pid, f"{label}-{n}", n, container)

@@ -100,12 +100,16 @@ extension ProcessKubelet {
         process.standardError = out
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { return ProbeResult(success: false, message: "\(error)") }
+        // Reading and waiting block their thread: off the concurrency pool (see Blocking).
         let timer = Task {
             try await Task.sleep(for: .seconds(timeout))
             process.terminate()
         }
-        let data = await Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        let data = await (try? Blocking.run { () -> Data in
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }) ?? Data()
         timer.cancel()
         let text = String(decoding: data.prefix(10 * 1024), as: UTF8.self)
         if process.terminationReason == .uncaughtSignal {

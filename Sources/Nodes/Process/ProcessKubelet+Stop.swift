@@ -21,7 +21,7 @@ extension ProcessKubelet {
         Task {
             await stopPod(uid, grace: grace, reason: "Stopping container", pod: pod)
             await finalDelete(pod)
-            cleanUp(uid)
+            await cleanUp(uid)
         }
     }
 

@@ -66,7 +66,7 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
         // Pods of this name that are gone from the API (or replaced by a new uid): stop them.
         for r in records.all where self.key(r) == key && r.uid != pod?.uid {
             await stopPod(r.uid, grace: 0, reason: nil)
-            cleanUp(r.uid)
+            await cleanUp(r.uid)
         }
         guard let pod else { return }
         if pod.isDeleting { return await terminate(pod) }
@@ -75,7 +75,8 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
         guard !record.finished else { return try await postStatus(key) }
         if record.ip == nil {
             do {
-                let sandbox = try network.setUp(namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid)
+                let (network, namespace, name, uid) = (network, pod.metaNamespace, pod.metaName, pod.uid)
+                let sandbox = try await Blocking.run { try network.setUp(namespace: namespace, pod: name, uid: uid) }
                 records.update(pod.uid) { r in
                     r.ip = sandbox.ip
                     r.netnsPath = sandbox.netnsPath
@@ -148,7 +149,8 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
         let phase = status.phase
         if phase == "Succeeded" || phase == "Failed", !record.finished {
             records.update(pod.uid) { $0.finished = true }
-            network.tearDown(uid: pod.uid)
+            let (network, uid) = (network, pod.uid)
+            await Blocking.run { network.tearDown(uid: uid) }
         }
         guard !Self.sameStatus(pod["status"] ?? .emptyObject, next) else { return }
         var updated = pod
@@ -166,8 +168,9 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
     static func sameStatus(_ a: JSONValue, _ b: JSONValue) -> Bool { a == b }
 
     /// Forgets a pod that is gone: its network and records.
-    func cleanUp(_ uid: String) {
-        network.tearDown(uid: uid)
+    func cleanUp(_ uid: String) async {
+        let network = self.network
+        await Blocking.run { network.tearDown(uid: uid) }
         try? FileManager.default.removeItem(atPath: podDir(uid))
         Cgroup.removePod(node: nodeName, uid: uid)
         _ = records.remove(uid)
