@@ -65,11 +65,11 @@ public final class TestCluster: Sendable {
         try? FileManager.default.removeItem(atPath: dataDir)
     }
 
-    /// Waits (in real time, at most 60 s: the whole suite shares two cores) until `condition`
+    /// Waits (in real time, at most 150 s: the whole suite shares two cores) until `condition`
     /// holds. The clock moves 5 ms per poll, so that retries after a conflict (backoff from 5 ms)
     /// happen, but nothing slower.
     public func until(_ what: String = "", _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(150)
         while Date() < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(2))
@@ -102,7 +102,7 @@ public final class TestCluster: Sendable {
     public func settle() async throws {
         var quiet = 0
         // Generous for a loaded 2-core machine; a healthy cluster settles in milliseconds.
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(150)
         while quiet < 20 {
             guard Date() < deadline else { throw TimedOut(what: "the cluster to settle") }
             let idle = controllers.isIdle && fleet.isIdle && scheduler.isIdle

@@ -10,9 +10,9 @@ import Testing
 
     func lines(_ s: String) -> [String] { s.split(separator: "\n").map(String.init) }
 
-    /// Waits up to 20 s for `condition`.
+    /// Waits up to 60 s for `condition` (the whole suite shares two cores).
     func eventually(_ what: String, _ condition: () throws -> Bool) throws {
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             if try condition() { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
