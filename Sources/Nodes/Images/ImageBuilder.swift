@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 
 /// What `kplane image build` is asked for.
 public struct ImageBuildOptions: Sendable {
@@ -10,10 +11,13 @@ public struct ImageBuildOptions: Sendable {
     public var target: String?
     /// Where the build's progress goes, a line at a time.
     public var log: @Sendable (String) -> Void
+    /// Where the image's creation time comes from.
+    public var clock: any WallClock
 
     public init(tags: [String], dockerfile: String? = nil, buildArgs: [String: String] = [:], target: String? = nil,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                clock: any WallClock = SystemClock(), log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.tags = tags; self.dockerfile = dockerfile; self.buildArgs = buildArgs; self.target = target; self.log = log
+        self.clock = clock
     }
 }
 
@@ -71,7 +75,7 @@ public struct ImageBuilder {
                                    options: options, fileName: (path as NSString).lastPathComponent)
         defer { for s in builder.stages { try? FileManager.default.removeItem(atPath: s.dir) } }
         let final = try builder.run(Dockerfile(text))
-        let record = ImageRecord(config: final.config, paths: ImageRecord.outermost(final.claimed), created: Date(), size: 0, base: final.base)
+        let record = ImageRecord(config: final.config, paths: ImageRecord.outermost(final.claimed), created: options.clock.now(), size: 0, base: final.base)
         let digest = try store.commit(buildDir: final.dir, record: record)
         for ref in refs { try store.tag(ref, digest: digest) }
         options.log("The image's files occupy \(record.paths.isEmpty ? "no paths" : record.paths.joined(separator: ", ")) (shown there over the host's files when it runs)")

@@ -152,7 +152,7 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
             let (network, uid) = (network, pod.uid)
             await Blocking.run { network.tearDown(uid: uid) }
         }
-        guard !Self.sameStatus(pod["status"] ?? .emptyObject, next) else { return }
+        guard pod["status"] != next else { return }
         var updated = pod
         updated["status"] = next
         do {
@@ -163,9 +163,6 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
             queue.add(key, after: 0.05)
         }
     }
-
-    /// Compares statuses without the conditions' probe times (always null here).
-    static func sameStatus(_ a: JSONValue, _ b: JSONValue) -> Bool { a == b }
 
     /// Forgets a pod that is gone: its network and records.
     func cleanUp(_ uid: String) async {
