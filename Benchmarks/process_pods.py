@@ -3,6 +3,10 @@
 
   start   N pods of one Deployment on one node, from the Deployment's creation to every pod
           Running and Ready; each pod's start (seen ADDED to seen Ready, by one watch): p50/p99
+          (a burst: every pod waits for the ones before it on two cores)
+  latency with those N pods running, 100 more pods created one at a time, 10 a second, as
+          clusterloader2 measures Kubernetes' pod startup SLI (creation to Running and Ready,
+          observed by a watch): p50/p99
   agent   the kplane process's CPU (% of one core, over 10 s of steady state) and resident
           memory per running pod (RSS with N pods minus RSS before, / N)
   oom     a container allocating 4 MiB every 20 ms past a 64 Mi limit: from its last line to
@@ -80,21 +84,27 @@ def deployment(name, replicas, container):
                                   "spec": {"terminationGracePeriodSeconds": 1, "containers": [container]}}}}
 
 
-def start_pods(base, pid, name, n, container):
+def watch_ready(base, name, n):
+    """Watches the pods labelled app=name: when each was first seen and first seen Ready (by
+    name), an event set once n are Ready, and the flag that stops the watch."""
     added, became_ready = {}, {}
-    done = threading.Event()
+    done, stop_flag = threading.Event(), threading.Event()
 
     def on_event(kind, pod, t):
-        uid = pod["metadata"]["uid"]
-        added.setdefault(uid, t)
-        if ready(pod) and uid not in became_ready:
-            became_ready[uid] = t
+        pod_name = pod["metadata"]["name"]
+        added.setdefault(pod_name, t)
+        if ready(pod) and pod_name not in became_ready:
+            became_ready[pod_name] = t
             if len(became_ready) == n:
                 done.set()
 
-    stop_flag = threading.Event()
     threading.Thread(target=watch_pods, args=(base, f"app={name}", on_event, stop_flag), daemon=True).start()
     time.sleep(0.3)
+    return added, became_ready, done, stop_flag
+
+
+def start_pods(base, pid, name, n, container):
+    added, became_ready, done, stop_flag = watch_ready(base, name, n)
     rss0 = rss_kib(pid)
     t0 = time.perf_counter()
     call(base, "POST", "/apis/apps/v1/namespaces/default/deployments", deployment(name, n, container))
@@ -109,8 +119,28 @@ def start_pods(base, pid, name, n, container):
     cpu = (cpu_seconds(pid) - c0) / 10 * 100
     rss = rss_kib(pid) - rss0
     stop_flag.set()
-    call(base, "DELETE", f"/apis/apps/v1/namespaces/default/deployments/{name}")
     return total, starts[len(starts) // 2], starts[min(len(starts) - 1, int(len(starts) * 0.99))], cpu, rss / n
+
+
+def latency(base, name, container, n=100, rate=10.0):
+    """Creates n pods one at a time, `rate` a second; returns p50, p99 of creation to Ready seen."""
+    created = {}
+    _, became_ready, done, stop_flag = watch_ready(base, name, n)
+    for i in range(n):
+        pod_name = f"{name}-{i}"
+        body = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": pod_name, "labels": {"app": name}},
+                "spec": {"terminationGracePeriodSeconds": 1, "containers": [container]}}
+        created[pod_name] = time.perf_counter()
+        call(base, "POST", "/api/v1/namespaces/default/pods", body)
+        time.sleep(1 / rate)
+    done.wait(120)
+    stop_flag.set()
+    call(base, "DELETE", f"/api/v1/namespaces/default/pods?labelSelector=app={name}")
+    starts = sorted(became_ready[p] - created[p] for p in became_ready)
+    if len(starts) < n:
+        print(f"  {name}: only {len(starts)}/{n} Ready after 120 s")
+        return None
+    return starts[len(starts) // 2], starts[min(len(starts) - 1, int(len(starts) * 0.99))]
 
 
 def oom(base):
@@ -161,6 +191,10 @@ def main():
                     total, p50, p99, cpu, rss = r
                     print(f"{label:8} {n:4} pods: all Ready in {total:.2f} s; pod start p50 {p50*1000:.0f} ms, p99 {p99*1000:.0f} ms; "
                           f"agent CPU {cpu:.1f}% of a core ({cpu / n:.3f}% per pod), RSS +{rss:.0f} KiB per pod")
+                    l = latency(base, f"{label}-{n}-lat", container)
+                    if l:
+                        print(f"{label:8} {n:4} pods running, 100 more one at a time (10/s): pod start p50 {l[0]*1000:.0f} ms, p99 {l[1]*1000:.0f} ms")
+                call(base, "DELETE", f"/apis/apps/v1/namespaces/default/deployments/{label}-{n}")
                 time.sleep(3)
         ms = oom(base)
         print(f"oom: last line to OOMKilled seen by a watch, median of 5: {ms:.0f} ms" if ms is not None else "oom: no result")

@@ -6,6 +6,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -13,12 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
-
-static volatile pid_t child_pid = 0;
-
-static void forward(int sig) {
-    if (child_pid > 0) kill(child_pid, sig);
-}
 
 static void fail(int err_fd, int step) {
     int report[2] = {errno, step};
@@ -51,7 +48,7 @@ static int make_dirs(const char *path, int last_is_file) {
 }
 
 /// The container's process: mounts, root, directory, identity, descriptors, exec.
-static void exec_container(const kp_spawn_spec *s, int err_fd) {
+static void exec_container(const kp_spawn_spec *s, int err_fd, const sigset_t *mask) {
     if (s->new_namespaces) {
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail(err_fd, KP_STEP_MOUNT);
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) != 0) fail(err_fd, KP_STEP_UNSHARE);
@@ -80,70 +77,71 @@ static void exec_container(const kp_spawn_spec *s, int err_fd) {
     if (dup2(s->stdin_fd, 0) < 0 || dup2(s->stdout_fd, 1) < 0 || dup2(s->stderr_fd, 2) < 0) fail(err_fd, KP_STEP_EXEC);
     // Every other descriptor of the agent (other containers' log pipes, sockets) closes on exec.
     syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    sigprocmask(SIG_SETMASK, mask, NULL);
     execve(s->path, s->argv, s->envp);
     fail(err_fd, KP_STEP_EXEC);
 }
 
-pid_t kp_spawn(const kp_spawn_spec *s, int err_fd) {
-    pid_t parent = getpid();
-    pid_t supervisor = fork();
-    if (supervisor != 0) return supervisor;
+struct kp_clone_arg {
+    const kp_spawn_spec *spec;
+    int err_fd;
+    int parent_pidfd;
+};
 
-    // The supervisor. Its own process group, so the agent's terminal signals never reach it.
+/// The container's process, from clone(2) until it execs. It shares the agent's memory and runs
+/// while the spawning thread waits (CLONE_VM | CLONE_VFORK, as posix_spawn does), so it only
+/// makes system calls: no allocation, no locks.
+static int container_main(void *raw) {
+    const struct kp_clone_arg *arg = raw;
+    const kp_spawn_spec *s = arg->spec;
+    int err_fd = arg->err_fd;
+    // No handler of the agent may run on this stack: default dispositions, then the (all
+    // blocked) mask the spawning thread set is cleared just before exec.
+    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+    // Its own process group, so the agent's terminal signals never reach it.
     setpgid(0, 0);
+    // It dies with the thread that started it (a thread that lives as long as the agent), and
+    // as PID 1 of its namespace it takes every process of the container with it.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(err_fd, KP_STEP_PDEATHSIG);
-    if (getppid() != parent) _exit(127);  // the parent died before the line above
+    // The agent died before the line above: nothing would kill this process later.
+    if (arg->parent_pidfd >= 0) {
+        struct pollfd gone = {.fd = arg->parent_pidfd, .events = POLLIN};
+        if (poll(&gone, 1, 0) != 0) _exit(127);
+    }
     for (int i = 0; i < s->cgroup_count; i++) {
         if (write(s->cgroup_fds[i], "0", 1) != 1) fail(err_fd, KP_STEP_CGROUP);
     }
     if (s->netns_fd >= 0 && setns(s->netns_fd, CLONE_NEWNET) != 0) fail(err_fd, KP_STEP_NETNS);
-    int flags = CLONE_NEWPID | CLONE_NEWNS | (s->hostname ? CLONE_NEWUTS : 0);
-    if (s->new_namespaces && unshare(flags) != 0) fail(err_fd, KP_STEP_UNSHARE);
-
-    // The forking thread may block signals (the agent's threads do); a container starts with
-    // none blocked, and the supervisor must receive what it forwards.
-    sigset_t all, none;
-    sigfillset(&all);
+    sigset_t none;
     sigemptyset(&none);
-    sigprocmask(SIG_BLOCK, &all, NULL);
-    pid_t pid = fork();
-    if (pid < 0) fail(err_fd, KP_STEP_FORK);
-    if (pid == 0) {
-        // The container's process: default dispositions, nothing blocked, and it dies with its
-        // supervisor (as PID 1 of its namespace, that takes every process of the container).
-        for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(err_fd, KP_STEP_PDEATHSIG);
-        exec_container(s, err_fd);
-    }
-    child_pid = pid;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = forward;
-    int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-    for (unsigned i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaction(forwarded[i], &sa, NULL);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    // The supervisor needs no descriptor: keeping the log pipes or the agent's sockets open
-    // would hold them past the container's end.
-    for (int fd = 0; fd < 3; fd++) {
-        int null_fd = open("/dev/null", O_RDWR);
-        if (null_fd >= 0 && null_fd != fd) { dup2(null_fd, fd); close(null_fd); }
-    }
-    syscall(SYS_close_range, 3U, ~0U, 0U);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) _exit(127);
-    }
-    if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
-    // Die of the same signal, so the agent sees how the process ended.
-    int sig = WTERMSIG(status);
-    signal(sig, SIG_DFL);
-    sigset_t only;
-    sigemptyset(&only);
-    sigaddset(&only, sig);
-    sigprocmask(SIG_UNBLOCK, &only, NULL);
-    kill(getpid(), sig);
-    _exit(128 + sig);
+    exec_container(s, err_fd, &none);
+    return 127;
+}
+
+// A descriptor of the agent itself, kept for its lifetime: a child polls it to learn whether
+// the agent died before the child asked to die with it.
+static int self_pidfd = -1;
+static pthread_once_t self_pidfd_once = PTHREAD_ONCE_INIT;
+static void open_self_pidfd(void) { self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0); }
+
+pid_t kp_spawn(const kp_spawn_spec *s, int err_fd) {
+    pthread_once(&self_pidfd_once, open_self_pidfd);
+    size_t stack_size = 256 * 1024;
+    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return -1;
+    struct kp_clone_arg arg = {.spec = s, .err_fd = err_fd, .parent_pidfd = self_pidfd};
+    int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+    if (s->new_namespaces) flags |= CLONE_NEWPID | CLONE_NEWNS | (s->hostname ? CLONE_NEWUTS : 0);
+    // Every signal blocked across the clone: the child inherits the mask and clears it at exec.
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    pid_t pid = clone(container_main, (char *)stack + stack_size, flags, &arg);
+    int saved_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    munmap(stack, stack_size);
+    errno = saved_errno;
+    return pid;
 }
 
 int kp_pidfd_open(pid_t pid) {

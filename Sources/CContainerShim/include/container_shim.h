@@ -16,9 +16,8 @@ typedef struct {
     int create;
 } kp_mount;
 
-/// How to start a container's process. Everything is prepared by the caller before the fork:
-/// after it, the children only make system calls (a forked copy of a multithreaded process may
-/// not allocate).
+/// How to start a container's process. Everything is prepared by the caller before the clone:
+/// after it, the child only makes system calls (it shares the agent's memory until it execs).
 typedef struct {
     const char *path;           // the executable, already resolved
     char *const *argv;
@@ -39,11 +38,13 @@ typedef struct {
     gid_t gid;
 } kp_spawn_spec;
 
-/// Starts a container: a supervising child (it joins the cgroups and network namespace, dies
-/// when its parent thread does, forwards SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 and
-/// exits as its process does) and, inside it, the process itself, PID 1 of a new PID namespace
-/// when asked, so that when the supervisor dies (its parent was killed) the kernel kills every
-/// process of the container. Returns the supervisor's pid, or -1 with errno set.
+/// Starts a container's process: cloned straight from the calling thread (sharing its memory
+/// until exec, as posix_spawn does, so no copy of the agent is made), it joins the cgroups and
+/// network namespace, dies when the calling thread does (PR_SET_PDEATHSIG; that thread must
+/// outlive it), and, when asked, is PID 1 of a new PID namespace with its own mount (and UTS)
+/// namespace, so that when it dies the kernel kills every process of the container. Returns its
+/// pid, or -1 with errno set. Signals sent to it from the agent reach it as they reach a
+/// container's PID 1 from containerd: SIGKILL always, others only if it handles them.
 ///
 /// `err_fd` receives, if the container's process could not be started, one int: the errno of
 /// the step that failed, then one int: which step (see KP_STEP_*). Close-on-exec: the caller's

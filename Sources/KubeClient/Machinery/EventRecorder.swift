@@ -16,7 +16,9 @@ public final class EventRecorder: Sendable {
     }
 
     public let component: String
+    static let maxQueued = 1000
     let clock: any WallClock
+    let logger: Logger
     private let continuation: AsyncStream<Pending>.Continuation
     private let writer: Task<Void, Never>
 
@@ -24,9 +26,12 @@ public final class EventRecorder: Sendable {
     /// occurred" at V(3)); a failed write is logged and dropped, as events are best effort.
     public init(client: APIClient, component: String, clock: any WallClock, logger: Logger? = nil) {
         let logger = logger ?? Logger(label: component)
+        self.logger = logger
         self.component = component
         self.clock = clock
-        let (stream, continuation) = AsyncStream.makeStream(of: Pending.self)
+        // At most 1,000 events wait to be written (client-go's maxQueuedEvents); past that a new
+        // event is dropped, logged, as client-go's broadcaster drops when its channel is full.
+        let (stream, continuation) = AsyncStream.makeStream(of: Pending.self, bufferingPolicy: .bufferingOldest(Self.maxQueued))
         self.continuation = continuation
         writer = Task {
             // Repeats are looked up in two generations of at most 4,096 keys each (client-go's
@@ -89,7 +94,11 @@ public final class EventRecorder: Sendable {
             "uid": .string(object.uid), "resourceVersion": .string(object.resourceVersion),
         ]
         if !object.metaNamespace.isEmpty { involved["namespace"] = .string(object.metaNamespace) }
-        continuation.yield(Pending(involved: involved, namespace: ns, type: type, reason: reason, message: message, at: clock.now()))
+        if case .dropped = continuation.yield(Pending(involved: involved, namespace: ns, type: type, reason: reason, message: message, at: clock.now())) {
+            logger.warning("Dropping event: too many are waiting to be written", metadata: [
+                "object": "\(ns)/\(object.metaName)", "reason": "\(reason)", "queued": "\(Self.maxQueued)",
+            ])
+        }
     }
 
     /// Stops after writing what is queued.

@@ -8,10 +8,10 @@ enum MemorySampler {
 
     /// Returns true if it killed the container for passing `limit` bytes; returns false when
     /// cancelled (the container exited).
-    static func watch(supervisor: pid_t, limit: Int64) async -> Bool {
+    static func watch(pid: pid_t, limit: Int64) async -> Bool {
         while !Task.isCancelled {
-            if treeRSS(of: supervisor) > limit {
-                kill(supervisor, SIGKILL)
+            if treeRSS(of: pid) > limit {
+                kill(pid, SIGKILL)
                 return true
             }
             try? await Task.sleep(for: interval)

@@ -24,7 +24,8 @@ struct TerminatedState: Sendable {
 
 /// A container instance that is running (or starting).
 struct RunningContainer: Sendable {
-    let supervisor: pid_t
+    /// The container's process: PID 1 of its own PID namespace (where the machine allows).
+    let pid: pid_t
     let containerID: String
     let startedAt: Date
     let cgroup: Cgroup?

@@ -84,12 +84,11 @@ extension ProcessKubelet {
     /// success is exit 0, and the message is what it printed.
     func exec(_ argv: [String], in running: RunningContainer, timeout: TimeInterval) async -> ProbeResult {
         guard !argv.isEmpty else { return ProbeResult(success: false, message: "no command") }
-        let target = Self.containerProcess(of: running.supervisor) ?? running.supervisor
         let process = Process()
         var args: [String] = []
         if namespaces {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-            args = ["--target", String(target), "--mount", "--uts", "--net", "--pid", "--root", "--wd", "--"] + argv
+            args = ["--target", String(running.pid), "--mount", "--uts", "--net", "--pid", "--root", "--wd", "--"] + argv
         } else {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             args = argv
@@ -119,10 +118,4 @@ extension ProcessKubelet {
     }
 
     static func goQuote(_ argv: [String]) -> String { "[" + argv.joined(separator: " ") + "]" }
-
-    /// The container's own process: the supervisor's only child.
-    static func containerProcess(of supervisor: pid_t) -> pid_t? {
-        guard let text = try? String(contentsOfFile: "/proc/\(supervisor)/task/\(supervisor)/children", encoding: .utf8) else { return nil }
-        return text.split(separator: " ").first.flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
 }

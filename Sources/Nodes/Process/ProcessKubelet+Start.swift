@@ -178,7 +178,7 @@ extension ProcessKubelet {
             throw ContainerStartError(message: ContainerLaunch.runcError("\(error)"))
         }
         log.closeWriteEnds()
-        return RunningContainer(supervisor: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: log.path,
+        return RunningContainer(pid: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: log.path,
                                 log: log, root: spec.root == nil ? nil : root.directory)
     }
 
@@ -189,9 +189,9 @@ extension ProcessKubelet {
         let probes = initContainer ? nil : Task { await self.probe(pod, c, running) }
         // No cgroup to enforce the limit: sample instead.
         let limit = c.resources.limitQuantities[name: "memory"].map { Int64($0.value) }
-        let sampler = running.cgroup == nil ? limit.map { l in Task { await MemorySampler.watch(supervisor: running.supervisor, limit: l) } } : nil
+        let sampler = running.cgroup == nil ? limit.map { l in Task { await MemorySampler.watch(pid: running.pid, limit: l) } } : nil
         Task {
-            let status = await ProcessReaper.shared.wait(for: running.supervisor)
+            let status = await ProcessReaper.shared.wait(for: running.pid)
             probes?.cancel()
             sampler?.cancel()
             let now = clock.now()

@@ -58,11 +58,14 @@ struct SpawnFailure: Error, CustomStringConvertible {
     }
 }
 
-/// Starts container processes from one thread that lives as long as the process: a child's
-/// PR_SET_PDEATHSIG fires when the *thread* that forked it exits, and the concurrency pool's
-/// threads may come and go.
+/// Starts container processes from a few threads that live as long as the process: a child's
+/// PR_SET_PDEATHSIG fires when the *thread* that started it exits, and the concurrency pool's
+/// threads may come and go. Several, because a thread waits while its child makes the
+/// container's mounts (until it execs); the queue holds at most one job per kubelet worker
+/// waiting in `spawn`.
 final class Spawner: Sendable {
     static let shared = Spawner()
+    static let threads = 4
 
     private struct Job: Sendable {
         let spec: SpawnSpec
@@ -72,18 +75,20 @@ final class Spawner: Sendable {
     private let ready = DispatchSemaphore(value: 0)
 
     private init() {
-        let thread = Thread { [self] in
-            while true {
-                ready.wait()
-                guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
-                job.done(Self.spawnNow(job.spec))
+        for n in 1...Self.threads {
+            let thread = Thread { [self] in
+                while true {
+                    ready.wait()
+                    guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
+                    job.done(Self.spawnNow(job.spec))
+                }
             }
+            thread.name = "kplane-spawner-\(n)"
+            thread.start()
         }
-        thread.name = "kplane-spawner"
-        thread.start()
     }
 
-    /// Starts the process; returns its supervisor's pid once the process has exec'd, or why not.
+    /// Starts the process; returns its pid once it has exec'd, or why not.
     func spawn(_ spec: SpawnSpec) async throws(SpawnFailure) -> pid_t {
         let result = await withCheckedContinuation { (c: CheckedContinuation<Result<pid_t, SpawnFailure>, Never>) in
             jobs.withLock { $0.append(Job(spec: spec, done: { c.resume(returning: $0) })) }
@@ -92,7 +97,7 @@ final class Spawner: Sendable {
         return try result.get()
     }
 
-    /// Prepares every C string and descriptor, forks, and reads the error pipe until the
+    /// Prepares every C string and descriptor, clones, and reads the error pipe until the
     /// process has exec'd (EOF) or reported the step that failed.
     private static func spawnNow(_ s: SpawnSpec) -> Result<pid_t, SpawnFailure> {
         var pipeFDs: [Int32] = [0, 0]
@@ -171,7 +176,7 @@ final class Spawner: Sendable {
             return got
         }
         if n == MemoryLayout<(Int32, Int32)>.size {
-            // The supervisor exits 127 right after reporting: collect it here, no one else will.
+            // The process exits 127 right after reporting: collect it here, no one else will.
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             return .failure(SpawnFailure(errno: report.0, step: report.1))
