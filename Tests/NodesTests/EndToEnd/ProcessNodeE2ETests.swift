@@ -154,6 +154,33 @@ import Testing
         #expect(try c.events("graceful").contains("Killing: Stopping container main"))
     }
 
+    /// `kubectl delete --grace-period=0 --force`: the Pod is gone from the API at once, and the
+    /// node kills its process without waiting, though it ignores SIGTERM and asks for 60 s.
+    @Test func aForcedDeletionKillsAtOnce() throws {
+        let c = try ProcessCluster()
+        let marker = "kplane-force-\(getpid())"
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: stubborn}
+            spec:
+              terminationGracePeriodSeconds: 60
+              containers: [{name: main, image: busybox, command: ["sh", "-c", "trap '' TERM; while :; do sleep 1; done; : \(marker)"]}]
+            """)
+        try c.wait("Running") { try c.get("stubborn", "{.status.containerStatuses[0].state.running.startedAt}") != "" }
+        #expect(!processes(containing: marker).isEmpty)
+        let started = Date()
+        // The newest kubectl where it is installed (the test script installs it).
+        let kubectl = Kubectl.v137.map { Kubectl(binary: $0, server: c.server) } ?? c.kubectl
+        let r = try kubectl("delete", "pod", "stubborn", "--grace-period=0", "--force")
+        #expect(r.code == 0)
+        #expect(r.err.contains("Immediate deletion does not wait for confirmation that the running resource has been terminated"))
+        #expect(r.out.contains("pod \"stubborn\" force deleted"))
+        #expect(try c.kubectl("get", "pod", "stubborn").err.contains("pods \"stubborn\" not found"))
+        try waitUntil("the process is killed", seconds: 10) { processes(containing: marker).isEmpty }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
     @Test func initContainersRunFirstAndPhasesFollowTheRestartPolicy() throws {
         let c = try ProcessCluster()
         try c.apply("""
