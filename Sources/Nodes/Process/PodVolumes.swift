@@ -59,7 +59,7 @@ struct PodVolumes {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                     chmod(dir, 0o777)
                 } else if let host = json["hostPath"] {
-                    out[v.name] = try hostPath(host["path"]?.stringValue ?? "", type: host["type"]?.stringValue ?? "")
+                    out[v.name] = try Self.hostPath(host["path"]?.stringValue ?? "", type: host["type"]?.stringValue ?? "")
                     continue
                 } else {
                     // Sources that need a cloud or a cluster service (nfs, csi, ...): an empty directory.
@@ -137,25 +137,30 @@ struct PodVolumes {
         return existing.count == count
     }
 
-    /// `hostPath` with its type check (`pkg/volume/hostpath`).
-    func hostPath(_ path: String, type: String) throws -> String {
+    /// `hostPath` with its type check (`pkg/volume/hostpath`'s checkType): the path as it is,
+    /// made when the type says `OrCreate`, else the kubelet's "hostPath type check failed".
+    static func hostPath(_ path: String, type: String) throws -> String {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
-        let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        var info = stat()
+        let exists = stat(path, &info) == 0   // following links, as os.Stat
+        let format = info.st_mode & S_IFMT
+        func check(_ wanted: mode_t, _ what: String) throws {
+            guard exists, format == wanted else { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not \(what)") }
+        }
         switch type {
         case "DirectoryOrCreate":
             if !exists { try fm.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755]) }
-            else if !isDir.boolValue { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a directory") }
-        case "Directory":
-            guard exists else { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a directory") }
-            guard isDir.boolValue else { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a directory") }
+            else { try check(S_IFDIR, "a directory") }
+        case "Directory": try check(S_IFDIR, "a directory")
         case "FileOrCreate":
             if !exists { fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]) }
-            else if isDir.boolValue { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a file") }
-        case "File":
-            guard exists, !isDir.boolValue else { throw VolumeSetUpError(message: "hostPath type check failed: \(path) is not a file") }
-        default:
-            break
+            else { try check(S_IFREG, "a file") }
+        case "File": try check(S_IFREG, "a file")
+        case "Socket": try check(S_IFSOCK, "a socket file")
+        case "CharDevice": try check(S_IFCHR, "a character device")
+        case "BlockDevice": try check(S_IFBLK, "a block device")
+        case "": break   // unset: no check
+        default: throw VolumeSetUpError(message: "\(type) is an invalid volume type")
         }
         return path
     }
