@@ -56,6 +56,14 @@ enum {
     KP_STEP_CHDIR, KP_STEP_IDS, KP_STEP_EXEC, KP_STEP_PDEATHSIG
 };
 
+/// Inside the network namespace at `netns_path` (a /run/netns file): brings `lo` up, gives
+/// `ifname` `address`/`prefix`, brings it up, and adds a default route via `gateway`, as
+/// `ip -n NS` would, without starting a process. Returns 0, or the step that failed (KP_IFACE_*)
+/// with errno set.
+int kp_configure_pod_interface(const char *netns_path, const char *ifname, const char *address, int prefix, const char *gateway);
+
+enum { KP_IFACE_NETNS = 1, KP_IFACE_LOOPBACK, KP_IFACE_ADDRESS, KP_IFACE_UP, KP_IFACE_ROUTE };
+
 /// pipe2(2) with O_CLOEXEC.
 int kp_pipe_cloexec(int fds[2]);
 

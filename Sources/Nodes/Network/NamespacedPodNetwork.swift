@@ -3,8 +3,8 @@ import Synchronization
 
 /// Each pod in its own network namespace (`/run/netns/kp-<node tag>-<uid>`, so `ip netns` lists
 /// it), joined to its node's bridge by a veth pair whose pod end is `eth0`, with the next free
-/// address of the node's podCIDR and a default route through the bridge. Two `ip` runs set a pod
-/// up (`ip -batch`) and one tears it down.
+/// address of the node's podCIDR and a default route through the bridge. One `ip -batch` run and
+/// a few ioctls inside the namespace set a pod up, and one `ip` run tears it down.
 final class NamespacedPodNetwork: PodNetwork {
     static let namespaceDirectory = "/run/netns"
 
@@ -50,13 +50,9 @@ final class NamespacedPodNetwork: PodNetwork {
                 link set \(veth) master \(bridge.name) up
 
                 """)
-            try ip.run(["-n", netns, "-batch", "-"], input: """
-                link set lo up
-                link set \(PodNetworkNames.podInterface) up
-                addr add \(address)/24 dev \(PodNetworkNames.podInterface)
-                route add default via \(subnet.gateway)
-
-                """)
+            // Inside the namespace: lo and eth0 up, the address, the default route (`ip -n` without
+            // its process).
+            try PodInterface.configure(netnsPath: path(netns), address: address, prefixLength: 24, gateway: subnet.gateway)
         } catch {
             remove(uid: uid)
             addresses.release(names.bridge, address)
