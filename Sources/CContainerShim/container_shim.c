@@ -72,7 +72,9 @@ static void exec_container(const kp_spawn_spec *s, int err_fd, const sigset_t *m
     }
     if (s->cwd && s->cwd[0] && chdir(s->cwd) != 0) fail(err_fd, KP_STEP_CHDIR);
     if (s->set_ids) {
-        if (setgroups(0, NULL) != 0 || setgid(s->gid) != 0 || setuid(s->uid) != 0) fail(err_fd, KP_STEP_IDS);
+        // Raw system calls: glibc's wrappers would ask every thread of the agent (whose memory
+        // this process shares until exec) to change its ids too, and wait for them.
+        if (syscall(SYS_setgroups, 0, NULL) != 0 || syscall(SYS_setgid, s->gid) != 0 || syscall(SYS_setuid, s->uid) != 0) fail(err_fd, KP_STEP_IDS);
     }
     if (dup2(s->stdin_fd, 0) < 0 || dup2(s->stdout_fd, 1) < 0 || dup2(s->stderr_fd, 2) < 0) fail(err_fd, KP_STEP_EXEC);
     // Every other descriptor of the agent (other containers' log pipes, sockets) closes on exec.

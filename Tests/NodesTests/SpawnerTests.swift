@@ -58,6 +58,20 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: getuid() == 0)) func theProcessRunsAsTheImagesUser() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        var s = spec(["sh", "-c", "echo $(id -u):$(id -g):$(id -G)"])
+        s.stdout = fds[1]
+        s.ids = (uid: 65534, gid: 65533)
+        let pid = try await Spawner.shared.spawn(s)
+        close(fds[1])
+        let out = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readDataToEndOfFile()
+        #expect(await ProcessReaper.shared.wait(for: pid).exitCode == 0)
+        // No supplementary groups are left from the agent's (root's).
+        #expect(String(decoding: out, as: UTF8.self) == "65534:65533:65533\n")
+    }
+
     @Test func manyStartAtOnce() async throws {
         let s = spec(["sh", "-c", "exit 0"])
         defer { close(s.stdout) }
