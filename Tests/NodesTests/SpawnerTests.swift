@@ -1,4 +1,5 @@
 import Foundation
+import CContainerShim
 import Testing
 @testable import Nodes
 
@@ -70,6 +71,8 @@ import Testing
         #expect(await ProcessReaper.shared.wait(for: pid).exitCode == 0)
         // No supplementary groups are left from the agent's (root's).
         #expect(String(decoding: out, as: UTF8.self) == "65534:65533:65533\n")
+        // The ids changed in memory the agent shared until exec: the agent is still dumpable.
+        #expect(kp_dumpable() == 1)
     }
 
     @Test func manyStartAtOnce() async throws {

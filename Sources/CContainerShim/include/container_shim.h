@@ -47,8 +47,9 @@ typedef struct {
 /// container's PID 1 from containerd: SIGKILL always, others only if it handles them.
 ///
 /// `err_fd` receives, if the container's process could not be started, one int: the errno of
-/// the step that failed, then one int: which step (see KP_STEP_*). Close-on-exec: the caller's
-/// read end sees EOF once the process has started.
+/// the step that failed, then one int: which step (see KP_STEP_*). kp_spawn returns once the
+/// process has exec'd or exited (CLONE_VFORK), so the report, if any, is there by then: read it
+/// without waiting (another spawn's child may hold the pipe's write end until it execs).
 pid_t kp_spawn(const kp_spawn_spec *spec, int err_fd);
 
 enum {
@@ -64,8 +65,12 @@ int kp_configure_pod_interface(const char *netns_path, const char *ifname, const
 
 enum { KP_IFACE_NETNS = 1, KP_IFACE_LOOPBACK, KP_IFACE_ADDRESS, KP_IFACE_UP, KP_IFACE_ROUTE };
 
-/// pipe2(2) with O_CLOEXEC.
+/// pipe2(2) with O_CLOEXEC and O_NONBLOCK: kp_spawn's error pipe, read once it returns.
 int kp_pipe_cloexec(int fds[2]);
+
+/// prctl(PR_GET_DUMPABLE): whether this process may be dumped and its /proc files are its
+/// owner's (a spawn that changes ids must leave the agent so).
+int kp_dumpable(void);
 
 /// pidfd_open(2): a file descriptor that becomes readable when the process exits.
 int kp_pidfd_open(pid_t pid);

@@ -65,11 +65,11 @@ extension ProcessKubelet {
         if grace > 0, let container, let hook = container.lifecycle.preStop, let pod {
             await runHook(hook, pod: pod, container: container, running: running, until: deadline)
         }
-        kill(running.pid, grace > 0 ? SIGTERM : SIGKILL)
+        running.signal(grace > 0 ? SIGTERM : SIGKILL)
         while current()?.containerID == running.containerID {
             let now = clock.now()
             if now >= deadline {
-                kill(running.pid, SIGKILL)
+                running.signal(SIGKILL)
                 break
             }
             try? await clock.sleep(for: min(0.05, deadline.timeIntervalSince(now)))

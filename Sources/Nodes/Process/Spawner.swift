@@ -97,8 +97,8 @@ final class Spawner: Sendable {
         return try result.get()
     }
 
-    /// Prepares every C string and descriptor, clones, and reads the error pipe until the
-    /// process has exec'd (EOF) or reported the step that failed.
+    /// Prepares every C string and descriptor, clones, and reads what the error pipe holds once
+    /// the process has exec'd (nothing) or failed (the step).
     private static func spawnNow(_ s: SpawnSpec) -> Result<pid_t, SpawnFailure> {
         var pipeFDs: [Int32] = [0, 0]
         guard kp_pipe_cloexec(&pipeFDs) == 0 else { return .failure(SpawnFailure(errno: errno, step: Int32(KP_STEP_FORK))) }
@@ -166,14 +166,13 @@ final class Spawner: Sendable {
         }
         close(pipeFDs[1])
         guard pid > 0 else { return .failure(SpawnFailure(errno: errno, step: Int32(KP_STEP_FORK))) }
+        // The child has exec'd or exited (CLONE_VFORK): a failure is in the pipe already. One read,
+        // not until EOF: a child of another spawner thread may hold the write end until it execs.
         var report: (Int32, Int32) = (0, 0)
         let n = withUnsafeMutableBytes(of: &report) { buf in
-            var got = 0
-            while got < buf.count {
-                let r = read(pipeFDs[0], buf.baseAddress! + got, buf.count - got)
-                if r > 0 { got += r } else if r < 0 && errno == EINTR { continue } else { break }
-            }
-            return got
+            var r: Int
+            repeat { r = read(pipeFDs[0], buf.baseAddress, buf.count) } while r < 0 && errno == EINTR
+            return r
         }
         if n == MemoryLayout<(Int32, Int32)>.size {
             // The process exits 127 right after reporting: collect it here, no one else will.

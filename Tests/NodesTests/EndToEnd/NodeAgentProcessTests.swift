@@ -28,13 +28,16 @@ import Testing
             kind: Pod
             metadata: {name: on-joined}
             spec:
-              containers: [{name: main, image: busybox, command: ["sleep", "\(marker)"]}]
+              containers:
+              - {name: main, image: busybox, command: ["sleep", "\(marker)"]}
+              # The seed app's image runs as USER nodejs: changing ids must not undo dying with the agent.
+              - {name: as-user, image: "myapp:1.0.0", command: ["sleep", "\(marker)"]}
             """)
         #expect(r.code == 0, "\(r.err)")
         try waitUntil("the pod Running on the joined node") {
             try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.spec.nodeName}/{.status.phase}").out == "joined/Running"
         }
-        #expect(processes(containing: "sleep \(marker)").count == 1)
+        #expect(processes(containing: "sleep \(marker)").count == 2)
         kill(agent.processIdentifier, SIGKILL)
         agent.waitUntilExit()
         try waitUntil("no process left", seconds: 3) { processes(containing: "sleep \(marker)").isEmpty }
@@ -49,7 +52,7 @@ import Testing
         defer { if again.isRunning { kill(again.processIdentifier, SIGKILL); again.waitUntilExit() } }
         try waitUntil("the pod running again") {
             try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.status.containerStatuses[0].restartCount}").out == "1"
-                && processes(containing: "sleep \(marker)").count == 1
+                && processes(containing: "sleep \(marker)").count == 2
         }
         let uid = try kubectl("get", "pod", "on-joined", "-o", "jsonpath={.metadata.uid}").out
         again.terminate()
