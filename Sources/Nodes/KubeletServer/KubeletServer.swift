@@ -7,12 +7,14 @@ import Synchronization
 
 /// The kubelet's own HTTP server (port 10250's role), on the node's loopback address: the API
 /// server's `pods/log` asks it for `/containerLogs/{namespace}/{pod}/{container}` and streams
-/// the answer back, and `/healthz` says it is up. (Plain HTTP: nothing but this machine's
+/// the answer back, `/stats/summary` and `/metrics/resource` serve what the node's containers
+/// use (when it has a stats source), and `/healthz` says it is up. (Plain HTTP: nothing but this machine's
 /// loopback can reach it.)
 public final class KubeletServer: Sendable {
     public let host: String
     public let port: Int
     let logs: any ContainerLogSource
+    let stats: (any NodeStatsSource)?
     let logger: Logger
     let clock: any WallClock
     private let bound: Mutex<Bound>
@@ -22,10 +24,12 @@ public final class KubeletServer: Sendable {
         var waiters: [CheckedContinuation<Int, Never>] = []
     }
 
-    public init(host: String, port: Int, logs: any ContainerLogSource, logger: Logger, clock: any WallClock = SystemClock()) {
+    public init(host: String, port: Int, logs: any ContainerLogSource, stats: (any NodeStatsSource)? = nil, logger: Logger,
+                clock: any WallClock = SystemClock()) {
         self.host = host
         self.port = port
         self.logs = logs
+        self.stats = stats
         self.logger = logger
         self.clock = clock
         bound = Mutex(Bound())
@@ -55,6 +59,7 @@ public final class KubeletServer: Sendable {
                 request, namespace: context.parameters.get("namespace") ?? "", pod: context.parameters.get("pod") ?? "",
                 container: context.parameters.get("container") ?? "")
         }
+        if let stats { StatsHandler(stats: stats).register(on: router) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         let app = Application(

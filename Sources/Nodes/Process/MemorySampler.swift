@@ -22,21 +22,11 @@ enum MemorySampler {
 
     /// The resident memory of a process and its descendants, in bytes.
     static func treeRSS(of pid: pid_t) -> Int64 {
-        var total: Int64 = 0
-        var stack = [pid]
-        var seen = 0
-        while let p = stack.popLast(), seen < 10_000 {
-            seen += 1
-            if let status = try? String(contentsOfFile: "/proc/\(p)/status", encoding: .utf8),
-                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-                let kib = Int64(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
-                total += kib * 1024
-            }
-            for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(p)/task")) ?? [] {
-                let children = (try? String(contentsOfFile: "/proc/\(p)/task/\(task)/children", encoding: .utf8)) ?? ""
-                stack += children.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            }
+        ProcessTree.members(of: pid).reduce(0) { total, p in
+            guard let status = try? String(contentsOfFile: "/proc/\(p)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                  let kib = Int64(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return total }
+            return total + kib * 1024
         }
-        return total
     }
 }

@@ -18,6 +18,8 @@ public final class ProcessNode: Sendable {
     let clock: any WallClock
     public let pods: Informer
     public let kubelet: ProcessKubelet
+    /// Samples what its containers use, for `/stats/summary` and `/metrics/resource`.
+    public let stats: StatsSampler
     let network: any PodNetwork
     let logger: Logger
     let claim: PodCIDRClaim
@@ -54,7 +56,8 @@ public final class ProcessNode: Sendable {
                                  dataDir: nodeDir, images: images, network: network,
                                  kubeletVersion: Self.kubeletVersion, logger: logger)
         // Port 0: several clusters (a user's, a test's) may run nodes on one machine.
-        server = KubeletServer(host: Self.address(ordinal: ordinal), port: 0, logs: kubelet, logger: logger, clock: clock)
+        stats = StatsSampler(nodeName: name, clock: clock, targets: { [records = kubelet.records] in records.sampledPods })
+        server = KubeletServer(host: Self.address(ordinal: ordinal), port: 0, logs: kubelet, stats: stats, logger: logger, clock: clock)
     }
 
     /// Node addresses on loopback, one per process node, so each kubelet has its own.
@@ -174,6 +177,7 @@ public final class ProcessNode: Sendable {
             if ownInformer { group.addTask { await self.pods.run(clock: self.clock) } }
             await pods.waitForSync()
             group.addTask { await self.renewLeases() }
+            group.addTask { await self.stats.run() }
             group.addTask { [kubelet] in
                 await withTaskCancellationHandler { await kubelet.run(workers: workers) } onCancel: { kubelet.queue.shutDown() }
             }

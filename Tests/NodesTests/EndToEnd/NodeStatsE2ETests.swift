@@ -1,0 +1,88 @@
+import Foundation
+import KplaneTestSupport
+import KubeModel
+import Testing
+
+/// A process node's kubelet port serves what its real containers use: `/stats/summary` and
+/// `/metrics/resource`, as a kubelet does for metrics-server.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct NodeStatsE2ETests {
+    /// The node's kubelet address, as the API server finds it.
+    static func kubeletURL(_ c: ProcessCluster, _ path: String) throws -> String {
+        let node = "kplane-process-1"
+        let ip = try c.kubectl("get", "node", node, "-o", #"jsonpath={.status.addresses[?(@.type=="InternalIP")].address}"#).out
+        let port = try c.kubectl("get", "node", node, "-o", "jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}").out
+        return "http://\(ip):\(port)\(path)"
+    }
+
+    static func get(_ url: String) throws -> String {
+        try ServerProcess.run("/usr/bin/env", ["curl", "-sf", "--max-time", "5", url]).out
+    }
+
+    static func container(_ summary: JSONValue, pod: String) -> JSONValue? {
+        summary["pods"]?.arrayValue?.first { $0[path: ["podRef", "name"]] == .string(pod) }?["containers"]?.arrayValue?.first
+    }
+
+    @Test func aCPUBurnerShowsNearACoreAndAMemoryHolderWhatItHolds() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: burn}
+            spec:
+              terminationGracePeriodSeconds: 0
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "while :; do :; done # stats-e2e-burn"]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hold}
+            spec:
+              terminationGracePeriodSeconds: 0
+              containers:
+              - name: main
+                image: node:20
+                command: ["node", "-e", "globalThis.held = Buffer.alloc(96 << 20, 1); setInterval(() => {}, 1000) // stats-e2e-hold"]
+                resources: {limits: {memory: 512Mi}}
+            """)
+        try c.wait("both pods to run", seconds: 60) {
+            try c.get("burn", "{.status.phase}") == "Running" && c.get("hold", "{.status.phase}") == "Running"
+        }
+        let url = try Self.kubeletURL(c, "/stats/summary")
+        var summary: JSONValue = .null
+        // Two samples of each (10 s apart, cAdvisor's housekeeping interval) give the rate.
+        try c.wait("a CPU rate for both containers", seconds: 60) {
+            summary = (try? JSONParser.parse(Self.get(url))) ?? .null
+            return Self.container(summary, pod: "burn")?[path: ["cpu", "usageNanoCores"]] != nil
+                && Self.container(summary, pod: "hold")?[path: ["cpu", "usageNanoCores"]] != nil
+        }
+        #expect(summary[path: ["node", "nodeName"]] == "kplane-process-1")
+        #expect((summary[path: ["node", "cpu", "usageCoreNanoSeconds"]]?.intValue ?? 0) > 0)
+        #expect((summary[path: ["node", "memory", "workingSetBytes"]]?.intValue ?? 0) > 0)
+        let burner = try #require(Self.container(summary, pod: "burn"))
+        let cores = Double(burner[path: ["cpu", "usageNanoCores"]]?.intValue ?? 0) / 1e9
+        #expect(cores > 0.5, "the burner used \(cores) cores")
+        #expect(burner["name"] == "main")
+        let holder = try #require(Self.container(summary, pod: "hold"))
+        let workingSet = holder[path: ["memory", "workingSetBytes"]]?.intValue ?? 0
+        // 96 MiB held, plus what node itself needs (some tens of MiB).
+        #expect(workingSet > 96 << 20 && workingSet < 200 << 20, "the holder's working set is \(workingSet >> 20) MiB")
+        #expect(holder[path: ["memory", "availableBytes"]]?.intValue == (512 << 20) - workingSet)
+        let pod = try #require(summary["pods"]?.arrayValue?.first { $0[path: ["podRef", "name"]] == "burn" })
+        #expect(pod[path: ["podRef", "uid"]] == .string(try c.get("burn", "{.metadata.uid}")))
+
+        let metrics = try Self.get(Self.kubeletURL(c, "/metrics/resource"))
+        #expect(metrics.contains("# TYPE container_cpu_usage_seconds_total counter\n"))
+        #expect(metrics.contains(#"container_cpu_usage_seconds_total{container="main",namespace="default",pod="burn"} "#))
+        #expect(metrics.contains(#"container_memory_working_set_bytes{container="main",namespace="default",pod="hold"} "#))
+        #expect(metrics.contains(#"pod_cpu_usage_seconds_total{namespace="default",pod="burn"} "#))
+        #expect(metrics.contains("\nnode_memory_working_set_bytes "))
+
+        // Deleted pods leave the summary, and their processes the machine.
+        #expect(try c.kubectl("delete", "pod", "burn", "hold", "--wait=true").code == 0)
+        try c.wait("the pods to leave the summary", seconds: 30) {
+            let s = (try? JSONParser.parse(Self.get(url))) ?? .null
+            return s["pods"]?.arrayValue?.isEmpty == true
+        }
+        #expect(processes(containing: "stats-e2e-").isEmpty)
+    }
+}
