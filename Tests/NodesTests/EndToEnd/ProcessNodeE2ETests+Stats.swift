@@ -3,11 +3,10 @@ import KplaneTestSupport
 import KubeModel
 import Testing
 
-/// A process node's kubelet port serves what its real containers use: `/stats/summary` and
-/// `/metrics/resource`, as a kubelet does for metrics-server.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct NodeStatsE2ETests {
+/// Reads of a process node's kubelet port.
+enum KubeletPort {
     /// The node's kubelet address, as the API server finds it.
-    static func kubeletURL(_ c: ProcessCluster, _ path: String) throws -> String {
+    static func url(_ c: ProcessCluster, _ path: String) throws -> String {
         let node = "kplane-process-1"
         let ip = try c.kubectl("get", "node", node, "-o", #"jsonpath={.status.addresses[?(@.type=="InternalIP")].address}"#).out
         let port = try c.kubectl("get", "node", node, "-o", "jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}").out
@@ -21,7 +20,13 @@ import Testing
     static func container(_ summary: JSONValue, pod: String) -> JSONValue? {
         summary["pods"]?.arrayValue?.first { $0[path: ["podRef", "name"]] == .string(pod) }?["containers"]?.arrayValue?.first
     }
+}
 
+/// A process node's kubelet port serves what its real containers use: `/stats/summary` and
+/// `/metrics/resource`, as a kubelet does for metrics-server. (In ProcessNodeE2ETests, which
+/// runs its tests one at a time: every such cluster's node is `kplane-process-1`, and a node
+/// starting up removes the cgroups a node of its name left.)
+extension ProcessNodeE2ETests {
     @Test func aCPUBurnerShowsNearACoreAndAMemoryHolderWhatItHolds() throws {
         let c = try ProcessCluster()
         try c.apply("""
@@ -47,22 +52,27 @@ import Testing
         try c.wait("both pods to run", seconds: 60) {
             try c.get("burn", "{.status.phase}") == "Running" && c.get("hold", "{.status.phase}") == "Running"
         }
-        let url = try Self.kubeletURL(c, "/stats/summary")
+        let url = try KubeletPort.url(c, "/stats/summary")
         var summary: JSONValue = .null
         // Two samples of each (10 s apart, cAdvisor's housekeeping interval) give the rate.
-        try c.wait("a CPU rate for both containers", seconds: 60) {
-            summary = (try? JSONParser.parse(Self.get(url))) ?? .null
-            return Self.container(summary, pod: "burn")?[path: ["cpu", "usageNanoCores"]] != nil
-                && Self.container(summary, pod: "hold")?[path: ["cpu", "usageNanoCores"]] != nil
+        do {
+            try c.wait("a CPU rate for both containers", seconds: 60) {
+                summary = (try? JSONParser.parse(KubeletPort.get(url))) ?? .null
+                return KubeletPort.container(summary, pod: "burn")?[path: ["cpu", "usageNanoCores"]] != nil
+                    && KubeletPort.container(summary, pod: "hold")?[path: ["cpu", "usageNanoCores"]] != nil
+            }
+        } catch {
+            Issue.record("the last summary: \(JSONSerializer.string(summary))")
+            throw error
         }
         #expect(summary[path: ["node", "nodeName"]] == "kplane-process-1")
         #expect((summary[path: ["node", "cpu", "usageCoreNanoSeconds"]]?.intValue ?? 0) > 0)
         #expect((summary[path: ["node", "memory", "workingSetBytes"]]?.intValue ?? 0) > 0)
-        let burner = try #require(Self.container(summary, pod: "burn"))
+        let burner = try #require(KubeletPort.container(summary, pod: "burn"))
         let cores = Double(burner[path: ["cpu", "usageNanoCores"]]?.intValue ?? 0) / 1e9
         #expect(cores > 0.5, "the burner used \(cores) cores")
         #expect(burner["name"] == "main")
-        let holder = try #require(Self.container(summary, pod: "hold"))
+        let holder = try #require(KubeletPort.container(summary, pod: "hold"))
         let workingSet = holder[path: ["memory", "workingSetBytes"]]?.intValue ?? 0
         // 96 MiB held, plus what node itself needs (some tens of MiB).
         #expect(workingSet > 96 << 20 && workingSet < 200 << 20, "the holder's working set is \(workingSet >> 20) MiB")
@@ -70,7 +80,7 @@ import Testing
         let pod = try #require(summary["pods"]?.arrayValue?.first { $0[path: ["podRef", "name"]] == "burn" })
         #expect(pod[path: ["podRef", "uid"]] == .string(try c.get("burn", "{.metadata.uid}")))
 
-        let metrics = try Self.get(Self.kubeletURL(c, "/metrics/resource"))
+        let metrics = try KubeletPort.get(KubeletPort.url(c, "/metrics/resource"))
         #expect(metrics.contains("# TYPE container_cpu_usage_seconds_total counter\n"))
         #expect(metrics.contains(#"container_cpu_usage_seconds_total{container="main",namespace="default",pod="burn"} "#))
         #expect(metrics.contains(#"container_memory_working_set_bytes{container="main",namespace="default",pod="hold"} "#))
@@ -80,7 +90,7 @@ import Testing
         // Deleted pods leave the summary, and their processes the machine.
         #expect(try c.kubectl("delete", "pod", "burn", "hold", "--wait=true").code == 0)
         try c.wait("the pods to leave the summary", seconds: 30) {
-            let s = (try? JSONParser.parse(Self.get(url))) ?? .null
+            let s = (try? JSONParser.parse(KubeletPort.get(url))) ?? .null
             return s["pods"]?.arrayValue?.isEmpty == true
         }
         #expect(processes(containing: "stats-e2e-").isEmpty)
