@@ -54,23 +54,24 @@ extension ProcessNodeE2ETests {
         }
         let url = try KubeletPort.url(c, "/stats/summary")
         var summary: JSONValue = .null
-        // Two samples of each (10 s apart, cAdvisor's housekeeping interval) give the rate.
+        // Two samples of each (10 s apart, cAdvisor's housekeeping interval) give the rate. The
+        // burner gets a core when one is free: on a machine that other work keeps busy, a later
+        // sample may be the first to show it.
+        var cores = 0.0
         do {
-            try c.wait("a CPU rate for both containers", seconds: 60) {
+            try c.wait("a rate over half a core for the burner", seconds: 90) {
                 summary = (try? JSONParser.parse(KubeletPort.get(url))) ?? .null
-                return KubeletPort.container(summary, pod: "burn")?[path: ["cpu", "usageNanoCores"]] != nil
-                    && KubeletPort.container(summary, pod: "hold")?[path: ["cpu", "usageNanoCores"]] != nil
+                cores = Double(KubeletPort.container(summary, pod: "burn")?[path: ["cpu", "usageNanoCores"]]?.intValue ?? 0) / 1e9
+                return cores > 0.5 && KubeletPort.container(summary, pod: "hold")?[path: ["cpu", "usageNanoCores"]] != nil
             }
         } catch {
             Issue.record("the last summary: \(JSONSerializer.string(summary))")
             throw error
         }
         #expect(summary[path: ["node", "nodeName"]] == "kplane-process-1")
-        #expect((summary[path: ["node", "cpu", "usageCoreNanoSeconds"]]?.intValue ?? 0) > 0)
+        #expect((summary[path: ["node", "cpu", "usageNanoCores"]]?.intValue ?? 0) >= Int64(cores * 0.95e9), "the node counts the burner too")
         #expect((summary[path: ["node", "memory", "workingSetBytes"]]?.intValue ?? 0) > 0)
         let burner = try #require(KubeletPort.container(summary, pod: "burn"))
-        let cores = Double(burner[path: ["cpu", "usageNanoCores"]]?.intValue ?? 0) / 1e9
-        #expect(cores > 0.5, "the burner used \(cores) cores")
         #expect(burner["name"] == "main")
         let holder = try #require(KubeletPort.container(summary, pod: "hold"))
         let workingSet = holder[path: ["memory", "workingSetBytes"]]?.intValue ?? 0
