@@ -21,6 +21,7 @@ struct SampledPod: Sendable {
 /// every scrape finds a sample at most 10 s old, and 100 pods cost a few hundred small file
 /// reads every 10 s. Tests pass a shorter one.
 public final class StatsSampler: NodeStatsSource {
+    /// cAdvisor's housekeeping interval (see above).
     public static let defaultInterval: TimeInterval = 10
 
     let nodeName: String
@@ -77,6 +78,8 @@ public final class StatsSampler: NodeStatsSource {
     /// How many containers it holds samples of (each at most two).
     var sampledContainers: Int { state.withLock { $0.containers.count } }
 
+    /// The last samples as the Summary API: each pod of the last sample with its containers,
+    /// and the pods' figures summed from their containers' (what a pod cgroup would count).
     public func statsSummary() -> StatsSummary {
         let (pods, windows, node) = state.withLock { ($0.pods, $0.containers, $0.node) }
         return StatsSummary(
@@ -92,8 +95,7 @@ public final class StatsSampler: NodeStatsSource {
             })
     }
 
-    /// A pod's CPU: the sum of its containers' (what its cgroup would count); a rate only when
-    /// every container has one.
+    /// A pod's CPU: the sum of its containers'; a rate only when every container has one.
     static func total(_ cpu: [StatsSummary.CPUStats]) -> StatsSummary.CPUStats? {
         guard let time = cpu.map(\.time).max() else { return nil }
         let rates = cpu.compactMap(\.usageNanoCores)

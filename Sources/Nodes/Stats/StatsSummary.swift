@@ -4,9 +4,12 @@ import KubeModel
 /// What a node's kubelet serves at `/stats/summary` (`k8s.io/kubelet/pkg/apis/stats/v1alpha1`,
 /// the CPU and memory parts): the node's totals and each pod's containers, as sampled.
 public struct StatsSummary: Sendable, Equatable {
+    /// The machine's totals.
     public var node: NodeStats
+    /// Every pod that runs on the node, by namespace and name.
     public var pods: [PodStats]
 
+    /// The node's figures (the kubelet reports its root cgroup; here, the machine's).
     public struct NodeStats: Sendable, Equatable {
         public var nodeName: String
         /// When the node's figures started counting (the machine's boot).
@@ -15,6 +18,7 @@ public struct StatsSummary: Sendable, Equatable {
         public var memory: MemoryStats?
     }
 
+    /// A pod's figures: its running containers' and their sum.
     public struct PodStats: Sendable, Equatable {
         public var name: String
         public var namespace: String
@@ -25,6 +29,7 @@ public struct StatsSummary: Sendable, Equatable {
         public var memory: MemoryStats?
     }
 
+    /// One running container instance's figures; nil until it has been sampled.
     public struct ContainerStats: Sendable, Equatable {
         public var name: String
         public var startTime: Date
@@ -32,6 +37,7 @@ public struct StatsSummary: Sendable, Equatable {
         public var memory: MemoryStats?
     }
 
+    /// CPU use as of `time`, the sample's.
     public struct CPUStats: Sendable, Equatable {
         public var time: Date
         /// The rate over the last two samples, in billionths of a core; nil until there are two.
@@ -40,6 +46,7 @@ public struct StatsSummary: Sendable, Equatable {
         public var usageCoreNanoSeconds: UInt64
     }
 
+    /// Memory use as of `time`, the sample's; the working set is what `kubectl top` shows.
     public struct MemoryStats: Sendable, Equatable {
         public var time: Date
         /// The limit minus the working set; nil when there is no limit.
