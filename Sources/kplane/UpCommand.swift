@@ -2,6 +2,7 @@ import APIServer
 import ArgumentParser
 import Controllers
 import Foundation
+import Logging
 import KubeClient
 import KubeModel
 import KubeYAML
@@ -68,9 +69,17 @@ struct UpCommand: AsyncParsableCommand {
                     } onCancel: {
                         components.cancel()
                     }
-                    // The server returns after SIGINT/SIGTERM; the components stop with it.
+                    // The server returns after SIGINT/SIGTERM; the components stop with it. One
+                    // that does not stop in time must not keep the process, and so its pods,
+                    // alive: the process exits anyway, and says so.
                     components.cancel()
+                    let watchdog = Task.detached {
+                        try await clock.sleep(for: Self.shutdownTimeout)
+                        Logger(label: "kplane").error("Components did not stop within \(Int(Self.shutdownTimeout)) s of the signal; exiting")
+                        Foundation.exit(1)
+                    }
                     _ = await components.result
+                    watchdog.cancel()
                 }
                 try await group.waitForAll()
             }
@@ -79,6 +88,9 @@ struct UpCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
     }
+
+    /// How long the components may take to stop after SIGINT/SIGTERM.
+    static let shutdownTimeout: TimeInterval = 30
 
     static func ttl(_ text: String) throws -> TimeInterval {
         guard let seconds = GoDuration.seconds(text), seconds > 0 else {

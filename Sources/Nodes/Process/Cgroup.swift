@@ -97,6 +97,11 @@ struct Cgroup: Sendable {
         }
     }
 
+    /// Removes the node's directories once its pods' are gone (the node stopped).
+    static func removeNode(_ node: String) {
+        for c in controllers { rmdir("\(root)/\(c)/kplane/\(node)") }
+    }
+
     /// Removes a pod's (empty) cgroup directories once its containers' are gone.
     static func removePod(node: String, uid: String) {
         for c in controllers { rmdir("\(root)/\(c)/kplane/\(node)/\(uid)") }

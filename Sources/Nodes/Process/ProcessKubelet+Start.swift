@@ -136,7 +136,7 @@ extension ProcessKubelet {
         let path = try launch.executable(rootfs: image.rootfs)
         var cgroup: Cgroup?
         if Cgroup.available {
-            let cg = Cgroup(node: nodeName, podUID: pod.uid, container: c.name)
+            let cg = Cgroup(node: cgroupNode, podUID: pod.uid, container: c.name)
             cg.destroy(logger: logger)
             let limits = c.resources.limitQuantities, requests = c.resources.requestQuantities
             try cg.create(memoryLimit: limits[name: "memory"].map { Int64($0.value) },

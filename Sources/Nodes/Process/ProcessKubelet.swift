@@ -28,12 +28,15 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
     /// machine cannot mount one.
     let privateRoot = Mutex(true)
     let kubeletVersion: String
+    /// This node's directory under `kplane/` in each cgroup hierarchy.
+    let cgroupNode: String
     /// Whether containers get their own PID and mount namespaces (root on Linux).
     let namespaces: Bool
     let pullBackoff = Mutex<[String: CrashBackoff]>([:])
 
     public init(client: APIClient, clock: any WallClock, pods: Informer, nodeName: String, hostIP: String, dataDir: String,
-                images: ImageStore, network: any PodNetwork, kubeletVersion: String, logger: Logger) {
+                images: ImageStore, network: any PodNetwork, kubeletVersion: String, cgroupNode: String? = nil, logger: Logger) {
+        self.cgroupNode = cgroupNode ?? nodeName
         self.client = client
         self.clock = clock
         self.pods = pods
@@ -169,7 +172,7 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
         let network = self.network
         await Blocking.run { network.tearDown(uid: uid) }
         try? FileManager.default.removeItem(atPath: podDir(uid))
-        Cgroup.removePod(node: nodeName, uid: uid)
+        Cgroup.removePod(node: cgroupNode, uid: uid)
         _ = records.remove(uid)
     }
 

@@ -54,7 +54,7 @@ public final class ProcessNode: Sendable {
         let images = try ImageStore(root: dataDir + "/images")
         kubelet = ProcessKubelet(client: client, clock: clock, pods: self.pods, nodeName: name, hostIP: Self.address(ordinal: ordinal),
                                  dataDir: nodeDir, images: images, network: network,
-                                 kubeletVersion: Self.kubeletVersion, logger: logger)
+                                 kubeletVersion: Self.kubeletVersion, cgroupNode: Self.cgroupNode(name, claim), logger: logger)
         // Port 0: several clusters (a user's, a test's) may run nodes on one machine.
         stats = StatsSampler(nodeName: name, clock: clock, targets: { [records = kubelet.records] in records.sampledPods })
         server = KubeletServer(host: Self.address(ordinal: ordinal), port: 0, logs: kubelet, stats: stats, logger: logger, clock: clock)
@@ -64,6 +64,11 @@ public final class ProcessNode: Sendable {
     public static func address(ordinal: Int) -> String { "127.0.1.\(ordinal % 254 + 1)" }
 
     var podCIDR: String { claim.cidr }
+
+    /// The node's directory under each cgroup hierarchy's `kplane/`: its name and its claimed
+    /// range, unique on the machine while it runs, so a node of the same name in another cluster
+    /// (every `kplane up` has a `kplane-process-1`) never removes its containers' cgroups.
+    static func cgroupNode(_ name: String, _ claim: PodCIDRClaim) -> String { "\(name)@\(claim.number)" }
 
     struct PodCIDRExhausted: Error, CustomStringConvertible {
         var description: String { "every /24 of 10.243.0.0/16 is taken by a process node on this machine" }
@@ -171,7 +176,7 @@ public final class ProcessNode: Sendable {
     /// Runs until cancelled: cleans up what a killed predecessor left, then the kubelet and the
     /// Lease renewals. Pods still bound here from before are restarted (and counted).
     public func run(workers: Int = 16, ownInformer: Bool = true) async {
-        Cgroup.cleanUp(node: name, keeping: [], logger: logger)
+        Cgroup.cleanUp(node: kubelet.cgroupNode, keeping: [], logger: logger)
         network.cleanUp(keeping: [])
         await withTaskGroup(of: Void.self) { group in
             if ownInformer { group.addTask { await self.pods.run(clock: self.clock) } }
@@ -183,7 +188,10 @@ public final class ProcessNode: Sendable {
             }
             for pod in pods.list() where Pod(pod).spec.nodeName == name { kubelet.adopt(pod) }
         }
-        // Stopped: the containers die with this process; their networks and the bridge go too.
+        // Stopped: the containers die with this process (killed here already, with their
+        // cgroups); their networks and the bridge go too.
+        Cgroup.cleanUp(node: kubelet.cgroupNode, keeping: [], logger: logger)
+        Cgroup.removeNode(kubelet.cgroupNode)
         network.tearDownNode()
         claim.release()
         serving.withLock { $0 }?.cancel()

@@ -263,6 +263,42 @@ import Testing
         try c.wait("the new value", seconds: 30) { try c.logFile("vols").contains("greeting=bonjour") }
     }
 
+    /// Every `kplane up` names its first process node `kplane-process-1`: a second cluster
+    /// starting on the machine must leave the first one's containers (and cgroups) alone, and
+    /// remove its own cgroups when it stops.
+    @Test func twoClustersWithNodesOfOneNameLeaveEachOthersContainersAlone() throws {
+        let first = try ProcessCluster()
+        let marker = "\(Int.random(in: 100_000...999_999))"
+        try first.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: first}
+            spec:
+              containers: [{name: main, image: busybox, command: ["sleep", "\(marker)"]}]
+            """)
+        try first.wait("Running") { processes(containing: "sleep \(marker)").count == 1 }
+        var second: ProcessCluster? = try ProcessCluster()
+        try second?.wait("the second node Ready") {
+            try second?.kubectl("get", "node", "kplane-process-1", "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}").out == "True"
+        }
+        let secondCIDR = try second?.kubectl("get", "node", "kplane-process-1", "-o", "jsonpath={.spec.podCIDR}").out ?? ""
+        #expect(secondCIDR != (try first.kubectl("get", "node", "kplane-process-1", "-o", "jsonpath={.spec.podCIDR}").out))
+        usleep(500_000)
+        #expect(processes(containing: "sleep \(marker)").count == 1)
+        #expect(try first.get("first", "{.status.containerStatuses[0].restartCount}") == "0")
+        second?.server.stop()
+        second = nil
+        #expect(processes(containing: "sleep \(marker)").count == 1)
+        func cgroupDirectory(_ cidr: String) -> String {
+            "/sys/fs/cgroup/memory/kplane/kplane-process-1@" + (cidr.split(separator: ".").dropFirst(2).first.map(String.init) ?? "?")
+        }
+        if getuid() == 0 {
+            let firstCIDR = try first.kubectl("get", "node", "kplane-process-1", "-o", "jsonpath={.spec.podCIDR}").out
+            #expect(FileManager.default.fileExists(atPath: cgroupDirectory(firstCIDR)))
+            #expect(!FileManager.default.fileExists(atPath: cgroupDirectory(secondCIDR)))
+        }
+    }
+
     @Test func aKilledNodeLeavesNoProcessAndARestartRunsItsPodsAgain() throws {
         let dir = temporaryDirectory()
         var c: ProcessCluster? = try ProcessCluster(dataDir: dir)
