@@ -4,7 +4,8 @@ import Logging
 /// One container's cgroups (v1: a directory under the memory and cpu hierarchies): the memory
 /// limit the kernel enforces (its OOM killer acts the moment usage passes it), CPU shares and
 /// quota, what it uses, and a way to kill whatever is left in it.
-/// `kplane/<node>/<pod uid>/<container>` under each hierarchy.
+/// `kplane/<node>/<pod uid>/<container>` under each hierarchy (`<node>`: the kubelet's
+/// `cgroupNode`, its name and claimed range).
 struct Cgroup: Sendable {
     static let root = "/sys/fs/cgroup"
     static let controllers = ["memory", "cpu", "cpuacct", "pids"]
