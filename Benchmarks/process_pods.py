@@ -11,12 +11,14 @@
 Workloads: `trivial` (busybox `sleep`), `app` (the seed's app, myapp:1.0.0, with its readiness
 probe) when the image store has it.
 
-Usage: Benchmarks/process_pods.py [N ...]   (default: 100 250, since a node's /24 holds 253 pods; build first:
+The node's max pods is the largest N, so its podCIDR is sized for it (a /23 for 300).
+
+Usage: Benchmarks/process_pods.py [N ...]   (default: 100 300; build first:
        swift build -c release --product kplane)
 """
 import json, os, re, shutil, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
-COUNTS = [int(a) for a in sys.argv[1:]] or [100, 250]
+COUNTS = [int(a) for a in sys.argv[1:]] or [100, 300]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("KPLANE") or subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip() + "/kplane"
 
@@ -31,7 +33,7 @@ def call(base, method, path, body=None, ctype="application/json"):
 
 def start():
     data = tempfile.mkdtemp()
-    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1", "--node-max-pods", "1000"],
+    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1", "--node-max-pods", str(max(COUNTS))],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     port = re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1)
@@ -80,6 +82,14 @@ def deployment(name, replicas, container):
                                   "spec": {"terminationGracePeriodSeconds": 1, "containers": [container]}}}}
 
 
+def delete(base, name):
+    """Deletes the Deployment and waits until its pods are gone: the next run needs every pod slot of the node."""
+    call(base, "DELETE", f"/apis/apps/v1/namespaces/default/deployments/{name}")
+    deadline = time.time() + 120
+    while call(base, "GET", f"/api/v1/namespaces/default/pods?labelSelector=app={name}")["items"] and time.time() < deadline:
+        time.sleep(0.5)
+
+
 def start_pods(base, pid, name, n, container):
     added, became_ready = {}, {}
     done = threading.Event()
@@ -100,6 +110,8 @@ def start_pods(base, pid, name, n, container):
     call(base, "POST", "/apis/apps/v1/namespaces/default/deployments", deployment(name, n, container))
     if not done.wait(300):
         print(f"  {name}: only {len(became_ready)}/{n} Ready after 300 s")
+        stop_flag.set()
+        delete(base, name)
         return None
     total = time.perf_counter() - t0
     starts = sorted(became_ready[u] - added[u] for u in became_ready)
@@ -109,7 +121,7 @@ def start_pods(base, pid, name, n, container):
     cpu = (cpu_seconds(pid) - c0) / 10 * 100
     rss = rss_kib(pid) - rss0
     stop_flag.set()
-    call(base, "DELETE", f"/apis/apps/v1/namespaces/default/deployments/{name}")
+    delete(base, name)
     return total, starts[len(starts) // 2], starts[min(len(starts) - 1, int(len(starts) * 0.99))], cpu, rss / n
 
 

@@ -13,7 +13,8 @@ final class NamespacedPodNetwork: PodNetwork {
     let subnet: PodSubnet
     let bridge: NodeBridge
     let logger: Logger
-    private let addresses = PodIPAllocator()
+    /// Internal so a test can take most of a large range without starting as many pods.
+    let addresses = PodIPAllocator()
     private let state = Mutex(State())
 
     private struct State {
@@ -53,7 +54,7 @@ final class NamespacedPodNetwork: PodNetwork {
             try ip.run(["-n", netns, "-batch", "-"], input: """
                 link set lo up
                 link set \(PodNetworkNames.podInterface) up
-                addr add \(address)/24 dev \(PodNetworkNames.podInterface)
+                addr add \(address)/\(subnet.prefixLength) dev \(PodNetworkNames.podInterface)
                 route add default via \(subnet.gateway)
 
                 """)
@@ -118,7 +119,7 @@ final class NamespacedPodNetwork: PodNetwork {
     private func ensureBridge() throws {
         guard !state.withLock({ $0.bridgeReady }) else { return }
         do { try bridge.ensure() } catch { throw PodNetworkError.setUpFailed(pod: "bridge \(bridge.name)", reason: "\(error)") }
-        logger.info("Pod network bridge \(bridge.name) is up with \(subnet.gateway)/24", metadata: ["blackhole": "\(bridge.range)"])
+        logger.info("Pod network bridge \(bridge.name) is up with \(subnet.gateway)/\(subnet.prefixLength)", metadata: ["blackhole": "\(bridge.range)"])
         state.withLock { $0.bridgeReady = true }
     }
 
