@@ -31,7 +31,7 @@ struct SocketOwnersTests {
         #expect(held.contains(TCPListener(address: "127.1.200.9", port: own.port)))
         #expect(held.filter(\.isWildcard).map(\.port).contains(wildcard.port))
         // Another process holds neither.
-        let child = try PodNetworkTestSupport.start(["/bin/sleep", "30"])
+        let child = try PodNetworkTestSupport.start(["/bin/sleep", "3"])
         defer { PodNetworkTestSupport.stop([child]) }
         #expect(SocketOwners.listeners(of: [child.processIdentifier], among: listeners).isEmpty)
         #expect(SocketOwners.tree(of: getpid()).contains(child.processIdentifier))

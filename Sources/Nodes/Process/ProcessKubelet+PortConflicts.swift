@@ -11,8 +11,8 @@ import KubeModel
 extension ProcessKubelet {
     static let portConflictReason = "HostPortConflict"
     /// When a container's listeners are looked at, in seconds after its start (a server may take
-    /// a moment to listen); once a listener is reported, no more.
-    static let listenerChecks: [TimeInterval] = [2, 10]
+    /// a while to listen, longer on a loaded machine); once a listener is reported, no more.
+    static let listenerChecks: [TimeInterval] = [2, 5, 10, 20, 40, 60]
     /// Containers whose sockets are looked at when finding who holds a port.
     static let ownerSearchLimit = 512
 

@@ -24,7 +24,7 @@ import Testing
             """
         }
         try c.apply(pod("first"))
-        try c.wait("the wildcard listener's event", seconds: 30) { try c.events("first").contains("HostPortConflict") }
+        try c.wait("the wildcard listener's event", seconds: 90) { try c.events("first").contains("HostPortConflict") }
         let ip = try c.get("first", "{.status.podIP}")
         #expect(ip.hasPrefix("127.1."))
         #expect(try c.events("first").contains(
@@ -32,8 +32,8 @@ import Testing
             + "(loopback pod network), so this takes port \(port) from every other pod; listen on $POD_IP (\(ip)) instead"))
 
         try c.apply(pod("second"))
-        try c.wait("the second pod to fail") { try c.get("second", "{.status.phase}") == "Failed" }
-        try c.wait("the conflict's event") { try c.events("second").contains("HostPortConflict") }
+        try c.wait("the second pod to fail", seconds: 60) { try c.get("second", "{.status.phase}") == "Failed" }
+        try c.wait("the conflict's event", seconds: 30) { try c.events("second").contains("HostPortConflict") }
         #expect(try c.events("second").contains(
             "HostPortConflict: Container main exited with code 1 while its port \(port) is held by pod default/first (container main), "
             + "listening on 0.0.0.0:\(port)"))
