@@ -15,12 +15,15 @@
 Workloads: `trivial` (busybox `sleep`), `app` (the seed's app, myapp:1.0.0, with its readiness
 probe) when the image store has it.
 
-Usage: Benchmarks/process_pods.py [N ...]   (default: 100 250, since a node's /24 holds 253 pods; build first:
+The node's max pods is the largest N plus the 100 of the latency phase, so its podCIDR is sized
+for them (a /23 for 300).
+
+Usage: Benchmarks/process_pods.py [N ...]   (default: 100 300; build first:
        swift build -c release --product kplane)
 """
 import json, os, re, shutil, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
-COUNTS = [int(a) for a in sys.argv[1:]] or [100, 250]
+COUNTS = [int(a) for a in sys.argv[1:]] or [100, 300]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("KPLANE") or subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip() + "/kplane"
 
@@ -35,7 +38,7 @@ def call(base, method, path, body=None, ctype="application/json"):
 
 def start():
     data = tempfile.mkdtemp()
-    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1", "--node-max-pods", "1000"],
+    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1", "--node-max-pods", str(max(COUNTS) + 100)],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     port = re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1)
@@ -85,6 +88,14 @@ def deployment(name, replicas, container):
             "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
                      "template": {"metadata": {"labels": {"app": name}},
                                   "spec": {"terminationGracePeriodSeconds": 1, "containers": [container]}}}}
+
+
+def delete(base, name):
+    """Deletes the Deployment and waits until its pods are gone: the next run needs every pod slot of the node."""
+    call(base, "DELETE", f"/apis/apps/v1/namespaces/default/deployments/{name}")
+    deadline = time.time() + 120
+    while call(base, "GET", f"/api/v1/namespaces/default/pods?labelSelector=app={name}")["items"] and time.time() < deadline:
+        time.sleep(0.5)
 
 
 def watch_ready(base, name, n):
@@ -197,7 +208,7 @@ def main():
                     l = latency(base, f"{label}-{n}-lat", container)
                     if l:
                         print(f"{label:8} {n:4} pods running, 100 more one at a time (10/s): pod start p50 {l[0]*1000:.0f} ms, p99 {l[1]*1000:.0f} ms")
-                call(base, "DELETE", f"/apis/apps/v1/namespaces/default/deployments/{label}-{n}")
+                delete(base, f"{label}-{n}")
                 time.sleep(3)
         ms = oom(base)
         print(f"oom: last line to OOMKilled seen by a watch, median of 5: {ms:.0f} ms" if ms is not None else "oom: no result")

@@ -1,35 +1,47 @@
 import Foundation
 import Synchronization
 
-/// Hands out pod IPs from each node's /24 (.2 to .254), reusing addresses of pods that are gone.
+/// Hands out pod IPs from each node's podCIDR (`.2` to `.254` of a /24, to `1.254` of a /23), in
+/// turn, reusing addresses of pods that are gone when the range wraps.
 final class PodIPAllocator: Sendable {
-    private let state = Mutex<[String: (prefix: String, used: Set<Int>, next: Int)]>([:])
+    private struct Range {
+        let subnet: PodSubnet
+        var used: Set<Int> = []
+        var next: Int
+    }
+
+    private let state = Mutex<[String: Range]>([:])
 
     func addNode(_ node: String, cidr: String) {
-        let prefix = cidr.split(separator: "/").first.map { $0.split(separator: ".").prefix(3).joined(separator: ".") } ?? "10.244.0"
-        state.withLock { $0[node] = (prefix, [], 2) }
+        let subnet = PodSubnet(cidr: cidr) ?? PodSubnet(10, 244, 0)
+        state.withLock { $0[node] = Range(subnet: subnet, next: subnet.podOffsets.lowerBound) }
     }
 
     /// Marks an address as taken (pods found running after a restart).
     func reserve(_ node: String, _ ip: String) {
-        guard let last = ip.split(separator: ".").last.flatMap({ Int($0) }) else { return }
-        state.withLock { _ = $0[node]?.used.insert(last) }
+        state.withLock { s in
+            guard let offset = s[node]?.subnet.offset(of: ip), s[node]?.subnet.podOffsets.contains(offset) == true else { return }
+            s[node]?.used.insert(offset)
+        }
     }
 
     func allocate(_ node: String) -> String? {
         state.withLock { s in
-            guard var n = s[node], n.used.count < 253 else { return nil }
+            guard var n = s[node], n.used.count < n.subnet.podOffsets.count else { return nil }
+            let offsets = n.subnet.podOffsets
             var candidate = n.next
-            while n.used.contains(candidate) { candidate = candidate >= 254 ? 2 : candidate + 1 }
+            while n.used.contains(candidate) { candidate = candidate >= offsets.upperBound ? offsets.lowerBound : candidate + 1 }
             n.used.insert(candidate)
-            n.next = candidate >= 254 ? 2 : candidate + 1
+            n.next = candidate >= offsets.upperBound ? offsets.lowerBound : candidate + 1
             s[node] = n
-            return "\(n.prefix).\(candidate)"
+            return n.subnet.address(candidate)
         }
     }
 
     func release(_ node: String, _ ip: String) {
-        guard let last = ip.split(separator: ".").last.flatMap({ Int($0) }) else { return }
-        state.withLock { _ = $0[node]?.used.remove(last) }
+        state.withLock { s in
+            guard let offset = s[node]?.subnet.offset(of: ip) else { return }
+            s[node]?.used.remove(offset)
+        }
     }
 }

@@ -29,9 +29,14 @@ public final class ServerProcess: @unchecked Sendable {
     /// Where the child's standard error goes (its log lines); nowhere when nil.
     public let stderrFile: String?
 
-    public init(dataDir: String? = nil, role: String = "apiserver", extraArgs: [String] = [], stderrFile: String? = nil) throws {
+    /// Variables set in the child's environment besides this process's.
+    public let environment: [String: String]
+
+    public init(dataDir: String? = nil, role: String = "apiserver", extraArgs: [String] = [], stderrFile: String? = nil,
+                environment: [String: String] = [:]) throws {
         self.dataDir = dataDir ?? temporaryDirectory()
         self.extraArgs = extraArgs
+        self.environment = environment
         self.role = role
         self.stderrFile = stderrFile
         try start()
@@ -41,6 +46,7 @@ public final class ServerProcess: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = [role, "--port", "0", "--data-dir", dataDir] + extraArgs
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         p.standardOutput = out
         p.standardError = stderrFile.flatMap { FileHandle(forWritingAtPath: $0) } ?? FileHandle.nullDevice

@@ -35,6 +35,20 @@ struct LoopbackPodNetworkTests {
         #expect(try restarted.setUp(namespace: "default", pod: "b", uid: "b").ip == "127.1.1.3")
     }
 
+    /// A /23 (a node of 300 pods): addresses past the first /24's `.255`, and a pod listens there.
+    @Test func aLargerBlockGivesAddressesPastItsFirstSlash24() throws {
+        let network = LoopbackPodNetwork(podCIDR: PodSubnet(10, 243, 12, prefixLength: 23))
+        var ips: [String] = []
+        for i in 0..<300 { ips.append(try network.setUp(namespace: "default", pod: "p\(i)", uid: "p\(i)").ip) }
+        #expect(Set(ips).count == 300 && ips.first == "127.1.12.2")
+        #expect(ips[253...255] == ["127.1.12.255", "127.1.13.0", "127.1.13.1"])
+        let port = 20000 + Int(getpid()) % 20000
+        let pod = PodSandboxNetwork(ip: ips[299], netnsPath: nil)
+        let server = try PodNetworkTestSupport.startServer(pod, port: port, name: "p299", bind: pod.ip)
+        defer { PodNetworkTestSupport.stop([server]) }
+        #expect(PodNetworkTestSupport.get(pod.ip, port: port) == "p299")
+    }
+
     @Test func twoPodsListenOnTheSamePort() throws {
         let network = LoopbackPodNetwork(nodeIndex: 7)
         let a = try network.setUp(namespace: "default", pod: "a", uid: "a")

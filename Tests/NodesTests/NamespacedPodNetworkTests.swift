@@ -12,8 +12,8 @@ struct NamespacedPodNetworkTests {
         defer { Support.stop(servers); network.tearDownNode() }
         let a = try network.setUp(namespace: "default", pod: "a", uid: "uid-a")
         let b = try network.setUp(namespace: "default", pod: "b", uid: "uid-b")
-        #expect(a.ip == "\(network.subnet.prefix).2")
-        #expect(b.ip == "\(network.subnet.prefix).3")
+        #expect(a.ip == network.subnet.address(2))
+        #expect(b.ip == network.subnet.address(3))
         #expect(a.netnsPath == "/run/netns/\(network.names.namespace(uid: "uid-a"))")
         #expect(try Support.host("ip", "netns", "list").contains(network.names.namespace(uid: "uid-b")))
 
@@ -57,7 +57,7 @@ struct NamespacedPodNetworkTests {
         // What a pod sends anywhere else is refused where it enters the host.
         let refused = try Support.host("ip", "route", "get", "192.0.2.200", "from", a.ip, "iif", network.names.bridge)
         #expect(refused.contains("prohibit") || refused.contains("Permission denied"), "\(refused)")
-        let podRange = try Support.host("ip", "route", "get", "\(network.subnet.prefix).3", "from", a.ip, "iif", network.names.bridge)
+        let podRange = try Support.host("ip", "route", "get", network.subnet.address(3), "from", a.ip, "iif", network.names.bridge)
         #expect(podRange.contains("dev \(network.names.bridge)"), "\(podRange)")
     }
 
@@ -80,17 +80,38 @@ struct NamespacedPodNetworkTests {
         defer { network.tearDownNode() }
         let a = try network.setUp(namespace: "default", pod: "a", uid: "uid-a")
         let b = try network.setUp(namespace: "default", pod: "b", uid: "uid-b")
-        #expect([a.ip, b.ip] == ["\(network.subnet.prefix).2", "\(network.subnet.prefix).3"])
+        #expect([a.ip, b.ip] == [network.subnet.address(2), network.subnet.address(3)])
         #expect(try network.setUp(namespace: "default", pod: "a", uid: "uid-a") == a)
         network.tearDown(uid: "uid-a")
         let c = try network.setUp(namespace: "default", pod: "c", uid: "uid-c")
-        #expect(c.ip == "\(network.subnet.prefix).4")
+        #expect(c.ip == network.subnet.address(4))
         // The same pod set up again right after its tear-down (a new sandbox): its old veth may
         // still be going away, and must not be in the way.
         network.tearDown(uid: "uid-c")
         let again = try network.setUp(namespace: "default", pod: "c", uid: "uid-c")
         #expect(Support.get(again.ip, port: 1, seconds: 0) == nil)
         #expect(try Support.host("ip", "-n", network.names.namespace(uid: "uid-c"), "-o", "-4", "addr").contains(again.ip))
+    }
+
+    /// A node of 300 pods has a /23: with the first /24's addresses taken (as by 254 pods), the
+    /// next pod gets `.0` of the second /24 and pods of both halves reach each other.
+    @Test func aSlash23GivesAddressesPastTheFirstSlash24() throws {
+        let subnet = PodSubnet(10, 244, 250 + 2 * (Int(getpid()) % 2), prefixLength: 23)
+        let network = NamespacedPodNetwork(nodeName: "nettest-\(getpid())-slash23", subnet: subnet, ip: try #require(PodNetworks.chosen.ip),
+                                           logger: Support.logger)
+        var servers: [Process] = []
+        defer { Support.stop(servers); network.tearDownNode() }
+        let a = try network.setUp(namespace: "default", pod: "a", uid: "uid-a")
+        for offset in 3...255 { network.addresses.reserve(network.names.bridge, subnet.address(offset)) }
+        let b = try network.setUp(namespace: "default", pod: "b", uid: "uid-b")
+        #expect(a.ip == subnet.address(2))
+        #expect(b.ip == "10.244.\(subnet.octets[2] + 1).0")
+        #expect(try Support.host("ip", "-n", network.names.namespace(uid: "uid-b"), "-o", "-4", "addr").contains("\(b.ip)/23"))
+        servers.append(try Support.startServer(b, port: 3000, name: "pod-b"))
+        servers.append(try Support.startServer(a, port: 3000, name: "pod-a"))
+        #expect(Support.get(b.ip, port: 3000, from: a) == "pod-b")
+        #expect(Support.get(a.ip, port: 3000, from: b) == "pod-a")
+        #expect(Support.get(b.ip, port: 3000) == "pod-b")
     }
 
     @Test func aUIDThatIsNotAUUIDIsRefused() throws {

@@ -41,4 +41,21 @@ struct PodNetworksTests {
         #expect(subnet.enclosingRange == "10.245.0.0/16")
         #expect(subnet.contains("10.245.7.9") && !subnet.contains("10.245.70.9") && !subnet.contains("10.245.7.x"))
     }
+
+    /// A node of more than 253 pods has a /23 (or larger): its pods' addresses run on past `.255`.
+    @Test func largerPodSubnets() throws {
+        let subnet = try #require(PodSubnet(cidr: "10.243.4.0/23"))
+        #expect(subnet.cidr == "10.243.4.0/23" && subnet.gateway == "10.243.4.1" && subnet.enclosingRange == "10.243.0.0/16")
+        #expect(subnet.podOffsets == 2...510)
+        #expect([255, 256, 510].map(subnet.address) == ["10.243.4.255", "10.243.5.0", "10.243.5.254"])
+        #expect(subnet.offset(of: "10.243.5.0") == 256 && subnet.contains("10.243.5.255") && !subnet.contains("10.243.6.0"))
+        #expect(PodSubnet(cidr: "10.243.5.0/23") == nil)   // not aligned
+        #expect(PodSubnet(cidr: "10.243.0.0/20")?.podOffsets.count == 4093)
+    }
+
+    @Test func theLoopbackFallbackMirrorsThePodCIDR() {
+        let network = PodNetworks.make(nodeName: "big", nodeIndex: 3, podCIDR: "10.243.4.0/23", logger: PodNetworkTestSupport.logger)
+        if let loopback = network as? LoopbackPodNetwork { #expect(loopback.subnet.cidr == "127.1.4.0/23") }
+        #expect(LoopbackPodNetwork(podCIDR: PodSubnet(10, 243, 8, prefixLength: 22)).subnet.cidr == "127.1.8.0/22")
+    }
 }

@@ -1,18 +1,29 @@
 import Synchronization
 
-/// Where pods cannot have namespaces (no root, not Linux): each pod a distinct loopback address,
-/// `127.<1 + N/256>.<N%256>.<2...254>` for node N (1-based). The second octet is never 0, so no pod
-/// takes a node's address (`127.0.1.N`) or `127.0.0.1`, and each node has its own /24. Linux
-/// routes all of 127/8 to `lo`, so a process can bind any of them without set-up.
+/// Where pods cannot have namespaces (no root, not Linux): each pod a distinct loopback address
+/// from the node's block of 127.1.0.0/16, the one its podCIDR has in 10.243.0.0/16 (podCIDR
+/// 10.243.4.0/23: pods `127.1.4.2` to `127.1.5.254`), or `127.<1 + N/256>.<N%256>.0/24` for node
+/// N where the podCIDR says nothing (IPv6). The second octet is never 0, so no pod takes a node's
+/// address (`127.0.1.N`) or `127.0.0.1`. Linux routes all of 127/8 to `lo`, so a process can bind
+/// any of them without set-up.
 final class LoopbackPodNetwork: PodNetwork {
     let subnet: PodSubnet
     private let addresses = PodIPAllocator()
     private let key = "loopback"
     private let pods = Mutex([String: PodSandboxNetwork]())
 
-    init(nodeIndex: Int) {
+    convenience init(nodeIndex: Int) {
         let n = max(1, nodeIndex)
-        subnet = PodSubnet(127, 1 + (n / 256) % 255, n % 256)
+        self.init(subnet: PodSubnet(127, 1 + (n / 256) % 255, n % 256))
+    }
+
+    /// The loopback block that mirrors `podCIDR` (a block of a /16), its size kept.
+    convenience init(podCIDR: PodSubnet) {
+        self.init(subnet: PodSubnet(127, 1, podCIDR.octets[2], prefixLength: podCIDR.prefixLength))
+    }
+
+    init(subnet: PodSubnet) {
+        self.subnet = subnet
         addresses.addNode(key, cidr: subnet.cidr)
     }
 

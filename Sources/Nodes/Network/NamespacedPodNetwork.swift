@@ -13,7 +13,8 @@ final class NamespacedPodNetwork: PodNetwork {
     let subnet: PodSubnet
     let bridge: NodeBridge
     let logger: Logger
-    private let addresses = PodIPAllocator()
+    /// Internal so a test can take most of a large range without starting as many pods.
+    let addresses = PodIPAllocator()
     private let state = Mutex(State())
 
     private struct State {
@@ -52,7 +53,7 @@ final class NamespacedPodNetwork: PodNetwork {
                 """)
             // Inside the namespace: lo and eth0 up, the address, the default route (`ip -n` without
             // its process).
-            try PodInterface.configure(netnsPath: path(netns), address: address, prefixLength: 24, gateway: subnet.gateway)
+            try PodInterface.configure(netnsPath: path(netns), address: address, prefixLength: subnet.prefixLength, gateway: subnet.gateway)
         } catch {
             remove(uid: uid)
             addresses.release(names.bridge, address)
@@ -114,7 +115,7 @@ final class NamespacedPodNetwork: PodNetwork {
     private func ensureBridge() throws {
         guard !state.withLock({ $0.bridgeReady }) else { return }
         do { try bridge.ensure() } catch { throw PodNetworkError.setUpFailed(pod: "bridge \(bridge.name)", reason: "\(error)") }
-        logger.info("Pod network bridge \(bridge.name) is up with \(subnet.gateway)/24", metadata: ["blackhole": "\(bridge.range)"])
+        logger.info("Pod network bridge \(bridge.name) is up with \(subnet.gateway)/\(subnet.prefixLength)", metadata: ["blackhole": "\(bridge.range)"])
         state.withLock { $0.bridgeReady = true }
     }
 

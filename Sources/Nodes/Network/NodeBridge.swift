@@ -22,7 +22,7 @@ struct NodeBridge: Sendable {
             do { try ip.run(["link", "add", name, "type", "bridge", "forward_delay", "0"]) } catch { if !exists { throw error } }
         }
         try ip.run(["-batch", "-"], input: """
-            addr replace \(subnet.gateway)/24 dev \(name)
+            addr replace \(subnet.gateway)/\(subnet.prefixLength) dev \(name)
             link set \(name) up
             route replace blackhole \(range)
 

@@ -55,13 +55,14 @@ public enum PodNetworks {
         if announced.withLock({ let first = !$0; $0 = true; return first }) {
             logger.info("Pod network: \(choice.reason)")
         }
-        if let ip = choice.ip, let subnet = PodSubnet(cidr: podCIDR) {
+        let subnet = PodSubnet(cidr: podCIDR)
+        if let ip = choice.ip, let subnet {
             return NamespacedPodNetwork(nodeName: nodeName, subnet: subnet, ip: ip, logger: logger)
         }
         if choice.ip != nil {
-            logger.warning("Pod network: podCIDR \"\(podCIDR)\" of node \(nodeName) is not an IPv4 /24; using loopback addresses")
+            logger.warning("Pod network: podCIDR \"\(podCIDR)\" of node \(nodeName) is not an IPv4 block of /16 to /30; using loopback addresses")
         }
-        return LoopbackPodNetwork(nodeIndex: nodeIndex)
+        return subnet.map(LoopbackPodNetwork.init(podCIDR:)) ?? LoopbackPodNetwork(nodeIndex: nodeIndex)
     }
 
     /// nsenter, as found on the machine (`nsenter` for PATH to find when it is not).

@@ -43,34 +43,67 @@ struct PodNetworkNames: Sendable {
     }
 }
 
-/// An IPv4 /24 written as its first three octets, as the node IPAM hands out podCIDRs
-/// (`10.244.3.0/24`): the gateway is `.1` and pods take `.2` to `.254`.
+/// An IPv4 block a node's pods take, as the node IPAM hands out podCIDRs (`10.244.3.0/24`, or a
+/// /23 for a node of more than 253 pods): the gateway is the first address, pods take the rest
+/// but the last (`.2` to `.254` of a /24; `.2` to `1.254` of a /23, `.255` and `1.0` included).
 struct PodSubnet: Sendable, Equatable {
-    let octets: [Int]   // the first three
+    /// The network address as a number, its host bits zero.
+    let base: UInt32
+    let prefixLength: Int
+
+    /// The prefix lengths a pod block may have: a /16 at most (the blackhole and the forwarding
+    /// rules cover the enclosing /16), a /30 at least (a gateway and one pod).
+    static let prefixLengths = 16...30
 
     init?(cidr: String) {
-        let parts = cidr.split(separator: "/")
-        guard parts.count == 2, parts[1] == "24" else { return nil }
-        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false).compactMap { Int($0) }
-        guard octets.count == 4, octets.allSatisfy({ (0...255).contains($0) }), octets[3] == 0 else { return nil }
-        self.octets = Array(octets.prefix(3))
+        let parts = cidr.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let length = Int(parts[1]), Self.prefixLengths.contains(length),
+              let base = Self.number(parts[0]), base & ~Self.mask(length) == 0 else { return nil }
+        self.base = base
+        prefixLength = length
     }
 
-    init(_ a: Int, _ b: Int, _ c: Int) { octets = [a, b, c] }
+    init(_ a: Int, _ b: Int, _ c: Int, prefixLength: Int = 24) {
+        base = UInt32(a & 255) << 24 | UInt32(b & 255) << 16 | UInt32(c & 255) << 8
+        self.prefixLength = prefixLength
+    }
 
-    var prefix: String { octets.map(String.init).joined(separator: ".") }
-    var cidr: String { "\(prefix).0/24" }
-    var gateway: String { "\(prefix).1" }
-    /// The /16 the subnet lies in: the cluster's pod range when the IPAM carves /24s out of it.
+    /// The first three octets of the network address.
+    var octets: [Int] { [Int(base >> 24), Int(base >> 16 & 255), Int(base >> 8 & 255)] }
+    var size: Int { 1 << (32 - prefixLength) }
+    var cidr: String { "\(address(0))/\(prefixLength)" }
+    var gateway: String { address(1) }
+    /// The offsets from the network address that pods take: all but the network, the gateway and
+    /// the broadcast address.
+    var podOffsets: ClosedRange<Int> { 2...(size - 2) }
+    /// The /16 the subnet lies in: the cluster's pod range when the IPAM carves blocks out of it.
     var enclosingRange: String { "\(octets[0]).\(octets[1]).0.0/16" }
 
-    func contains(_ ip: String) -> Bool {
-        ip.hasPrefix(prefix + ".") && host(ip) != nil
+    /// The address `offset` past the network address.
+    func address(_ offset: Int) -> String {
+        let n = base &+ UInt32(truncatingIfNeeded: offset)
+        return "\(n >> 24).\(n >> 16 & 255).\(n >> 8 & 255).\(n & 255)"
     }
 
-    /// The last octet of an address of this subnet.
-    func host(_ ip: String) -> Int? {
-        guard ip.hasPrefix(prefix + "."), let last = Int(ip.dropFirst(prefix.count + 1)), (0...255).contains(last) else { return nil }
-        return last
+    /// How far `ip` lies past the network address; nil unless it is an address of this subnet.
+    func offset(of ip: String) -> Int? {
+        guard let n = Self.number(Substring(ip)), n & Self.mask(prefixLength) == base else { return nil }
+        return Int(n - base)
     }
+
+    func contains(_ ip: String) -> Bool { offset(of: ip) != nil }
+
+    /// A dotted IPv4 address as a number.
+    static func number(_ text: Substring) -> UInt32? {
+        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return nil }
+        var n: UInt32 = 0
+        for octet in octets {
+            guard octet.count <= 3, octet.allSatisfy(\.isASCII), let v = UInt32(octet), v <= 255 else { return nil }
+            n = n << 8 | v
+        }
+        return n
+    }
+
+    static func mask(_ length: Int) -> UInt32 { length == 0 ? 0 : ~UInt32(0) << (32 - length) }
 }

@@ -21,8 +21,21 @@ public enum TCPListeners {
         current().filter { $0.port == port && $0.isWildcard }
     }
 
-    /// A line such as `0: 0100007F:0BB8 00000000:0000 0A ...`: local address and port in hex,
-    /// state 0A is LISTEN. The address is stored as 32-bit words in host (little-endian) order.
+    /// Who listens now, by the inode of the listening socket (what `/proc/<pid>/fd` links name).
+    public static func byInode() -> [UInt64: TCPListener] {
+        var found: [UInt64: TCPListener] = [:]
+        for path in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            for line in (HostFiles.contents(of: path) ?? "").split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                if fields.count > 9, let inode = UInt64(fields[9]), inode != 0, let listener = listener(line) { found[inode] = listener }
+            }
+        }
+        return found
+    }
+
+    /// A line such as `0: 0100007F:0BB8 00000000:0000 0A ... 1595 1`: local address and port in
+    /// hex, state 0A is LISTEN, the tenth field the socket's inode. The address is stored as
+    /// 32-bit words in host (little-endian) order.
     static func listener(_ line: Substring) -> TCPListener? {
         let fields = line.split(separator: " ")
         guard fields.count > 3, fields[3] == "0A" else { return nil }

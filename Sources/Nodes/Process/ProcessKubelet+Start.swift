@@ -113,6 +113,7 @@ extension ProcessKubelet {
             recorder.event(pod, of: .pods, reason: "Created", message: "Created container: \(c.name)")
             recorder.event(pod, of: .pods, reason: "Started", message: "Started container \(c.name)")
             watch(pod, c, running, initContainer: initContainer)
+            checkWildcardListeners(pod, c, running)
         } catch {
             // containerd's failure to start the process: a terminated instance (StartError, 128)
             // that restarts with back-off like a crash.
@@ -213,6 +214,7 @@ extension ProcessKubelet {
                 r.waiting = nil
             }
             logger.info("Container exited", metadata: ["pod": "\(key)", "container": "\(c.name)", "exitCode": "\(code)", "reason": "\(reason)"])
+            if reason == "Error" { checkPortConflicts(pod, c, exitCode: code) }
             queue.add(key)
         }
     }

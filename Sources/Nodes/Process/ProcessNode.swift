@@ -43,12 +43,15 @@ public final class ProcessNode: Sendable {
         self.pods = pods ?? Informer(client: client, resource: .pods)
         let nodeDir = dataDir + "/nodes/\(name)"
         try FileManager.default.createDirectory(atPath: nodeDir, withIntermediateDirectories: true)
-        let remembered = (try? String(contentsOfFile: nodeDir + "/pod-cidr", encoding: .utf8)).flatMap { PodCIDRClaim.number(of: $0) }
-        guard let claim = PodCIDRClaim.claim(preferred: remembered) else {
-            throw PodCIDRExhausted()
+        let remembered = try? String(contentsOfFile: nodeDir + "/pod-cidr", encoding: .utf8)
+        guard let claim = PodCIDRClaim.claim(maxPods: group.maxPods, preferred: remembered) else {
+            throw PodCIDRExhausted(prefixLength: PodCIDRClaim.prefixLength(maxPods: group.maxPods))
         }
         try claim.cidr.write(toFile: nodeDir + "/pod-cidr", atomically: true, encoding: .utf8)
         self.claim = claim
+        if let block = PodSubnet(cidr: claim.cidr), block.podOffsets.count < group.maxPods {
+            logger.warning("The node's podCIDR holds fewer pods than its max pods", metadata: ["podCIDR": "\(claim.cidr)", "maxPods": "\(group.maxPods)"])
+        }
         // The network's names derive from the claimed range, so they are unique on the machine.
         network = PodNetworks.make(nodeName: "\(name)@\(claim.cidr)", nodeIndex: claim.number, podCIDR: claim.cidr, logger: logger)
         let images = try ImageStore(root: dataDir + "/images")
@@ -71,7 +74,8 @@ public final class ProcessNode: Sendable {
     static func cgroupNode(_ name: String, _ claim: PodCIDRClaim) -> String { "\(name)@\(claim.number)" }
 
     struct PodCIDRExhausted: Error, CustomStringConvertible {
-        var description: String { "every /24 of 10.243.0.0/16 is taken by a process node on this machine" }
+        let prefixLength: Int
+        var description: String { "no /\(prefixLength) of 10.243.0.0/16 is free: process nodes on this machine hold them" }
     }
 
     /// Creates the Node (or takes over the one that exists), posts a Ready status, takes the Lease.

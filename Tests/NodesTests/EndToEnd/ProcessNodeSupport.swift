@@ -7,8 +7,8 @@ struct ProcessCluster {
     let server: ServerProcess
     let kubectl: Kubectl
 
-    init(extraArgs: [String] = [], dataDir: String? = nil) throws {
-        server = try ServerProcess(dataDir: dataDir, role: "up", extraArgs: ["--process-nodes", "1"] + extraArgs)
+    init(extraArgs: [String] = [], dataDir: String? = nil, environment: [String: String] = [:]) throws {
+        server = try ServerProcess(dataDir: dataDir, role: "up", extraArgs: ["--process-nodes", "1"] + extraArgs, environment: environment)
         kubectl = Kubectl(binary: Kubectl.v132, server: server)
     }
 
