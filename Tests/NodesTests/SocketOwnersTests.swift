@@ -34,7 +34,7 @@ struct SocketOwnersTests {
         let child = try PodNetworkTestSupport.start(["/bin/sleep", "3"])
         defer { PodNetworkTestSupport.stop([child]) }
         #expect(SocketOwners.listeners(of: [child.processIdentifier], among: listeners).isEmpty)
-        #expect(SocketOwners.tree(of: getpid()).contains(child.processIdentifier))
+        #expect(ProcessTree.members(of: getpid()).contains(child.processIdentifier))
         #expect(TCPListener(address: "::", port: 80).endpoint == "[::]:80" && TCPListener(address: "0.0.0.0", port: 80).endpoint == "0.0.0.0:80")
     }
 }

@@ -36,22 +36,4 @@ enum SocketOwners {
         }
         return held
     }
-
-    /// `pid` and its descendants, breadth first, at most `processLimit` (where no cgroup lists a
-    /// container's processes): from each thread's `children` file.
-    static func tree(of pid: pid_t) -> [pid_t] {
-        var found: [pid_t] = [pid], next = 0
-        while next < found.count && found.count < processLimit {
-            let parent = found[next]
-            next += 1
-            for task in HostFiles.entries(of: "/proc/\(parent)/task").prefix(processLimit) {
-                let children = HostFiles.contents(of: "/proc/\(parent)/task/\(task)/children") ?? ""
-                for child in children.split(whereSeparator: \.isWhitespace).compactMap({ pid_t($0) })
-                    where !found.contains(child) && found.count < processLimit {
-                    found.append(child)
-                }
-            }
-        }
-        return found
-    }
 }

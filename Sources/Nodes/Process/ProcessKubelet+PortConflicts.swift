@@ -76,7 +76,7 @@ extension ProcessKubelet {
     /// A container's processes: its cgroup's, else its process and their descendants.
     static func processes(of running: RunningContainer) -> [pid_t] {
         let pids = running.cgroup?.pids ?? []
-        return pids.isEmpty ? SocketOwners.tree(of: running.supervisor) : pids
+        return pids.isEmpty ? ProcessTree.members(of: running.pid, limit: SocketOwners.processLimit) : pids
     }
 }
 

@@ -69,10 +69,10 @@ struct HostUsageReader: UsageReader {
 enum ProcessTree {
     static let maximum = 10_000
 
-    static func members(of root: pid_t) -> [pid_t] {
+    static func members(of root: pid_t, limit: Int = maximum) -> [pid_t] {
         var out: [pid_t] = []
         var stack = [root]
-        while let p = stack.popLast(), out.count < maximum {
+        while let p = stack.popLast(), out.count < limit {
             out.append(p)
             for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(p)/task")) ?? [] {
                 let children = (try? String(contentsOfFile: "/proc/\(p)/task/\(task)/children", encoding: .utf8)) ?? ""
