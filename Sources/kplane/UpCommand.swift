@@ -54,6 +54,16 @@ struct UpCommand: AsyncParsableCommand {
         let cluster = try LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig, processNodes: processNodeCount,
                                        processGroup: processGroup, dataDir: dataDir)
         let nodes = fleetConfig.nodeCount + processNodeCount
+        // After SIGINT/SIGTERM, whatever does not stop in time (an open stream the server waits
+        // for, a component) must not keep the process, and so its pods, alive: it exits anyway,
+        // and says so.
+        let watchdog = Task.detached {
+            await Signals.waitForTermination()
+            try await clock.sleep(for: Self.shutdownTimeout)
+            Logger(label: "kplane").error("kplane did not stop within \(Int(Self.shutdownTimeout)) s of the signal; exiting")
+            Foundation.exit(1)
+        }
+        defer { watchdog.cancel() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let components = Task { try await cluster.run() }
@@ -69,17 +79,9 @@ struct UpCommand: AsyncParsableCommand {
                     } onCancel: {
                         components.cancel()
                     }
-                    // The server returns after SIGINT/SIGTERM; the components stop with it. One
-                    // that does not stop in time must not keep the process, and so its pods,
-                    // alive: the process exits anyway, and says so.
+                    // The server returns after SIGINT/SIGTERM; the components stop with it.
                     components.cancel()
-                    let watchdog = Task.detached {
-                        try await clock.sleep(for: Self.shutdownTimeout)
-                        Logger(label: "kplane").error("Components did not stop within \(Int(Self.shutdownTimeout)) s of the signal; exiting")
-                        Foundation.exit(1)
-                    }
                     _ = await components.result
-                    watchdog.cancel()
                 }
                 try await group.waitForAll()
             }

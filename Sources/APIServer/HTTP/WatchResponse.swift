@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KubeModel
 import NIOCore
+import ServiceLifecycle
 
 extension ResourceHandler {
     /// A watch: newline-delimited JSON events over a chunked response, each flushed at once.
@@ -43,11 +44,17 @@ extension ResourceHandler {
                     try await writer.write(line)
                 }
             }
-            if inProcess {
-                // The in-process client cancels the task that writes, which ends `handle.events`.
-                try await stream()
-            } else {
-                try await body.consumeWithInboundCloseHandler { _ in try await stream() } onInboundClosed: { handle.cancel() }
+            // SIGTERM ends every watch (as kube-apiserver closes them when it stops): the server's
+            // graceful shutdown waits for open responses, and a watch would never end by itself.
+            try await withGracefulShutdownHandler {
+                if inProcess {
+                    // The in-process client cancels the task that writes, which ends `handle.events`.
+                    try await stream()
+                } else {
+                    try await body.consumeWithInboundCloseHandler { _ in try await stream() } onInboundClosed: { handle.cancel() }
+                }
+            } onGracefulShutdown: {
+                handle.cancel()
             }
             try await writer.finish(nil)
         })
