@@ -158,6 +158,61 @@ import Testing
         #expect(try c.events("graceful").contains("Killing: Stopping container main"))
     }
 
+    /// Exec probes run in the container: readiness waits for the file the process makes, and a
+    /// failing liveness command restarts it with the kubelet's event, its output as the reason.
+    @Test func execProbesRunInTheContainer() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: exec-probed}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: busybox
+                command: ["sh", "-c", "sleep 2; touch /tmp/ready; exec sleep 600"]
+                readinessProbe: {exec: {command: ["cat", "/tmp/ready"]}, periodSeconds: 1}
+                livenessProbe: {exec: {command: ["sh", "-c", "test -e /tmp/ready && echo not alive && exit 1 || exit 0"]}, periodSeconds: 1, failureThreshold: 2}
+            """)
+        try c.wait("Ready once /tmp/ready exists in the container") {
+            try c.get("exec-probed", "{.status.conditions[?(@.type=='Ready')].status}") == "True"
+                || c.get("exec-probed", "{.status.containerStatuses[0].restartCount}") != "0"
+        }
+        // The file is the container's own (its root is its own): the host has none.
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/ready"))
+        try c.wait("a restart after the liveness command failed") {
+            try c.get("exec-probed", "{.status.containerStatuses[0].restartCount}") != "0"
+        }
+        try c.wait("the liveness event") {
+            try c.events("exec-probed").contains("Unhealthy: Liveness probe failed: not alive")
+        }
+        #expect(try c.events("exec-probed").contains("Killing: Container main failed liveness probe, will be restarted"))
+    }
+
+    /// The seed's chapter: its Deployment Ready, `set image` to the broken 3.0.0 stalls (its
+    /// readiness never passes, the old pods keep serving), and `rollout undo` recovers.
+    @Test func aBrokenReleaseStallsAndRolloutUndoRecovers() throws {
+        let c = try ProcessCluster()
+        let manifests = Kubectl.manifestsFolder
+        #expect(try c.kubectl("apply", "-f", manifests + "/config.yaml", "-f", manifests + "/deployment.yaml").code == 0)
+        let ready = try c.kubectl("rollout", "status", "deployment/myapp", "--timeout=150s")
+        #expect(ready.code == 0, "\(ready.err)")
+        #expect(ready.out.contains("deployment \"myapp\" successfully rolled out"))
+        #expect(try c.kubectl("set", "image", "deployment/myapp", "myapp=myapp:3.0.0").code == 0)
+        let stalled = try c.kubectl("rollout", "status", "deployment/myapp", "--timeout=20s")
+        #expect(stalled.code != 0)
+        #expect(stalled.out.contains("Waiting for deployment \"myapp\" rollout to finish: 1 out of 3 new replicas have been updated..."))
+        #expect(try c.kubectl("get", "deployment", "myapp", "-o", "jsonpath={.status.availableReplicas}").out == "3")
+        #expect(try c.kubectl("rollout", "undo", "deployment/myapp").out.contains("deployment.apps/myapp rolled back"))
+        let recovered = try c.kubectl("rollout", "status", "deployment/myapp", "--timeout=90s")
+        #expect(recovered.code == 0, "\(recovered.err)")
+        try c.wait("only 1.0.0 pods left", seconds: 60) {
+            let images = try c.kubectl("get", "pods", "-l", "app=myapp", "-o", "jsonpath={.items[*].spec.containers[0].image}").out
+            return images.split(separator: " ") == ["myapp:1.0.0", "myapp:1.0.0", "myapp:1.0.0"]
+        }
+    }
+
     /// `kubectl delete --grace-period=0 --force`: the Pod is gone from the API at once, and the
     /// node kills its process without waiting, though it ignores SIGTERM and asks for 60 s.
     @Test func aForcedDeletionKillsAtOnce() throws {
