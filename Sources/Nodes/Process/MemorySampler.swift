@@ -11,8 +11,7 @@ enum MemorySampler {
     static func watch(pid: pid_t, limit: Int64) async -> Bool {
         while !Task.isCancelled {
             if treeRSS(of: pid) > limit {
-                kill(-pid, SIGKILL)   // its process group: no PID namespace takes the children here
-                kill(pid, SIGKILL)
+                RunningContainer.signal(pid, SIGKILL)   // and its group: no PID namespace takes the children here
                 return true
             }
             try? await Task.sleep(for: interval)
