@@ -11,7 +11,8 @@ enum MemorySampler {
     static func watch(pid: pid_t, limit: Int64) async -> Bool {
         while !Task.isCancelled {
             if treeRSS(of: pid) > limit {
-                RunningContainer.signal(pid, SIGKILL)   // and its group: no PID namespace takes the children here
+                kill(-pid, SIGKILL)   // its process group: no PID namespace takes the children here
+                kill(pid, SIGKILL)
                 return true
             }
             try? await Task.sleep(for: interval)

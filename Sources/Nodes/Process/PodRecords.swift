@@ -36,14 +36,11 @@ struct RunningContainer: Sendable {
     var root: String? = nil
 
     /// Signals the container's process group (the process leads its own), as the issue asks and
-    /// PM2 does, so children reach it too where there is no PID namespace; and the process
-    /// itself if it left that group. (Inside a PID namespace a signal other than SIGKILL reaches
-    /// PID 1 only if it handles it, as under containerd.)
-    func signal(_ sig: Int32) { Self.signal(pid, sig) }
-
-    static func signal(_ pid: pid_t, _ sig: Int32) {
-        let leadsGroup = getpgid(pid) == pid
-        if kill(-pid, sig) != 0 || !leadsGroup { kill(pid, sig) }
+    /// PM2 does, so children reach it too where there is no PID namespace; the process alone if
+    /// it left its group. (Inside a PID namespace a signal other than SIGKILL reaches PID 1 only
+    /// if it handles it, as under containerd.)
+    func signal(_ sig: Int32) {
+        if kill(-pid, sig) != 0 { kill(pid, sig) }
     }
     /// Set when the kubelet itself stops it (liveness failure, pod deletion): why.
     var stopping: String?
