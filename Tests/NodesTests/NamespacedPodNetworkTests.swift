@@ -72,6 +72,28 @@ struct NamespacedPodNetworkTests {
         #expect(Support.get(b.ip, port: 3000, from: a) == "pod-b")
     }
 
+    /// A node killed with -9 leaves its bridge up with a route to its block; the next node to
+    /// claim that block (under another name, so another bridge) removes it, its pods' namespaces
+    /// and its rules, or the host would route the new pods' traffic into the dead bridge.
+    @Test func theNextOwnerOfABlockRemovesTheNetworkADeadNodeLeft() throws {
+        let subnet = Support.newSubnet()
+        guard let ip = PodNetworks.chosen.ip else { throw TestFailure("no ip command") }
+        let gone = NamespacedPodNetwork(nodeName: "nettest-\(getpid())-gone", subnet: subnet, ip: ip, logger: Support.logger)
+        let next = NamespacedPodNetwork(nodeName: "nettest-\(getpid())-next", subnet: subnet, ip: ip, logger: Support.logger)
+        var servers: [Process] = []
+        defer { Support.stop(servers); gone.tearDownNode(); next.tearDownNode() }
+        _ = try gone.setUp(namespace: "default", pod: "a", uid: "uid-a")
+        #expect(try Support.host("ip", "-br", "link").contains(gone.names.bridge))
+
+        let b = try next.setUp(namespace: "default", pod: "b", uid: "uid-b")
+        #expect(b.ip == subnet.address(2))
+        servers.append(try Support.startServer(b, port: 3000, name: "pod-b"))
+        #expect(Support.get(b.ip, port: 3000) == "pod-b")
+        #expect(!(try Support.host("ip", "netns", "list")).contains(gone.names.namespacePrefix))
+        #expect(!(try Support.host("ip", "rule", "show")).contains(gone.names.bridge))
+        #expect(Support.eventually { !((try? Support.host("ip", "-br", "link")) ?? gone.names.bridge).contains(gone.names.bridge) })
+    }
+
     /// Addresses come from the podCIDR in turn, as Kubernetes' host-local IPAM gives them: a torn-down
     /// pod's address is not handed out again at once (connections to it may linger), but when the
     /// range wraps (see LoopbackPodNetworkTests, same allocator) or after a restart.

@@ -114,6 +114,7 @@ final class NamespacedPodNetwork: PodNetwork {
 
     private func ensureBridge() throws {
         guard !state.withLock({ $0.bridgeReady }) else { return }
+        NetworkLeftovers.remove(overlapping: subnet, except: bridge.name, ip: ip, logger: logger)
         do { try bridge.ensure() } catch { throw PodNetworkError.setUpFailed(pod: "bridge \(bridge.name)", reason: "\(error)") }
         logger.info("Pod network bridge \(bridge.name) is up with \(subnet.gateway)/\(subnet.prefixLength)", metadata: ["blackhole": "\(bridge.range)"])
         state.withLock { $0.bridgeReady = true }

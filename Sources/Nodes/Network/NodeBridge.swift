@@ -37,21 +37,30 @@ struct NodeBridge: Sendable {
     /// Removes the bridge and its rules, and the blackhole route once no kplane bridge is left.
     func remove() {
         _ = try? ip.output(["link", "del", name])
-        for priority in [Self.podRangeRulePriority, Self.refusalRulePriority] {
-            // One rule a priority and bridge; the loop ends at the first "No such file".
-            for _ in 0..<4 {
-                guard let out = try? ip.output(["rule", "del", "pref", priority, "iif", name]), out.status == 0 else { break }
-            }
-        }
+        Self.removeRules(of: name, ip: ip)
         if Self.bridges().isEmpty { _ = try? ip.output(["route", "del", "blackhole", range]) }
     }
 
-    /// Every kplane bridge on the machine (`kp-` and eight hex digits), whichever node made it.
+    /// Removes the rules naming `bridge`, whether or not it still exists.
+    static func removeRules(of bridge: String, ip: HostCommand) {
+        for priority in [podRangeRulePriority, refusalRulePriority] {
+            // One rule a priority and bridge; the loop ends at the first "No such file".
+            for _ in 0..<4 {
+                guard let out = try? ip.output(["rule", "del", "pref", priority, "iif", bridge]), out.status == 0 else { break }
+            }
+        }
+    }
+
+    /// Every kplane bridge on the machine, whichever node made it.
     static func bridges() -> [String] {
         HostFiles.entries(of: "/sys/class/net").filter { name in
-            name.count == 11 && name.hasPrefix("kp-") && name.dropFirst(3).allSatisfy(\.isHexDigit)
-                && HostFiles.exists("/sys/class/net/\(name)/bridge")
+            isKplaneBridgeName(name) && HostFiles.exists("/sys/class/net/\(name)/bridge")
         }
+    }
+
+    /// `kp-` and eight hex digits.
+    static func isKplaneBridgeName(_ name: String) -> Bool {
+        name.count == 11 && name.hasPrefix("kp-") && name.dropFirst(3).allSatisfy(\.isHexDigit)
     }
 
     private func addRule(_ rule: [String]) throws {

@@ -10,6 +10,11 @@ struct PodNetworkNames: Sendable {
         nodeTag = Self.hex(Self.fnv1a(nodeName), digits: 8)
     }
 
+    /// The names of the node whose bridge is `kp-<tag>`.
+    init(tag: String) {
+        nodeTag = tag
+    }
+
     /// The node's bridge, `kp-1a2b3c4d`.
     var bridge: String { "kp-\(nodeTag)" }
 
@@ -92,6 +97,13 @@ struct PodSubnet: Sendable, Equatable {
     }
 
     func contains(_ ip: String) -> Bool { offset(of: ip) != nil }
+
+    /// Whether the block of `address/prefixLength` shares an address with this one.
+    func overlaps(_ address: String, prefixLength length: Int) -> Bool {
+        guard let n = Self.number(Substring(address)), (0...32).contains(length) else { return false }
+        let common = Self.mask(min(length, prefixLength))
+        return n & common == base & common
+    }
 
     /// A dotted IPv4 address as a number.
     static func number(_ text: Substring) -> UInt32? {

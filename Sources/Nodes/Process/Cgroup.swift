@@ -98,6 +98,15 @@ struct Cgroup: Sendable {
         }
     }
 
+    /// The cgroup nodes (`<name>@<number>`) of any name whose number is one of `numbers`: a
+    /// node's claimed block, so every one but its own was left by a node that is gone.
+    static func nodes(numbered numbers: Range<Int>) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/memory/kplane")) ?? []).filter { name in
+            guard let at = name.lastIndex(of: "@"), let n = Int(name[name.index(after: at)...]) else { return false }
+            return numbers.contains(n)
+        }
+    }
+
     /// Removes the node's directories once its pods' are gone (the node stopped).
     static func removeNode(_ node: String) {
         for c in controllers { rmdir("\(root)/\(c)/kplane/\(node)") }

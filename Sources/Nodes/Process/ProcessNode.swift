@@ -180,7 +180,12 @@ public final class ProcessNode: Sendable {
     /// Runs until cancelled: cleans up what a killed predecessor left, then the kubelet and the
     /// Lease renewals. Pods still bound here from before are restarted (and counted).
     public func run(workers: Int = 16, ownInformer: Bool = true) async {
-        Cgroup.cleanUp(node: kubelet.cgroupNode, keeping: [], logger: logger)
+        // Its own cgroups from before, and those of any node killed while it held this block.
+        for node in Set(Cgroup.nodes(numbered: claim.numbers) + [kubelet.cgroupNode]) {
+            if node != kubelet.cgroupNode { logger.info("Removing the cgroups of node \(node), which is gone") }
+            Cgroup.cleanUp(node: node, keeping: [], logger: logger)
+            if node != kubelet.cgroupNode { Cgroup.removeNode(node) }
+        }
         network.cleanUp(keeping: [])
         await withTaskGroup(of: Void.self) { group in
             if ownInformer { group.addTask { await self.pods.run(clock: self.clock) } }
