@@ -84,13 +84,27 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // kube-proxy's and an Ingress controller's jobs: Services answering on their ClusterIPs,
+        // NodePorts and LoadBalancer addresses, the cluster's DNS, and HTTP(S) routing by
+        // Ingress, all copying bytes over SwiftNIO to the endpoints the API lists.
+        .target(
+            name: "Networking",
+            dependencies: [
+                "KubeModel", "KubeClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The fork/exec of a container process (namespaces, cgroups, parent-death signal), in C
         // because a forked copy of a multithreaded process may only make system calls.
         .target(name: "CContainerShim"),
         .executableTarget(
             name: "kplane",
             dependencies: [
-                "APIServer", "KubeModel", "KubeClient", "KubeYAML", "Controllers", "Nodes", "Scheduler",
+                "APIServer", "KubeModel", "KubeClient", "KubeYAML", "Controllers", "Nodes", "Networking", "Scheduler",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,7 +115,7 @@ let package = Package(
         // against it, a raw socket, and a whole cluster in the test process (see docs/tests.md).
         .target(
             name: "KplaneTestSupport",
-            dependencies: ["APIServer", "Controllers", "Nodes", "Scheduler", "KubeModel", "KubeClient"],
+            dependencies: ["APIServer", "Controllers", "Nodes", "Networking", "Scheduler", "KubeModel", "KubeClient"],
             path: "Tests/KplaneTestSupport"
         ),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeYAML"]),
@@ -120,6 +134,10 @@ let package = Package(
         .testTarget(
             name: "NodesTests",
             dependencies: ["Nodes", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "NetworkingTests",
+            dependencies: ["Networking", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Nodes", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport"]),
         .testTarget(
