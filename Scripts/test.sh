@@ -24,11 +24,11 @@ export PATH="$PWD/$ENV/bin:$PATH"
 
 swift build --build-tests
 if [ "$#" -eq 0 ]; then
-  # The process-backed node's tests run real pods, servers and network namespaces, and load the
-  # two cores hard; run them after the rest, so the in-process clusters of the other suites are
-  # not starved past their settle deadlines.
-  swift test --skip-build --skip 'NodesTests\.'
-  swift test --skip-build --filter 'NodesTests\.'
+  # The process-backed node's and the networking tests run real pods, servers and network
+  # namespaces, and load the two cores hard; run them after the rest, so the in-process clusters
+  # of the other suites are not starved past their settle deadlines.
+  swift test --skip-build --skip 'NodesTests\.' --skip 'NetworkingTests\.'
+  swift test --skip-build --filter 'NodesTests\.' --filter 'NetworkingTests\.'
 else
   swift test --skip-build "$@"
 fi
