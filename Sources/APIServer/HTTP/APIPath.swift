@@ -65,7 +65,8 @@ enum APIPath {
         if namespace != nil && !info.namespaced { return .unknown }
         let name = rest.count > 1 ? rest[rest.startIndex + 1] : nil
         let sub = rest.count > 2 ? rest[rest.startIndex + 2] : nil
-        if rest.count > 3 { return .unknown }
+        // Only a proxy subresource has a path of its own after it.
+        if rest.count > 3 && sub != "proxy" { return .unknown }
         return .resource(ResourceRequest(info: info, namespace: namespace, name: name, subresource: sub))
     }
 

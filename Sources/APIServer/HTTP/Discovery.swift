@@ -26,6 +26,7 @@ enum Discovery {
             case "binding": return Sub(name: s, kind: "Binding", group: nil, version: nil, verbs: ["create"])
             case "eviction": return Sub(name: s, kind: "Eviction", group: "policy", version: "v1", verbs: ["create"])
             case "finalize": return Sub(name: s, kind: "Namespace", group: nil, version: nil, verbs: ["update"])
+            case "proxy": return Sub(name: s, kind: r.kind + "ProxyOptions", group: nil, version: nil, verbs: ["create", "delete", "get", "patch", "update"])
             default: return nil
             }
         }

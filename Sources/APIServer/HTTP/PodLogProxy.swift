@@ -91,7 +91,7 @@ extension ResourceHandler {
     }
 
     /// Go's wording for a failed dial.
-    private static func describeDial(_ error: any Error) -> String {
+    static func describeDial(_ error: any Error) -> String {
         let text = "\(error)"
         if text.contains("connectTimeout") { return "i/o timeout" }
         if text.contains("refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") { return "connect: connection refused" }

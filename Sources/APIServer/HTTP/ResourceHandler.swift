@@ -67,6 +67,8 @@ struct ResourceHandler {
         switch (sub, request.method) {
         case ("log", .get) where info.subresources.contains("log"):
             return try await podLog(namespace: r.namespace ?? "", name: name)
+        case ("proxy", _) where info.subresources.contains("proxy"):
+            return try await proxy(r, id: name)
         case ("eviction", .post) where info.subresources.contains("eviction"):
             return KubeResponder.json(try await api.evict(namespace: r.namespace ?? "", name: name, body: try await readObject()), status: .created)
         case ("binding", .post) where info.subresources.contains("binding"):

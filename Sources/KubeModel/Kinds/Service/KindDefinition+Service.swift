@@ -2,7 +2,7 @@ extension KindDefinition {
     /// core/v1 Service.
     public static let service = KindDefinition(
         schema: .service,
-        group: "", versions: ["v1"], kind: "Service", plural: "services", shortNames: ["svc"], categories: ["all"], subresources: ["status"],
+        group: "", versions: ["v1"], kind: "Service", plural: "services", shortNames: ["svc"], categories: ["all"], subresources: ["status", "proxy"],
         printer: TablePrinter(columns: [TableColumn("Name"), TableColumn("Type"), TableColumn("Cluster-IP"), TableColumn("External-IP"),
                                         TableColumn("Port(s)"), TableColumn("Age"), TableColumn("Selector", wide: true)]) { o, t in
             let type = o[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
