@@ -96,6 +96,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                // The Ingress controller's pooled keep-alive connections to endpoints.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // The fork/exec of a container process (namespaces, cgroups, parent-death signal), in C

@@ -1,6 +1,7 @@
 import Controllers
 import Foundation
 import KubeClient
+import Networking
 import Nodes
 import Scheduler
 
@@ -14,10 +15,11 @@ struct LocalCluster: Sendable {
     let scheduler: Scheduler
     let controllers: ControllerManager
     let processNodes: [ProcessNode]
+    let ingress: IngressStack?
     let ready = Gate()
 
     init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
-         dataDir: String = "") throws {
+         dataDir: String = "", ingress ingressSettings: IngressStack.Settings? = nil) throws {
         let (config, fleetProcessNodes) = whole.split
         self.client = client
         self.clock = clock
@@ -26,6 +28,10 @@ struct LocalCluster: Sendable {
         controllers = ControllerManager(client: client, clock: clock, informers: informers)
         scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
+        let shared = informers
+        ingress = try ingressSettings.map {
+            try IngressStack(client: client, clock: clock, informers: shared, endpoints: InformerEndpoints(informers: shared), settings: $0)
+        }
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
         self.processNodes = try named.enumerated().map { i, node in
@@ -43,6 +49,7 @@ struct LocalCluster: Sendable {
             group.addTask { await fleet.run(ownInformers: false, onSynced: { synced.tick() }) }
             for node in processNodes { group.addTask { await node.run(ownInformer: false) } }
             group.addTask { await scheduler.run() }
+            if let ingress { group.addTask { await ingress.run(ownInformers: false) } }
         }
     }
 }

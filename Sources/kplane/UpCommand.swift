@@ -4,6 +4,7 @@ import Controllers
 import Foundation
 import Logging
 import KubeClient
+import Networking
 import KubeModel
 import KubeYAML
 import Nodes
@@ -30,6 +31,11 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("probe-delay-scale"), help: "Multiplies readiness probe delays (1 keeps Kubernetes' timing).")
     var probeDelayScale = 1.0
 
+    @Option(name: .customLong("ingress-port"), help: "HTTP port of the Ingress controller on 127.0.0.1 (default 80, else 8080; 0 turns it off).")
+    var ingressPort: Int?
+    @Option(name: .customLong("ingress-https-port"), help: "HTTPS port of the Ingress controller (default 443, else 8443; 0 turns HTTPS off).")
+    var ingressHTTPSPort: Int?
+
     @OptionGroup var verbosity: Verbosity
 
     func run() async throws {
@@ -52,7 +58,7 @@ struct UpCommand: AsyncParsableCommand {
         // Process nodes take their CPU and memory from the machine unless the flags say otherwise.
         let processGroup = NodeGroup(count: 1, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
         let cluster = try LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig, processNodes: processNodeCount,
-                                       processGroup: processGroup, dataDir: dataDir)
+                                       processGroup: processGroup, dataDir: dataDir, ingress: ingressSettings())
         let nodes = fleetConfig.nodeCount + processNodeCount
         // After SIGINT/SIGTERM, whatever does not stop in time (an open stream the server waits
         // for, a component) must not keep the process, and so its pods, alive: it exits anyway,
@@ -89,6 +95,15 @@ struct UpCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// The Ingress controller's listeners: the ports given, else 80/443 falling back to 8080/8443.
+    func ingressSettings() -> IngressStack.Settings? {
+        if ingressPort == 0 { return nil }
+        var settings = IngressStack.Settings(certificateDirectory: dataDir + "/ingress")
+        if let p = ingressPort { settings.http = IngressEntryPoint(port: p) }
+        if let p = ingressHTTPSPort { settings.https = p == 0 ? nil : IngressEntryPoint(port: p) }
+        return settings
     }
 
     /// How long the components may take to stop after SIGINT/SIGTERM.
