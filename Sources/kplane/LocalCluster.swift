@@ -30,7 +30,7 @@ struct LocalCluster: Sendable {
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
         let shared = informers
         ingress = try ingressSettings.map {
-            try IngressStack(client: client, clock: clock, informers: shared, endpoints: InformerEndpoints(informers: shared), settings: $0)
+            try IngressStack(client: client, clock: clock, informers: shared, endpoints: EndpointTracker(informers: shared), settings: $0)
         }
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }

@@ -57,12 +57,12 @@ import Testing
         ("other.test", "/nothing", "fallback"),  // the catch-all's default backend
     ])
     func routes(host: String, path: String, service: String) {
-        #expect(Self.router.route(host: host, path: path)?.service == service)
+        #expect(Self.router.route(host: host, path: path)?.service.name == service)
     }
 
     @Test func targetsCarryNamespacePortAndIngress() {
         let t = Self.router.route(host: "named.example.com", path: "/")
-        #expect(t == IngressBackendTarget(namespace: "default", service: "web", port: .string("http"), ingress: "default/named-port"))
+        #expect(t == IngressBackendTarget(service: ServiceKey(namespace: "default", name: "web"), port: .name("http"), ingress: "default/named-port"))
         #expect(Self.router.route(host: "shop.example.com", path: "/api")?.ingress == "default/shop")
     }
 

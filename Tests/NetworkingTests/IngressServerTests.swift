@@ -23,7 +23,7 @@ private struct EchoBackend: HTTPResponder {
 }
 
 /// Runs `body` with two echo backends and an Ingress listener routing to them.
-private func withIngress(_ ingresses: [Ingress], endpoints: @escaping @Sendable ([Int]) -> [String: [IngressEndpoint]],
+private func withIngress(_ ingresses: [Ingress], endpoints: @escaping @Sendable ([Int]) -> [String: [ServiceEndpoint]],
                          tls: IngressCertificates? = nil, _ body: @Sendable (_ port: Int, _ backends: [Int]) async throws -> Void) async throws {
     var tasks: [Task<Void, any Error>] = []
     defer { tasks.forEach { $0.cancel() } }
@@ -62,9 +62,9 @@ private func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -
         (host: "down.example.com", paths: [IngressRouterTests.path("/", "Prefix", "down")]),
     ])
 
-    static func table(_ backends: [Int]) -> [String: [IngressEndpoint]] {
-        ["default/myapp:80": backends.map { IngressEndpoint(ip: "127.0.0.1", port: $0) },
-         "default/down:80": [IngressEndpoint(ip: "127.0.0.1", port: 1)]]
+    static func table(_ backends: [Int]) -> [String: [ServiceEndpoint]] {
+        ["default/myapp:80": backends.map { ServiceEndpoint(ip: "127.0.0.1", port: $0) },
+         "default/down:80": [ServiceEndpoint(ip: "127.0.0.1", port: 1)]]
     }
 
     @Test func routesWithNginxHeadersRoundRobinAndKeepAlive() async throws {

@@ -70,10 +70,10 @@ public final class IngressProxy: Sendable {
             return answer
         }
         guard let target = router.route(host: host, path: head.uri) else { return Self.page(IngressPages.notFound, head) }
-        let candidates = endpoints.endpoints(namespace: target.namespace, service: target.service, port: target.port)
+        let candidates = endpoints.endpoints(of: target.service, port: target.port)
         guard !candidates.isEmpty else { return Self.page(IngressPages.serviceUnavailable, head) }
         let headers = Self.upstreamHeaders(head, from: source)
-        let key = "\(target.namespace)/\(target.service):\(target.port)"
+        let key = "\(target.service):\(target.port)"
         var failure = 502
         for endpoint in balancer.order(key, candidates).prefix(Self.tries) {
             var request = HTTPClientRequest(url: "http://\(endpoint)\(head.uri.hasPrefix("/") ? head.uri : "/" + head.uri)")

@@ -2,16 +2,14 @@ import Foundation
 import KubeModel
 
 /// Where one request goes: a Service port of an Ingress's namespace.
-public struct IngressBackendTarget: Equatable, Sendable {
-    public let namespace: String
-    public let service: String
+public struct IngressBackendTarget: Hashable, Sendable {
+    public let service: ServiceKey
     /// `service.port.number` or `.name`.
-    public let port: IntOrString
+    public let port: ServicePortReference
     /// `namespace/name` of the Ingress the rule came from.
     public let ingress: String
 
-    public init(namespace: String, service: String, port: IntOrString, ingress: String) {
-        self.namespace = namespace
+    public init(service: ServiceKey, port: ServicePortReference, ingress: String) {
         self.service = service
         self.port = port
         self.ingress = ingress
@@ -146,6 +144,10 @@ public struct IngressRouter: Sendable {
 
     private static func target(_ backend: IngressBackend, _ namespace: String, _ ingress: String) -> IngressBackendTarget? {
         guard let service = backend.service, let port = service.port else { return nil }
-        return IngressBackendTarget(namespace: namespace, service: service.name, port: port, ingress: ingress)
+        let reference: ServicePortReference = switch port {
+        case .int(let n): .number(Int(n))
+        case .string(let s): .name(s)
+        }
+        return IngressBackendTarget(service: ServiceKey(namespace: namespace, name: service.name), port: reference, ingress: ingress)
     }
 }
