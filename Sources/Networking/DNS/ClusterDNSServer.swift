@@ -1,0 +1,72 @@
+import KubeClient
+import KubeModel
+import Logging
+import NIOCore
+import NIOPosix
+
+/// CoreDNS's job in small: answers the cluster zone over UDP from its own informers on Services
+/// and EndpointSlices (never the store), so a pod resolves `myapp` through the `search` list of
+/// the `resolv.conf` its kubelet wrote.
+public final class ClusterDNSServer: Sendable {
+    public static let services = APIResource.builtin("services")
+    public static let endpointSlices = APIResource.builtin("endpointslices.discovery.k8s.io")
+
+    public let zone: ClusterDNSZone
+    let channel: any Channel
+
+    /// Binds `host:port` (port 0: any) and serves until `close()`. The informers must be run by
+    /// the caller (shared with other components in `kplane up`).
+    public init(host: String, port: Int, services: Informer, endpointSlices: Informer, domain: String = "cluster.local",
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "kplane.dns")) async throws {
+        let zone = ClusterDNSZone(
+            domain: domain,
+            service: { ns, name in services.get(namespace: ns, name: name) },
+            slices: { ns, name in
+                endpointSlices.list(namespace: ns, selector: LabelSelector([LabelRequirement(key: "kubernetes.io/service-name", op: .equals, values: [name])]))
+            })
+        self.zone = zone
+        channel = try await DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Handler(zone: zone, logger: logger)) }
+            }
+            .bind(host: host, port: port).get()
+    }
+
+    /// The bound port.
+    public var port: Int { channel.localAddress?.port ?? 0 }
+
+    public func close() async { try? await channel.close() }
+
+    /// One datagram in, one out; a message that does not parse gets no answer, as CoreDNS drops it.
+    final class Handler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+        let zone: ClusterDNSZone
+        let logger: Logger
+
+        init(zone: ClusterDNSZone, logger: Logger) {
+            self.zone = zone
+            self.logger = logger
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let envelope = unwrapInboundIn(data)
+            let bytes = Array(envelope.data.readableBytesView)
+            guard let query = try? DNSMessage(decoding: bytes), !query.isResponse else {
+                logger.debug("Dropping a malformed DNS message", metadata: ["from": "\(envelope.remoteAddress)"])
+                return
+            }
+            var reply = zone.answer(query).encoded()
+            // Over UDP a reply is at most 512 bytes (no EDNS0 here): truncate and set TC.
+            if reply.count > 512 {
+                var truncated = zone.answer(query)
+                truncated.answers = []
+                reply = truncated.encoded()
+                reply[2] |= 0x02
+            }
+            let out = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: context.channel.allocator.buffer(bytes: reply))
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        }
+    }
+}
