@@ -43,6 +43,7 @@ struct LocalCluster: Sendable {
             group.addTask { await fleet.run(ownInformers: false, onSynced: { synced.tick() }) }
             for node in processNodes { group.addTask { await node.run(ownInformer: false) } }
             group.addTask { await scheduler.run() }
+            group.addTask { await runClusterDNS() }
         }
     }
 }

@@ -15,7 +15,8 @@ public final class ClusterDNSServer: Sendable {
     let channel: any Channel
 
     /// Binds `host:port` (port 0: any) and serves until `close()`. The informers must be run by
-    /// the caller (shared with other components in `kplane up`).
+    /// the caller (shared with other components in `kplane up`). The address may not exist yet
+    /// (a node bridge's gateway before the bridge is up): the socket binds it freely.
     public init(host: String, port: Int, services: Informer, endpointSlices: Informer, domain: String = "cluster.local",
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger = Logger(label: "kplane.dns")) async throws {
         let zone = ClusterDNSZone(
@@ -27,6 +28,7 @@ public final class ClusterDNSServer: Sendable {
         self.zone = zone
         channel = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_IP), SocketOptionName(Self.ipFreebind)), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Handler(zone: zone, logger: logger)) }
             }
@@ -37,6 +39,18 @@ public final class ClusterDNSServer: Sendable {
     public var port: Int { channel.localAddress?.port ?? 0 }
 
     public func close() async { try? await channel.close() }
+
+    /// Serves until the task is cancelled.
+    public func run() async {
+        await withTaskCancellationHandler {
+            try? await channel.closeFuture.get()
+        } onCancel: { [channel] in
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Linux's `IP_FREEBIND` (not exported to Swift by Glibc).
+    static let ipFreebind: Int32 = 15
 
     /// One datagram in, one out; a message that does not parse gets no answer, as CoreDNS drops it.
     final class Handler: ChannelInboundHandler, Sendable {

@@ -4,7 +4,8 @@ import KubeModel
 /// `<svc>.<ns>.svc.<domain>` is the ClusterIP of a Service, or the ready endpoints of a headless
 /// one; `<hostname>.<svc>.<ns>.svc.<domain>` a headless Service's pod of that hostname;
 /// `_<port>._<proto>.<svc>.<ns>.svc.<domain>` (SRV) its named ports. Other names in the
-/// domain do not exist (NXDOMAIN); names outside it are refused, there being no upstream.
+/// domain do not exist (NXDOMAIN), nor do single-label names (what a search list tries last);
+/// other names are refused: no query leaves the machine for an upstream resolver.
 public struct ClusterDNSZone: Sendable {
     public let domain: String
     /// CoreDNS's default TTL for cluster records.
@@ -43,7 +44,7 @@ public struct ClusterDNSZone: Sendable {
     /// nil: not our domain; .some(nil): no such name; otherwise the records (maybe none).
     func records(_ name: String, type: UInt16) -> [DNSMessage.Record]?? {
         let suffix = ".svc." + domain
-        guard name == domain || name.hasSuffix("." + domain) else { return nil }
+        guard name == domain || name.hasSuffix("." + domain) else { return name.contains(".") ? nil : .some(nil) }
         guard name.hasSuffix(suffix) else { return .some(nil) }
         let labels = name.dropLast(suffix.count).split(separator: ".").map(String.init)
         switch labels.count {

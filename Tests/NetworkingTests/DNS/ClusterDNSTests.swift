@@ -82,6 +82,7 @@ import Testing
         Case(name: "myapp.svc.cluster.local", type: 1, code: .nameError, answers: []),
         Case(name: "myapp.default.svc.cluster.local.default.svc.cluster.local", type: 1, code: .nameError, answers: []),
         Case(name: "example.com", type: 1, code: .refused, answers: []),
+        Case(name: "nope", type: 1, code: .nameError, answers: []),
     ])
     func theZoneAnswersAsCoreDNS(_ c: Case) throws {
         var q = DNSMessage(id: 7, isResponse: false, questions: [DNSMessage.Question(name: c.name.lowercased(), type: c.type)])
