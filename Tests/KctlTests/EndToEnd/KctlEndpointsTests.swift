@@ -63,12 +63,14 @@ import Testing
         // The kubernetes Service's endpoints are this API server.
         #expect(try kubectl("get", "endpoints", "kubernetes").out.contains("127.0.0.1:\(server.port)"))
         #expect(slices.contains("kubernetes"))
-        let described = try kubectl("describe", "svc", "myapp").out
-        #expect(described.range(of: #"\nEndpoints: +(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000 \+ 1 more\.\.\.\n"#, options: .regularExpression) != nil,
-                "\(described)")
-        for args in [["describe", "svc", "myapp"], ["get", "endpoints"], ["get", "endpointslices"], ["get", "endpoints", "myapp", "-o", "wide"]] {
-            let ours = try kctl.run(args), theirs = try kubectl.run(args)
-            #expect(maskAges(ours.out) == maskAges(theirs.out), "kctl \(args.joined(separator: " "))")
+        for kubectl in Kubectl.all(server) {
+            let described = try kubectl("describe", "svc", "myapp").out
+            #expect(described.range(of: #"\nEndpoints: +(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000 \+ 1 more\.\.\.\n"#, options: .regularExpression) != nil,
+                    "\(kubectl.binary): \(described)")
+            for args in [["describe", "svc", "myapp"], ["get", "endpoints"], ["get", "endpointslices"], ["get", "endpoints", "myapp", "-o", "wide"]] {
+                let ours = try kctl.run(args), theirs = try kubectl.run(args)
+                #expect(maskAges(ours.out) == maskAges(theirs.out), "kctl and \(kubectl.binary) \(args.joined(separator: " "))")
+            }
         }
         server.stop()
     }
