@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// CoreDNS's job in small: answers the cluster zone over UDP from its own informers on Services
+/// CoreDNS's job in small: answers the cluster zone over UDP and TCP (which resolvers use when a
+/// UDP answer comes truncated) from its own informers on Services
 /// and EndpointSlices (never the store), so a pod resolves `myapp` through the `search` list of
 /// the `resolv.conf` its kubelet wrote.
 public final class ClusterDNSServer: Sendable {
@@ -13,6 +14,7 @@ public final class ClusterDNSServer: Sendable {
 
     public let zone: ClusterDNSZone
     let channel: any Channel
+    let tcp: any Channel
 
     /// Binds `host:port` (port 0: any) and serves until `close()`. The informers must be run by
     /// the caller (shared with other components in `kplane up`). The address may not exist yet
@@ -33,19 +35,38 @@ public final class ClusterDNSServer: Sendable {
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Handler(zone: zone, logger: logger)) }
             }
             .bind(host: host, port: port).get()
+        let bound = channel.localAddress?.port ?? port
+        do {
+            tcp = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_IP), SocketOptionName(Self.ipFreebind)), value: 1)
+                .childChannelInitializer { child in
+                    child.eventLoop.makeCompletedFuture {
+                        try child.pipeline.syncOperations.addHandlers(ByteToMessageHandler(TCPFraming()), TCPHandler(zone: zone))
+                    }
+                }
+                .bind(host: host, port: bound).get()
+        } catch {
+            try? await channel.close()
+            throw error
+        }
     }
 
     /// The bound port.
     public var port: Int { channel.localAddress?.port ?? 0 }
 
-    public func close() async { try? await channel.close() }
+    public func close() async {
+        try? await channel.close()
+        try? await tcp.close()
+    }
 
     /// Serves until the task is cancelled.
     public func run() async {
         await withTaskCancellationHandler {
             try? await channel.closeFuture.get()
-        } onCancel: { [channel] in
+        } onCancel: { [channel, tcp] in
             channel.close(promise: nil)
+            tcp.close(promise: nil)
         }
     }
 
@@ -80,6 +101,44 @@ public final class ClusterDNSServer: Sendable {
                 reply[2] |= 0x02
             }
             let out = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: context.channel.allocator.buffer(bytes: reply))
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        }
+    }
+
+    /// RFC 1035 4.2.2: over TCP each message is preceded by its length in two bytes, which also
+    /// bounds what a connection can make us hold.
+    struct TCPFraming: ByteToMessageDecoder {
+        typealias InboundOut = ByteBuffer
+
+        mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+            guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self), buffer.readableBytes >= 2 + Int(length) else {
+                return .needMoreData
+            }
+            buffer.moveReaderIndex(forwardBy: 2)
+            guard let message = buffer.readSlice(length: Int(length)) else { return .needMoreData }
+            context.fireChannelRead(wrapInboundOut(message))
+            return .continue
+        }
+    }
+
+    /// One answer per framed query; a malformed one closes the connection.
+    final class TCPHandler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let zone: ClusterDNSZone
+
+        init(zone: ClusterDNSZone) { self.zone = zone }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let bytes = Array(unwrapInboundIn(data).readableBytesView)
+            guard let query = try? DNSMessage(decoding: bytes), !query.isResponse else {
+                context.close(promise: nil)
+                return
+            }
+            let reply = zone.answer(query).encoded()
+            var out = context.channel.allocator.buffer(capacity: reply.count + 2)
+            out.writeInteger(UInt16(clamping: reply.count))
+            out.writeBytes(reply.prefix(Int(UInt16.max)))
             context.writeAndFlush(wrapOutboundOut(out), promise: nil)
         }
     }

@@ -115,8 +115,38 @@ import Testing
         unknown.recursionDesired = true
         let nx = try DNSMessage(decoding: try #require(try Self.exchange(port: server.port, unknown.encoded())))
         #expect(nx.responseCode == .nameError)
+        // The same over TCP, each message after its two-byte length.
+        let framed = try #require(try Self.exchangeTCP(port: server.port, ClusterDNSTests.query))
+        #expect(framed == reply)
         await server.close()
         await c.stop()
+    }
+
+    /// One framed message over TCP to 127.0.0.1:port and the framed reply, unframed.
+    static func exchangeTCP(port: Int, _ bytes: [UInt8]) throws -> [UInt8]? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let framed = [UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes
+        guard send(fd, framed, framed.count, 0) == framed.count else { return nil }
+        var got: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if got.count >= 2, got.count >= 2 + (Int(got[0]) << 8 | Int(got[1])) { break }
+            let n = recv(fd, &buf, buf.count, 0)
+            guard n > 0 else { return nil }
+            got += buf.prefix(n)
+        }
+        return Array(got.dropFirst(2).prefix(Int(got[0]) << 8 | Int(got[1])))
     }
 
     /// One datagram to 127.0.0.1:port and its reply (nil after a second).
