@@ -126,15 +126,7 @@ import Testing
     static func exchangeTCP(port: Int, _ bytes: [UInt8]) throws -> [UInt8]? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        let connected = withLoopback(fd, port: port) { connect(fd, $0, $1) }
         guard connected == 0 else { return nil }
         let framed = [UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes
         guard send(fd, framed, framed.count, 0) == framed.count else { return nil }
@@ -149,19 +141,24 @@ import Testing
         return Array(got.dropFirst(2).prefix(Int(got[0]) << 8 | Int(got[1])))
     }
 
-    /// One datagram to 127.0.0.1:port and its reply (nil after a second).
-    static func exchange(port: Int, _ bytes: [UInt8]) throws -> [UInt8]? {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+    /// Gives `fd` a two-second receive timeout and calls `body` with the address 127.0.0.1:port.
+    static func withLoopback<R>(_ fd: Int32, port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let sent = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        return withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
+    }
+
+    /// One datagram to 127.0.0.1:port and its reply (nil after two seconds).
+    static func exchange(port: Int, _ bytes: [UInt8]) throws -> [UInt8]? {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        let sent = withLoopback(fd, port: port) { sendto(fd, bytes, bytes.count, 0, $0, $1) }
         guard sent == bytes.count else { return nil }
         var buf = [UInt8](repeating: 0, count: 1500)
         let n = recv(fd, &buf, buf.count, 0)
