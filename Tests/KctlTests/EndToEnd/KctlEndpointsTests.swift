@@ -67,7 +67,7 @@ import Testing
             let described = try kubectl("describe", "svc", "myapp").out
             #expect(described.range(of: #"\nEndpoints: +(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000 \+ 1 more\.\.\.\n"#, options: .regularExpression) != nil,
                     "\(kubectl.binary): \(described)")
-            for args in [["describe", "svc", "myapp"], ["get", "endpoints"], ["get", "endpointslices"], ["get", "endpoints", "myapp", "-o", "wide"]] {
+            for args in [["describe", "svc", "myapp"], ["describe", "endpoints", "myapp"], ["describe", "endpoints", "kubernetes"], ["get", "endpoints"], ["get", "endpointslices"], ["get", "endpoints", "myapp", "-o", "wide"]] {
                 let ours = try kctl.run(args), theirs = try kubectl.run(args)
                 #expect(maskAges(ours.out) == maskAges(theirs.out), "kctl and \(kubectl.binary) \(args.joined(separator: " "))")
             }
