@@ -27,3 +27,39 @@ extension Describers {
         w.events(try await events(o))
     }
 }
+
+extension Describers {
+    /// kubectl's `describeEndpointSliceV1`: ports, then each endpoint's addresses, readiness,
+    /// hostname, pod, node and zone (`<unset>` for what is absent).
+    func endpointSlice(_ o: JSONValue, _ w: inout DescribeWriter) async throws {
+        let slice = EndpointSlice(o)
+        w.meta(o)
+        w.write(0, "AddressType:\t\(slice.addressType ?? "")")
+        if slice.ports.isEmpty {
+            w.write(0, "Ports: <unset>")
+        } else {
+            w.write(0, "Ports:")
+            w.write(1, "Name\tPort\tProtocol")
+            w.write(1, "----\t----\t--------")
+            for p in slice.ports {
+                let name = p.name ?? ""
+                w.write(1, "\(name.isEmpty ? "<unset>" : name)\t\(p.port.map(String.init) ?? "<unset>")\t\(p.protocol ?? "")")
+            }
+        }
+        if slice.endpoints.isEmpty {
+            w.write(0, "Endpoints: <none>")
+        } else {
+            w.write(0, "Endpoints:")
+            for e in slice.endpoints {
+                w.write(1, "- Addresses:\t\(e.addresses.isEmpty ? "<none>" : e.addresses.joined(separator: ", "))")
+                w.write(2, "Conditions:")
+                w.write(3, "Ready:\t\(e.ready.map(String.init) ?? "<unset>")")
+                w.write(2, "Hostname:\t\(e.hostname ?? "<unset>")")
+                if let ref = e.targetRef { w.write(2, "TargetRef:\t\(ref.kind ?? "")/\(ref.name ?? "")") }
+                w.write(2, "NodeName:\t\(e.nodeName ?? "<unset>")")
+                w.write(2, "Zone:\t\(e.zone ?? "<unset>")")
+            }
+        }
+        w.events(try await events(o))
+    }
+}

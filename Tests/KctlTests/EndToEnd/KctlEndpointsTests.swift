@@ -38,6 +38,16 @@ import Testing
           - name: http
             port: 80
             targetPort: http
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: nothing
+        spec:
+          selector:
+            app: nothing
+          ports:
+          - port: 80
         """
 
     @Test func endpointsShowAsKubectlShowsThem() throws {
@@ -67,11 +77,16 @@ import Testing
             let described = try kubectl("describe", "svc", "myapp").out
             #expect(described.range(of: #"\nEndpoints: +(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000,(\d+\.){3}\d+:3000 \+ 1 more\.\.\.\n"#, options: .regularExpression) != nil,
                     "\(kubectl.binary): \(described)")
-            for args in [["describe", "svc", "myapp"], ["describe", "endpoints", "myapp"], ["describe", "endpoints", "kubernetes"], ["get", "endpoints"], ["get", "endpointslices"], ["get", "endpoints", "myapp", "-o", "wide"]] {
+            for args in [["describe", "svc", "myapp"], ["describe", "endpoints", "myapp"], ["describe", "endpoints", "kubernetes"],
+                         ["describe", "endpoints", "nothing"], ["get", "endpoints"], ["get", "endpointslices"], ["get", "endpoints", "myapp", "-o", "wide"]] {
                 let ours = try kctl.run(args), theirs = try kubectl.run(args)
                 #expect(maskAges(ours.out) == maskAges(theirs.out), "kctl and \(kubectl.binary) \(args.joined(separator: " "))")
             }
         }
+        // Several objects at once: kctl follows 1.32, which shows each one's events (1.37 shows
+        // events only when it describes a single object).
+        let all = ["describe", "endpointslices", "-l", "kubernetes.io/service-name"]
+        #expect(maskAges(try kctl.run(all).out) == maskAges(try kubectl.run(all).out))
         server.stop()
     }
 }
