@@ -65,6 +65,9 @@ import Testing
         try await c.settle()
         let after = [await endpointsObject(c, "web")?.resourceVersion ?? ""] + (try await slices(c, "web")).map(\.metadata.resourceVersion)
         #expect(after == versions)
+        // A sync on a cache behind our own write waits for it instead of conflicting.
+        let events = try await c.client.list(.events, namespace: "default")["items"]?.arrayValue ?? []
+        #expect(events.filter { $0["type"] == "Warning" }.compactMap { $0["reason"]?.stringValue } == [])
         await c.stop()
     }
 

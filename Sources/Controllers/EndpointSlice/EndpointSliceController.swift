@@ -18,7 +18,7 @@ public final class EndpointSliceController: Controller {
     let nodes: Informer
     let slices: Informer
     let recorder: EventRecorder
-    let tracker = SliceTracker()
+    let tracker = WriteTracker()
     let triggerTimes = TriggerTimeTracker()
     /// `--max-endpoints-per-slice`, 100 by default.
     let maxEndpointsPerSlice: Int

@@ -16,6 +16,9 @@ public final class EndpointsController: Controller {
     let endpoints: Informer
     let recorder: EventRecorder
     let triggerTimes = TriggerTimeTracker()
+    /// Our own writes, so a sync on a cache that has not seen the last one does not write again
+    /// over it (a conflict): kube-controller-manager's `staleEndpointsTracker`.
+    let written = WriteTracker()
 
     public static let endpointsResource = APIResource.builtin("endpoints")
     static let headlessLabel = "service.kubernetes.io/headless"
@@ -32,13 +35,17 @@ public final class EndpointsController: Controller {
         services.addHandler(ServiceMembership.serviceHandler(queue: queue))
         pods.addHandler(ServiceMembership.podHandler(services: services, queue: queue))
         // An Endpoints object deleted under its Service is written again.
-        endpoints.addHandler(Informer.Handler(onDelete: { [queue] in queue.add(Informer.key($0)) }))
+        endpoints.addHandler(Informer.Handler(onDelete: { [queue, written] in
+            written.observedDeletion($0.metaName, service: Informer.key($0))
+            queue.add(Informer.key($0))
+        }))
     }
 
     public func reconcile(_ key: String) async throws {
         let ns = String(key.prefix { $0 != "/" }), name = String(key.drop { $0 != "/" }.dropFirst())
         guard let service = services.get(key) else {
             triggerTimes.forget(key)
+            written.forget(service: key)
             // The Service is gone: so are its endpoints (those of a selector-less one too).
             guard endpoints.get(key) != nil else { return }
             do { _ = try await client.delete(Self.endpointsResource, namespace: ns, name: name) } catch let e as APIStatusError where e.code == 404 {}
@@ -52,6 +59,11 @@ public final class EndpointsController: Controller {
         let truncated = EndpointSubsets.truncate(&subsets)
 
         let current = endpoints.get(key)
+        guard !written.isStale(service: key, slices: current.map { [$0] } ?? []) else {
+            logger.debug("Endpoints informer cache is out of date", metadata: ["key": "\(key)"])
+            queue.addRateLimited(key)
+            return
+        }
         let creating = current == nil
         let currentSubsets = current?["subsets"]?.arrayValue ?? []
         var currentLabels = current?.metaLabels ?? [:]
@@ -74,11 +86,9 @@ public final class EndpointsController: Controller {
         annotations[EndpointSubsets.overCapacityAnnotation] = truncated ? "truncated" : nil
         object.set(["metadata", "annotations"], annotations.isEmpty ? nil : .object(annotations.mapValues { .string($0) }))
         do {
-            if creating {
-                _ = try await client.create(Self.endpointsResource, namespace: ns, object)
-            } else {
-                _ = try await client.update(Self.endpointsResource, namespace: ns, object)
-            }
+            let stored = creating ? try await client.create(Self.endpointsResource, namespace: ns, object)
+                                  : try await client.update(Self.endpointsResource, namespace: ns, object)
+            written.wrote(stored, service: key)
         } catch let e as APIStatusError where creating && e.code == 403 {
             // Most often a terminating namespace, which admits no new objects.
             return

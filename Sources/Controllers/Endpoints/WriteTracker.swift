@@ -2,11 +2,13 @@ import KubeClient
 import KubeModel
 import Synchronization
 
-/// The controller's own writes to EndpointSlices, so that it neither acts on a cache that has
-/// not seen them yet (a second slice created for endpoints already placed) nor resyncs a
-/// Service on the echo of its own write: `EndpointSliceTracker` of `k8s.io/endpointslice`,
-/// keyed by resourceVersion, which kplane's API server keeps monotonic across objects.
-final class SliceTracker: Sendable {
+/// An endpoints controller's own writes (of a Service's EndpointSlices, or its Endpoints), so
+/// that it neither acts on a cache that has not seen them yet (a second slice created for
+/// endpoints already placed, an update that conflicts) nor resyncs a Service on the echo of its
+/// own write: `EndpointSliceTracker` of `k8s.io/endpointslice` and the endpoints controller's
+/// `staleEndpointsTracker`, keyed by resourceVersion, which kplane's API server keeps monotonic
+/// across objects.
+final class WriteTracker: Sendable {
     private enum Expected: Equatable { case version(Int64), deleted }
     /// Service key → slice name → what the cache should show.
     private let expected = Mutex<[String: [String: Expected]]>([:])
