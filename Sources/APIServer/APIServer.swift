@@ -32,10 +32,13 @@ public final class APIServer: Sendable {
             responder: responder,
             server: .http1(configuration: Self.http1(config)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-            onServerRunning: { [dataDirectory, host = config.host] channel in
+            onServerRunning: { [dataDirectory, api, host = config.host] channel in
                 let port = channel.localAddress?.port ?? 0
                 dataDirectory.recordPort(port)
                 Logger(label: "kplane.apiserver").info("Serving insecurely on \(host):\(port)")
+                do { try await api.reconcileKubernetesEndpoints(host: host, port: port) } catch {
+                    Logger(label: "kplane.apiserver").error("Unable to reconcile the kubernetes service's endpoints", metadata: ["err": "\(error)"])
+                }
                 await onReady(port)
             },
             logger: logger)

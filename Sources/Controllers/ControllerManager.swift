@@ -19,6 +19,8 @@ public final class ControllerManager: Sendable {
     public let serviceAccounts: ServiceAccountsController
     public let nodeLifecycle: NodeLifecycleController
     public let taintEviction: TaintEviction
+    public let endpointSliceController: EndpointSliceController
+    public let endpointsController: EndpointsController
     public let informers: SharedInformers
     let recorders: [EventRecorder]
 
@@ -41,7 +43,9 @@ public final class ControllerManager: Sendable {
         let dRecorder = EventRecorder(client: client, component: "deployment-controller", clock: clock, logger: logging("deployment-controller"))
         let nodeRecorder = EventRecorder(client: client, component: "node-controller", clock: clock, logger: logging("node-controller"))
         let evictionRecorder = EventRecorder(client: client, component: "taint-eviction-controller", clock: clock, logger: logging("taint-eviction-controller"))
-        recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder]
+        let sliceRecorder = EventRecorder(client: client, component: "endpoint-slice-controller", clock: clock, logger: logging("endpointslice-controller"))
+        let endpointsRecorder = EventRecorder(client: client, component: "endpoint-controller", clock: clock, logger: logging("endpoint-controller"))
+        recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder, sliceRecorder, endpointsRecorder]
         replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder,
                                                     logger: logging("replicaset-controller"))
         deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder,
@@ -57,10 +61,18 @@ public final class ControllerManager: Sendable {
                                                logger: logging("node-lifecycle-controller"))
         taintEviction = TaintEviction(client: client, clock: clock, nodes: nodes, pods: pods, recorder: evictionRecorder,
                                      logger: logging("taint-eviction-controller"))
+        let services = shared.informer(EndpointSliceController.services)
+        endpointSliceController = EndpointSliceController(client: client, clock: clock, services: services, pods: pods, nodes: nodes,
+                                                          endpointSlices: shared.informer(EndpointSliceController.endpointSlices), recorder: sliceRecorder,
+                                                          logger: logging("endpointslice-controller"))
+        endpointsController = EndpointsController(client: client, clock: clock, services: services, pods: pods,
+                                                  endpoints: shared.informer(EndpointsController.endpointsResource), recorder: endpointsRecorder,
+                                                  logger: logging("endpoint-controller"))
     }
 
     var controllers: [any Controller] {
-        [replicaSetController, deploymentController, garbageCollector, namespaceController, serviceAccounts, nodeLifecycle, taintEviction]
+        [replicaSetController, deploymentController, garbageCollector, namespaceController, serviceAccounts, nodeLifecycle, taintEviction,
+         endpointSliceController, endpointsController]
     }
 
     /// Starts informers, waits for their first lists, and runs the controllers until cancelled.

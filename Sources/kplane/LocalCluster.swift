@@ -50,6 +50,7 @@ struct LocalCluster: Sendable {
             for node in processNodes { group.addTask { await node.run(ownInformer: false) } }
             group.addTask { await scheduler.run() }
             if let ingress { group.addTask { await ingress.run(ownInformers: false) } }
+            group.addTask { await runClusterDNS() }
         }
     }
 }

@@ -20,6 +20,8 @@ public struct EndpointSlice: KubeObject {
         public var terminating: Bool? { json["conditions"]?["terminating"]?.boolValue }
         public var nodeName: String? { string("nodeName") }
         public var targetRef: ObjectReference? { json["targetRef"].map(ObjectReference.init) }
+        public var hostname: String? { string("hostname") }
+        public var zone: String? { string("zone") }
     }
 }
 

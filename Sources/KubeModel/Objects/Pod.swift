@@ -29,6 +29,13 @@ public struct Pod: SpecAndStatus {
         public var serviceAccountName: String? { string("serviceAccountName") }
         public var hostNetwork: Bool { bool("hostNetwork") ?? false }
         public var volumes: [Volume] { views("volumes") }
+        /// With `subdomain`, the pod's DNS name under a headless Service of that name.
+        public var hostname: String? { string("hostname") }
+        public var subdomain: String? { string("subdomain") }
+        /// Whether Services of the namespace become environment variables; defaults to true.
+        public var enableServiceLinks: Bool { bool("enableServiceLinks") ?? true }
+        /// `ClusterFirst` (the default), `ClusterFirstWithHostNet`, `Default` or `None`.
+        public var dnsPolicy: String { string("dnsPolicy") ?? "ClusterFirst" }
     }
 
     /// core/v1 PodStatus.

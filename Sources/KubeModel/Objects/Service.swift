@@ -25,6 +25,8 @@ public struct Service: SpecAndStatus {
         public var internalTrafficPolicy: String? { string("internalTrafficPolicy") }
         public var externalTrafficPolicy: String? { string("externalTrafficPolicy") }
         public var loadBalancerIP: String? { string("loadBalancerIP") }
+        /// Pods are endpoints (and DNS records) before they are ready.
+        public var publishNotReadyAddresses: Bool { bool("publishNotReadyAddresses") ?? false }
     }
 
     /// core/v1 ServiceStatus.

@@ -22,6 +22,8 @@ final class NamespacedPodNetwork: PodNetwork {
         var bridgeReady = false
     }
 
+    var clusterDNS: String? { subnet.gateway }
+
     init(nodeName: String, subnet: PodSubnet, ip: HostCommand, logger: Logger) {
         self.ip = ip
         self.names = PodNetworkNames(nodeName: nodeName)

@@ -40,11 +40,15 @@ public protocol PodNetwork: Sendable {
     func adopt(uid: String, ip: String)
     /// When the node stops: removes its pods' networks and its bridge.
     func tearDownNode()
+    /// The address the cluster DNS answers on for this node's pods (the bridge's gateway), which
+    /// the kubelet writes into their `resolv.conf`; nil where pods share the host's network.
+    var clusterDNS: String? { get }
 }
 
 extension PodNetwork {
     public func adopt(uid: String, ip: String) {}
     public func tearDownNode() {}
+    public var clusterDNS: String? { nil }
 }
 
 public enum PodNetworks {

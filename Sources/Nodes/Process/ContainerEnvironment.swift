@@ -20,6 +20,9 @@ struct ContainerEnvironment {
     private var namespace: String { pod.metaNamespace }
 
     func make(_ container: Container) async throws -> [(String, String)] {
+        // The Services' variables come last and lose to the container's own, but `$(VAR)` sees them.
+        let services = try await ServiceEnvironment.variables(client: client, namespace: namespace,
+                                                              enableServiceLinks: Pod(pod).spec.enableServiceLinks)
         var out: [(String, String)] = []
         var index: [String: Int] = [:]
         func set(_ name: String, _ value: String) {
@@ -60,7 +63,7 @@ struct ContainerEnvironment {
         }
         for e in container.env {
             if let value = e.value {
-                set(e.name, Self.expand(value, out))
+                set(e.name, Self.expand(value, out, services))
                 continue
             }
             guard let from = e.valueFrom else {
@@ -93,6 +96,7 @@ struct ContainerEnvironment {
                 set(e.name, try resourceValue(resource, container))
             }
         }
+        for (k, v) in services.sorted(by: { $0.key < $1.key }) where index[k] == nil { out.append((k, v)) }
         return out
     }
 
@@ -172,10 +176,11 @@ struct ContainerEnvironment {
         }
     }
 
-    /// `$(VAR)` references to variables defined earlier; `$$(VAR)` escapes; unknown ones stay.
-    static func expand(_ text: String, _ env: [(String, String)]) -> String {
+    /// `$(VAR)` references to variables defined earlier (else to `fallback`, the Services');
+    /// `$$(VAR)` escapes; unknown ones stay.
+    static func expand(_ text: String, _ env: [(String, String)], _ fallback: [String: String] = [:]) -> String {
         guard text.contains("$") else { return text }
-        var values: [String: String] = [:]
+        var values = fallback
         for (k, v) in env { values[k] = v }
         return expand(text, values)
     }

@@ -16,7 +16,8 @@ struct ContainerRoot {
     }
 
     /// Makes the upper, work and mount-point directories and returns the mounts.
-    func mounts(image: ContainerImage, volumeMounts: [VolumeMount], volumes: [String: String], hostsFile: String) throws -> [ContainerMount] {
+    func mounts(image: ContainerImage, volumeMounts: [VolumeMount], volumes: [String: String], hostsFile: String,
+                resolvConf: String? = nil) throws -> [ContainerMount] {
         let fm = FileManager.default
         try? fm.removeItem(atPath: directory)
         for d in ["upper", "work", "merged"] { try fm.createDirectory(atPath: directory + "/" + d, withIntermediateDirectories: true) }
@@ -27,6 +28,7 @@ struct ContainerRoot {
             .bind("/sys", merged + "/sys", readOnly: true),
             .bind(hostsFile, merged + "/etc/hosts", file: true),
         ]
+        if let resolvConf { mounts.append(.bind(resolvConf, merged + "/etc/resolv.conf", file: true)) }
         // The image's own paths over the host's: each directory an overlay of its own (overlayfs
         // refuses a lower layer inside another, so the image cannot be a second lower of "/"),
         // copy-on-write like an image layer; single files (its passwd, group) read-only.

@@ -80,6 +80,8 @@ struct PodRecord: Sendable {
     /// Host paths of the pod's volumes by name, once set up; the pod's /etc/hosts.
     var volumes: [String: String]?
     var hostsFile: String?
+    /// The pod's /etc/resolv.conf, when it has a network namespace and the node a cluster DNS.
+    var resolvConfFile: String?
     /// The pod reached Succeeded or Failed: nothing runs or restarts any more.
     var finished = false
     /// Termination has begun.

@@ -155,7 +155,7 @@ extension ProcessKubelet {
         if namespaces && privateRoot.withLock({ $0 }) {
             // The image's paths are its own: its files over the host's, in a root of its own.
             spec.mounts = try root.mounts(image: image, volumeMounts: c.volumeMounts, volumes: record.volumes ?? [:],
-                                          hostsFile: record.hostsFile ?? "/etc/hosts")
+                                          hostsFile: record.hostsFile ?? "/etc/hosts", resolvConf: record.resolvConfFile)
             spec.root = root.merged
             spec.hostname = pod.metaName
             if let rootfs = image.rootfs, path.hasPrefix(rootfs + "/") { spec.path = String(path.dropFirst(rootfs.count)) }

@@ -101,9 +101,11 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
                 try FileManager.default.createDirectory(atPath: podDir(pod.uid), withIntermediateDirectories: true)
                 try ContainerRoot.hosts(podIP: record.ip ?? "", hostname: pod.metaName).write(toFile: hosts, atomically: true, encoding: .utf8)
             }
+            let resolv = try writeResolvConf(pod, record)
             records.update(pod.uid) { r in
                 r.volumes = volumes
                 r.hostsFile = hosts
+                r.resolvConfFile = resolv
             }
             record = records.get(pod.uid) ?? record
         } catch let e as VolumeSetUpError {

@@ -67,6 +67,8 @@ public final class ProcessNode: Sendable {
     public static func address(ordinal: Int) -> String { "127.0.1.\(ordinal % 254 + 1)" }
 
     var podCIDR: String { claim.cidr }
+    /// Where this node's pods find the cluster DNS (see `PodNetwork.clusterDNS`).
+    public var clusterDNS: String? { network.clusterDNS }
 
     /// The node's directory under each cgroup hierarchy's `kplane/`: its name and its claimed
     /// range, unique on the machine while it runs, so a node of the same name in another cluster

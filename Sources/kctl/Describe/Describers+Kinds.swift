@@ -45,20 +45,38 @@ extension Describers {
         w.events(try await events(o))
     }
 
-    /// Ready addresses of a Service from its EndpointSlices (what kubectl 1.32 reads).
-    func endpoints(_ service: String, _ ns: String) async -> String {
+    /// Ready addresses of a Service from its EndpointSlices, as kubectl's `formatEndpointSlices`
+    /// prints them: `ip:port` for the ports named `port` (nil: all), three at most, then
+    /// ` + N more...`.
+    func endpoints(_ service: String, _ ns: String, port: String? = nil) async -> String {
         guard let list = try? await session.client.call("GET", "/apis/discovery.k8s.io/v1/namespaces/\(ns)/endpointslices",
                                                         query: [("labelSelector", "kubernetes.io/service-name=\(service)")])
         else { return "<none>" }
-        var out: [String] = []
-        for slice in ObjectList(list).items.map(EndpointSlice.init) {
-            let p = slice.ports.first?.port
-            // An endpoint whose readiness is unknown counts as ready.
-            for e in slice.endpoints where e.ready != false {
-                for a in e.addresses { out.append(p.map { "\(a):\($0)" } ?? a) }
+        let slices = ObjectList(list).items.map(EndpointSlice.init)
+        if slices.isEmpty { return "<none>" }
+        var out: [String] = [], more = false, count = 0
+        func add(_ endpoints: [EndpointSlice.Endpoint], _ format: (String) -> String) {
+            for e in endpoints {
+                // kubectl decides "more" before skipping an endpoint that is not ready.
+                if out.count == 3 { more = true }
+                // An endpoint whose readiness is unknown counts as ready.
+                guard e.ready != false, let address = e.addresses.first else { continue }
+                if !more { out.append(format(address)) }
+                count += 1
             }
         }
-        return out.isEmpty ? "<none>" : out.joined(separator: ",")
+        for slice in slices {
+            if slice.ports.isEmpty {
+                add(slice.endpoints) { $0 }
+            } else {
+                for p in slice.ports where port == nil || (p.name ?? "") == port {
+                    let number = p.port.map(String.init) ?? "0"
+                    add(slice.endpoints) { $0.contains(":") ? "[\($0)]:\(number)" : "\($0):\(number)" }
+                }
+            }
+        }
+        let joined = out.joined(separator: ",")
+        return more ? "\(joined) + \(count - 3) more..." : joined
     }
 
     /// The object's namespace, or the session's for a manifest that names none.
@@ -80,7 +98,7 @@ extension Describers {
             w.write(0, "Port:\t\(pname.isEmpty ? "<unset>" : pname)  \(p.port)/\(proto)")
             if let t = p.targetPort { w.write(0, "TargetPort:\t\(t)/\(proto)") }
             if let np = p.nodePort { w.write(0, "NodePort:\t\(pname.isEmpty ? "<unset>" : pname)  \(np)/\(proto)") }
-            w.write(0, "Endpoints:\t\(await endpoints(name, ns))")
+            w.write(0, "Endpoints:\t\(await endpoints(name, ns, port: pname))")
         }
         w.write(0, "Session Affinity:\t\(spec.sessionAffinity)")
         if let p = spec.internalTrafficPolicy { w.write(0, "Internal Traffic Policy:\t\(p)") }

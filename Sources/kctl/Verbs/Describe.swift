@@ -54,6 +54,8 @@ struct Describers {
         case "ReplicaSet": try await replicaSet(o, &w)
         case "Pod": try await pod(o, &w)
         case "Service": try await service(o, &w)
+        case "Endpoints": try await endpointsObject(o, &w)
+        case "EndpointSlice": try await endpointSlice(o, &w)
         case "Ingress": try await ingress(o, &w)
         case "HorizontalPodAutoscaler": try await hpa(o, &w)
         case "ConfigMap": try await configMap(o, &w)
