@@ -66,14 +66,13 @@ import Testing
             let ready = try kubectl("get", "pods", "-l", "app=myapp", "-o", #"jsonpath={range .items[*]}{.status.containerStatuses[0].ready} {end}"#).out
             return ready == "true true true "
         }
-        // The EndpointSlice the endpoints controller would write (written here in case it has not).
         let pods = try kubectl("get", "pods", "-l", "app=myapp", "-o", #"jsonpath={range .items[*]}{.status.podIP} {.metadata.name}{"\n"}{end}"#).out
-        let endpoints = pods.split(separator: "\n").map { line -> String in
-            let parts = line.split(separator: " ")
-            return #"{"addresses":["\#(parts[0])"],"conditions":{"ready":true},"targetRef":{"kind":"Pod","namespace":"default","name":"\#(parts[1])"}}"#
+        // The endpoints controller lists the three ready pods in the Service's EndpointSlice.
+        try Self.waitUntil("the Service's EndpointSlice with 3 ready endpoints") {
+            let ready = try kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=myapp", "-o",
+                                    #"jsonpath={range .items[*].endpoints[*]}{.conditions.ready} {end}"#).out
+            return ready == "true true true "
         }
-        let slice = #"{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"myapp-test","labels":{"kubernetes.io/service-name":"myapp"}},"addressType":"IPv4","ports":[{"name":"","port":3000,"protocol":"TCP"}],"endpoints":[\#(endpoints.joined(separator: ","))]}"#
-        #expect(try kubectl("apply", "-f", "-", stdin: slice).code == 0)
 
         // The seed's promise: curl with the Host header reaches the app, each pod in turn.
         var seen = Set<String>()
