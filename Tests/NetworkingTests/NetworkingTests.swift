@@ -1,8 +1,0 @@
-import Testing
-@testable import Networking
-
-struct NetworkingTests {
-    @Test func theComponentHasAName() {
-        #expect(Networking.component == "kplane-networking")
-    }
-}
