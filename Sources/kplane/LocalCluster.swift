@@ -1,6 +1,7 @@
 import Controllers
 import Foundation
 import KubeClient
+import Networking
 import Nodes
 import Scheduler
 
@@ -14,6 +15,7 @@ struct LocalCluster: Sendable {
     let scheduler: Scheduler
     let controllers: ControllerManager
     let processNodes: [ProcessNode]
+    let proxy: ServiceProxy
     let ready = Gate()
 
     init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
@@ -26,6 +28,7 @@ struct LocalCluster: Sendable {
         controllers = ControllerManager(client: client, clock: clock, informers: informers)
         scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
+        proxy = ServiceProxy(client: client, clock: clock, tracker: EndpointTracker(informers: informers), nodes: nodes)
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
         self.processNodes = try named.enumerated().map { i, node in
@@ -43,6 +46,7 @@ struct LocalCluster: Sendable {
             group.addTask { await fleet.run(ownInformers: false, onSynced: { synced.tick() }) }
             for node in processNodes { group.addTask { await node.run(ownInformer: false) } }
             group.addTask { await scheduler.run() }
+            group.addTask { await proxy.serve() }
         }
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import KubeClient
 import KubeModel
 import KubeYAML
+import Networking
 import Nodes
 
 /// `kplane up`: API server, controllers, scheduler and nodes (process-backed by default,
@@ -38,6 +39,10 @@ struct UpCommand: AsyncParsableCommand {
         var config = APIServerConfig(dataDir: dataDir)
         config.port = port
         config.eventTTL = try Self.ttl(eventTTL)
+        let serviceRange = ServiceAddressRange.claim(logger: Logger(label: "service-proxy"))
+        defer { serviceRange.release() }
+        Logger(label: "service-proxy").info("\(serviceRange.reason)")
+        config.serviceCIDR = serviceRange.cidr
         let clock = SystemClock()
         let server: APIServer
         do {
