@@ -172,6 +172,20 @@ struct ServiceProxyTests {
         await rig.stop()
     }
 
+    @Test func udpDatagramsGoToAnEndpointAndRepliesComeBack() async throws {
+        let rig = try await Rig()
+        let a = try await UDPNameServer(name: "dns-a", ip: "127.0.3.6", port: 0)
+        _ = try await rig.create(Fixtures.service("dns", ports: [["name": "dns", "port": 53, "targetPort": .int(Int64(a.port)), "protocol": "UDP"]]))
+        _ = try await rig.create(Fixtures.slice("dns-1", service: "dns", endpoints: [Fixtures.endpoint("127.0.3.6")],
+                                                ports: [["name": "dns", "port": .int(Int64(a.port)), "protocol": "UDP"]]))
+        let (ip, port) = Self.split(try await rig.addresses("dns")[0])
+        var answer: String?
+        for _ in 0..<50 where answer == nil { answer = try await UDPNameServer.ask(ip, port, "query") }
+        #expect(answer == "dns-a:query")
+        await a.close()
+        await rig.stop()
+    }
+
     @Test func headlessServicesGetNoSocket() async throws {
         let rig = try await Rig()
         _ = try await rig.create(Fixtures.service("headless", extraSpec: ["clusterIP": "None"]))

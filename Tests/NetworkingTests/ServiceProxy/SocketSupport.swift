@@ -85,3 +85,54 @@ final class Collector: Sendable {
         }
     }
 }
+
+/// A UDP backend: answers each datagram with its name and what it got.
+final class UDPNameServer: Sendable {
+    let channel: any Channel
+
+    init(name: String, ip: String, port: Int) async throws {
+        channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(Echo(name: name)) } }
+            .bind(host: ip, port: port).get()
+    }
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+    func close() async { try? await channel.close() }
+
+    private final class Echo: ChannelInboundHandler {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+        let name: String
+        init(name: String) { self.name = name }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let e = unwrapInboundIn(data)
+            let reply = context.channel.allocator.buffer(string: name + ":" + String(buffer: e.data))
+            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: e.remoteAddress, data: reply)), promise: nil)
+        }
+    }
+
+    /// Sends `text` from a fresh socket and returns the first answer, nil after `timeout`.
+    static func ask(_ ip: String, _ port: Int, _ text: String, timeout: TimeAmount = .milliseconds(500)) async throws -> String? {
+        let answers = AsyncStream.makeStream(of: String.self)
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(Listen(answers.continuation)) } }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { channel.close(promise: nil) }
+        try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: try SocketAddress(ipAddress: ip, port: port), data: channel.allocator.buffer(string: text)))
+        return await withTaskGroup(of: String?.self) { g in
+            g.addTask { for await a in answers.stream { return a }; return nil }
+            g.addTask { try? await Task.sleep(for: .milliseconds(timeout.nanoseconds / 1_000_000)); answers.continuation.finish(); return nil }
+            let first = await g.next() ?? nil
+            answers.continuation.finish()
+            g.cancelAll()
+            return first
+        }
+    }
+
+    private final class Listen: ChannelInboundHandler {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let continuation: AsyncStream<String>.Continuation
+        init(_ c: AsyncStream<String>.Continuation) { continuation = c }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { continuation.yield(String(buffer: unwrapInboundIn(data).data)) }
+    }
+}
