@@ -16,6 +16,7 @@ struct LocalCluster: Sendable {
     let controllers: ControllerManager
     let processNodes: [ProcessNode]
     let proxy: ServiceProxy
+    let simulatedPods: SimulatedPodResponder
     let ready = Gate()
 
     init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
@@ -29,6 +30,7 @@ struct LocalCluster: Sendable {
         scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
         proxy = ServiceProxy(client: client, clock: clock, tracker: EndpointTracker(informers: informers), nodes: nodes)
+        simulatedPods = SimulatedPodResponder(clock: clock, pods: pods, nodes: nodes)
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
         self.processNodes = try named.enumerated().map { i, node in
@@ -47,6 +49,7 @@ struct LocalCluster: Sendable {
             for node in processNodes { group.addTask { await node.run(ownInformer: false) } }
             group.addTask { await scheduler.run() }
             group.addTask { await proxy.serve() }
+            group.addTask { await simulatedPods.serve() }
         }
     }
 }
