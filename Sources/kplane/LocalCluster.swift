@@ -16,6 +16,8 @@ struct LocalCluster: Sendable {
     let controllers: ControllerManager
     let processNodes: [ProcessNode]
     let ingress: IngressStack?
+    let proxy: ServiceProxy
+    let simulatedPods: SimulatedPodResponder
     let ready = Gate()
 
     init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
@@ -28,10 +30,13 @@ struct LocalCluster: Sendable {
         controllers = ControllerManager(client: client, clock: clock, informers: informers)
         scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
-        let shared = informers
+        // One view of the Services' endpoints for the Service proxy and the Ingress.
+        let shared = informers, endpoints = EndpointTracker(informers: informers)
         ingress = try ingressSettings.map {
-            try IngressStack(client: client, clock: clock, informers: shared, endpoints: EndpointTracker(informers: shared), settings: $0)
+            try IngressStack(client: client, clock: clock, informers: shared, endpoints: endpoints, settings: $0)
         }
+        proxy = ServiceProxy(client: client, clock: clock, tracker: endpoints, nodes: nodes)
+        simulatedPods = SimulatedPodResponder(clock: clock, pods: pods, nodes: nodes)
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
         self.processNodes = try named.enumerated().map { i, node in
@@ -51,6 +56,8 @@ struct LocalCluster: Sendable {
             group.addTask { await scheduler.run() }
             if let ingress { group.addTask { await ingress.run(ownInformers: false) } }
             group.addTask { await runClusterDNS() }
+            group.addTask { await proxy.serve() }
+            group.addTask { await simulatedPods.serve() }
         }
     }
 }

@@ -7,6 +7,7 @@ import KubeClient
 import Networking
 import KubeModel
 import KubeYAML
+import Networking
 import Nodes
 
 /// `kplane up`: API server, controllers, scheduler and nodes (process-backed by default,
@@ -44,6 +45,10 @@ struct UpCommand: AsyncParsableCommand {
         var config = APIServerConfig(dataDir: dataDir)
         config.port = port
         config.eventTTL = try Self.ttl(eventTTL)
+        let serviceRange = ServiceAddressRange.claim(logger: Logger(label: "service-proxy"))
+        defer { serviceRange.release() }
+        Logger(label: "service-proxy").info("\(serviceRange.reason)")
+        config.serviceCIDR = serviceRange.cidr
         let clock = SystemClock()
         let server: APIServer
         do {

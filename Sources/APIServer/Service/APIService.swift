@@ -79,7 +79,7 @@ public final class APIService: Sendable {
         self.protobuf = builtin ? .shared : ProtobufMessages(schemas)
         let clusterIPs = ClusterIPAllocator(cidr: serviceCIDR)
         self.clusterIPs = clusterIPs
-        self.allocators = [Allocators.clusterIP: clusterIPs]
+        self.allocators = [Allocators.clusterIP: clusterIPs, Allocators.nodePort: NodePortAllocator()]
     }
 
     func timestamp() -> JSONValue { .string(Timestamp.format(now())) }

@@ -87,6 +87,8 @@ public protocol KindHookContext: Sendable {
 public enum Allocators {
     /// Services' ClusterIP range (`--service-cluster-ip-range`).
     public static let clusterIP = "clusterIP"
+    /// Services' node ports (`--service-node-port-range`).
+    public static let nodePort = "nodePort"
 }
 
 /// A range of values handed out one at a time (kube-apiserver's ipallocator).

@@ -22,6 +22,8 @@ public struct Service: SpecAndStatus {
         public var externalIPs: [String] { strings("externalIPs") }
         /// `None` (the default) or `ClientIP`.
         public var sessionAffinity: String { string("sessionAffinity") ?? "None" }
+        /// `sessionAffinityConfig.clientIP.timeoutSeconds`, 10800 (3 hours) when absent.
+        public var sessionAffinityTimeoutSeconds: Int64 { json["sessionAffinityConfig"]?["clientIP"]?["timeoutSeconds"]?.intValue ?? 10800 }
         public var internalTrafficPolicy: String? { string("internalTrafficPolicy") }
         public var externalTrafficPolicy: String? { string("externalTrafficPolicy") }
         public var loadBalancerIP: String? { string("loadBalancerIP") }

@@ -19,11 +19,15 @@ public final class EndpointTracker: Sendable {
     /// the controllers' shared set).
     public let services: Informer
     public let endpointSlices: Informer
+    /// When set, endpoints on simulated nodes resolve to where their simulated pod answers
+    /// (`SimulatedPodAddress`).
+    public let nodes: Informer?
     private let handlers = Mutex<[@Sendable (ServiceKey) -> Void]>([])
 
-    public init(services: Informer, endpointSlices: Informer) {
+    public init(services: Informer, endpointSlices: Informer, nodes: Informer? = nil) {
         self.services = services
         self.endpointSlices = endpointSlices
+        self.nodes = nodes
         services.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.serviceChanged($0) },
             onUpdate: { [weak self] _, new in self?.serviceChanged(new) },
@@ -38,9 +42,11 @@ public final class EndpointTracker: Sendable {
             onDelete: { [weak self] in self?.sliceChanged($0) }))
     }
 
-    /// A tracker over the shared informers for Services and EndpointSlices.
-    public convenience init(informers: SharedInformers) {
-        self.init(services: informers.informer(Self.services), endpointSlices: informers.informer(Self.endpointSlices))
+    /// A tracker over the shared informers for Services and EndpointSlices (and Nodes, to
+    /// reach simulated pods, unless `simulatedPods` is false).
+    public convenience init(informers: SharedInformers, simulatedPods: Bool = true) {
+        self.init(services: informers.informer(Self.services), endpointSlices: informers.informer(Self.endpointSlices),
+                  nodes: simulatedPods ? informers.informer(.nodes) : nil)
     }
 
     /// Returns once both informers hold their first list.
@@ -56,10 +62,17 @@ public final class EndpointTracker: Sendable {
 
     /// The endpoints traffic to `port` of the Service may go to: ready ones, or when none is
     /// ready those serving while terminating; empty when the Service, the port or every
-    /// endpoint is missing. Sorted by address.
+    /// endpoint is missing. Sorted by address. An endpoint on a simulated node comes with the
+    /// address its simulated pod answers on (`pod` and `nodeName` still name it).
     public func endpoints(of key: ServiceKey, port: ServicePortReference) -> [ServiceEndpoint] {
         guard let service = service(key) else { return [] }
-        return EndpointSelection.endpoints(of: service, port: port, slices: slices(of: key))
+        let selected = EndpointSelection.endpoints(of: service, port: port, slices: slices(of: key))
+        guard let nodes else { return selected }
+        return selected.map { e in
+            guard let node = e.nodeName, let n = nodes.get(node), Informer.labels(n)["type"] == SimulatedPodAddress.nodeType,
+                  let at = SimulatedPodAddress.answering(ip: e.ip, port: e.port) else { return e }
+            return ServiceEndpoint(ip: at.ip, port: at.port, nodeName: e.nodeName, pod: e.pod, ready: e.ready)
+        }
     }
 
     /// The Service's EndpointSlices.

@@ -30,19 +30,25 @@ extension KindDefinition {
             return []
         },
         hooks: KindHooks(
-            prepareForCreate: { obj, context in try KindHooks.allocateClusterIP(&obj, context) },
+            prepareForCreate: { obj, context in
+                try KindHooks.allocateClusterIP(&obj, context)
+                try KindHooks.allocateNodePorts(&obj, context)
+            },
             prepareForUpdate: { new, old in
                 // An update that leaves the ClusterIP out keeps the one allocated.
                 if new[path: ["spec", "clusterIP"]] == nil {
                     new.set(["spec", "clusterIP"], old[path: ["spec", "clusterIP"]])
                     new.set(["spec", "clusterIPs"], old[path: ["spec", "clusterIPs"]])
                 }
+                KindHooks.keepNodePorts(&new, old)
             },
             afterDelete: { obj, context in
                 if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue { context.allocator(Allocators.clusterIP)?.release(ip) }
+                for port in KindHooks.nodePorts(obj) { context.allocator(Allocators.nodePort)?.release(String(port)) }
             },
             repair: { obj, context in
                 if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue { context.allocator(Allocators.clusterIP)?.reserve(ip) }
+                for port in KindHooks.nodePorts(obj) { context.allocator(Allocators.nodePort)?.reserve(String(port)) }
             }))
 }
 
@@ -69,6 +75,45 @@ extension KindHooks {
         guard let ip = range.allocate() else { throw KindHookError.internalError("failed to allocate a serviceIP: range is full") }
         obj.set(["spec", "clusterIP"], .string(ip))
         obj.set(["spec", "clusterIPs"], [.string(ip)])
+    }
+}
+
+extension KindHooks {
+    /// The service storage's node-port allocation on create: each port of a NodePort or
+    /// LoadBalancer Service gets the node port it asks for, if free, or a random free one.
+    static func allocateNodePorts(_ obj: inout JSONValue, _ context: any KindHookContext) throws {
+        let type = obj[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
+        guard type == "NodePort" || type == "LoadBalancer", let range = context.allocator(Allocators.nodePort),
+              var ports = obj[path: ["spec", "ports"]]?.arrayValue else { return }
+        for i in ports.indices {
+            if let asked = ports[i]["nodePort"]?.intValue, asked != 0 {
+                guard range.reserve(String(asked)) else {
+                    throw KindHookError.invalid([.invalid("spec.ports[\(i)].nodePort", .int(asked), "provided port is already allocated")])
+                }
+            } else {
+                guard let port = range.allocate().flatMap({ Int64($0) }) else {
+                    throw KindHookError.internalError("failed to allocate a nodePort: range is full")
+                }
+                ports[i]["nodePort"] = .int(port)
+            }
+        }
+        obj.set(["spec", "ports"], .array(ports))
+    }
+
+    /// An update that leaves a port's nodePort out keeps the one allocated (the same port and
+    /// protocol), as the service strategy's PrepareForUpdate does.
+    static func keepNodePorts(_ new: inout JSONValue, _ old: JSONValue) {
+        guard let oldPorts = old[path: ["spec", "ports"]]?.arrayValue, var ports = new[path: ["spec", "ports"]]?.arrayValue,
+              ["NodePort", "LoadBalancer"].contains(new[path: ["spec", "type"]]?.stringValue ?? "ClusterIP") else { return }
+        for i in ports.indices where ports[i]["nodePort"] == nil {
+            let same = oldPorts.first { $0["port"] == ports[i]["port"] && ($0["protocol"] ?? "TCP") == (ports[i]["protocol"] ?? "TCP") }
+            if let nodePort = same?["nodePort"] { ports[i]["nodePort"] = nodePort }
+        }
+        new.set(["spec", "ports"], .array(ports))
+    }
+
+    static func nodePorts(_ obj: JSONValue) -> [Int64] {
+        (obj[path: ["spec", "ports"]]?.arrayValue ?? []).compactMap { $0["nodePort"]?.intValue }.filter { $0 > 0 }
     }
 }
 

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// One TCP listening socket of a Service port (its ClusterIP, a node address for its NodePort,
+/// or its LoadBalancer address): each accepted connection goes to the endpoint the balancer
+/// picks, bytes copied both ways; with no endpoint, or one that refuses, the client gets a
+/// reset, as kube-proxy's REJECT rule (`--reject-with tcp-reset`) answers.
+enum TCPProxy {
+    /// How long a connection to an endpoint may take before the client is reset.
+    static let connectTimeout = TimeAmount.seconds(5)
+
+    static func listen(on address: SocketAddress, group: any EventLoopGroup, balancer: Balancer,
+                       now: @escaping @Sendable () -> Date, logger: Logger) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Nothing is read from a client until its endpoint is connected.
+            .childChannelOption(.autoRead, value: false)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Frontend(balancer: balancer, now: now, logger: logger))
+                }
+            }
+            .bind(to: address)
+            .get()
+    }
+
+    /// Closes the connection with a RST instead of a FIN (SO_LINGER with a zero timeout).
+    static func reset(_ channel: any Channel) {
+        guard let socket = channel as? any SocketOptionProvider else { return channel.close(promise: nil) }
+        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// The accepted side: picks an endpoint when the connection is up and glues the two.
+    final class Frontend: ChannelInboundHandler {
+        typealias InboundIn = NIOAny
+        let balancer: Balancer
+        let now: @Sendable () -> Date
+        let logger: Logger
+
+        init(balancer: Balancer, now: @escaping @Sendable () -> Date, logger: Logger) {
+            self.balancer = balancer
+            self.now = now
+            self.logger = logger
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            let client = context.channel
+            let clientIP = client.remoteAddress?.ipAddress ?? ""
+            guard let endpoint = balancer.pick(client: clientIP, now: now()), let target = try? SocketAddress(ipAddress: endpoint.ip, port: endpoint.port) else {
+                logger.trace("No endpoint; resetting", metadata: ["client": "\(clientIP)", "service": "\(client.localAddress.map { "\($0)" } ?? "")"])
+                TCPProxy.reset(client)
+                return
+            }
+            let logger = self.logger
+            ClientBootstrap(group: context.eventLoop)
+                .connectTimeout(TCPProxy.connectTimeout)
+                .channelOption(.allowRemoteHalfClosure, value: true)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(to: target)
+                .whenComplete { result in
+                    switch result {
+                    case .success(let backend):
+                        // The connect completes on the client's event loop, so both pipelines
+                        // may be changed here synchronously.
+                        let (a, b) = GlueHandler.matchedPair()
+                        do {
+                            try client.pipeline.syncOperations.addHandler(a)
+                            try backend.pipeline.syncOperations.addHandler(b)
+                            // A client gone while the endpoint was connecting takes the endpoint's
+                            // connection with it.
+                            guard client.isActive else { backend.close(promise: nil); return }
+                            client.setOption(.autoRead, value: true).whenFailure { _ in backend.close(promise: nil) }
+                        } catch {
+                            client.close(promise: nil)
+                            backend.close(promise: nil)
+                        }
+                    case .failure(let error):
+                        logger.debug("Endpoint did not answer; resetting the client", metadata: ["endpoint": "\(endpoint)", "err": "\(error)"])
+                        TCPProxy.reset(client)
+                    }
+                }
+        }
+    }
+}
