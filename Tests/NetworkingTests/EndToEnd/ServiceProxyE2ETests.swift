@@ -3,11 +3,8 @@ import KplaneTestSupport
 import Testing
 
 /// The seed's Deployment and Service under `kplane up --process-nodes 1`, reached with curl
-/// through the Service proxy, with real kubectl.
-///
-/// The EndpointSlices are written by the test as the EndpointSlice controller would write them
-/// (ready and not-ready pods), so the proxy's side is tested on its own; once the controller
-/// runs in `kplane up`, it writes the same slices for the selector Services.
+/// through the Service proxy, with real kubectl; the endpoints come from the EndpointSlice
+/// controller, and readiness from real probes.
 @Suite(.timeLimit(.minutes(6)), .serialized)
 struct ServiceProxyE2ETests {
     let server: ServerProcess
@@ -22,24 +19,6 @@ struct ServiceProxyE2ETests {
         let r = try kubectl.run(args)
         #expect(r.code == 0, "kubectl \(args.joined(separator: " ")): \(r.err)")
         return r.out
-    }
-
-    /// An EndpointSlice for `service` listing the pods by IP (port 3000, the seed app's).
-    func writeSlice(_ service: String, ready: [(pod: String, ip: String)], notReady: [(pod: String, ip: String)] = []) throws {
-        func endpoint(_ p: (pod: String, ip: String), _ isReady: Bool) -> String {
-            "{addresses: [\"\(p.ip)\"], conditions: {ready: \(isReady), serving: \(isReady), terminating: false}, targetRef: {kind: Pod, namespace: default, name: \(p.pod)}}"
-        }
-        let endpoints = ready.map { endpoint($0, true) } + notReady.map { endpoint($0, false) }
-        let yaml = """
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata: {name: \(service)-test, labels: {kubernetes.io/service-name: \(service)}}
-            addressType: IPv4
-            ports: [{name: "", port: 3000, protocol: TCP}]
-            endpoints: [\(endpoints.joined(separator: ", "))]
-            """
-        let r = try kubectl("apply", "-f", "-", stdin: yaml)
-        #expect(r.code == 0, "\(r.err)")
     }
 
     /// `curl -s URL`, the pod named in the seed app's answer, or curl's failure.
@@ -67,33 +46,18 @@ struct ServiceProxyE2ETests {
         let lines = try ok("get", "pods", "-l", "app=myapp", "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.podIP}{\"\\n\"}{end}")
         let pods = lines.split(separator: "\n").map { l in let f = l.split(separator: " "); return (pod: String(f[0]), ip: String(f[1])) }
         #expect(pods.count == 3)
-        try writeSlice("myapp", ready: pods)
-
         // ClusterIP:80 reaches the app, round-robin over the three pods.
         let clusterIP = try ok("get", "svc", "myapp", "-o", "jsonpath={.spec.clusterIP}")
-        try eventually("the ClusterIP to answer") { try curl("http://\(clusterIP)/").pod != nil }
-        let answered = try (0..<3).map { _ in try curl("http://\(clusterIP)/").pod }
-        #expect(Set(answered.compactMap { $0 }) == Set(pods.map(\.pod)), "\(answered)")
-
-        // One pod turns unready: no new connection reaches it.
-        try writeSlice("myapp", ready: Array(pods.dropFirst()), notReady: [pods[0]])
-        try eventually("traffic to leave \(pods[0].pod)") {
-            try (0..<4).allSatisfy { _ in let p = try curl("http://\(clusterIP)/").pod; return p != nil && p != pods[0].pod }
+        var seen = Set<String>()
+        try eventually("the ClusterIP to reach every pod") {
+            if let pod = try curl("http://\(clusterIP)/").pod { seen.insert(pod) }
+            return seen == Set(pods.map(\.pod))
         }
-
-        // No ready endpoint: refused with a reset.
-        try writeSlice("myapp", ready: [], notReady: pods)
-        try eventually("the ClusterIP to refuse") {
-            let r = try curl("http://\(clusterIP)/")
-            return r.pod == nil && r.code != 0 && r.err.contains("reset")
-        }
-        try writeSlice("myapp", ready: pods)
 
         // NodePort: allocated from 30000-32767, answering on 127.0.0.1 and the node's address.
         _ = try ok("expose", "deployment", "myapp", "--name", "myapp-np", "--type", "NodePort", "--port", "80", "--target-port", "3000")
         let nodePort = try ok("get", "svc", "myapp-np", "-o", "jsonpath={.spec.ports[0].nodePort}")
         #expect((30000...32767).contains(Int(nodePort) ?? 0), "\(nodePort)")
-        try writeSlice("myapp-np", ready: pods)
         let nodeIP = try ok("get", "node", "kplane-process-1", "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}")
         for host in ["127.0.0.1", nodeIP] {
             try eventually("NodePort on \(host)") { try curl("http://\(host):\(nodePort)/").pod != nil }
@@ -101,7 +65,6 @@ struct ServiceProxyE2ETests {
 
         // LoadBalancer: an address in status.loadBalancer.ingress, shown by kubectl, answering.
         _ = try ok("expose", "deployment", "myapp", "--name", "myapp-lb", "--type", "LoadBalancer", "--port", "80", "--target-port", "3000")
-        try writeSlice("myapp-lb", ready: pods)
         var lb = ""
         try eventually("a LoadBalancer address") {
             lb = try ok("get", "svc", "myapp-lb", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")
@@ -110,5 +73,79 @@ struct ServiceProxyE2ETests {
         #expect(lb.hasPrefix("127.0.2."))
         #expect(try ok("get", "svc", "myapp-lb").contains(lb))
         try eventually("the LoadBalancer address to answer") { try curl("http://\(lb)/").pod != nil }
+    }
+
+    /// Readiness moves traffic: a pod whose readiness probe fails leaves the Service's endpoints
+    /// and gets no new connection; with no ready pod the ClusterIP refuses (a reset); ready
+    /// again, it is back. Each pod is unready while a file named after it exists in a hostPath
+    /// directory the test holds.
+    @Test func readinessMovesTrafficAndNoReadyEndpointRefuses() throws {
+        let flags = temporaryDirectory()
+        let server = "require('http').createServer((q, s) => { const fs = require('fs'); " +
+            "if (q.url === '/ready') { s.statusCode = fs.existsSync('/flags/' + process.env.POD_NAME) ? 503 : 200; return s.end() } " +
+            "s.end(JSON.stringify({ pod: process.env.POD_NAME })) }).listen(3000, process.env.POD_IP)"
+        // The script as a YAML (JSON) string.
+        let command = String(decoding: try JSONSerialization.data(withJSONObject: ["node", "-e", server], options: [.withoutEscapingSlashes]), as: UTF8.self)
+        let applied = try kubectl("apply", "-f", "-", stdin: """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: flip}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: flip}}
+              template:
+                metadata: {labels: {app: flip}}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  volumes: [{name: flags, hostPath: {path: \(flags)}}]
+                  containers:
+                  - name: main
+                    image: node:20
+                    command: \(command)
+                    env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+                    volumeMounts: [{name: flags, mountPath: /flags}]
+                    readinessProbe: {httpGet: {path: /ready, port: 3000}, periodSeconds: 1, failureThreshold: 1}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: flip}
+            spec:
+              selector: {app: flip}
+              ports: [{port: 80, targetPort: 3000}]
+            """)
+        #expect(applied.code == 0, "\(applied.err)")
+        let rollout = try kubectl("rollout", "status", "deployment/flip", "--timeout=120s")
+        #expect(rollout.code == 0, "\(rollout.err)")
+        let pods = try ok("get", "pods", "-l", "app=flip", "-o", "jsonpath={.items[*].metadata.name}").split(separator: " ").map(String.init)
+        #expect(pods.count == 3)
+        let clusterIP = try ok("get", "svc", "flip", "-o", "jsonpath={.spec.clusterIP}")
+        func flag(_ pod: String, _ on: Bool) {
+            if on { FileManager.default.createFile(atPath: flags + "/" + pod, contents: nil) } else { try? FileManager.default.removeItem(atPath: flags + "/" + pod) }
+        }
+
+        var seen = Set<String>()
+        try eventually("the ClusterIP to reach every pod", seconds: 30) {
+            if let pod = try curl("http://\(clusterIP)/").pod { seen.insert(pod) }
+            return seen == Set(pods)
+        }
+        // One pod turns unready: the controller marks it so and no new connection reaches it.
+        flag(pods[0], true)
+        try eventually("traffic to leave \(pods[0])", seconds: 30) {
+            try (0..<6).allSatisfy { _ in let p = try curl("http://\(clusterIP)/").pod; return p != nil && p != pods[0] }
+        }
+        #expect(try ok("get", "endpoints", "flip", "-o", "jsonpath={.subsets[0].notReadyAddresses[*].targetRef.name}") == pods[0])
+        // No ready endpoint: refused with a reset, as kube-proxy's REJECT rule.
+        for pod in pods { flag(pod, true) }
+        try eventually("the ClusterIP to refuse", seconds: 30) {
+            let r = try curl("http://\(clusterIP)/")
+            return r.pod == nil && r.code != 0 && r.err.contains("reset")
+        }
+        // Ready again: back in.
+        for pod in pods { flag(pod, false) }
+        seen = []
+        try eventually("every pod back", seconds: 30) {
+            if let pod = try curl("http://\(clusterIP)/").pod { seen.insert(pod) }
+            return seen == Set(pods)
+        }
     }
 }
