@@ -26,13 +26,7 @@ import Testing
     }
 
     static func waitUntil(_ what: String, seconds: Double = 60, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(200_000)
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
+        try KplaneTestSupport.waitUntil(what, seconds: seconds, interval: 0.2, condition)
     }
 
     @Test func seedIngressServiceProxyAndPodProxy() throws {

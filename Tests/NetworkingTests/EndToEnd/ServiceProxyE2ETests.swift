@@ -29,13 +29,7 @@ struct ServiceProxyE2ETests {
     }
 
     func eventually(_ what: String, seconds: Double = 10, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(100_000)
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
+        try waitUntil(what, seconds: seconds, condition)
     }
 
     @Test func theSeedsServiceAnswersOnItsClusterIPNodePortAndLoadBalancer() throws {

@@ -44,14 +44,3 @@ func processes(containing marker: String) -> [String] {
     let r = try? ServerProcess.run("/usr/bin/env", ["ps", "-eo", "pid,args"])
     return (r?.out ?? "").split(separator: "\n").map(String.init).filter { $0.contains(marker) && !$0.contains("ps -eo") }
 }
-
-/// Polls `condition` every 100 ms until it holds or `seconds` pass; fails the test then.
-func waitUntil(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return }
-        usleep(100_000)
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw CancellationError()
-}
