@@ -54,7 +54,6 @@ public final class EndpointsController: Controller {
         let spec = Service(service).spec
         guard spec.type != "ExternalName", let selector = spec.selector else { return }
         let selected = ServiceMembership.pods(selectedBy: selector, namespace: ns, in: pods)
-        let triggerTime = triggerTimes.compute(service: service, pods: selected)
         var subsets = EndpointSubsets.repack(EndpointSubsets.entries(service: service, pods: selected))
         let truncated = EndpointSubsets.truncate(&subsets)
 
@@ -64,6 +63,9 @@ public final class EndpointsController: Controller {
             queue.addRateLimited(key)
             return
         }
+        // Computed once the sync goes ahead: a sync put off for a stale cache must leave the
+        // changes it saw to the one that writes.
+        let triggerTime = triggerTimes.compute(service: service, pods: selected)
         let creating = current == nil
         let currentSubsets = current?["subsets"]?.arrayValue ?? []
         var currentLabels = current?.metaLabels ?? [:]
