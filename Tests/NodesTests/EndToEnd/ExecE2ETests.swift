@@ -80,4 +80,72 @@ import Testing
             #expect(r.err.contains("container not found (\"side\")"), "\(kubectl.binary): \(r.err)")
         }
     }
+
+    /// kubectl 1.28 speaks SPDY/3.1 (`v4.channel.k8s.io`, `portforward.k8s.io`) for both.
+    @Test func kubectl128ExecsAndForwardsOverSPDY() throws {
+        let c = try ProcessCluster()
+        try c.apply(Self.pod + "\n---\n" + Self.httpd)
+        try c.wait("the pods to run") { try c.get("web", "{.status.phase}") == "Running" && c.get("httpd", "{.status.phase}") == "Running" }
+        let k128 = Kubectl(binary: "/usr/lib/google-cloud-sdk/bin/kubectl.1.28", server: c.server)
+        let r = try k128("exec", "web", "--", "sh", "-c", "echo $GREETING; echo err >&2; exit 3")
+        #expect(r.out == "hello from the container\n")
+        #expect(r.err == "err\ncommand terminated with exit code 3\n")
+        #expect(r.code == 3)
+        let cat = try k128("exec", "-i", "web", "--", "cat", stdin: "a\nb\n")
+        #expect(cat.out == "a\nb\n" && cat.code == 0, "\(cat.err)")
+        try Self.expectForwarding(k128, c, localPort: 18480)
+    }
+
+    /// port-forward to a port only the pod's own localhost serves, through the WebSocket tunnel
+    /// (1.32, 1.37): several ports at once, a closed one's error as the kubelet reports it.
+    @Test func portForwardReachesThePodsLocalhostAndReportsAClosedPort() throws {
+        let c = try ProcessCluster()
+        try c.apply(Self.httpd)
+        try c.wait("the pod to run") { try c.get("httpd", "{.status.phase}") == "Running" }
+        for (i, kubectl) in Kubectl.all(c.server).enumerated() {
+            try Self.expectForwarding(kubectl, c, localPort: 18490 + 10 * i)
+        }
+    }
+
+    static let httpd = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: httpd}
+        spec:
+          containers:
+          - name: app
+            image: busybox
+            command: ["python3", "-m", "http.server", "3000", "--bind", "127.0.0.1"]
+        """
+
+    /// `port-forward pod/httpd P:3000 P+1:3001`: a page through the first, the kubelet's
+    /// refusal on the error stream for the second.
+    static func expectForwarding(_ kubectl: Kubectl, _ c: ProcessCluster, localPort: Int) throws {
+        let forward = Process()
+        forward.executableURL = URL(fileURLWithPath: kubectl.binary)
+        forward.arguments = ["--kubeconfig", c.server.kubeconfig, "port-forward", "pod/httpd", "\(localPort):3000", "\(localPort + 1):3001"]
+        let out = Pipe(), err = Pipe()
+        forward.standardOutput = out
+        forward.standardError = err
+        try forward.run()
+        defer { if forward.isRunning { forward.terminate() }; forward.waitUntilExit() }
+        var page = ""
+        try waitUntil("the forwarded port to answer", seconds: 10) {
+            page = (try? ServerProcess.run("/usr/bin/curl", ["-sS", "-m", "3", "http://127.0.0.1:\(localPort)/"]).out) ?? ""
+            return page.contains("Directory listing")
+        }
+        _ = try? ServerProcess.run("/usr/bin/curl", ["-sS", "-m", "3", "http://127.0.0.1:\(localPort + 1)/"])
+        // kubectl gives up after an error on the error stream ("lost connection to pod").
+        let deadline = Date().addingTimeInterval(5)
+        while forward.isRunning && Date() < deadline { usleep(100_000) }
+        let exitedByItself = !forward.isRunning
+        if forward.isRunning { forward.terminate() }
+        forward.waitUntilExit()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let logged = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed.contains("Forwarding from 127.0.0.1:\(localPort) -> 3000"), "\(printed)")
+        #expect(logged.contains("error forwarding port 3001 to pod "), "\(kubectl.binary): \(logged)")
+        #expect(logged.contains("dial tcp4 127.0.0.1:3001: connect: connection refused"), "\(logged)")
+        #expect(exitedByItself && logged.contains("error: lost connection to pod"), "\(kubectl.binary): \(logged)")
+    }
 }
