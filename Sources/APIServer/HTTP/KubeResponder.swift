@@ -6,7 +6,7 @@ import NIOCore
 /// Routes every request the way kube-apiserver does: discovery, OpenAPI, health, then the
 /// resource verbs. All failures become `kind: Status` bodies.
 public struct KubeResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = APIRequestContext
 
     let api: APIService
     let token: String?
@@ -22,13 +22,13 @@ public struct KubeResponder: HTTPResponder {
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
-        await handle(request, inProcess: false)
+        await handle(request, inProcess: false, channel: context.channel)
     }
 
     /// Every request, from the network or from the in-process client, goes through here.
-    func handle(_ request: Request, inProcess: Bool) async -> Response {
+    func handle(_ request: Request, inProcess: Bool, channel: (any Channel)? = nil) async -> Response {
         do {
-            return try await route(request, inProcess: inProcess)
+            return try await route(request, inProcess: inProcess, channel: channel)
         } catch let e as APIError {
             return Self.status(e)
         } catch {
@@ -43,14 +43,14 @@ public struct KubeResponder: HTTPResponder {
         return BearerToken.parse(request.headers[.authorization]) == token
     }
 
-    private func route(_ request: Request, inProcess: Bool) async throws -> Response {
+    private func route(_ request: Request, inProcess: Bool, channel: (any Channel)?) async throws -> Response {
         let uri = request.uri.string
         let path = APIPath.parse(request.uri.path, catalog: api.catalog)
         guard authorized(request, path) else { throw APIError.unauthorized() }
         let accept = request.headers[.accept] ?? ""
         switch path {
         case .resource(let r):
-            return try await ResourceHandler(api: api, request: request, query: Query(uri), accept: accept, inProcess: inProcess).handle(r)
+            return try await ResourceHandler(api: api, request: request, query: Query(uri), accept: accept, inProcess: inProcess, channel: channel).handle(r)
         case .unknown:
             // Nothing is served here, whatever the method (kube-apiserver's NotFound handler).
             throw APIError.resourceNotFound()
@@ -104,6 +104,18 @@ public struct KubeResponder: HTTPResponder {
 
     static func status(_ e: APIError) -> Response {
         json(e.status, status: HTTPResponse.Status(code: e.code))
+    }
+}
+
+/// Hummingbird's request context, plus the connection, which exec, attach and port-forward
+/// take over once upgraded.
+public struct APIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

@@ -14,6 +14,9 @@ struct ResourceHandler {
     let accept: String
     /// The request came from `LocalAPIClient`: there is no connection to watch for closing.
     var inProcess = false
+    /// The client's connection, which exec, attach and port-forward take over once upgraded
+    /// (nil in process).
+    var channel: (any Channel)? = nil
 
     var wantsTable: Bool { AcceptHeader.mentions(accept, "as=Table") }
 
@@ -65,6 +68,9 @@ struct ResourceHandler {
         guard let name = r.name else { throw APIError.resourceNotFound() }
         let info = r.info
         switch (sub, request.method) {
+        case ("exec", .get), ("exec", .post), ("attach", .get), ("attach", .post), ("portforward", .get), ("portforward", .post):
+            guard info.subresources.contains(sub) else { throw APIError.resourceNotFound() }
+            return try await podStream(sub, namespace: r.namespace ?? "", name: name)
         case ("log", .get) where info.subresources.contains("log"):
             return try await podLog(namespace: r.namespace ?? "", name: name)
         case ("proxy", _) where info.subresources.contains("proxy"):

@@ -75,4 +75,17 @@ int kp_dumpable(void);
 /// pidfd_open(2): a file descriptor that becomes readable when the process exits.
 int kp_pidfd_open(pid_t pid);
 
+/// A pseudo-terminal for `exec -t`: the master (close-on-exec, for the kubelet) and the
+/// slave (for the command's stdin, stdout and stderr). Returns 0, or -1 with errno set.
+int kp_open_pty(int *master, int *slave);
+
+/// Sets a terminal's size (TIOCSWINSZ), as the kubelet does on a resize message.
+int kp_set_winsize(int fd, unsigned short rows, unsigned short cols);
+
+/// Connects a TCP socket to `ipv4`:`port` from inside the network namespace at `netns_path`
+/// (NULL: this one), as the kubelet's port-forward dials localhost in the pod's namespace: the
+/// calling thread enters it, makes and connects the socket (which stays in that namespace),
+/// and returns. Returns the socket (blocking, close-on-exec), or -errno.
+int kp_connect_in_netns(const char *netns_path, const char *ipv4, int port);
+
 #endif

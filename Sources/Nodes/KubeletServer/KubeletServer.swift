@@ -3,18 +3,21 @@ import Hummingbird
 import KubeClient
 import KubeModel
 import Logging
+import NIOCore
 import Synchronization
 
 /// The kubelet's own HTTP server (port 10250's role), on the node's loopback address: the API
 /// server's `pods/log` asks it for `/containerLogs/{namespace}/{pod}/{container}` and streams
 /// the answer back, `/stats/summary` and `/metrics/resource` serve what the node's containers
-/// use (when it has a stats source), and `/healthz` says it is up. (Plain HTTP: nothing but this machine's
+/// use (when it has a stats source), `/exec/{namespace}/{pod}/{container}` runs a command in a
+/// container over an upgraded connection (when it has an exec source), and `/healthz` says it is up. (Plain HTTP: nothing but this machine's
 /// loopback can reach it.)
 public final class KubeletServer: Sendable {
     public let host: String
     public let port: Int
     let logs: any ContainerLogSource
     let stats: (any NodeStatsSource)?
+    let exec: (any ContainerExecSource)?
     let logger: Logger
     let clock: any WallClock
     private let bound: Mutex<Bound>
@@ -24,12 +27,14 @@ public final class KubeletServer: Sendable {
         var waiters: [CheckedContinuation<Int, Never>] = []
     }
 
-    public init(host: String, port: Int, logs: any ContainerLogSource, stats: (any NodeStatsSource)? = nil, logger: Logger,
+    public init(host: String, port: Int, logs: any ContainerLogSource, stats: (any NodeStatsSource)? = nil,
+                exec: (any ContainerExecSource)? = nil, logger: Logger,
                 clock: any WallClock = SystemClock()) {
         self.host = host
         self.port = port
         self.logs = logs
         self.stats = stats
+        self.exec = exec
         self.logger = logger
         self.clock = clock
         bound = Mutex(Bound())
@@ -50,7 +55,7 @@ public final class KubeletServer: Sendable {
 
     /// Serves until cancelled.
     public func run() async throws {
-        let router = Router()
+        let router = Router(context: KubeletRequestContext.self)
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
         }
@@ -60,6 +65,20 @@ public final class KubeletServer: Sendable {
                 container: context.parameters.get("container") ?? "")
         }
         if let stats { StatsHandler(stats: stats).register(on: router) }
+        if let exec {
+            // WebSocket upgrades arrive as GET, SPDY ones as POST.
+            for method in [HTTPRequest.Method.get, .post] {
+                router.on("/exec/{namespace}/{pod}/{container}", method: method) { request, context in
+                    await RemoteCommandHandler(source: exec).exec(
+                        request, channel: context.channel, namespace: context.parameters.get("namespace") ?? "",
+                        pod: context.parameters.get("pod") ?? "", container: context.parameters.get("container") ?? "")
+                }
+                router.on("/portForward/{namespace}/{pod}", method: method) { request, context in
+                    await PortForwardHandler(source: exec).serve(
+                        request, channel: context.channel, namespace: context.parameters.get("namespace") ?? "", pod: context.parameters.get("pod") ?? "")
+                }
+            }
+        }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         let app = Application(
@@ -77,5 +96,17 @@ public final class KubeletServer: Sendable {
             },
             logger: quiet)
         try await app.runService()
+    }
+}
+
+/// The request context of the kubelet's routes: Hummingbird's, plus the connection, which the
+/// streaming endpoints take over after their upgrade.
+struct KubeletRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }

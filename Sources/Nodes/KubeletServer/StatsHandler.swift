@@ -8,7 +8,7 @@ import KubeModel
 struct StatsHandler {
     let stats: any NodeStatsSource
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<KubeletRequestContext>) {
         router.get("/stats/summary") { [stats] _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(bytes: JSONSerializer.serialize(stats.statsSummary().json))))

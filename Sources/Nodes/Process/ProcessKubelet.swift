@@ -8,7 +8,7 @@ import Synchronization
 /// container, in its own PID and mount namespaces and cgroups, in the pod's network), restarts
 /// them by their restart policy with the kubelet's crash-loop back-off, probes them, stops them
 /// gracefully, and reports their status through the API.
-public final class ProcessKubelet: Controller, ContainerLogSource {
+public final class ProcessKubelet: Controller, ContainerLogSource, ContainerExecSource {
     public let name = "kubelet"
     public let logger: Logger
     public let queue: WorkQueue
@@ -198,6 +198,19 @@ public final class ProcessKubelet: Controller, ContainerLogSource {
     }
 
     public var isIdle: Bool { queue.isIdle }
+
+    public func execTarget(namespace: String, pod: String, container: String) -> ExecTarget? {
+        guard let r = records.all.first(where: { $0.namespace == namespace && $0.name == pod }),
+              let running = r.containers[container]?.running ?? r.initContainers[container]?.running else { return nil }
+        return ExecTarget(pid: running.pid, namespaces: namespaces)
+    }
+
+    public func portForwardTarget(namespace: String, pod: String) -> PortForwardTarget? {
+        guard let r = records.all.first(where: { $0.namespace == namespace && $0.name == pod }) else { return nil }
+        if let netns = r.netnsPath { return PortForwardTarget(podUID: r.uid, netnsPath: netns, host: "127.0.0.1") }
+        guard let ip = r.ip else { return nil }
+        return PortForwardTarget(podUID: r.uid, netnsPath: nil, host: ip)
+    }
 }
 
 extension ProcessKubelet {

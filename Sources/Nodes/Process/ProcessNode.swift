@@ -60,7 +60,7 @@ public final class ProcessNode: Sendable {
                                  kubeletVersion: Self.kubeletVersion, cgroupNode: Self.cgroupNode(name, claim), logger: logger)
         // Port 0: several clusters (a user's, a test's) may run nodes on one machine.
         stats = StatsSampler(nodeName: name, clock: clock, targets: { [records = kubelet.records] in records.sampledPods })
-        server = KubeletServer(host: Self.address(ordinal: ordinal), port: 0, logs: kubelet, stats: stats, logger: logger, clock: clock)
+        server = KubeletServer(host: Self.address(ordinal: ordinal), port: 0, logs: kubelet, stats: stats, exec: kubelet, logger: logger, clock: clock)
     }
 
     /// Node addresses on loopback, one per process node, so each kubelet has its own.

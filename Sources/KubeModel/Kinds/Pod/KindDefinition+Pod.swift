@@ -6,7 +6,7 @@ extension KindDefinition {
     public static let pod = KindDefinition(
         schema: .pod,
         group: "", versions: ["v1"], kind: "Pod", plural: "pods", shortNames: ["po"], categories: ["all"],
-        subresources: ["status", "binding", "log", "eviction", "proxy"],
+        subresources: ["status", "binding", "log", "eviction", "proxy", "exec", "attach", "portforward"],
         fieldSelectors: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase",
                          "status.podIP", "status.nominatedNodeName", "spec.hostNetwork"].map { SelectableField($0) },
         printer: podPrinter, hasGeneration: true, defaults: Defaults.pod,

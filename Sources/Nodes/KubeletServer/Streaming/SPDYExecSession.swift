@@ -1,0 +1,100 @@
+import Foundation
+import KubeModel
+import Synchronization
+
+/// One exec (or attach) over SPDY with `v4.channel.k8s.io` (kubectl 1.27-1.29, and the fallback
+/// of later ones), as the kubelet's remotecommand server runs it: kubectl opens a stream per
+/// `streamtype` (`error`, then `stdin`, `stdout`, `stderr`, `resize` as asked); once all are
+/// there the command starts. Its output goes on `stdout`/`stderr`, each finished (FIN) at its
+/// end, then the Status on `error` and its FIN, which is what ends kubectl.
+struct SPDYExecSession {
+    let spdy: SPDYConnection
+    let options: RemoteCommandHandler.Options
+    let start: @Sendable () throws -> ContainerCommand
+
+    private struct Streams {
+        var ids: [String: UInt32] = [:]
+        var command: ContainerCommand?
+        /// Resize messages are JSON lines; a line may span DATA frames.
+        var resizeLine: [UInt8] = []
+    }
+
+    private var expected: Set<String> {
+        var s: Set<String> = ["error"]
+        if options.stdin { s.insert("stdin") }
+        if options.stdout { s.insert("stdout") }
+        if options.stderr && !options.tty { s.insert("stderr") }
+        if options.tty { s.insert("resize") }
+        return s
+    }
+
+    func run() async {
+        var streams = Streams()
+        let expected = self.expected
+        let finished = FinishFlag()
+        await spdy.serve { event in
+            switch event {
+            case .opened(let id, let headers):
+                guard let type = headers["streamtype"]?.first else { return true }
+                streams.ids[type] = id
+                if streams.command == nil, Set(streams.ids.keys).isSuperset(of: expected) {
+                    do {
+                        let command = try start()
+                        streams.command = command
+                        let ids = streams.ids, session = self
+                        Task { await session.finish(command, ids, finished) }
+                    } catch {
+                        let status: JSONValue = ["metadata": [:], "status": "Failure", "message": .string("\(error)"), "reason": "InternalError"]
+                        if let e = streams.ids["error"] {
+                            try? await spdy.send(e, JSONSerializer.serialize(status))
+                            try? await spdy.send(e, fin: true, [])
+                        }
+                    }
+                }
+            case .data(let id, let fin, let payload):
+                guard let command = streams.command else { return true }
+                if id == streams.ids["stdin"] {
+                    if !payload.isEmpty { _ = try? await Blocking.run { command.writeInput(payload) } }
+                    if fin { command.closeInput() }
+                } else if id == streams.ids["resize"] {
+                    streams.resizeLine += payload
+                    while let newline = streams.resizeLine.firstIndex(of: 10) {
+                        let line = Array(streams.resizeLine[..<newline])
+                        streams.resizeLine.removeFirst(newline + 1)
+                        if let size = WebSocketExecSession.terminalSize(line) { command.resize(width: size.width, height: size.height) }
+                    }
+                }
+            case .reset:
+                break
+            }
+            return true
+        }
+        if !finished.isSet { streams.command?.kill() }
+        spdy.transport.close()
+    }
+
+    /// Copies the outputs until they end, then reports how the command ended.
+    private func finish(_ command: ContainerCommand, _ ids: [String: UInt32], _ finished: FinishFlag) async {
+        let spdy = self.spdy
+        async let out: Void = ContainerCommand.copyOutput(command.stdout) { bytes in
+            if let id = ids["stdout"] { try spdy.sendBlocking(id, bytes) }
+        }
+        async let err: Void = ContainerCommand.copyOutput(command.stderr) { bytes in
+            if let id = ids["stderr"] { try spdy.sendBlocking(id, bytes) }
+        }
+        let code = await command.wait()
+        _ = await (out, err)
+        finished.set()
+        for type in ["stdout", "stderr"] { if let id = ids[type] { try? await spdy.send(id, fin: true, []) } }
+        guard let error = ids["error"] else { return }
+        try? await spdy.send(error, JSONSerializer.serialize(WebSocketExecSession.status(exitCode: code, argv: options.command)))
+        try? await spdy.send(error, fin: true, [])
+    }
+}
+
+/// Whether a command's outputs have all been sent: a client leaving before then kills it.
+final class FinishFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import KubeModel
+import NIOCore
+import Synchronization
+
+/// One exec (or attach) over WebSocket channels, as the kubelet's wsstream serves
+/// `v5.channel.k8s.io` (and `v4`): every message is binary, its first byte the channel: 0 stdin,
+/// 1 stdout, 2 stderr, 3 the final Status, 4 terminal resizes (`{"Width":W,"Height":H}`), and in
+/// v5, 255 "close this channel" (stdin's end). The session ends with the Status and a close
+/// frame 1000, which kubectl needs to exit with the command's code.
+struct WebSocketExecSession {
+    let connection: UpgradedConnection
+    let command: ContainerCommand
+    let argv: [String]
+    let v5: Bool
+
+    static let stdin: UInt8 = 0, stdout: UInt8 = 1, stderr: UInt8 = 2, error: UInt8 = 3, resize: UInt8 = 4, close: UInt8 = 255
+
+    func run() async {
+        let finished = FinishFlag()
+        let session = self
+        // Client → command. The client leaving first kills the command.
+        let reader = Task {
+            await session.readClient()
+            if !finished.isSet { session.command.kill() }
+        }
+        async let out: Void = pump(command.stdout, Self.stdout)
+        async let err: Void = pump(command.stderr, Self.stderr)
+        let code = await command.wait()
+        _ = await (out, err)
+        finished.set()
+        let status = Self.status(exitCode: code, argv: argv)
+        do {
+            try await send(Self.error, JSONSerializer.serialize(status))
+            try await connection.write(ByteBuffer(bytes: WebSocketFrame.closeFrame(1000)))
+        } catch {}
+        // kubectl answers the close and hangs up; don't wait for it forever.
+        let timer = Task {
+            try await Task.sleep(for: .seconds(5))
+            connection.close()
+        }
+        await reader.value
+        timer.cancel()
+        connection.close()
+    }
+
+    /// The Status the error channel carries: kubelet's (remotecommand) for an exit code.
+    static func status(exitCode: Int32, argv: [String]) -> JSONValue {
+        guard exitCode != 0 else { return ["metadata": [:], "status": "Success"] }
+        return [
+            "metadata": [:], "status": "Failure",
+            "message": .string("command terminated with non-zero exit code: error executing command [\(argv.joined(separator: " "))], exit code \(exitCode)"),
+            "reason": "NonZeroExitCode",
+            "details": ["causes": [["reason": "ExitCode", "message": .string(String(exitCode))]]],
+        ]
+    }
+
+    private func send(_ channel: UInt8, _ bytes: [UInt8]) async throws {
+        try await connection.write(ByteBuffer(bytes: WebSocketFrame.encode(opcode: WebSocketFrame.binary, [channel] + bytes)))
+    }
+
+    /// Copies a command's output to a channel, a message per read.
+    private func pump(_ handle: FileHandle?, _ channel: UInt8) async {
+        let connection = self.connection
+        await ContainerCommand.copyOutput(handle) { bytes in
+            try connection.writeBlocking(ByteBuffer(bytes: WebSocketFrame.encode(opcode: WebSocketFrame.binary, [channel] + bytes)))
+        }
+    }
+
+    /// Reads the client's messages until it closes or goes.
+    private func readClient() async {
+        var frames = WebSocketFrameReader()
+        while let chunk = await connection.next() {
+            let events: [WebSocketFrameReader.Event]
+            do { events = try frames.feed(chunk.readableBytesView) } catch {
+                try? await connection.write(ByteBuffer(bytes: WebSocketFrame.closeFrame(1002)))
+                return
+            }
+            for event in events {
+                switch event {
+                case .message(_, let payload):
+                    guard let channel = payload.first else { continue }
+                    await handle(channel, Array(payload.dropFirst()))
+                case .ping(let data):
+                    try? await connection.write(ByteBuffer(bytes: WebSocketFrame.encode(opcode: WebSocketFrame.pong, data)))
+                case .pong:
+                    continue
+                case .close:
+                    return
+                }
+            }
+        }
+    }
+
+    private func handle(_ channel: UInt8, _ data: [UInt8]) async {
+        switch channel {
+        case Self.stdin:
+            guard !data.isEmpty else { return }
+            let command = self.command
+            _ = try? await Blocking.run { command.writeInput(data) }
+        case Self.resize:
+            if let size = Self.terminalSize(data) { command.resize(width: size.width, height: size.height) }
+        case Self.close where v5:
+            if data.first == Self.stdin { command.closeInput() }
+        default:
+            return
+        }
+    }
+
+    /// A resize message: `{"Width":100,"Height":30}` (client-go's TerminalSize), maybe with a
+    /// trailing newline.
+    static func terminalSize(_ data: [UInt8]) -> (width: Int, height: Int)? {
+        guard let value = try? JSONParser.parse(data), let w = value["Width"]?.intValue, let h = value["Height"]?.intValue else { return nil }
+        return (Int(w), Int(h))
+    }
+}
