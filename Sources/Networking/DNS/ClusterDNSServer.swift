@@ -3,6 +3,7 @@ import KubeModel
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// CoreDNS's job in small: answers the cluster zone over UDP and TCP (which resolvers use when a
 /// UDP answer comes truncated) from its own informers on Services
@@ -28,6 +29,7 @@ public final class ClusterDNSServer: Sendable {
                 endpointSlices.list(namespace: ns, selector: LabelSelector([LabelRequirement(key: "kubernetes.io/service-name", op: .equals, values: [name])]))
             })
         self.zone = zone
+        let connections = ConnectionCount(limit: Self.tcpConnectionLimit)
         channel = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_IP), SocketOptionName(Self.ipFreebind)), value: 1)
@@ -40,9 +42,15 @@ public final class ClusterDNSServer: Sendable {
             tcp = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_IP), SocketOptionName(Self.ipFreebind)), value: 1)
-                .childChannelInitializer { child in
-                    child.eventLoop.makeCompletedFuture {
-                        try child.pipeline.syncOperations.addHandlers(ByteToMessageHandler(TCPFraming()), TCPHandler(zone: zone))
+                .childChannelInitializer { [connections] child in
+                    // Past the cap a connection is closed at once: idle or greedy clients must not
+                    // take the descriptors the rest of kplane needs.
+                    guard connections.admit() else { return child.close() }
+                    child.closeFuture.whenComplete { _ in connections.leave() }
+                    return child.eventLoop.makeCompletedFuture {
+                        try child.pipeline.syncOperations.addHandlers(
+                            IdleStateHandler(readTimeout: .seconds(Self.tcpIdleSeconds)),
+                            ByteToMessageHandler(TCPFraming()), TCPHandler(zone: zone))
                     }
                 }
                 .bind(host: host, port: bound).get()
@@ -68,6 +76,20 @@ public final class ClusterDNSServer: Sendable {
             channel.close(promise: nil)
             tcp.close(promise: nil)
         }
+    }
+
+    /// At most this many TCP connections at once; each closes after this long without a query
+    /// (CoreDNS's TCP idle timeout is 10 s).
+    static let tcpConnectionLimit = 256
+    static let tcpIdleSeconds: Int64 = 10
+
+    /// Open TCP connections, against a limit.
+    final class ConnectionCount: Sendable {
+        let limit: Int
+        private let count = Mutex(0)
+        init(limit: Int) { self.limit = limit }
+        func admit() -> Bool { count.withLock { n in guard n < limit else { return false }; n += 1; return true } }
+        func leave() { count.withLock { $0 -= 1 } }
     }
 
     /// Linux's `IP_FREEBIND` (not exported to Swift by Glibc).
@@ -121,13 +143,31 @@ public final class ClusterDNSServer: Sendable {
         }
     }
 
-    /// One answer per framed query; a malformed one closes the connection.
-    final class TCPHandler: ChannelInboundHandler, Sendable {
+    /// One answer per framed query; a malformed one closes the connection, and so does a
+    /// connection idle past the timeout. A client that does not read its answers is not read
+    /// from either until it does, so unread answers never pile up past the channel's
+    /// high-water mark.
+    final class TCPHandler: ChannelDuplexHandler, Sendable {
         typealias InboundIn = ByteBuffer
+        typealias OutboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         let zone: ClusterDNSZone
 
         init(zone: ClusterDNSZone) { self.zone = zone }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) } else { context.fireUserInboundEventTriggered(event) }
+        }
+
+        func channelWritabilityChanged(context: ChannelHandlerContext) {
+            if context.channel.isWritable { context.read() }
+            context.fireChannelWritabilityChanged()
+        }
+
+        func read(context: ChannelHandlerContext) {
+            // Reading resumes when the answers drain (channelWritabilityChanged).
+            if context.channel.isWritable { context.read() }
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let bytes = Array(unwrapInboundIn(data).readableBytesView)

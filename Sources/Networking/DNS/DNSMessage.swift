@@ -98,11 +98,16 @@ public struct DNSMessage: Sendable, Equatable {
         if recursionAvailable { flags |= 0x0080 }
         flags |= UInt16(responseCode.rawValue)
         u16(flags)
-        u16(UInt16(questions.count)); u16(UInt16(answers.count)); u16(0); u16(0)
-        for q in questions {
+        u16(UInt16(clamping: questions.count)); u16(0); u16(0); u16(0)
+        for q in questions.prefix(Int(UInt16.max)) {
             name(q.name); u16(q.type); u16(q.class)
         }
+        // A message is at most 65,535 bytes (TCP's length prefix): answers past that are left
+        // out and the message says it is truncated (TC), as a headless Service of a large
+        // simulated fleet may have more addresses than fit.
+        var count = 0
         for a in answers {
+            let before = out.count
             name(a.name)
             switch a.data {
             case .a(let ip): u16(RecordType.a.rawValue); u16(1); u32(a.ttl); u16(UInt16(ip.count)); out += ip
@@ -115,9 +120,19 @@ public struct DNSMessage: Sendable, Equatable {
                 let length = out.count - lengthAt - 2
                 out[lengthAt] = UInt8(length >> 8); out[lengthAt + 1] = UInt8(length & 0xFF)
             }
+            if out.count > Self.maximumSize {
+                out.removeSubrange(before...)
+                out[2] |= 0x02
+                break
+            }
+            count += 1
         }
+        out[6] = UInt8(count >> 8); out[7] = UInt8(count & 0xFF)
         return out
     }
+
+    /// The largest message: what TCP's two-byte length prefix can frame.
+    static let maximumSize = Int(UInt16.max)
 
     /// A bounds-checked reader over the message.
     private struct Reader {

@@ -30,6 +30,22 @@ import Testing
         #expect(throws: DNSMessage.MalformedMessage.self, "\(name)") { try DNSMessage(decoding: bytes) }
     }
 
+    /// A headless Service of 70,000 addresses (a large simulated fleet) does not fit a message:
+    /// the answer keeps what fits in 65,535 bytes, counts it right and says it is truncated.
+    @Test func answersPastTheLargestMessageAreLeftOutAndTheMessageSaysTruncated() throws {
+        var m = DNSMessage(id: 7, isResponse: true, questions: [DNSMessage.Question(name: "big.default.svc.cluster.local", type: 1)])
+        m.answers = (0..<70_000).map { i in
+            DNSMessage.Record(name: "big.default.svc.cluster.local", ttl: 5, data: .a([10, 244, UInt8(i >> 8 & 255), UInt8(i & 255)]))
+        }
+        let bytes = m.encoded()
+        #expect(bytes.count <= 65_535)
+        #expect(bytes[2] & 0x02 != 0)
+        // The header, the question (a 31-byte name, type and class), then whole 45-byte A records.
+        let count = Int(bytes[6]) << 8 | Int(bytes[7])
+        #expect(bytes.count == 12 + 35 + count * 45)
+        #expect(count > 1_000 && count < 70_000)
+    }
+
     @Test func compressedNamesAreFollowed() throws {
         // Two questions, the second pointing at the first's name.
         var bytes = Self.query
