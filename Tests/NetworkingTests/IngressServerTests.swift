@@ -119,6 +119,20 @@ private func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -
         }
     }
 
+    /// A refused endpoint never saw the request, so even a POST goes on to the next one, as
+    /// nginx's proxy_next_upstream "error" does.
+    @Test func aRefusedEndpointPassesEvenAPostToTheNext() async throws {
+        let table: @Sendable ([Int]) -> [String: [ServiceEndpoint]] = { backends in
+            ["default/myapp:80": [ServiceEndpoint(ip: "127.0.0.1", port: 1), ServiceEndpoint(ip: "127.0.0.1", port: backends[0])]]
+        }
+        try await withIngress([Self.shop], endpoints: table) { port, _ in
+            for _ in 0..<2 {
+                let r = await curl(["-H", "Host: myapp.example.com", "--data-binary", "hello", "http://127.0.0.1:\(port)/"])
+                #expect(r.out.hasPrefix("one") && r.out.hasSuffix("body=5"), "\(r)")
+            }
+        }
+    }
+
     @Test func tlsBySNIWithTheIngressSecretElseTheFakeCertificate() async throws {
         let dir = temporaryDirectory()
         // A certificate for secure.example.com, made as a user makes one for a TLS Secret.

@@ -17,6 +17,9 @@ enum ProxyClient {
         config.redirectConfiguration = .disallow
         config.connectionPool.retryConnectionEstablishment = false
         config.timeout.connect = .seconds(30)
+        // Go's transport opens as many connections as requests need; AsyncHTTPClient's default of
+        // 8 a host would queue the ninth long-lived request (a watch, an event stream) forever.
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .none
         config.tlsConfiguration = tls

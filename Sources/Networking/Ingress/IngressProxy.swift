@@ -51,6 +51,9 @@ public final class IngressProxy: Sendable {
         config.timeout.connect = .seconds(5)
         config.timeout.read = .seconds(60)
         config.connectionPool.idleTimeout = .seconds(60)
+        // nginx opens as many upstream connections as requests need; AsyncHTTPClient's default
+        // of 8 a host would queue the ninth long-lived request (an event stream) forever.
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
     }
 
@@ -92,12 +95,30 @@ public final class IngressProxy: Sendable {
             } catch let error as HTTPClientError where error == .readTimeout {
                 failure = 504
                 break
-            } catch {
-                // Refused, reset or unreachable: the next endpoint, as proxy_next_upstream does.
+            } catch let error as HTTPClientError where error == .connectTimeout {
+                failure = 504
                 continue
+            } catch let error where Self.neverReached(error) {
+                // Refused or unreachable: the request never left, so the next endpoint may take
+                // it whatever its method, as proxy_next_upstream "error timeout" does.
+                continue
+            } catch {
+                // Sent, then failed (reset, closed): only an idempotent request goes again
+                // (nginx passes a POST, PATCH or LOCK to no other upstream once sent).
+                if Self.idempotent.contains(head.method) { continue }
+                break
             }
         }
         return failure == 504 ? Self.page(IngressPages.gatewayTimeout, head) : Self.page(IngressPages.badGateway, head)
+    }
+
+    /// Methods nginx sends to the next upstream after a failure once sent (not POST, LOCK, PATCH).
+    static let idempotent: [HTTPMethod] = [.GET, .HEAD, .PUT, .DELETE, .OPTIONS]
+
+    /// Whether the error means no connection was made, so nothing of the request was sent.
+    static func neverReached(_ error: any Error) -> Bool {
+        if let io = error as? IOError { return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(io.errnoCode) }
+        return error is NIOConnectionError
     }
 
     /// The request's headers as nginx passes them on (nginx.tmpl's proxy_set_header lines).
