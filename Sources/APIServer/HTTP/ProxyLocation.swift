@@ -51,7 +51,8 @@ struct ProxyLocation: Equatable {
                 guard let pod = address.pod, let object = try? api.get(pods, namespace: namespace, name: pod),
                       Pod(object).status.podIPs.contains(address.ip) || Pod(object).status.podIP == address.ip
                 else { continue }
-                return ProxyLocation(scheme: scheme.isEmpty ? "http" : scheme, host: address.ip, port: port.port)
+                let dialled = dialling(api, pod: Pod(object), ip: address.ip, port: port.port)
+                return ProxyLocation(scheme: scheme.isEmpty ? "http" : scheme, host: dialled.ip, port: dialled.port)
             }
         }
         throw serviceUnavailable("no endpoints available for service \(ContainerQuote.go(id))")
@@ -75,7 +76,19 @@ struct ProxyLocation: Equatable {
         guard port.isEmpty || Int(port).map({ (0...65535).contains($0) }) == true else {
             throw APIError.internalError("parse \"\(scheme.isEmpty ? "" : scheme + "://")\(ip):\(port)\": invalid port \":\(port)\" after host")
         }
-        return ProxyLocation(scheme: scheme.isEmpty ? "http" : scheme, host: ip, port: Int(port))
+        let dialled = dialling(api, pod: pod, ip: ip, port: Int(port))
+        return ProxyLocation(scheme: scheme.isEmpty ? "http" : scheme, host: dialled.ip, port: dialled.port)
+    }
+
+    /// Where to dial a pod's address: a pod on a simulated node answers on the loopback twin of
+    /// its address (`SimulatedPodAddress`), which no packet to its `10.x` address would reach (and
+    /// such a packet, unrouted, would leave the machine).
+    static func dialling(_ api: APIService, pod: Pod, ip: String, port: Int?) -> (ip: String, port: Int?) {
+        guard let nodeName = pod.spec.nodeName, let nodes = api.catalog.find(group: "", version: "v1", plural: "nodes"),
+              let node = try? api.get(nodes, namespace: nil, name: nodeName),
+              node.metaLabels["type"] == SimulatedPodAddress.nodeType,
+              let twin = SimulatedPodAddress.answering(ip: ip, port: port ?? 80) else { return (ip, port) }
+        return (twin.ip, port == nil ? nil : twin.port)
     }
 
     /// IPv4 global unicast (what net.IP.IsGlobalUnicast accepts), or kplane's loopback pod

@@ -172,7 +172,7 @@ public final class ServiceProxy: Controller {
     }
 
     /// Where a port below 1024 answers when this process may not bind it.
-    public static let privilegedPortOffset = 8000
+    public static let privilegedPortOffset = SimulatedPodAddress.privilegedPortOffset
 
     /// Where a Service's sockets answer now (`ip:port`), for logs and tests.
     public func addresses(of key: ServiceKey) -> [String] {

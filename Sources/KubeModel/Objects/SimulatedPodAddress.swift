@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// Where a simulated pod answers.
 ///
@@ -14,7 +12,12 @@ import Glibc
 /// real `10.x` address; only the place bytes go differs, which the endpoint tracker hides
 /// (`EndpointTracker` resolves endpoints on nodes labelled `type: kplane-simulated`). A port
 /// below 1024 that this process may not bind answers at the port plus 8000, as Services' do.
+/// It lives here, beside the objects, because the API server's `services/proxy` and
+/// `pods/proxy` dial simulated pods too.
 public enum SimulatedPodAddress {
+    /// Where a port below 1024 answers when this process may not bind it: the port plus this.
+    public static let privilegedPortOffset = 8000
+
     /// The label value of simulated nodes (`type`).
     public static let nodeType = "kplane-simulated"
 
@@ -23,12 +26,12 @@ public enum SimulatedPodAddress {
     public static func answering(ip: String, port: Int) -> (ip: String, port: Int)? {
         let octets = ip.split(separator: ".")
         guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return nil }
-        return ("127." + octets.dropFirst().joined(separator: "."), port < 1024 && !privileged ? port + ServiceProxy.privilegedPortOffset : port)
+        return ("127." + octets.dropFirst().joined(separator: "."), port < 1024 && !privileged ? port + privilegedPortOffset : port)
     }
 
     /// Whether this process may bind ports below 1024 (root, as far as kplane checks).
-    static let privileged: Bool = {
-        #if canImport(Glibc)
+    public static let privileged: Bool = {
+        #if os(Linux)
         geteuid() == 0
         #else
         false
