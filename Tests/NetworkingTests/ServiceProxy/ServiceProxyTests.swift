@@ -3,6 +3,7 @@ import Foundation
 import KplaneTestSupport
 import KubeClient
 import KubeModel
+import Logging
 import Testing
 @testable import Networking
 
@@ -169,6 +170,33 @@ struct ServiceProxyTests {
         try await Self.until("only the ClusterIP left") { try await rig.addresses("edge").count == 1 }
         #expect(try await rig.service("edge").status.loadBalancer.ingress.isEmpty)
         await a.close()
+        await rig.stop()
+    }
+
+    /// Two LoadBalancer Services reconciled before the cache shows either's address (created
+    /// in one apply) get different addresses; one deleted gives its address back.
+    @Test func loadBalancersReconciledOnAStaleCacheGetDifferentAddresses() async throws {
+        let rig = try await Rig()
+        let pool = LoadBalancerAddresses(prefix: "127.0.9.", range: 1...2)
+        // Stored as ClusterIP, so the rig's own proxy leaves them alone; the pool reconciles
+        // them as LoadBalancers.
+        func loadBalancer(_ name: String) async throws -> Service {
+            var json = try await rig.create(Fixtures.service(name, ports: [["name": "http", "port": 80]]))
+            json.set(["spec", "type"], "LoadBalancer")
+            return Service(json)
+        }
+        var services: [Service] = []
+        for name in ["lb-a", "lb-b"] { services.append(try await loadBalancer(name)) }
+        let logger = Logger(label: "test")
+        for s in services { #expect(try await pool.reconcileStatus(of: s, among: services, client: rig.client, logger: logger)) }
+        let a = try await rig.service("lb-a").status.loadBalancer.ingress.first?.ip
+        let b = try await rig.service("lb-b").status.loadBalancer.ingress.first?.ip
+        #expect(Set([a, b]) == ["127.0.9.1", "127.0.9.2"])
+        // lb-a is gone (absent from the cache): its address is free for a third.
+        let c = try await loadBalancer("lb-c")
+        let cacheNow = [try await rig.service("lb-b"), c]
+        #expect(try await pool.reconcileStatus(of: c, among: cacheNow, client: rig.client, logger: logger))
+        #expect(try await rig.service("lb-c").status.loadBalancer.ingress.first?.ip == a)
         await rig.stop()
     }
 
