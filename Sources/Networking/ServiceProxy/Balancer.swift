@@ -12,6 +12,7 @@ final class Balancer: Sendable {
 
     private struct State {
         var endpoints: [ServiceEndpoint] = []
+        var listed: Set<ServiceEndpoint> = []
         var next = 0
         var affinityTimeout: TimeInterval?
         var affinity: [String: (endpoint: ServiceEndpoint, lastUsed: Date)] = [:]
@@ -26,6 +27,7 @@ final class Balancer: Sendable {
     func update(endpoints: [ServiceEndpoint], affinityTimeout: TimeInterval?) {
         state.withLock { s in
             s.endpoints = endpoints
+            s.listed = Set(endpoints)
             if s.next >= endpoints.count { s.next = 0 }
             s.affinityTimeout = affinityTimeout
             if affinityTimeout == nil { s.affinity = [:] }
@@ -35,6 +37,9 @@ final class Balancer: Sendable {
     }
 
     var endpoints: [ServiceEndpoint] { state.withLock { $0.endpoints } }
+
+    /// Whether traffic may still go to `endpoint` (it is listed now).
+    func lists(_ endpoint: ServiceEndpoint) -> Bool { state.withLock { $0.listed.contains(endpoint) } }
     var affinityCount: Int { state.withLock { $0.affinity.count } }
 
     /// The endpoint for a new connection from `client` (its IP), nil when there is none.

@@ -33,6 +33,7 @@ enum UDPProxy {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
         private struct Session {
+            let endpoint: ServiceEndpoint
             var backend: (any Channel)?
             var pending: [ByteBuffer] = []
             var lastUsed: NIODeadline
@@ -66,6 +67,12 @@ enum UDPProxy {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
             let client = envelope.remoteAddress
+            if let session = sessions[client], !balancer.lists(session.endpoint) {
+                // Its endpoint left (unready, deleted): as kube-proxy clears its conntrack entries,
+                // the session ends and this datagram starts one with a listed endpoint.
+                session.backend?.close(promise: nil)
+                sessions[client] = nil
+            }
             if var session = sessions[client] {
                 session.lastUsed = .now()
                 if let backend = session.backend {
@@ -79,7 +86,7 @@ enum UDPProxy {
             guard sessions.count < UDPProxy.sessionLimit,
                   let endpoint = balancer.pick(client: client.ipAddress ?? "", now: now()),
                   let target = try? SocketAddress(ipAddress: endpoint.ip, port: endpoint.port) else { return }
-            sessions[client] = Session(backend: nil, pending: [envelope.data], lastUsed: .now())
+            sessions[client] = Session(endpoint: endpoint, backend: nil, pending: [envelope.data], lastUsed: .now())
             let listener = context.channel
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             DatagramBootstrap(group: context.eventLoop)

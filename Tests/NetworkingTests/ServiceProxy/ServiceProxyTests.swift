@@ -214,6 +214,29 @@ struct ServiceProxyTests {
         await rig.stop()
     }
 
+    /// A client that keeps sending from one port keeps its endpoint only while that endpoint is
+    /// listed: once it leaves, the next datagram goes to a listed one (kube-proxy clears the UDP
+    /// conntrack entries of endpoints that leave).
+    @Test func udpSessionsLeaveAnEndpointThatLeft() async throws {
+        let rig = try await Rig()
+        let a = try await UDPNameServer(name: "dns-a", ip: "127.0.3.6", port: 0)
+        let b = try await UDPNameServer(name: "dns-b", ip: "127.0.3.7", port: a.port)
+        let ports: [JSONValue] = [["name": "dns", "port": .int(Int64(a.port)), "protocol": "UDP"]]
+        _ = try await rig.create(Fixtures.service("dns", ports: [["name": "dns", "port": 53, "targetPort": .int(Int64(a.port)), "protocol": "UDP"]]))
+        _ = try await rig.create(Fixtures.slice("dns-1", service: "dns", endpoints: [Fixtures.endpoint("127.0.3.6")], ports: ports))
+        let (ip, port) = Self.split(try await rig.addresses("dns")[0])
+        let client = Int.random(in: 40_000...59_999)
+        var answer: String?
+        for _ in 0..<50 where answer == nil { answer = try await UDPNameServer.ask(ip, port, "one", from: client) }
+        #expect(answer == "dns-a:one")
+        try await rig.client.delete(EndpointTracker.endpointSlices, namespace: "default", name: "dns-1")
+        _ = try await rig.create(Fixtures.slice("dns-2", service: "dns", endpoints: [Fixtures.endpoint("127.0.3.7")], ports: ports))
+        try await Self.until("the session to move to dns-b") { try await UDPNameServer.ask(ip, port, "two", from: client) == "dns-b:two" }
+        await a.close()
+        await b.close()
+        await rig.stop()
+    }
+
     @Test func headlessServicesGetNoSocket() async throws {
         let rig = try await Rig()
         _ = try await rig.create(Fixtures.service("headless", extraSpec: ["clusterIP": "None"]))

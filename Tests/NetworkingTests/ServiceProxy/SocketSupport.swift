@@ -112,11 +112,11 @@ final class UDPNameServer: Sendable {
     }
 
     /// Sends `text` from a fresh socket and returns the first answer, nil after `timeout`.
-    static func ask(_ ip: String, _ port: Int, _ text: String, timeout: TimeAmount = .milliseconds(500)) async throws -> String? {
+    static func ask(_ ip: String, _ port: Int, _ text: String, timeout: TimeAmount = .milliseconds(500), from clientPort: Int = 0) async throws -> String? {
         let answers = AsyncStream.makeStream(of: String.self)
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(Listen(answers.continuation)) } }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: "127.0.0.1", port: clientPort).get()
         defer { channel.close(promise: nil) }
         try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: try SocketAddress(ipAddress: ip, port: port), data: channel.allocator.buffer(string: text)))
         return await withTaskGroup(of: String?.self) { g in
