@@ -75,7 +75,7 @@ struct SlicePlan {
                 if !equalBeyondHash(want, e) { changed = true }
             }
             let labels = labels(for: service)
-            let labelsChanged = slice[path: ["metadata", "labels"]] != labels
+            let labelsChanged = slice.metaLabels != (labels.objectValue ?? [:]).compactMapValues(\.stringValue)
             if changed || kept.count != current.count {
                 if kept.isEmpty {
                     toDelete.append(slice)
@@ -169,8 +169,12 @@ struct SlicePlan {
     static func samePlaceholder(_ existing: JSONValue, _ placeholder: JSONValue) -> Bool {
         (existing["endpoints"]?.arrayValue ?? []).isEmpty && (existing["ports"]?.arrayValue ?? []).isEmpty
             && existing["addressType"] == placeholder["addressType"]
-            && existing[path: ["metadata", "labels"]] == placeholder[path: ["metadata", "labels"]]
-            && existing[path: ["metadata", "ownerReferences"]] == placeholder[path: ["metadata", "ownerReferences"]]
+            && existing.metaLabels == placeholder.metaLabels
+            && ownerReferences(existing) == ownerReferences(placeholder)
+    }
+
+    private static func ownerReferences(_ object: JSONValue) -> [JSONValue] {
+        ObjectMeta(object["metadata"] ?? .emptyObject).ownerReferences.map(\.json)
     }
 
     static func isOwned(_ slice: JSONValue, by service: JSONValue) -> Bool {
@@ -180,7 +184,7 @@ struct SlicePlan {
     /// Sets or clears the trigger-time annotation on a slice being written.
     private static func stamp(_ slice: JSONValue, _ triggerTime: Date?) -> JSONValue {
         var s = slice
-        var annotations = s[path: ["metadata", "annotations"]]?.objectValue ?? [:]
+        var annotations = s.metaAnnotations.mapValues(JSONValue.string)
         annotations[TriggerTimeTracker.annotation] = triggerTime.map { .string(TriggerTimeTracker.format($0)) }
         s.set(["metadata", "annotations"], annotations.isEmpty ? nil : .object(annotations))
         return s

@@ -127,14 +127,18 @@ enum EndpointSubsets {
     }
 
     private static func addressKey(_ a: JSONValue) -> String {
-        (a["ip"]?.stringValue ?? "") + "/" + (a[path: ["targetRef", "uid"]]?.stringValue ?? "")
+        (a["ip"]?.stringValue ?? "") + "/" + (targetUID(a))
     }
 
     /// `addrsByIPAndUID`: by the IP's bytes, then the pod's uid.
     private static func addressLess(_ x: JSONValue, _ y: JSONValue) -> Bool {
         let a = ipBytes(x["ip"]?.stringValue ?? ""), b = ipBytes(y["ip"]?.stringValue ?? "")
         if a != b { return a.lexicographicallyPrecedes(b) }
-        return (x[path: ["targetRef", "uid"]]?.stringValue ?? "") < (y[path: ["targetRef", "uid"]]?.stringValue ?? "")
+        return targetUID(x) < targetUID(y)
+    }
+
+    private static func targetUID(_ address: JSONValue) -> String {
+        address["targetRef"].flatMap { ObjectReference($0).uid } ?? ""
     }
 
     /// IPv4 octets as numbers; other forms compare as their text.

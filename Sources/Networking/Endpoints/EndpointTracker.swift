@@ -103,6 +103,6 @@ public final class EndpointTracker: Sendable {
     }
 
     static func key(_ o: JSONValue) -> ServiceKey {
-        ServiceKey(namespace: o.metaNamespace, name: o[path: ["metadata", "name"]]?.stringValue ?? "")
+        ServiceKey(namespace: o.metaNamespace, name: o.metaName)
     }
 }

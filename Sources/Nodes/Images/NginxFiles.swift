@@ -72,7 +72,7 @@ enum NginxFiles {
       res.setHeader('Content-Length', Buffer.byteLength(body));
       res.writeHead(status);
       res.end(req.method === 'HEAD' ? undefined : body);
-      const now = new Date().toUTCString();
+      const now = new Date(Date.now()).toUTCString();
       console.log(`${req.socket.remoteAddress} - - [${now}] "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status} ${body.length} "-" "${req.headers['user-agent'] || '-'}"`);
     });
     server.listen(port, '0.0.0.0', () => console.log(`start worker process ${process.pid} on port ${port}`));
