@@ -39,6 +39,22 @@ public final class RawConnection: Sendable {
 
     deinit { close(fd) }
 
+    /// `count` connections, opened on a thread of their own: connect(2) blocks once the server's
+    /// accept queue is full, and a server in the test process accepts on the same few
+    /// cooperative threads a blocking connect would hold, so the two could wait on each other.
+    public static func open(port: Int, count: Int) async throws -> [RawConnection] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try (0..<count).map { _ in try RawConnection(port: port) } })
+            }
+        }
+    }
+
+    /// One connection, opened on a thread of its own (see `open(port:count:)`).
+    public static func open(port: Int) async throws -> RawConnection {
+        try await open(port: port, count: 1)[0]
+    }
+
     /// Sends all of `bytes`; false once the server has closed the connection.
     @discardableResult
     public func send(_ bytes: [UInt8]) -> Bool {

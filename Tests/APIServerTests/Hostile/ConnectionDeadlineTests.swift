@@ -26,8 +26,8 @@ import Testing
         defer { task.cancel() }
         // Connections that never send a byte, and slowloris clients that trickle one header byte
         // every 200 ms until the test ends: bytes keep arriving, but the headers never end.
-        let idle = try (0..<400).map { _ in try RawConnection(port: port) }
-        let slow = try (0..<100).map { _ in try RawConnection(port: port) }
+        let idle = try await RawConnection.open(port: port, count: 400)
+        let slow = try await RawConnection.open(port: port, count: 100)
         for c in slow { c.send("GET /api/v1/namespaces HTTP/1.1\r\nHost: x\r\n") }
         let trickleEnded = StopFlag()
         let trickle = Task.detached {
@@ -39,7 +39,7 @@ import Testing
         }
         defer { trickle.cancel() }
         // A keep-alive client that made a request and then waits.
-        let keepAlive = try RawConnection(port: port)
+        let keepAlive = try await RawConnection.open(port: port)
         keepAlive.send("GET /version HTTP/1.1\r\nHost: x\r\n\r\n")
 
         let closedIdle = await offThread { idle.allSatisfy { $0.isClosed(within: 30) } }
@@ -51,7 +51,7 @@ import Testing
         #expect(answered.closed, "closed once idle for longer than the idle deadline")
 
         // The server still answers new clients.
-        let fresh = try RawConnection(port: port)
+        let fresh = try await RawConnection.open(port: port)
         fresh.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         let reply = await offThread { fresh.readUntilClosed(timeout: 30) }
         #expect(RawResponse.all(reply.bytes).first?.status == 200)
@@ -61,7 +61,7 @@ import Testing
         // Pauses shorter than the idle deadline, adding up to more than it; margins for a loaded machine.
         let (port, task) = try await Self.start(idle: 5, readHeader: 5)
         defer { task.cancel() }
-        let c = try RawConnection(port: port)
+        let c = try await RawConnection.open(port: port)
         // On a thread of its own: the test's cooperative threads may be slow to wake on a loaded machine.
         let reply = await offThread {
             for _ in 0..<3 {
@@ -77,7 +77,7 @@ import Testing
     @Test func aStalledBodyIsDropped() async throws {
         let (port, task) = try await Self.start(idle: 1, readHeader: 1)
         defer { task.cancel() }
-        let c = try RawConnection(port: port)
+        let c = try await RawConnection.open(port: port)
         c.send("POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"metadata\":")
         let reply = await offThread { c.readUntilClosed(timeout: 30) }
         #expect(reply.closed)
@@ -86,10 +86,10 @@ import Testing
     @Test func aWatchOutlivesTheDeadlines() async throws {
         let (port, task) = try await Self.start(idle: 2, readHeader: 2)
         defer { task.cancel() }
-        let watch = try RawConnection(port: port)
+        let watch = try await RawConnection.open(port: port)
         watch.send("GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n")
         try await Task.sleep(for: .milliseconds(5000))
-        let create = try RawConnection(port: port)
+        let create = try await RawConnection.open(port: port)
         let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"late"}}"#
         create.send("POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
         let created = await offThread { create.readUntilClosed(timeout: 30) }
