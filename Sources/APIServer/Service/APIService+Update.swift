@@ -103,72 +103,91 @@ extension APIService {
         struct Decided: Sendable {
             let warnings: [String]
             var dryRun: JSONValue? = nil
+            /// The object the write replaced, for the kind's afterUpdate.
+            var previous: JSONValue? = nil
         }
-        let outcome = try await store.guaranteedUpdate(k, preconditions: preconditions) { stored -> UpdateDecision<Decided> in
-            let current = stored.value
-            let view = subresource == .scale ? Conversion.scale(of: current) : Conversion.toVersion(current, info)
-            var incoming = try change(view)
-            if subresource != .scale { try checkTypeMeta(&incoming, info) }
-            var next: JSONValue
-            switch subresource {
-            case .scale:
-                guard let replicas = incoming[path: ["spec", "replicas"]] else {
-                    throw APIError.invalid(info, name, [.required("spec.replicas")])
+        let context = HookContext(self)
+        let outcome: UpdateOutcome<Decided>
+        do {
+            outcome = try await store.guaranteedUpdate(k, preconditions: preconditions) { stored -> UpdateDecision<Decided> in
+                let current = stored.value
+                let view = subresource == .scale ? Conversion.scale(of: current) : Conversion.toVersion(current, info)
+                var incoming = try change(view)
+                if subresource != .scale { try checkTypeMeta(&incoming, info) }
+                var next: JSONValue
+                switch subresource {
+                case .scale:
+                    guard let replicas = incoming[path: ["spec", "replicas"]] else {
+                        throw APIError.invalid(info, name, [.required("spec.replicas")])
+                    }
+                    guard let r = replicas.intValue, r >= 0 else {
+                        throw APIError.invalid(info, name, [.invalid("spec.replicas", replicas, "must be greater than or equal to 0")])
+                    }
+                    next = current
+                    next.set(["spec", "replicas"], .int(r))
+                case .status:
+                    next = Conversion.toVersion(current, info)
+                    next["status"] = incoming["status"]
+                    // As kube-apiserver's status strategies do, a status write may change annotations
+                    // (the deployment controller records the revision this way), never spec or labels.
+                    next.set(["metadata", "annotations"], incoming[path: ["metadata", "annotations"]])
+                case .none:
+                    next = incoming
+                    if Self.resetsStatus(info) { next["status"] = Conversion.toVersion(current, info)["status"] }
                 }
-                guard let r = replicas.intValue, r >= 0 else {
-                    throw APIError.invalid(info, name, [.invalid("spec.replicas", replicas, "must be greater than or equal to 0")])
+                if case .applied = ownership { next.set(["metadata", "managedFields"], incoming[path: ["metadata", "managedFields"]]) }
+                for f in ["uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"] {
+                    next.set(["metadata", f], current[path: ["metadata", f]])
                 }
-                next = current
-                next.set(["spec", "replicas"], .int(r))
-            case .status:
-                next = Conversion.toVersion(current, info)
-                next["status"] = incoming["status"]
-                // As kube-apiserver's status strategies do, a status write may change annotations
-                // (the deployment controller records the revision this way), never spec or labels.
-                next.set(["metadata", "annotations"], incoming[path: ["metadata", "annotations"]])
-            case .none:
-                next = incoming
-                if Self.resetsStatus(info) { next["status"] = Conversion.toVersion(current, info)["status"] }
+                next.set(["metadata", "name"], .string(name))
+                let admitted = try self.admit(subresource == .scale ? Conversion.toVersion(next, info) : next, info: info, old: current, options: options)
+                let warnings = admitted.warnings
+                next = admitted.object
+                // What the new object needs allocated (a retried decision first gives back what the
+                // one before it took).
+                context.releaseTaken()
+                if let begin = info.definition.hooks.beginUpdate {
+                    do { try begin(&next, current, context) } catch let e as KindHookError { throw e.apiError(info, name) }
+                }
+                if Self.hasGeneration(info), next["spec"] != current["spec"] {
+                    next.set(["metadata", "generation"], .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1))
+                }
+                self.recordOwnership(&next, current: current, ownership, info, subresource)
+                if next == current { return .unchanged(Decided(warnings: warnings)) }
+                // The last finalizer gone (and whatever else the kind awaits): the object goes.
+                if next[path: ["metadata", "deletionTimestamp"]] != nil,
+                    (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty,
+                    !(info.definition.hooks.awaitsFinalization?(next) ?? false)
+                {
+                    return .delete(Decided(warnings: warnings))
+                }
+                if options.dryRun { return .unchanged(Decided(warnings: warnings, dryRun: next)) }
+                return .put(next, Decided(warnings: warnings, previous: current))
             }
-            if case .applied = ownership { next.set(["metadata", "managedFields"], incoming[path: ["metadata", "managedFields"]]) }
-            for f in ["uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"] {
-                next.set(["metadata", f], current[path: ["metadata", f]])
-            }
-            next.set(["metadata", "name"], .string(name))
-            let admitted = try self.admit(subresource == .scale ? Conversion.toVersion(next, info) : next, info: info, old: current, options: options)
-            let warnings = admitted.warnings
-            next = admitted.object
-            // Keep what admission cannot know: what the kind allocated and the metadata the server owns.
-            info.definition.hooks.prepareForUpdate?(&next, current)
-            if Self.hasGeneration(info), next["spec"] != current["spec"] {
-                next.set(["metadata", "generation"], .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1))
-            }
-            self.recordOwnership(&next, current: current, ownership, info, subresource)
-            if next == current { return .unchanged(Decided(warnings: warnings)) }
-            // The last finalizer gone (and whatever else the kind awaits): the object goes.
-            if next[path: ["metadata", "deletionTimestamp"]] != nil,
-                (next[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty,
-                !(info.definition.hooks.awaitsFinalization?(next) ?? false)
-            {
-                return .delete(Decided(warnings: warnings))
-            }
-            if options.dryRun { return .unchanged(Decided(warnings: warnings, dryRun: next)) }
-            return .put(next, Decided(warnings: warnings))
+        } catch {
+            context.releaseTaken()
+            throw error
         }
         let stored: JSONValue, decided: Decided
         var bytes: [UInt8]?
         switch outcome {
         case .notFound:
+            context.releaseTaken()
             throw APIError.notFound(info, name)
         case .preconditionFailed(let failure):
+            context.releaseTaken()
             if case .uid = failure { throw APIError.preconditionFailed(info, namespace: namespace, name: name, failure.message) }
             throw APIError.modified(info, name)
         case .unchanged(let current, let d):
+            // Nothing written (or a dry run): what the decision took goes back.
+            context.releaseTaken()
             (stored, decided) = (d.dryRun ?? current.value, d)
         case .updated(let event, let d):
             (stored, decided) = (event.object, d)
+            if let previous = d.previous { info.definition.hooks.afterUpdate?(stored, previous, context) }
             if subresource != .scale && Conversion.isIdentity(info) { bytes = event.bytes }
         case .deleted(let event, let d):
+            context.releaseTaken()
             (stored, decided) = (event.object, d)
             await afterDelete(info, stored)
         }

@@ -24,6 +24,8 @@ extension APIService {
         var obj = Conversion.toStorage(checked.pruned, info)
         info.definition.defaults?(&obj)
         if old == nil { info.definition.hooks.admitCreate?(&obj) }
+        // The strategy's PrepareForUpdate comes after decoding (defaults) and before validation.
+        if let old { info.definition.hooks.prepareForUpdate?(&obj, old) }
         // Deduplicated in linear time: a hostile body can hold tens of thousands of bad fields.
         var errors: [FieldError] = []
         var seen: Set<FieldError> = []

@@ -16,8 +16,16 @@ public struct KindHooks: Sendable {
     /// service account). What it allocates through the context is released again when the
     /// create is a dry run or fails.
     public var prepareForCreate: (@Sendable (_ obj: inout JSONValue, _ context: any KindHookContext) async throws -> Void)?
-    /// PrepareForUpdate, after admission: carries over what the request cannot know.
+    /// PrepareForUpdate, before admission and validation: carries over what the request cannot
+    /// know, and drops what the new spec no longer allows (a Service's node ports when its type
+    /// stops needing them).
     public var prepareForUpdate: (@Sendable (_ new: inout JSONValue, _ old: JSONValue) -> Void)?
+    /// BeginUpdate, after admission: allocates what the new object needs and the old did not
+    /// hold (a Service's new node ports). What it takes through the context is released again
+    /// when the update is a dry run, changes nothing or fails.
+    public var beginUpdate: (@Sendable (_ new: inout JSONValue, _ old: JSONValue, _ context: any KindHookContext) throws -> Void)?
+    /// After a successful update: gives back what the old object held and the new does not.
+    public var afterUpdate: (@Sendable (_ new: JSONValue, _ old: JSONValue, _ context: any KindHookContext) -> Void)?
     /// The kind's own delete (a namespace's finalization, a pod's graceful deletion), decided
     /// against the stored object; `.proceed` leaves it to the generic delete.
     public var beforeDelete: (@Sendable (_ obj: JSONValue, _ request: DeleteRequest) -> DeleteStep)?
@@ -33,6 +41,8 @@ public struct KindHooks: Sendable {
         admitCreate: (@Sendable (inout JSONValue) -> Void)? = nil, warnsOnUpdate: Bool = true,
         prepareForCreate: (@Sendable (_ obj: inout JSONValue, _ context: any KindHookContext) async throws -> Void)? = nil,
         prepareForUpdate: (@Sendable (_ new: inout JSONValue, _ old: JSONValue) -> Void)? = nil,
+        beginUpdate: (@Sendable (_ new: inout JSONValue, _ old: JSONValue, _ context: any KindHookContext) throws -> Void)? = nil,
+        afterUpdate: (@Sendable (_ new: JSONValue, _ old: JSONValue, _ context: any KindHookContext) -> Void)? = nil,
         beforeDelete: (@Sendable (_ obj: JSONValue, _ request: DeleteRequest) -> DeleteStep)? = nil,
         awaitsFinalization: (@Sendable (_ obj: JSONValue) -> Bool)? = nil,
         afterDelete: (@Sendable (_ obj: JSONValue, _ context: any KindHookContext) -> Void)? = nil,
@@ -42,6 +52,8 @@ public struct KindHooks: Sendable {
         self.warnsOnUpdate = warnsOnUpdate
         self.prepareForCreate = prepareForCreate
         self.prepareForUpdate = prepareForUpdate
+        self.beginUpdate = beginUpdate
+        self.afterUpdate = afterUpdate
         self.beforeDelete = beforeDelete
         self.awaitsFinalization = awaitsFinalization
         self.afterDelete = afterDelete

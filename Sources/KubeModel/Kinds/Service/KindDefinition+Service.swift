@@ -40,7 +40,16 @@ extension KindDefinition {
                     new.set(["spec", "clusterIP"], old[path: ["spec", "clusterIP"]])
                     new.set(["spec", "clusterIPs"], old[path: ["spec", "clusterIPs"]])
                 }
+                KindHooks.dropNodePortsNoLongerNeeded(&new, old)
                 KindHooks.keepNodePorts(&new, old)
+            },
+            beginUpdate: { new, old, context in
+                try KindHooks.allocateNodePorts(&new, context, holding: Set(KindHooks.nodePorts(old)))
+            },
+            afterUpdate: { new, old, context in
+                for port in Set(KindHooks.nodePorts(old)).subtracting(KindHooks.nodePorts(new)) {
+                    context.allocator(Allocators.nodePort)?.release(String(port))
+                }
             },
             afterDelete: { obj, context in
                 if let ip = obj[path: ["spec", "clusterIP"]]?.stringValue { context.allocator(Allocators.clusterIP)?.release(ip) }
@@ -79,25 +88,48 @@ extension KindHooks {
 }
 
 extension KindHooks {
-    /// The service storage's node-port allocation on create: each port of a NodePort or
-    /// LoadBalancer Service gets the node port it asks for, if free, or a random free one.
-    static func allocateNodePorts(_ obj: inout JSONValue, _ context: any KindHookContext) throws {
-        let type = obj[path: ["spec", "type"]]?.stringValue ?? "ClusterIP"
-        guard type == "NodePort" || type == "LoadBalancer", let range = context.allocator(Allocators.nodePort),
+    /// The service storage's node-port allocation (alloc.go): each port of a Service that
+    /// needs node ports gets the one it asks for, if free, or a random free one. A number the
+    /// Service already holds (`holding`, on update) or gave an earlier port of the same number
+    /// (TCP and UDP may share one) is not allocated again.
+    static func allocateNodePorts(_ obj: inout JSONValue, _ context: any KindHookContext, holding: Set<Int64> = []) throws {
+        guard needsNodePorts(obj), let range = context.allocator(Allocators.nodePort),
               var ports = obj[path: ["spec", "ports"]]?.arrayValue else { return }
+        var held = holding
         for i in ports.indices {
             if let asked = ports[i]["nodePort"]?.intValue, asked != 0 {
+                if held.contains(asked) { continue }
                 guard range.reserve(String(asked)) else {
                     throw KindHookError.invalid([.invalid("spec.ports[\(i)].nodePort", .int(asked), "provided port is already allocated")])
                 }
+                held.insert(asked)
             } else {
                 guard let port = range.allocate().flatMap({ Int64($0) }) else {
                     throw KindHookError.internalError("failed to allocate a nodePort: range is full")
                 }
                 ports[i]["nodePort"] = .int(port)
+                held.insert(port)
             }
         }
         obj.set(["spec", "ports"], .array(ports))
+    }
+
+    /// NodePort Services, and LoadBalancers unless `allocateLoadBalancerNodePorts` is false.
+    static func needsNodePorts(_ obj: JSONValue) -> Bool {
+        switch obj[path: ["spec", "type"]]?.stringValue ?? "ClusterIP" {
+        case "NodePort": return true
+        case "LoadBalancer": return obj[path: ["spec", "allocateLoadBalancerNodePorts"]]?.boolValue ?? true
+        default: return false
+        }
+    }
+
+    /// The strategy's dropTypeDependentFields: a Service whose new type needs no node ports
+    /// loses the ones it had, unless the update itself changed them (then validation speaks).
+    static func dropNodePortsNoLongerNeeded(_ new: inout JSONValue, _ old: JSONValue) {
+        guard needsNodePorts(old), !needsNodePorts(new), nodePorts(new) == nodePorts(old),
+              var ports = new[path: ["spec", "ports"]]?.arrayValue else { return }
+        for i in ports.indices { ports[i]["nodePort"] = nil }
+        new.set(["spec", "ports"], .array(ports))
     }
 
     /// An update that leaves a port's nodePort out keeps the one allocated (the same port and
