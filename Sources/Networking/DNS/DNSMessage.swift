@@ -1,9 +1,9 @@
 /// A DNS message (RFC 1035 section 4) as much as cluster DNS needs: the header, questions and
-/// answer records of types A, AAAA and SRV. Decoding follows compression pointers (with a bound,
+/// answer records of types A, AAAA, CNAME and SRV. Decoding follows compression pointers (with a bound,
 /// so a looping message is refused); encoding writes names in full.
 public struct DNSMessage: Sendable, Equatable {
     public enum RecordType: UInt16, Sendable {
-        case a = 1, srv = 33, aaaa = 28, any = 255
+        case a = 1, cname = 5, srv = 33, aaaa = 28, any = 255
     }
 
     /// RCODE values cluster DNS answers with.
@@ -26,6 +26,7 @@ public struct DNSMessage: Sendable, Equatable {
         public enum Data: Sendable, Equatable {
             case a([UInt8])
             case aaaa([UInt8])
+            case cname(String)
             case srv(priority: UInt16, weight: UInt16, port: UInt16, target: String)
         }
         public var name: String
@@ -109,16 +110,21 @@ public struct DNSMessage: Sendable, Equatable {
         for a in answers {
             let before = out.count
             name(a.name)
-            switch a.data {
-            case .a(let ip): u16(RecordType.a.rawValue); u16(1); u32(a.ttl); u16(UInt16(ip.count)); out += ip
-            case .aaaa(let ip): u16(RecordType.aaaa.rawValue); u16(1); u32(a.ttl); u16(UInt16(ip.count)); out += ip
-            case .srv(let priority, let weight, let port, let target):
-                u16(RecordType.srv.rawValue); u16(1); u32(a.ttl)
+            // Type, class IN, TTL, then the data after its two-byte length.
+            func record(_ type: RecordType, _ data: () -> Void) {
+                u16(type.rawValue); u16(1); u32(a.ttl)
                 let lengthAt = out.count
                 u16(0)
-                u16(priority); u16(weight); u16(port); name(target)
+                data()
                 let length = out.count - lengthAt - 2
                 out[lengthAt] = UInt8(length >> 8); out[lengthAt + 1] = UInt8(length & 0xFF)
+            }
+            switch a.data {
+            case .a(let ip): record(.a) { out += ip }
+            case .aaaa(let ip): record(.aaaa) { out += ip }
+            case .cname(let target): record(.cname) { name(target) }
+            case .srv(let priority, let weight, let port, let target):
+                record(.srv) { u16(priority); u16(weight); u16(port); name(target) }
             }
             if out.count > Self.maximumSize {
                 out.removeSubrange(before...)

@@ -63,7 +63,10 @@ import Testing
                 return ["metadata": ["name": "myapp", "namespace": "default"],
                         "spec": ["clusterIP": "10.96.0.10", "ports": [["name": "http", "port": 80, "protocol": "TCP"]]]]
             case ("default", "db"):
-                return ["metadata": ["name": "db", "namespace": "default"], "spec": ["clusterIP": "None", "ports": [["port": 5432]]]]
+                return ["metadata": ["name": "db", "namespace": "default"],
+                        "spec": ["clusterIP": "None", "ports": [["name": "pg", "port": 5432, "protocol": "TCP"]]]]
+            case ("default", "ext"):
+                return ["metadata": ["name": "ext", "namespace": "default"], "spec": ["type": "ExternalName", "externalName": "db.Example.com"]]
             default: return nil
             }
         },
@@ -73,6 +76,7 @@ import Testing
                 ["addresses": ["10.244.0.7"], "conditions": ["ready": true], "hostname": "db-0"],
                 ["addresses": ["10.244.1.3"], "conditions": ["ready": true], "hostname": "db-1"],
                 ["addresses": ["10.244.1.9"], "conditions": ["ready": false], "hostname": "db-2"],
+                ["addresses": ["10.244.2.4"], "conditions": ["ready": true]],
             ]]]
         })
 
@@ -88,8 +92,25 @@ import Testing
         Case(name: "myapp.default.svc.cluster.local", type: 1, code: .noError, answers: [.a([10, 96, 0, 10])]),
         Case(name: "MyApp.Default.svc.cluster.local", type: 1, code: .noError, answers: [.a([10, 96, 0, 10])]),
         Case(name: "myapp.default.svc.cluster.local", type: 28, code: .noError, answers: []),
-        Case(name: "db.default.svc.cluster.local", type: 1, code: .noError, answers: [.a([10, 244, 0, 7]), .a([10, 244, 1, 3])]),
+        Case(name: "db.default.svc.cluster.local", type: 1, code: .noError, answers: [.a([10, 244, 0, 7]), .a([10, 244, 1, 3]), .a([10, 244, 2, 4])]),
         Case(name: "db-1.db.default.svc.cluster.local", type: 1, code: .noError, answers: [.a([10, 244, 1, 3])]),
+        // An endpoint without a hostname is named by its address, dashed.
+        Case(name: "10-244-2-4.db.default.svc.cluster.local", type: 1, code: .noError, answers: [.a([10, 244, 2, 4])]),
+        Case(name: "10-244-1-9.db.default.svc.cluster.local", type: 1, code: .nameError, answers: []),
+        // A headless Service's SRV records point at each ready endpoint.
+        Case(name: "_pg._tcp.db.default.svc.cluster.local", type: 33, code: .noError, answers: [
+            .srv(priority: 0, weight: 33, port: 5432, target: "10-244-2-4.db.default.svc.cluster.local"),
+            .srv(priority: 0, weight: 33, port: 5432, target: "db-0.db.default.svc.cluster.local"),
+            .srv(priority: 0, weight: 33, port: 5432, target: "db-1.db.default.svc.cluster.local"),
+        ]),
+        // An ExternalName Service is a CNAME to its name.
+        Case(name: "ext.default.svc.cluster.local", type: 1, code: .noError, answers: [.cname("db.example.com")]),
+        Case(name: "ext.default.svc.cluster.local", type: 5, code: .noError, answers: [.cname("db.example.com")]),
+        Case(name: "ext.default.svc.cluster.local", type: 33, code: .noError, answers: []),
+        // Pod records spell their address (CoreDNS's `pods insecure`).
+        Case(name: "10-244-0-7.default.pod.cluster.local", type: 1, code: .noError, answers: [.a([10, 244, 0, 7])]),
+        Case(name: "10-244-0.default.pod.cluster.local", type: 1, code: .nameError, answers: []),
+        Case(name: "x.10-244-0-7.default.pod.cluster.local", type: 1, code: .nameError, answers: []),
         Case(name: "db-2.db.default.svc.cluster.local", type: 1, code: .nameError, answers: []),
         Case(name: "_http._tcp.myapp.default.svc.cluster.local", type: 33, code: .noError,
              answers: [.srv(priority: 0, weight: 100, port: 80, target: "myapp.default.svc.cluster.local")]),
