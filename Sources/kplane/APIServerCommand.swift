@@ -1,6 +1,8 @@
 import APIServer
 import ArgumentParser
 import Foundation
+import Logging
+import Networking
 
 /// `kplane apiserver`: the API server alone, for the split roles.
 struct APIServerCommand: AsyncParsableCommand {
@@ -11,7 +13,9 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 6443
     @Option(name: .customLong("data-dir"), help: "Where the database and kubeconfig live.") var dataDir = APIServerConfig.defaultDataDir
     @Option(name: .customLong("token-file"), help: "File holding the bearer token clients must send.") var tokenFile: String?
-    @Option(name: .customLong("service-cluster-ip-range"), help: "CIDR for Service ClusterIPs.") var serviceCIDR = "10.96.0.0/16"
+    @Option(name: .customLong("service-cluster-ip-range"),
+            help: "CIDR for Service ClusterIPs (default: a /16 of 10.96.0.0/12 routed to this machine as root, else 127.96.0.0/16).")
+    var serviceCIDR: String?
     @Option(name: .customLong("default-watch-cache-size"), help: "Changes kept for watches to resume from; older revisions get 410 Expired.")
     var watchCacheSize = 20_000
     @Option(name: .customLong("event-ttl"), help: "How long events are kept after their last update.") var eventTTL = "1h0m0s"
@@ -23,7 +27,11 @@ struct APIServerCommand: AsyncParsableCommand {
         var config = APIServerConfig(dataDir: dataDir)
         config.host = address
         config.port = port
-        config.serviceCIDR = serviceCIDR
+        // As `kplane up` does: ClusterIPs from a range that stays on this machine, unless asked otherwise.
+        let claimed = serviceCIDR == nil ? ServiceAddressRange.claim(logger: Logger(label: "apiserver")) : nil
+        defer { claimed?.release() }
+        if let claimed { Logger(label: "apiserver").info("\(claimed.reason)") }
+        config.serviceCIDR = serviceCIDR ?? claimed?.cidr ?? config.serviceCIDR
         config.watchCacheSize = watchCacheSize
         config.eventTTL = try UpCommand.ttl(eventTTL)
         do {

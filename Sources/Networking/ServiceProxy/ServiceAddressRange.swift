@@ -10,7 +10,8 @@ import Logging
 /// kubeadm's default `10.96.0.0/12`, routed locally as a whole (`ip route add local 10.96.0.0/16
 /// dev lo`): every address in it is then this machine's, so a socket binds any ClusterIP, the host
 /// and pods (through their bridge; the `local` table is read before kplane's bridge rules) reach
-/// it, and no packet to an unused one leaves the machine. A range is claimed by holding a lock
+/// it, and no packet to an unused one leaves the machine. A /16 that a route of the host
+/// touches (a VPN's, a docker network's) is skipped. A range is claimed by holding a lock
 /// on `/run/kplane/service-range-10.N.lock` for the life of the process: another kplane on the
 /// machine finds it held and claims the next, so their ClusterIPs never collide, and a kplane
 /// killed with -9 lets go of its lock with its life, so the next one takes the range (and its
@@ -38,8 +39,17 @@ public struct ServiceAddressRange: Sendable {
             return ServiceAddressRange(cidr: loopback, routed: false, reason: "Service ClusterIPs are loopback addresses (\(loopback)): the `ip` command (iproute2) is not installed")
         }
         try? FileManager.default.createDirectory(atPath: lockDirectory, withIntermediateDirectories: true)
+        let (listed, listing) = run(ip, ["-4", "route", "show", "table", "all"], output: true)
+        guard listed == 0 else {
+            return ServiceAddressRange(cidr: loopback, routed: false, reason: "Service ClusterIPs are loopback addresses (\(loopback)): the host's routes could not be read (\(listing))")
+        }
+        let host = HostRoutes(listing: listing)
         for second in 96...111 {
             let cidr = "10.\(second).0.0/16"
+            if let route = host.conflict(with: cidr) {
+                logger.info("The host routes part of \(cidr) already; not taking it for Services", metadata: ["route": "\(route.line)"])
+                continue
+            }
             let fd = open("\(lockDirectory)/service-range-10.\(second).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else { break }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -68,15 +78,22 @@ public struct ServiceAddressRange: Sendable {
         _ = Self.run(ip, ["route", "del", "local", cidr, "dev", "lo"])
     }
 
-    private static func run(_ path: String, _ args: [String]) -> (Int32, String) {
+    /// Runs `ip` and returns its status and its standard error, or its standard output when
+    /// `output` (then standard error is dropped).
+    private static func run(_ path: String, _ args: [String], output: Bool = false) -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
+        let pipe = Pipe()
+        if output {
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+        } else {
+            p.standardError = pipe
+            p.standardOutput = FileHandle.nullDevice
+        }
         do { try p.run() } catch { return (-1, "\(error)") }
-        let data = err.fileHandleForReading.readDataToEndOfFile()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }

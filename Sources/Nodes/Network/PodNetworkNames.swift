@@ -1,3 +1,5 @@
+import KubeModel
+
 /// The names kplane gives a node's bridge and its pods' namespaces and veths. Interface names
 /// hold at most 15 characters (IFNAMSIZ - 1), so they carry hashes; namespace names (files under
 /// /run/netns) carry the node's tag and the pod's uid in full, so a restarted agent can tell its
@@ -105,17 +107,7 @@ struct PodSubnet: Sendable, Equatable {
         return n & common == base & common
     }
 
-    /// A dotted IPv4 address as a number.
-    static func number(_ text: Substring) -> UInt32? {
-        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4 else { return nil }
-        var n: UInt32 = 0
-        for octet in octets {
-            guard octet.count <= 3, octet.allSatisfy(\.isASCII), let v = UInt32(octet), v <= 255 else { return nil }
-            n = n << 8 | v
-        }
-        return n
-    }
+    static func number(_ text: Substring) -> UInt32? { IPv4Block.number(text) }
 
-    static func mask(_ length: Int) -> UInt32 { length == 0 ? 0 : ~UInt32(0) << (32 - length) }
+    static func mask(_ length: Int) -> UInt32 { IPv4Block.mask(length) }
 }
