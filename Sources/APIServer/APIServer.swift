@@ -32,8 +32,9 @@ public final class APIServer: Sendable {
             responder: responder,
             server: .http1(configuration: Self.http1(config)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-            onServerRunning: { [dataDirectory, api, host = config.host] channel in
+            onServerRunning: { [dataDirectory, api, documents = responder.documents, host = config.host] channel in
                 let port = channel.localAddress?.port ?? 0
+                documents.advertise(serverAddress: "\(host):\(port)")
                 dataDirectory.recordPort(port)
                 Logger(label: "kplane.apiserver").info("Serving insecurely on \(host):\(port)")
                 do { try await api.reconcileKubernetesEndpoints(host: host, port: port) } catch {

@@ -27,6 +27,10 @@ import Testing
         #expect(try await server.request("GET", "/openapi/v2").status == 200)
         let root = try await server.request("GET", "/openapi/v3").json["paths"] as? [String: Any]
         #expect(root?["apis/apps/v1"] != nil)
+        // /api advertises the address the server listens on: the bound port, not --port 0.
+        let core = try await server.request("GET", "/api").json
+        let addresses = core["serverAddressByClientCIDRs"] as? [[String: Any]]
+        #expect(addresses?.first?["serverAddress"] as? String == "127.0.0.1:\(server.port)")
     }
 
     @Test func crudAndErrorsAreKubernetesStatus() async throws {

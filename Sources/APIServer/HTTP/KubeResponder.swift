@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KubeModel
 import NIOCore
+import Synchronization
 
 /// Routes every request the way kube-apiserver does: discovery, OpenAPI, health, then the
 /// resource verbs. All failures become `kind: Status` bodies.
@@ -10,14 +11,12 @@ public struct KubeResponder: HTTPResponder {
 
     let api: APIService
     let token: String?
-    let serverAddress: String
     let documents: StaticDocuments
     static let maxBody = 3 * 1024 * 1024
 
     public init(api: APIService, token: String?, serverAddress: String) {
         self.api = api
         self.token = token
-        self.serverAddress = serverAddress
         self.documents = StaticDocuments(serverAddress: serverAddress, catalog: api.catalog, schemas: api.schemas, builtin: api.servesBuiltinKinds)
     }
 
@@ -62,7 +61,7 @@ public struct KubeResponder: HTTPResponder {
         case .health: return Self.raw(Array("ok".utf8), "text/plain; charset=utf-8")
         case .api:
             if Self.wantsAggregated(accept) { return Self.raw(documents.aggregatedCore, Discovery.aggregatedContentType) }
-            return Self.raw(documents.apiVersions, "application/json")
+            return Self.raw(documents.apiVersions.withLock { $0 }, "application/json")
         case .apis:
             if Self.wantsAggregated(accept) { return Self.raw(documents.aggregatedGroups, Discovery.aggregatedContentType) }
             return Self.raw(documents.groupList, "application/json")
@@ -119,9 +118,10 @@ public struct APIRequestContext: RequestContext {
     }
 }
 
-/// Discovery and OpenAPI documents serialized once at start-up (they never change at run time).
+/// Discovery and OpenAPI documents serialized once at start-up (they never change at run time,
+/// but for the address `/api` advertises, known once the listener is bound).
 final class StaticDocuments: Sendable {
-    let apiVersions: [UInt8]
+    let apiVersions: Mutex<[UInt8]>
     let groupList: [UInt8]
     let aggregatedCore: [UInt8]
     let aggregatedGroups: [UInt8]
@@ -141,8 +141,14 @@ final class StaticDocuments: Sendable {
         return (JSONSerializer.serialize(swagger), OpenAPIV2.protobuf(swagger))
     }
 
+    /// The address `/api` gives clients (`serverAddressByClientCIDRs`): the bound one, with `--port 0`.
+    func advertise(serverAddress: String) {
+        let document = JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress))
+        apiVersions.withLock { $0 = document }
+    }
+
     init(serverAddress: String, catalog: ResourceCatalog, schemas: SchemaRegistry, builtin: Bool) {
-        apiVersions = JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress))
+        apiVersions = Mutex(JSONSerializer.serialize(Discovery.apiVersions(serverAddress: serverAddress)))
         groupList = JSONSerializer.serialize(Discovery.apiGroupList(catalog))
         aggregatedCore = JSONSerializer.serialize(Discovery.aggregated(core: true, catalog))
         aggregatedGroups = JSONSerializer.serialize(Discovery.aggregated(core: false, catalog))
