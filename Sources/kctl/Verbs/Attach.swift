@@ -27,13 +27,7 @@ struct Attach: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.short, .customLong("container")], help: "Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation for selecting the container to be attached or the first container in the pod will be chosen")
-    var container: String?
-    @Option(name: .customLong("pod-running-timeout"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running")
-    var podRunningTimeout = "1m0s"
-    @Flag(name: [.short, .customLong("quiet")], help: "Only print output from the remote session") var quiet = false
-    @Flag(name: [.customShort("i"), .customLong("stdin")], help: "Pass stdin to the container") var stdin = false
-    @Flag(name: [.short, .customLong("tty")], help: "Stdin is a TTY") var tty = false
+    @OptionGroup var flags: StreamFlags
     @Argument(help: "POD, TYPE/NAME or TYPE NAME") var resources: [String] = []
 
     func run() async throws {
@@ -42,7 +36,7 @@ struct Attach: AsyncParsableCommand {
             guard resources.count <= 2 else {
                 throw KctlError("expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw \(resources.count): [\(resources.joined(separator: " "))]")
             }
-            let timeout = try PodRunningTimeout.parse(podRunningTimeout)
+            let timeout = try PodRunningTimeout.parse(flags.podRunningTimeout)
             let session = try global.session()
             let target = resources.count == 2 ? resources.joined(separator: "/") : resources[0]
             let pod = try await AttachablePod.resolve(target, session, timeout: timeout).pod
@@ -50,22 +44,22 @@ struct Attach: AsyncParsableCommand {
             if phase == "Succeeded" || phase == "Failed" {
                 throw KctlError("cannot attach a container in a completed pod; current phase is \(phase)")
             }
-            let chosen = try AttachablePod.container(pod, named: container, quiet: quiet)
+            let chosen = try AttachablePod.container(pod, named: flags.container, quiet: flags.quiet)
             let name = chosen["name"]?.stringValue ?? ""
             // The container's own TTY decides: kubectl forces one on, or drops ours, to match it.
-            var useTTY = tty
+            var useTTY = flags.tty
             let containerTTY = chosen["tty"]?.boolValue ?? false
             if useTTY && !containerTTY {
                 useTTY = false
-                if !quiet { Terminal.err("error: Unable to use a TTY - container \(name) did not allocate one") }
+                if !flags.quiet { Terminal.err("error: Unable to use a TTY - container \(name) did not allocate one") }
             } else if !useTTY && containerTTY {
                 useTTY = true
             }
-            let remote = RemoteSession(subresource: "attach", stdin: stdin, tty: useTTY, quiet: quiet)
+            let remote = RemoteSession(subresource: "attach", stdin: flags.stdin, tty: useTTY, quiet: flags.quiet)
             let terminal = remote.usesTerminal()
-            if !quiet { Terminal.err("If you don't see a command prompt, try pressing enter.") }
+            if !flags.quiet { Terminal.err("If you don't see a command prompt, try pressing enter.") }
             try await remote.run(session, pod: pod, options: [("container", name)], terminal: terminal)
-            if !quiet && stdin && terminal && Pod(pod).spec.restartPolicy == "Always" {
+            if !flags.quiet && flags.stdin && terminal && Pod(pod).spec.restartPolicy == "Always" {
                 Terminal.line("Session ended, resume using 'kctl attach \(pod.metadata.name) -c \(name) -i -t' command when the pod is running")
             }
         }

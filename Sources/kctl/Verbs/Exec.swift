@@ -29,13 +29,7 @@ struct Exec: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.short, .customLong("container")], help: "Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation for selecting the container to be attached or the first container in the pod will be chosen")
-    var container: String?
-    @Option(name: .customLong("pod-running-timeout"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running")
-    var podRunningTimeout = "1m0s"
-    @Flag(name: [.short, .customLong("quiet")], help: "Only print output from the remote session") var quiet = false
-    @Flag(name: [.customShort("i"), .customLong("stdin")], help: "Pass stdin to the container") var stdin = false
-    @Flag(name: [.short, .customLong("tty")], help: "Stdin is a TTY") var tty = false
+    @OptionGroup var flags: StreamFlags
     @Argument(help: "POD or TYPE/NAME") var target: String?
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --") var command: [String] = []
 
@@ -44,15 +38,15 @@ struct Exec: AsyncParsableCommand {
             guard let target else { throw KctlError("pod, type/name or --filename must be specified") }
             let argv = command
             guard !argv.isEmpty else { throw KctlError("you must specify at least one command for the container") }
-            let timeout = try PodRunningTimeout.parse(podRunningTimeout)
+            let timeout = try PodRunningTimeout.parse(flags.podRunningTimeout)
             let session = try global.session()
             let pod = try await AttachablePod.resolve(target, session, timeout: timeout).pod
             let phase = Pod(pod).status.phase ?? ""
             if phase == "Succeeded" || phase == "Failed" {
                 throw KctlError("cannot exec into a container in a completed pod; current phase is \(phase)")
             }
-            let name = try container ?? AttachablePod.container(pod, named: nil, quiet: quiet)["name"]?.stringValue ?? ""
-            let remote = RemoteSession(subresource: "exec", stdin: stdin, tty: tty, quiet: quiet)
+            let name = try flags.container ?? AttachablePod.container(pod, named: nil, quiet: flags.quiet)["name"]?.stringValue ?? ""
+            let remote = RemoteSession(subresource: "exec", stdin: flags.stdin, tty: flags.tty, quiet: flags.quiet)
             let options = argv.map { ("command", $0) } + [("container", name)]
             try await remote.run(session, pod: pod, options: options, terminal: remote.usesTerminal())
         }
