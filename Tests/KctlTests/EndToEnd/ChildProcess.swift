@@ -21,16 +21,17 @@ final class ChildProcess: Sendable {
         p.standardError = err
         p.standardInput = input
         process = p
-        out.fileHandleForReading.readabilityHandler = { [output] h in
+        out.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
-            output.withLock { $0.out += d }
+            self?.output.withLock { $0.out += d }
         }
-        err.fileHandleForReading.readabilityHandler = { [output] h in
+        err.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
-            output.withLock { $0.err += d }
+            self?.output.withLock { $0.err += d }
         }
-        p.terminationHandler = { [ended] p in
-            let waiters = ended.withLock { s in
+        p.terminationHandler = { [weak self] p in
+            guard let self else { return }
+            let waiters = self.ended.withLock { s in
                 s.code = p.terminationStatus
                 defer { s.waiters = [] }
                 return s.waiters
@@ -97,5 +98,9 @@ func eventually(_ what: String, seconds: Double = 20, _ condition: () async thro
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(100))
     }
-    throw TimedOut(what: what, seconds: seconds)
+    throw WaitedTooLong(description: "timed out waiting for \(what) (\(seconds) s)")
+}
+
+struct WaitedTooLong: Error, CustomStringConvertible {
+    let description: String
 }
