@@ -33,9 +33,13 @@ let package = Package(
             name: "KubeClient",
             dependencies: [
                 "KubeModel", "KubeYAML",
+                // SPDY/3 header blocks of the port-forward client.
+                "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // `kctl proxy`'s local HTTP server.
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -8,7 +8,7 @@ struct Kctl: AsyncParsableCommand {
         abstract: "kctl controls a Kubernetes cluster (kplane's, or any other): kubectl's verbs, flags and output.",
         subcommands: [
             Get.self, Apply.self, Create.self, Replace.self, Delete.self, Describe.self, Diff.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, SetCommand.self, Label.self, Annotate.self,
-            Cordon.self, Uncordon.self, Drain.self, TaintCommand.self, Wait.self, Logs.self, APIResources.self, APIVersions.self, ClusterInfo.self, Version.self, ConfigCommand.self, Completion.self,
+            Cordon.self, Uncordon.self, Drain.self, TaintCommand.self, Wait.self, Logs.self, Exec.self, Attach.self, PortForward.self, Proxy.self, APIResources.self, APIVersions.self, ClusterInfo.self, Version.self, ConfigCommand.self, Completion.self,
         ])
 
     /// kubectl takes global flags before the verb too (`kubectl -n x get pods`); the argument
