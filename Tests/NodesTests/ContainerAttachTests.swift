@@ -66,12 +66,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let log = try ContainerLog(root: root, namespace: "ns", pod: "p", uid: "u", container: "c", restartCount: 0, clock: SystemClock())
         let gate = root + "/go"
-        let p = try Self.start("echo one; while [ ! -e \(gate) ]; do sleep 0.02; done; echo two", log)
         let detached = Received(), staying = Received()
         struct Gone: Error {}
         let failing = log.attach(stdout: { _ in throw Gone() }, stderr: nil)
         let a = log.attach(stdout: detached.sink(0), stderr: nil)
         let b = log.attach(stdout: staying.sink(0), stderr: nil)
+        let p = try Self.start("echo one; while [ ! -e \(gate) ]; do sleep 0.02; done; echo two", log)
         try await waitFor("the first line") { staying.stdout == "one\n" }
         // The failing client was dropped at its first write.
         await failing.finished()
@@ -125,11 +125,13 @@ import Testing
         #expect(none.processStdin == -1 && !none.write([1]))
     }
 
+    struct WaitFailed: Error { let what: String }
+
     /// Polls without holding a thread of the concurrency pool.
     func waitFor(_ what: String, seconds: Double = 10, _ condition: () -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while !condition() {
-            guard Date() < deadline else { throw TimedOut(what: what, seconds: seconds) }
+            guard Date() < deadline else { throw WaitFailed(what: what) }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
