@@ -119,13 +119,13 @@ new_connections & pids+=($!)
 keep_alive & pids+=($!)
 report & pids+=($!)
 
-sleep 4
+sleep 6
 run kubectl set image deployment/myapp myapp=myapp:2.0.0
 run kubectl rollout status deployment/myapp --timeout=180s
-sleep 4
+sleep 6
 run kubectl rollout undo deployment/myapp
 run kubectl rollout status deployment/myapp --timeout=180s
-sleep 4
+sleep 6
 
 touch "$stop"
 for p in "${pids[@]}"; do wait "$p" || true; done
