@@ -148,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "NetworkingTests",
             dependencies: ["Networking", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Nodes", "APIServer", "KubeModel", "KubeClient", "KplaneTestSupport"]),
         .testTarget(

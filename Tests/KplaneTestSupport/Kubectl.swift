@@ -1,7 +1,7 @@
 import Foundation
 
 /// A real kubectl binary driven against a test server, with its own discovery cache.
-public struct Kubectl {
+public struct Kubectl: Sendable {
     public let binary: String
     public let server: ServerProcess
     public let cacheDir = temporaryDirectory()
@@ -34,6 +34,11 @@ public struct Kubectl {
 
     public func run(_ args: [String], stdin: String? = nil) throws -> (code: Int32, out: String, err: String) {
         try ServerProcess.run(binary, ["--kubeconfig", server.kubeconfig, "--cache-dir", cacheDir] + args, stdin: stdin)
+    }
+
+    /// `run` for async tests: kubectl runs to its end on a thread of its own.
+    public func runOffPool(_ args: [String], stdin: String? = nil) async throws -> (code: Int32, out: String, err: String) {
+        try await offPool { try self.run(args, stdin: stdin) }
     }
 
     public var manifests: String { Self.manifestsFolder }

@@ -94,7 +94,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(150))
         // Still following: the container runs.
         #expect(!received.withLock { $0.isEmpty })
-        try await ContainerLogTests.offPool { p.waitUntilExit() }
+        try await offPool { p.waitUntilExit() }
         await log.finished()
         running.store(false, ordering: .releasing)
         try await follower.value

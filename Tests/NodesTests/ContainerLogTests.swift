@@ -23,14 +23,6 @@ import Testing
         await log.finished()
     }
 
-    /// Runs blocking work (waiting for a process) on a thread of its own: the concurrency pool
-    /// has a thread per core, and other suites' clusters run on it meanwhile.
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in
-            Thread.detachNewThread { c.resume(with: Result { try work() }) }
-        }
-    }
-
     static func lines(_ path: String) throws -> [String] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }

@@ -169,7 +169,7 @@ final class TestLogSource: ContainerLogSource {
             for (name, global) in clients {
                 // Each command waits for its process off the concurrency pool.
                 func run(_ args: [String]) async throws -> (code: Int32, out: String, err: String) {
-                    try await ContainerLogTests.offPool { try ServerProcess.run(name, global + args) }
+                    try await offPool { try ServerProcess.run(name, global + args) }
                 }
                 #expect(try await run(["logs", "p"]).out == "line 1\nline 2\nline 3\n", "\(name)")
                 #expect(try await run(["logs", "p", "--tail=1"]).out == "line 3\n", "\(name)")
@@ -196,7 +196,7 @@ final class TestLogSource: ContainerLogSource {
             // A container that has not started: the kubelet's 400, relayed.
             source.state.withLock { $0.pod = TestLogSource.pod(["waiting": ["reason": "ContainerCreating"]], restarted: false) }
             for (name, global) in clients {
-                let r = try await ContainerLogTests.offPool { try ServerProcess.run(name, global + ["logs", "p"]) }
+                let r = try await offPool { try ServerProcess.run(name, global + ["logs", "p"]) }
                 #expect(r.code != 0, "\(name)")
                 #expect(r.err.contains(#"container "app" in pod "p" is waiting to start: ContainerCreating"#), "\(name): \(r.err)")
                 if name != KctlRunner.binary {
