@@ -4,6 +4,7 @@ import Hummingbird
 import KplaneTestSupport
 import KubeModel
 import NIOCore
+import NIOPosix
 import Testing
 @testable import Networking
 
@@ -11,8 +12,14 @@ import Testing
 private struct EchoBackend: HTTPResponder {
     typealias Context = BasicRequestContext
     let name: String
+    static let big = 8 << 20
     func respond(to request: Request, context: Context) async throws -> Response {
-        var body = try await request.body.collect(upTo: 4 << 20)
+        if request.uri.path == "/big" {
+            // An answer much larger than the socket buffers, to be streamed.
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
+                            body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: EchoBackend.big)))
+        }
+        let body = try await request.body.collect(upTo: 4 << 20)
         let header = { (n: String) in HTTPField.Name(n).flatMap { request.headers[$0] } ?? "-" }
         let lines = ["\(name) \(request.method.rawValue) \(request.uri.string)", "host=\(request.head.authority ?? "-")",
                      "x-forwarded-for=\(header("X-Forwarded-For"))", "x-real-ip=\(header("X-Real-IP"))",
@@ -24,7 +31,7 @@ private struct EchoBackend: HTTPResponder {
 
 /// Runs `body` with two echo backends and an Ingress listener routing to them.
 private func withIngress(_ ingresses: [Ingress], endpoints: @escaping @Sendable ([Int]) -> [String: [ServiceEndpoint]],
-                         tls: IngressCertificates? = nil, _ body: @Sendable (_ port: Int, _ backends: [Int]) async throws -> Void) async throws {
+                         tls: IngressCertificates? = nil, readTimeout: TimeAmount = .seconds(60), _ body: @Sendable (_ port: Int, _ backends: [Int]) async throws -> Void) async throws {
     var tasks: [Task<Void, any Error>] = []
     defer { tasks.forEach { $0.cancel() } }
     var backends: [Int] = []
@@ -37,7 +44,7 @@ private func withIngress(_ ingresses: [Ingress], endpoints: @escaping @Sendable 
         backends.append(try #require(await it.next()))
     }
     let router = IngressRouter(ingresses)
-    let proxy = IngressProxy(routes: { router }, endpoints: StaticEndpoints(endpoints(backends)))
+    let proxy = IngressProxy(routes: { router }, endpoints: StaticEndpoints(endpoints(backends)), readTimeout: readTimeout)
     let server = IngressServer(proxy: proxy, tls: try tls?.serverContext())
     let (ports, ready) = AsyncStream.makeStream(of: Int.self)
     tasks.append(Task { try await server.run(host: "127.0.0.1", port: 0) { ready.yield($0) } })
@@ -60,6 +67,7 @@ private func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -
         (host: "myapp.example.com", paths: [IngressRouterTests.path("/", "Prefix", "myapp")]),
         (host: "idle.example.com", paths: [IngressRouterTests.path("/", "Prefix", "idle")]),
         (host: "down.example.com", paths: [IngressRouterTests.path("/", "Prefix", "down")]),
+        (host: "silent.example.com", paths: [IngressRouterTests.path("/", "Prefix", "silent")]),
     ])
 
     static func table(_ backends: [Int]) -> [String: [ServiceEndpoint]] {
@@ -130,6 +138,33 @@ private func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -
                 let r = await curl(["-H", "Host: myapp.example.com", "--data-binary", "hello", "http://127.0.0.1:\(port)/"])
                 #expect(r.out.hasPrefix("one") && r.out.hasSuffix("body=5"), "\(r)")
             }
+        }
+    }
+
+    /// An answer far larger than the buffers arrives whole, over a kept-alive connection that
+    /// then serves the next request.
+    @Test func aLargeAnswerIsStreamedWhole() async throws {
+        try await withIngress([Self.shop], endpoints: Self.table) { port, _ in
+            let url = "http://127.0.0.1:\(port)/big"
+            let r = await curl(["-o", "/dev/null", "-w", "%{http_code} %{size_download} %{num_connects}\n", "-H", "Host: myapp.example.com", url,
+                                "-o", "/dev/null", "-H", "Host: myapp.example.com", url])
+            #expect(r.out == "200 \(EchoBackend.big) 1\n200 \(EchoBackend.big) 0\n", "\(r)")
+        }
+    }
+
+    /// An endpoint that takes the request and never answers: 504 after proxy-read-timeout.
+    @Test func aSilentEndpointGivesGatewayTimeout() async throws {
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let silentPort = try #require(silent.localAddress?.port)
+        let table: @Sendable ([Int]) -> [String: [ServiceEndpoint]] = { backends in
+            ["default/silent:80": [ServiceEndpoint(ip: "127.0.0.1", port: silentPort)]]
+        }
+        try await withIngress([Self.shop], endpoints: table, readTimeout: .milliseconds(500)) { port, _ in
+            let started = ContinuousClock.now
+            let r = await curl(["-i", "-H", "Host: silent.example.com", "http://127.0.0.1:\(port)/"])
+            #expect(r.out.hasPrefix("HTTP/1.1 504 Gateway Time-out\r\n") && r.out.hasSuffix(IngressPages.gatewayTimeout.body), "\(r)")
+            #expect(ContinuousClock.now - started >= .milliseconds(500))
         }
     }
 

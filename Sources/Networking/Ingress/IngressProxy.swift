@@ -1,14 +1,12 @@
-import AsyncHTTPClient
 import KubeModel
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Synchronization
 
-/// One request through the Ingress, as ingress-nginx's location does it: route by Host and path,
-/// then send it to the backend's endpoints in round-robin order (the next one on a refused
-/// connection, up to 3 tries: proxy_next_upstream "error timeout"), with the headers nginx sets,
-/// and stream the answer back. Its own answers are nginx's error pages.
+/// What the Ingress does with one request, as ingress-nginx's location decides it: route by Host
+/// and path, then pass it to the backend's endpoints in round-robin order (the next one on a
+/// refused connection, up to 3 tries: proxy_next_upstream "error timeout") with the headers nginx
+/// sets, or answer itself with one of nginx's pages. `IngressConnection` carries it out.
 public final class IngressProxy: Sendable {
     /// Where the request came in, for the X-Forwarded-* headers.
     public struct Client: Sendable {
@@ -24,45 +22,54 @@ public final class IngressProxy: Sendable {
         }
     }
 
-    /// What is sent back: the head, then the body as it arrives.
+    /// One of the Ingress's own answers: the head and the whole body.
     public struct Answer: Sendable {
         public var head: HTTPResponseHead
-        public var body: @Sendable (_ write: @Sendable (ByteBuffer) async throws -> Void) async throws -> Void
+        public var body: ByteBuffer?
+    }
+
+    /// A request to pass on: the endpoints to try in order, and the request as sent upstream.
+    struct Forward {
+        var endpoints: [ServiceEndpoint]
+        var head: HTTPRequestHead
+        var body: ByteBuffer?
+    }
+
+    enum Decision {
+        case answer(Answer)
+        case forward(Forward)
     }
 
     /// ingress-nginx's proxy-body-size default (client_max_body_size 1m).
     public static let maxBodySize = 1 << 20
     static let tries = 3
+    /// proxy-connect-timeout 5s.
+    static let connectTimeout = TimeAmount.seconds(5)
 
     let routes: @Sendable () -> IngressRouter
     let endpoints: any IngressEndpointSource
     let balancer = RoundRobin()
-    let client: HTTPClient
+    /// proxy-read-timeout (60s): the longest an endpoint may stay silent while it owes an answer;
+    /// also how long an idle kept-alive connection is kept (upstream-keepalive-timeout, 60s too).
+    let readTimeout: TimeAmount
+    let pool = IngressUpstreamPool()
     /// Where the HTTPS listener answers, once bound (for ssl-redirect's Location).
     public let httpsPort = Mutex<Int?>(nil)
 
-    public init(routes: @escaping @Sendable () -> IngressRouter, endpoints: any IngressEndpointSource) {
+    public init(routes: @escaping @Sendable () -> IngressRouter, endpoints: any IngressEndpointSource,
+                readTimeout: TimeAmount = .seconds(60)) {
         self.routes = routes
         self.endpoints = endpoints
-        var config = HTTPClient.Configuration()
-        config.redirectConfiguration = .disallow
-        config.connectionPool.retryConnectionEstablishment = false
-        // proxy-connect-timeout 5s, proxy-read-timeout 60s.
-        config.timeout.connect = .seconds(5)
-        config.timeout.read = .seconds(60)
-        config.connectionPool.idleTimeout = .seconds(60)
-        // nginx opens as many upstream connections as requests need; AsyncHTTPClient's default
-        // of 8 a host would queue the ninth long-lived request (an event stream) forever.
-        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
-        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
+        self.readTimeout = readTimeout
     }
 
+    /// Closes the kept-alive connections to endpoints.
     public func shutdown() async {
-        try? await client.shutdown()
+        pool.closeAll()
     }
 
-    /// The answer to one request whose body (at most `maxBodySize` bytes) was read.
-    public func answer(_ head: HTTPRequestHead, body: ByteBuffer?, from source: Client) async -> Answer {
+    /// What to do with one request whose body (at most `maxBodySize` bytes) was read.
+    func decide(_ head: HTTPRequestHead, body: ByteBuffer?, from source: Client) -> Decision {
         let host = head.headers.first(name: "host") ?? ""
         let router = routes()
         if source.scheme == "http", router.hasTLS(host: host), let port = httpsPort.withLock({ $0 }) {
@@ -70,58 +77,24 @@ public final class IngressProxy: Sendable {
             var answer = Self.page(IngressPages.permanentRedirect, head)
             let name = IngressRouter.hostname(host)
             answer.head.headers.add(name: "Location", value: "https://\(name)\(port == 443 ? "" : ":\(port)")\(head.uri)")
-            return answer
+            return .answer(answer)
         }
-        guard let target = router.route(host: host, path: head.uri) else { return Self.page(IngressPages.notFound, head) }
+        guard let target = router.route(host: host, path: head.uri) else { return .answer(Self.page(IngressPages.notFound, head)) }
         let candidates = endpoints.endpoints(of: target.service, port: target.port)
-        guard !candidates.isEmpty else { return Self.page(IngressPages.serviceUnavailable, head) }
-        let headers = Self.upstreamHeaders(head, from: source)
-        let key = "\(target.service):\(target.port)"
-        var failure = 502
-        for endpoint in balancer.order(key, candidates).prefix(Self.tries) {
-            var request = HTTPClientRequest(url: "http://\(endpoint)\(head.uri.hasPrefix("/") ? head.uri : "/" + head.uri)")
-            request.method = head.method
-            request.headers = headers
-            if let body, body.readableBytes > 0 || head.method == .POST || head.method == .PUT || head.method == .PATCH {
-                request.body = .bytes(body)
-            }
-            do {
-                let response = try await client.execute(request, timeout: .seconds(3600))
-                var out = HTTPHeaders()
-                for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) { out.add(name: name, value: value) }
-                return Answer(head: HTTPResponseHead(version: head.version, status: response.status, headers: out)) { write in
-                    for try await chunk in response.body { try await write(chunk) }
-                }
-            } catch let error as HTTPClientError where error == .readTimeout {
-                failure = 504
-                break
-            } catch let error as HTTPClientError where error == .connectTimeout {
-                failure = 504
-                continue
-            } catch let error where Self.neverReached(error) {
-                // Refused or unreachable: the request never left, so the next endpoint may take
-                // it whatever its method, as proxy_next_upstream "error timeout" does.
-                continue
-            } catch {
-                // Sent, then failed (reset, closed): only an idempotent request goes again
-                // (nginx passes a POST, PATCH or LOCK to no other upstream once sent).
-                if Self.idempotent.contains(head.method) { continue }
-                break
-            }
-        }
-        return failure == 504 ? Self.page(IngressPages.gatewayTimeout, head) : Self.page(IngressPages.badGateway, head)
+        guard !candidates.isEmpty else { return .answer(Self.page(IngressPages.serviceUnavailable, head)) }
+        var headers = Self.upstreamHeaders(head, from: source)
+        let sendsBody = (body?.readableBytes ?? 0) > 0 || [.POST, .PUT, .PATCH].contains(head.method)
+        if sendsBody { headers.add(name: "Content-Length", value: String(body?.readableBytes ?? 0)) }
+        let upstream = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri.hasPrefix("/") ? head.uri : "/" + head.uri, headers: headers)
+        let order = balancer.order("\(target.service):\(target.port)", candidates).prefix(Self.tries)
+        return .forward(Forward(endpoints: Array(order), head: upstream, body: sendsBody ? body : nil))
     }
 
     /// Methods nginx sends to the next upstream after a failure once sent (not POST, LOCK, PATCH).
     static let idempotent: [HTTPMethod] = [.GET, .HEAD, .PUT, .DELETE, .OPTIONS]
 
-    /// Whether the error means no connection was made, so nothing of the request was sent.
-    static func neverReached(_ error: any Error) -> Bool {
-        if let io = error as? IOError { return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(io.errnoCode) }
-        return error is NIOConnectionError
-    }
-
-    /// The request's headers as nginx passes them on (nginx.tmpl's proxy_set_header lines).
+    /// The request's headers as nginx passes them on (nginx.tmpl's proxy_set_header lines, and
+    /// the proxy module's own: no Expect, Content-Length of the body it read).
     static func upstreamHeaders(_ head: HTTPRequestHead, from source: Client) -> HTTPHeaders {
         var h = HTTPHeaders()
         for (name, value) in head.headers where !hopByHop.contains(name.lowercased()) && !replaced.contains(name.lowercased()) {
@@ -143,17 +116,26 @@ public final class IngressProxy: Sendable {
 
     /// Headers nginx sets itself (the client's are replaced, not passed on).
     static let replaced: Set<String> = ["host", "x-request-id", "x-real-ip", "x-forwarded-for", "x-forwarded-host", "x-forwarded-port",
-                                        "x-forwarded-proto", "x-forwarded-scheme", "x-scheme", "x-original-forwarded-for", "proxy"]
+                                        "x-forwarded-proto", "x-forwarded-scheme", "x-scheme", "x-original-forwarded-for", "proxy",
+                                        "content-length", "expect"]
     static let hopByHop: Set<String> = ["connection", "proxy-connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
                                         "trailer", "transfer-encoding", "upgrade"]
 
-    /// nginx's $req_id: 16 random bytes in hex.
+    /// An endpoint's response head as passed to the client: hop-by-hop headers removed.
+    static func downstreamHead(_ head: HTTPResponseHead, version: HTTPVersion) -> HTTPResponseHead {
+        var out = HTTPHeaders()
+        for (name, value) in head.headers where !hopByHop.contains(name.lowercased()) { out.add(name: name, value: value) }
+        return HTTPResponseHead(version: version, status: head.status, headers: out)
+    }
+
+    /// nginx's $req_id: 16 random bytes in hex (two draws, not sixteen: each is a system call).
     static func requestID() -> String {
         var g = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in
-            let b = UInt8.random(in: 0...255, using: &g)
-            return String(b >> 4, radix: 16) + String(b & 15, radix: 16)
-        }.joined()
+        let words = [g.next(), g.next()] as [UInt64]
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: 32)
+        for i in 0..<32 { out[i] = digits[Int(truncatingIfNeeded: words[i / 16] >> (60 - 4 * UInt64(i % 16))) & 15] }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func page(_ page: IngressPages.Page, _ request: HTTPRequestHead) -> Answer {
@@ -162,7 +144,6 @@ public final class IngressProxy: Sendable {
         headers.add(name: "Content-Type", value: IngressPages.contentType)
         headers.add(name: "Content-Length", value: String(bytes.readableBytes))
         let head = HTTPResponseHead(version: request.version, status: .custom(code: UInt(page.code), reasonPhrase: page.reason), headers: headers)
-        let send = request.method != .HEAD
-        return Answer(head: head) { write in if send { try await write(bytes) } }
+        return Answer(head: head, body: request.method == .HEAD ? nil : bytes)
     }
 }

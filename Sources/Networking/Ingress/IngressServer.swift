@@ -4,7 +4,7 @@ import NIOPosix
 import NIOSSL
 
 /// The Ingress controller's listener: HTTP/1.1 with keep-alive (nginx's keepalive_timeout 75 s),
-/// optionally TLS, each request answered by an `IngressProxy`.
+/// optionally TLS, each connection served by an `IngressConnection` on its event loop.
 public struct IngressServer: Sendable {
     public let proxy: IngressProxy
     /// Set for the HTTPS listener.
@@ -18,67 +18,31 @@ public struct IngressServer: Sendable {
 
     /// Listens on `host:port` until cancelled; `onBound` gets the bound port (for port 0).
     public func run(host: String, port: Int, onBound: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let tls = self.tls
+        let tls = self.tls, proxy = self.proxy
+        let scheme = tls == nil ? "http" : "https"
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: host, port: port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
                     try sync.addHandler(IdleStateHandler(allTimeout: Self.keepAliveTimeout))
                     try sync.addHandler(CloseOnIdle())
                     try sync.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    let client = IngressProxy.Client(address: channel.remoteAddress?.ipAddress ?? "", scheme: scheme, port: channel.localAddress?.port ?? port)
+                    try sync.addHandler(IngressConnection(proxy: proxy, client: client))
                 }
             }
-        let bound = server.channel.localAddress?.port ?? port
-        await onBound(bound)
-        let scheme = tls == nil ? "http" : "https"
-        try await withThrowingDiscardingTaskGroup { group in
-            try await withTaskCancellationHandler {
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask {
-                            let client = IngressProxy.Client(address: connection.channel.remoteAddress?.ipAddress ?? "", scheme: scheme, port: bound)
-                            await serve(connection, client)
-                        }
-                    }
-                }
-            } onCancel: {
-                server.channel.close(promise: nil)
-            }
-        }
-    }
-
-    /// The requests of one connection, one after the other, until it closes or a request asks
-    /// it to.
-    func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, _ client: IngressProxy.Client) async {
-        try? await connection.executeThenClose { inbound, outbound in
-            var parts = inbound.makeAsyncIterator()
-            while let part = try await parts.next() {
-                guard case .head(let head) = part else { continue }
-                var body = ByteBuffer()
-                var tooLarge = (head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0) > IngressProxy.maxBodySize
-                reading: while let next = try await parts.next() {
-                    switch next {
-                    case .body(var chunk):
-                        if body.readableBytes + chunk.readableBytes > IngressProxy.maxBodySize { tooLarge = true }
-                        if !tooLarge { body.writeBuffer(&chunk) }
-                    case .end, .head:
-                        break reading
-                    }
-                }
-                let answer = tooLarge ? IngressProxy.page(IngressPages.tooLarge, head) : await proxy.answer(head, body: body, from: client)
-                let keepAlive = head.isKeepAlive && !tooLarge
-                var responseHead = answer.head
-                if !keepAlive { responseHead.headers.replaceOrAdd(name: "Connection", value: "close") }
-                try await outbound.write(.head(responseHead))
-                try await answer.body { chunk in try await outbound.write(.body(.byteBuffer(chunk))) }
-                try await outbound.write(.end(nil))
-                if !keepAlive { return }
-            }
+            .bind(host: host, port: port)
+            .get()
+        let actual = server.localAddress?.port ?? port
+        await onBound(actual)
+        try await withTaskCancellationHandler {
+            try await server.closeFuture.get()
+        } onCancel: {
+            server.close(promise: nil)
         }
     }
 }
