@@ -30,7 +30,8 @@ struct APIServerCommand: AsyncParsableCommand {
         // As `kplane up` does: ClusterIPs from a range that stays on this machine, unless asked otherwise.
         let claimed = serviceCIDR == nil ? ServiceAddressRange.claim(logger: Logger(label: "apiserver")) : nil
         defer { claimed?.release() }
-        if let claimed { Logger(label: "apiserver").info("\(claimed.reason)") }
+        // At -v=2: the first line of the log is where the server serves, as before.
+        if let claimed { Logger(label: "apiserver").debug("\(claimed.reason)") }
         config.serviceCIDR = serviceCIDR ?? claimed?.cidr ?? config.serviceCIDR
         config.watchCacheSize = watchCacheSize
         config.eventTTL = try UpCommand.ttl(eventTTL)
