@@ -13,18 +13,14 @@ Usage: Benchmarks/fleet.py [RUNS]   (build first: swift build -c release --produ
 """
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
+from kplane_api import call
+
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 NODES = 1000
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip() + "/kplane"
 
 
-def call(base, method, path, body=None):
-    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req) as r:
-        return json.loads(r.read())
 
 
 def start():
