@@ -41,7 +41,7 @@ import Testing
         #expect(r.err == "error: cannot listen on 127.0.0.1:\(first.port): the address is already in use (is another kplane or API server running?); pick another port with --port\n")
     }
 
-    @Test func aNameThatOnlyLooksLikeLoopbackIsNotLoopback() throws {
+    @Test(.offPool) func aNameThatOnlyLooksLikeLoopbackIsNotLoopback() throws {
         var config = APIServerConfig(dataDir: temporaryDirectory())
         config.host = "127.example.invalid"
         #expect(throws: ConfigError.self) { try config.isLoopback() }

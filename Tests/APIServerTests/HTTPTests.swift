@@ -134,7 +134,7 @@ import Testing
         #expect(json?["data"] as? [String: String] == ["k1": "v1"])
     }
 
-    @Test func refusesNonLoopbackWithoutToken() throws {
+    @Test(.offPool) func refusesNonLoopbackWithoutToken() throws {
         let r = try ServerProcess.run(ServerProcess.binary, ["apiserver", "--address", "0.0.0.0", "--port", "0", "--data-dir", temporaryDirectory()])
         #expect(r.code != 0)
         #expect(r.err.contains("--token-file"))

@@ -4,7 +4,7 @@ import Testing
 
 /// `kplane apiserver` logs on standard error in klog's line format.
 @Suite struct LoggingTests {
-    @Test func linesHaveKlogsHeader() throws {
+    @Test(.offPool) func linesHaveKlogsHeader() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let p = Process()

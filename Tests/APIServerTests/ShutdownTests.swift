@@ -4,7 +4,7 @@ import Testing
 
 /// SIGTERM stops the server at once though watches are open: it ends them (as kube-apiserver
 /// closes its watches when it stops) instead of waiting for them, which would be forever.
-@Suite struct ShutdownTests {
+@Suite(.offPool) struct ShutdownTests {
     @Test(arguments: ["apiserver", "up"])
     func sigtermEndsOpenWatches(role: String) throws {
         let server = try ServerProcess(role: role, extraArgs: role == "up" ? ["--nodes", "1"] : [])

@@ -4,7 +4,7 @@ import Testing
 @testable import Nodes
 
 /// `kplane image build|ls|inspect|rm` through the real binary, against one data dir.
-@Suite struct ImageCommandTests {
+@Suite(.offPool) struct ImageCommandTests {
     @Test func buildListInspectRemove() throws {
         let dataDir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dataDir) }

@@ -4,7 +4,7 @@ import Testing
 @testable import Nodes
 
 /// The store: host images, what it does not have, and content addressing.
-@Suite struct ImageStoreTests {
+@Suite(.offPool) struct ImageStoreTests {
     @Test func hostImagesStandInForPublicOnes() throws {
         let store = try ImageStore(root: temporaryDirectory())
         let busybox = try store.resolve("busybox")

@@ -4,7 +4,7 @@ import Testing
 @testable import Nodes
 
 /// The seed's app as `SeedImages` builds it, run with the host's node from the image's files.
-@Suite(.serialized) struct SeedAppTests {
+@Suite(.serialized, .offPool) struct SeedAppTests {
     @Test func ensureBuildsTheThreeTagsOnce() throws {
         let store = try ImageStore(root: temporaryDirectory())
         try SeedImages.ensure(in: store)

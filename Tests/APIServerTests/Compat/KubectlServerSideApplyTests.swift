@@ -4,7 +4,7 @@ import Testing
 
 /// Real kubectl 1.32 and kctl against `kplane apiserver`: managedFields and server-side apply
 /// behave and read as on a real cluster.
-@Suite(.serialized) struct KubectlServerSideApplyTests {
+@Suite(.serialized, .offPool) struct KubectlServerSideApplyTests {
     func entries(_ k: Kubectl, _ what: String...) throws -> [[String: Any]] {
         let out = try k.run(["get"] + what + ["-o", "json", "--show-managed-fields"]).out
         let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]

@@ -5,7 +5,7 @@ import Testing
 /// `kplane controllers` as its own process over HTTP, against `kplane apiserver`: the same
 /// controllers as in `kplane up`, so the same objects appear. (No nodes run here, so pods stay
 /// Pending and a rollout stops at its surge.)
-@Suite struct ControllersProcessTests {
+@Suite(.offPool) struct ControllersProcessTests {
     @Test func controllersOverHTTPBehaveAsInProcess() throws {
         let server = try ServerProcess()
         let controllers = try server.spawnRole("controllers")

@@ -4,7 +4,7 @@ import Testing
 
 /// Real kubectl against `kplane up`: the rollout story of the workloads issue, end to end.
 /// Probe delays run at a twentieth of their real length to keep the test short.
-@Suite(.serialized) struct WorkloadsE2ETests {
+@Suite(.serialized, .offPool) struct WorkloadsE2ETests {
     func lines(_ s: String) -> [String] { s.split(separator: "\n").map(String.init) }
 
     @Test func applyRollOutUndoScaleRestartDelete() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// What a learner sees of a Service's endpoints on `kplane up` (simulated nodes), through real
 /// kubectl and through kctl: `get endpoints`, `get endpointslices` and `describe svc`.
-@Suite(.serialized) struct KctlEndpointsTests {
+@Suite(.serialized, .offPool) struct KctlEndpointsTests {
     static let manifest = """
         apiVersion: apps/v1
         kind: Deployment

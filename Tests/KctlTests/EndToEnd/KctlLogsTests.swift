@@ -4,7 +4,7 @@ import Testing
 
 /// `kctl logs -f` against a server that streams a log slowly, as a kubelet behind a real API
 /// server does: lines are printed as they arrive, and the command ends when the stream does.
-@Suite struct KctlLogsTests {
+@Suite(.offPool) struct KctlLogsTests {
     @Test func followPrintsLinesAsTheyArrive() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("streaming_log_server.py").path
         let server = Process()

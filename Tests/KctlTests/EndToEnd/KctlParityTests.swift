@@ -3,7 +3,7 @@ import KplaneTestSupport
 import Testing
 
 /// `kctl` against `kplane apiserver`, checked line by line against real kubectl 1.32.
-@Suite(.serialized) struct KctlParityTests {
+@Suite(.serialized, .offPool) struct KctlParityTests {
     /// The kctl runner of the support target (`Kctl` alone is kctl's own command here).
     typealias Kctl = KctlRunner
 

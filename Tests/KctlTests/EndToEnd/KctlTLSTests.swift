@@ -5,7 +5,7 @@ import Testing
 /// kctl against an HTTPS server that wants a client certificate, as kind, kubeadm and most
 /// real clusters do: the kubeconfig's CA, client certificate and key, as files (relative to the
 /// kubeconfig) or as inline data.
-@Suite struct KctlTLSTests {
+@Suite(.offPool) struct KctlTLSTests {
     /// A CA, a server certificate for 127.0.0.1 and a client certificate for "alice", by openssl.
     static func makeCertificates(in dir: String) throws {
         let steps: [[String]] = [

@@ -5,7 +5,7 @@ import Testing
 /// The seed's app behind its Service and Ingress, through `kplane up --process-nodes 1`, real
 /// kubectl and curl: the Ingress routes `myapp.example.com`, and `services/proxy`,
 /// `pods/proxy` and `kubectl proxy` reach the same pods.
-@Suite(.serialized) struct IngressEndToEndTests {
+@Suite(.serialized, .offPool) struct IngressEndToEndTests {
     /// A port nothing listens on now (the kernel's pick for port 0).
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

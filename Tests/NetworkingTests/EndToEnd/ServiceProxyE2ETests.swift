@@ -5,7 +5,7 @@ import Testing
 /// The seed's Deployment and Service under `kplane up --process-nodes 1`, reached with curl
 /// through the Service proxy, with real kubectl; the endpoints come from the EndpointSlice
 /// controller, and readiness from real probes.
-@Suite(.timeLimit(.minutes(6)), .serialized)
+@Suite(.timeLimit(.minutes(6)), .serialized, .offPool)
 struct ServiceProxyE2ETests {
     let server: ServerProcess
     let kubectl: Kubectl

@@ -5,7 +5,7 @@ import Testing
 /// A Deployment on simulated nodes answers HTTP through its Service's ClusterIP and through the
 /// API server's `services/proxy` and `pods/proxy`, which dial where a simulated pod answers
 /// (never its unrouted `10.244.x` address).
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(3)), .offPool)
 struct SimulatedPodsE2ETests {
     @Test func simulatedPodsAnswerThroughTheServiceAndTheAPIServersProxy() throws {
         let server = try ServerProcess(role: "up", extraArgs: ["--nodes", "2", "--process-nodes", "0"])

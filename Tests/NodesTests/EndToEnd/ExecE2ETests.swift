@@ -5,7 +5,7 @@ import Testing
 /// `kubectl exec` against a process node, through the API server to the node's kubelet over
 /// WebSocket `v5.channel.k8s.io`: the command runs in the container (its environment, working
 /// directory and namespaces), output and exit codes come back, stdin and its end reach it.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct ExecE2ETests {
+@Suite(.serialized, .timeLimit(.minutes(3)), .offPool) struct ExecE2ETests {
     static let pod = """
         apiVersion: v1
         kind: Pod

@@ -4,7 +4,7 @@ import Testing
 
 /// `kplane node run`: a process-backed node joining a cluster from its own process, as a
 /// kubelet on another machine joins; killed with -9, it leaves no process of its pods behind.
-@Suite(.timeLimit(.minutes(2))) struct NodeAgentProcessTests {
+@Suite(.timeLimit(.minutes(2)), .offPool) struct NodeAgentProcessTests {
     @Test func aNodeJoinsRunsItsPodsAndTakesThemWithItWhenKilled() throws {
         let server = try ServerProcess(role: "up", extraArgs: ["--nodes", "0"])
         let kubectl = Kubectl(binary: Kubectl.v132, server: server)

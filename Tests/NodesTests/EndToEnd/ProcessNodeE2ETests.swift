@@ -5,7 +5,7 @@ import Testing
 /// Pods on a process-backed node are real processes, run as the kubelet runs them: restarts
 /// with back-off, limits the kernel enforces, configuration errors, image pulls, probes,
 /// graceful termination, and no process left behind a killed node.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct ProcessNodeE2ETests {
+@Suite(.serialized, .timeLimit(.minutes(3)), .offPool) struct ProcessNodeE2ETests {
     @Test func aCrashingCommandLoopsWithBackOffAndAMissingSecretWaits() throws {
         let c = try ProcessCluster()
         try c.apply("""

@@ -5,7 +5,7 @@ import Testing
 /// `kplane scheduler` as its own process over HTTP against `kplane apiserver`, as
 /// kube-scheduler runs: it places pods on the nodes it finds and says why when it cannot.
 /// And `kplane node stop|start` against `kplane up`.
-@Suite struct SchedulerProcessTests {
+@Suite(.offPool) struct SchedulerProcessTests {
     func poll(_ what: String, _ done: () throws -> Bool) throws {
         for _ in 0..<200 { if try done() { return }; Thread.sleep(forTimeInterval: 0.05) }
         Issue.record("timed out waiting for \(what)")

@@ -5,7 +5,7 @@ import Testing
 /// Real kubectl (and kctl) against `kplane up` on a fleet of three zones and a tainted GPU
 /// node: Pending with the scheduler's words, a node joining, nodeSelector, taints, cordon and
 /// drain.
-@Suite(.serialized) struct SchedulingE2ETests {
+@Suite(.serialized, .offPool) struct SchedulingE2ETests {
     var fleets: String { Kubectl.manifestsFolder + "/fleets" }
 
     func lines(_ s: String) -> [String] { s.split(separator: "\n").map(String.init) }
