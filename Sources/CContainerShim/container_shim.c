@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -113,6 +114,9 @@ static void exec_container(const struct kp_clone_arg *arg, const sigset_t *mask)
         die_with_agent(arg);
     }
     if (dup2(s->stdin_fd, 0) < 0 || dup2(s->stdout_fd, 1) < 0 || dup2(s->stderr_fd, 2) < 0) fail(err_fd, KP_STEP_EXEC);
+    // The terminal becomes the session's controlling terminal, as runc's console does: ^C
+    // typed by an attached client signals the container's foreground processes.
+    if (s->controlling_tty && ioctl(0, TIOCSCTTY, 0) != 0) fail(err_fd, KP_STEP_EXEC);
     // Every other descriptor of the agent (other containers' log pipes, sockets) closes on exec.
     syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     sigprocmask(SIG_SETMASK, mask, NULL);
@@ -134,8 +138,8 @@ static int container_main(void *raw) {
     // blocked) mask the spawning thread set is cleared just before exec.
     for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
     // Its own process group, so the agent's terminal signals never reach it, and the kubelet
-    // signals the group.
-    setpgid(0, 0);
+    // signals the group; with a terminal, a session of its own (which leads a group too).
+    if (s->controlling_tty) setsid(); else setpgid(0, 0);
     if (s->netns_fd >= 0 && setns(s->netns_fd, CLONE_NEWNET) != 0) fail(err_fd, KP_STEP_NETNS);
     sigset_t none;
     sigemptyset(&none);

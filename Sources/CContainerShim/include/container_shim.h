@@ -36,6 +36,7 @@ typedef struct {
     int set_ids;                // 1: drop to uid/gid with these supplementary groups
     uid_t uid;
     gid_t gid;
+    int controlling_tty;        // 1: stdin is a terminal; it becomes the controlling terminal of a new session
 } kp_spawn_spec;
 
 /// Starts a container's process: cloned straight from the calling thread (sharing its memory

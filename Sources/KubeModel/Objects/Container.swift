@@ -21,6 +21,12 @@ public struct Container: JSONView {
     /// `Always`, `IfNotPresent` or `Never` (defaulted by the API server).
     public var imagePullPolicy: String? { string("imagePullPolicy") }
     public var lifecycle: Lifecycle { view("lifecycle") }
+    /// The runtime keeps the container's standard input open for `kubectl attach -i`.
+    public var stdin: Bool { bool("stdin") ?? false }
+    /// Its standard input closes once the first attached client detaches.
+    public var stdinOnce: Bool { bool("stdinOnce") ?? false }
+    /// The container's process gets a terminal for its standard streams.
+    public var tty: Bool { bool("tty") ?? false }
 }
 
 /// core/v1 Lifecycle: the hooks run around a container's start and stop.

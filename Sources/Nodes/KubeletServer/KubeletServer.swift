@@ -10,7 +10,8 @@ import Synchronization
 /// server's `pods/log` asks it for `/containerLogs/{namespace}/{pod}/{container}` and streams
 /// the answer back, `/stats/summary` and `/metrics/resource` serve what the node's containers
 /// use (when it has a stats source), `/exec/{namespace}/{pod}/{container}` runs a command in a
-/// container over an upgraded connection (when it has an exec source), and `/healthz` says it is up. (Plain HTTP: nothing but this machine's
+/// container and `/attach/{namespace}/{pod}/{container}` connects to its process over an
+/// upgraded connection (when it has an exec source), and `/healthz` says it is up. (Plain HTTP: nothing but this machine's
 /// loopback can reach it.)
 public final class KubeletServer: Sendable {
     public let host: String
@@ -70,6 +71,11 @@ public final class KubeletServer: Sendable {
             for method in [HTTPRequest.Method.get, .post] {
                 router.on("/exec/{namespace}/{pod}/{container}", method: method) { request, context in
                     await RemoteCommandHandler(source: exec).exec(
+                        request, channel: context.channel, namespace: context.parameters.get("namespace") ?? "",
+                        pod: context.parameters.get("pod") ?? "", container: context.parameters.get("container") ?? "")
+                }
+                router.on("/attach/{namespace}/{pod}/{container}", method: method) { request, context in
+                    await RemoteCommandHandler(source: exec).attach(
                         request, channel: context.channel, namespace: context.parameters.get("namespace") ?? "",
                         pod: context.parameters.get("pod") ?? "", container: context.parameters.get("container") ?? "")
                 }

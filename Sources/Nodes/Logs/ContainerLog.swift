@@ -1,11 +1,14 @@
+import CContainerShim
 import Foundation
 import KubeClient
 import Synchronization
 
 /// A container's stdout and stderr, kept as the kubelet keeps them: two pipes whose write ends
-/// the runtime gives the process, read here as data arrives (a small thread per stream) and
-/// written as CRI lines to
-/// `<root>/<namespace>_<pod>_<uid>/<container>/<restartCount>.log`, rotated by size.
+/// the runtime gives the process (or, for a `tty: true` container, one terminal whose output is
+/// its stdout, as containerd logs a console), read here as data arrives (a small thread per
+/// stream) and written as CRI lines to
+/// `<root>/<namespace>_<pod>_<uid>/<container>/<restartCount>.log`, rotated by size. What is
+/// read also goes, as it is, to the clients attached to the container (`attach`).
 ///
 /// Memory stays bounded whatever the process writes: a read takes at most 32 KiB, and the
 /// start of a line that has not ended yet is kept only up to 16 KiB before it is written as a
@@ -17,13 +20,17 @@ public final class ContainerLog: Sendable {
     /// `closeWriteEnds()` once the process has started, so the log sees EOF when it exits.
     public let stdout: Int32
     public let stderr: Int32
+    /// A `tty` container's terminal (a second descriptor of its master side), for the runtime
+    /// to write the container's input to and to resize; the runtime owns and closes it.
+    public let terminal: Int32?
     private let state: Mutex<State>
+    private let attachers = ContainerOutputAttachers()
 
     private struct State {
         var file: RotatingLogFile
         /// The start of each stream's current line (index 0 stdout, 1 stderr), at most 16 KiB.
         var pending: [[UInt8]] = [[], []]
-        var openStreams = 2
+        var openStreams: Int
         var writeEndsOpen = true
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
@@ -32,28 +39,55 @@ public final class ContainerLog: Sendable {
     private static let readSize = 32 * 1024
 
     public init(root: String, namespace: String, pod: String, uid: String, container: String, restartCount: Int,
-                maxSize: Int = 10 * 1024 * 1024, maxFiles: Int = 5, clock: any WallClock) throws {
+                maxSize: Int = 10 * 1024 * 1024, maxFiles: Int = 5, tty: Bool = false, clock: any WallClock) throws {
         let dir = "\(root)/\(namespace)_\(pod)_\(uid)/\(container)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         path = "\(dir)/\(restartCount).log"
         let file = try RotatingLogFile(path: path, maxSize: maxSize, maxFiles: maxFiles, clock: clock)
-        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
-        guard pipe(&out) == 0 else { throw ContainerLogError("pipe: \(String(cString: strerror(errno)))") }
-        guard pipe(&err) == 0 else {
-            _ = close(out[0]); _ = close(out[1])
-            throw ContainerLogError("pipe: \(String(cString: strerror(errno)))")
+        let readEnds: [Int32]
+        if tty {
+            var master: Int32 = -1, slave: Int32 = -1
+            guard kp_open_pty(&master, &slave) == 0 else { throw ContainerLogError("open terminal: \(String(cString: strerror(errno)))") }
+            let second = fcntl(master, F_DUPFD_CLOEXEC, 0)
+            guard second >= 0 else {
+                _ = close(master); _ = close(slave)
+                throw ContainerLogError("dup: \(String(cString: strerror(errno)))")
+            }
+            stdout = slave
+            stderr = slave
+            terminal = second
+            readEnds = [master]
+        } else {
+            var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+            guard pipe(&out) == 0 else { throw ContainerLogError("pipe: \(String(cString: strerror(errno)))") }
+            guard pipe(&err) == 0 else {
+                _ = close(out[0]); _ = close(out[1])
+                throw ContainerLogError("pipe: \(String(cString: strerror(errno)))")
+            }
+            // (pipe2 with O_CLOEXEC is not exported to Swift here.)
+            for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            stdout = out[1]
+            stderr = err[1]
+            terminal = nil
+            readEnds = [out[0], err[0]]
         }
-        // (pipe2 with O_CLOEXEC is not exported to Swift here.)
-        for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        stdout = out[1]
-        stderr = err[1]
-        state = Mutex(State(file: file))
-        for (index, fd) in [out[0], err[0]].enumerated() {
+        state = Mutex(State(file: file, openStreams: readEnds.count))
+        // A terminal has no stderr of its own.
+        if tty { attachers.end(stream: 1) }
+        for (index, fd) in readEnds.enumerated() {
             let thread = Thread { [self] in self.drain(fd, stream: index, clock: clock) }
             thread.name = "container-log"
             thread.stackSize = 256 * 1024
             thread.start()
         }
+    }
+
+    /// Attaches a client to the live output: `stdout` gets what the container writes on its
+    /// stdout from now on, `stderr` what it writes on its stderr (nil: that stream is not
+    /// wanted). The sinks are called from the threads that read the streams, one piece at a
+    /// time per stream; one that throws is detached.
+    public func attach(stdout: OutputAttachment.Sink?, stderr: OutputAttachment.Sink?) -> OutputAttachment {
+        attachers.attach(stdout: stdout, stderr: stderr)
     }
 
     /// Reads one stream until EOF (the process and every child holding the pipe have exited).
@@ -65,7 +99,9 @@ public final class ContainerLog: Sendable {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 append(buffer[0..<n], stream: index, at: CRITimestamp(clock.now()))
+                attachers.deliver(buffer[0..<n], stream: index)
             } else if n == 0 || errno != EINTR {
+                // A terminal's master reads EIO once no process holds the terminal: its EOF.
                 break
             }
         }
@@ -82,7 +118,7 @@ public final class ContainerLog: Sendable {
         }
         if close {
             _ = Glibc.close(stdout)
-            _ = Glibc.close(stderr)
+            if stderr != stdout { _ = Glibc.close(stderr) }
         }
     }
 
@@ -147,6 +183,7 @@ public final class ContainerLog: Sendable {
             defer { s.waiters = [] }
             return s.waiters
         }
+        attachers.end(stream: index)
         for w in waiters { w.resume() }
     }
 }

@@ -32,6 +32,8 @@ struct RunningContainer: Sendable {
     let logPath: String
     /// Its log, which has read every line once `finished()` returns.
     let log: ContainerLog
+    /// Its standard input and terminal, which attached clients write to.
+    let input: ContainerInput
     /// The instance's own root layer, removed when it exits.
     var root: String? = nil
 

@@ -146,11 +146,21 @@ extension ProcessKubelet {
             cgroup = cg
         }
         let log = try ContainerLog(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid, container: c.name,
-                                   restartCount: restartCount, clock: clock)
+                                   restartCount: restartCount, tty: c.tty, clock: clock)
+        let input: ContainerInput
+        do {
+            input = try ContainerInput(stdin: c.stdin, stdinOnce: c.stdinOnce, terminal: log.terminal)
+        } catch {
+            log.closeWriteEnds()
+            if let t = log.terminal { close(t) }
+            throw error
+        }
         let ids = image.config.user.isEmpty ? nil : try image.resolveUser()
-        var spec = SpawnSpec(path: path, argv: launch.argv, env: launch.env, cwd: launch.workingDir, stdout: log.stdout, stderr: log.stderr,
+        // A terminal is all three of the process's streams, as a runtime's console is.
+        var spec = SpawnSpec(path: path, argv: launch.argv, env: launch.env, cwd: launch.workingDir,
+                             stdin: c.tty ? log.stdout : input.processStdin, stdout: log.stdout, stderr: log.stderr,
                              cgroupProcs: cgroup?.procsFiles ?? [], netnsPath: record.netnsPath, newNamespaces: namespaces,
-                             mountProc: namespaces, ids: getuid() == 0 ? ids : nil)
+                             mountProc: namespaces, ids: getuid() == 0 ? ids : nil, controllingTerminal: c.tty)
         let root = ContainerRoot(podDir: podDir(pod.uid), container: c.name, instance: restartCount)
         if namespaces && privateRoot.withLock({ $0 }) {
             // The image's paths are its own: its files over the host's, in a root of its own.
@@ -168,6 +178,7 @@ extension ProcessKubelet {
             pid = try await Spawner.shared.spawn(spec)
         } catch {
             log.closeWriteEnds()
+            input.instanceEnded()
             cgroup?.destroy(logger: logger)
             root.remove()
             if error.step == Int32(KP_STEP_MOUNT), spec.root != nil {
@@ -179,8 +190,9 @@ extension ProcessKubelet {
             throw ContainerStartError(message: ContainerLaunch.runcError("\(error)"))
         }
         log.closeWriteEnds()
+        input.closeChildEnd()
         return RunningContainer(pid: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: log.path,
-                                log: log, root: spec.root == nil ? nil : root.directory)
+                                log: log, input: input, root: spec.root == nil ? nil : root.directory)
     }
 
     /// Waits for the instance to exit (recording how, and whether the OOM killer did it), and
@@ -199,6 +211,7 @@ extension ProcessKubelet {
             let sampledOOM = await sampler?.value ?? false
             // Every line is on disk before the instance counts as stopped (a follower ends then).
             await running.log.finished()
+            running.input.instanceEnded()
             let oomKilled = sampledOOM || (running.cgroup?.oomKills ?? 0) > 0
             running.cgroup?.destroy(logger: logger)
             if let dir = running.root { try? FileManager.default.removeItem(atPath: dir) }

@@ -200,9 +200,17 @@ public final class ProcessKubelet: Controller, ContainerLogSource, ContainerExec
     public var isIdle: Bool { queue.isIdle }
 
     public func execTarget(namespace: String, pod: String, container: String) -> ExecTarget? {
-        guard let r = records.all.first(where: { $0.namespace == namespace && $0.name == pod }),
-              let running = r.containers[container]?.running ?? r.initContainers[container]?.running else { return nil }
-        return ExecTarget(pid: running.pid, namespaces: namespaces)
+        running(namespace: namespace, pod: pod, container: container).map { ExecTarget(pid: $0.pid, namespaces: namespaces) }
+    }
+
+    public func attachTarget(namespace: String, pod: String, container: String) -> AttachTarget? {
+        running(namespace: namespace, pod: pod, container: container).map { AttachTarget(log: $0.log, input: $0.input) }
+    }
+
+    /// The running instance of a container (or init container) of a pod here.
+    private func running(namespace: String, pod: String, container: String) -> RunningContainer? {
+        guard let r = records.all.first(where: { $0.namespace == namespace && $0.name == pod }) else { return nil }
+        return r.containers[container]?.running ?? r.initContainers[container]?.running
     }
 
     public func portForwardTarget(namespace: String, pod: String) -> PortForwardTarget? {

@@ -24,6 +24,8 @@ struct SpawnSpec: Sendable {
     var argv: [String]
     var env: [String]
     var cwd: String
+    /// -1: /dev/null.
+    var stdin: Int32 = -1
     var stdout: Int32
     var stderr: Int32
     var cgroupProcs: [String] = []
@@ -34,6 +36,8 @@ struct SpawnSpec: Sendable {
     var mountProc = false
     var hostname: String?
     var ids: (uid: UInt32, gid: UInt32)?
+    /// stdin is a terminal that becomes the process's controlling terminal.
+    var controllingTerminal = false
 }
 
 /// Why a container process could not start: the errno of the step that failed.
@@ -142,7 +146,8 @@ final class Spawner: Sendable {
                         spec.argv = UnsafePointer(argvBuf.baseAddress)
                         spec.envp = UnsafePointer(envBuf.baseAddress)
                         spec.cwd = UnsafePointer(cwd)
-                        spec.stdin_fd = devNull
+                        spec.stdin_fd = s.stdin >= 0 ? s.stdin : devNull
+                        spec.controlling_tty = s.controllingTerminal ? 1 : 0
                         spec.stdout_fd = s.stdout
                         spec.stderr_fd = s.stderr
                         spec.cgroup_fds = cg.baseAddress

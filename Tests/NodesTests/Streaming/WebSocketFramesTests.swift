@@ -67,11 +67,11 @@ import Testing
     }
 
     @Test func exitStatusIsWhatKubectlReads() throws {
-        let failure = WebSocketExecSession.status(exitCode: 3, argv: ["sh", "-c", "exit 3"])
+        let failure = ExecCommand.status(exitCode: 3, argv: ["sh", "-c", "exit 3"])
         #expect(failure["reason"]?.stringValue == "NonZeroExitCode")
         #expect(failure[path: ["details", "causes"]]?.arrayValue?.first?["message"]?.stringValue == "3")
         #expect(failure[path: ["details", "causes"]]?.arrayValue?.first?["reason"]?.stringValue == "ExitCode")
-        #expect(WebSocketExecSession.status(exitCode: 0, argv: ["true"])["status"]?.stringValue == "Success")
+        #expect(ExecCommand.status(exitCode: 0, argv: ["true"])["status"]?.stringValue == "Success")
         let size = try #require(WebSocketExecSession.terminalSize(Array("{\"Width\":100,\"Height\":30}\n".utf8)))
         #expect(size.width == 100 && size.height == 30)
     }

@@ -8,6 +8,9 @@ public protocol ContainerExecSource: Sendable {
     /// is not running (not started yet, or ended).
     func execTarget(namespace: String, pod: String, container: String) -> ExecTarget?
 
+    /// The container's running instance to attach to; nil when it is not running.
+    func attachTarget(namespace: String, pod: String, container: String) -> AttachTarget?
+
     /// Where port-forward connects for a pod the kubelet runs; nil: no such pod (or no sandbox yet).
     func portForwardTarget(namespace: String, pod: String) -> PortForwardTarget?
 

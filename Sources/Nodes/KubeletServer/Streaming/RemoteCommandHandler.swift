@@ -4,8 +4,8 @@ import KubeModel
 import NIOCore
 
 /// `/exec/{namespace}/{pod}/{container}?command=…&stdin=…&stdout=…&stderr=…&tty=…`, as the
-/// kubelet's getExec serves it: the streams checked, the running container found, the
-/// connection upgraded and the command run in the container. The kubelet terminates the
+/// kubelet's getExec serves it (and `/attach/…`, below): the streams checked, the running
+/// container found, the connection upgraded and the command run in the container. The kubelet terminates the
 /// WebSocket protocols kubectl speaks (`v5.channel.k8s.io`, `v4.channel.k8s.io`); the API server
 /// only authorizes and splices bytes (see the API server's `PodStreamProxy`). Errors before the
 /// upgrade are plain text with the kubelet's status codes; the API server passes them on.
@@ -55,9 +55,47 @@ struct RemoteCommandHandler {
         guard let target = source.execTarget(namespace: namespace, pod: pod, container: container) else {
             return Self.text("container not found (\"\(container)\")", .internalServerError)
         }
-        let start: @Sendable () throws -> ContainerCommand = {
-            try ContainerCommand(options.command, in: target, stdin: options.stdin, stdout: options.stdout, stderr: options.stderr, tty: options.tty)
+        return await serve(request, channel, options) {
+            do {
+                let command = try ContainerCommand(options.command, in: target, stdin: options.stdin, stdout: options.stdout,
+                                                   stderr: options.stderr, tty: options.tty)
+                return ExecCommand(command: command, argv: options.command)
+            } catch {
+                throw StartFailure(message: "failed to exec in container: \(error)")
+            }
         }
+    }
+
+    /// `/attach/{namespace}/{pod}/{container}?stdin=…&stdout=…&stderr=…&tty=…`, as the kubelet's
+    /// getAttach serves it: the streams checked, the running container found (its TTY is the
+    /// one it was created with), the connection upgraded and the client attached to the
+    /// container's process.
+    func attach(_ request: Request, channel: any Channel, namespace: String, pod: String, container: String) async -> Response {
+        let options = Options(request)
+        guard options.stdin || options.stdout || options.stderr else {
+            return Self.text("you must specify at least 1 of stdin, stdout, stderr", .badRequest)
+        }
+        guard source.pod(namespace: namespace, name: pod) != nil else { return Self.text("pod does not exist", .notFound) }
+        guard let target = source.attachTarget(namespace: namespace, pod: pod, container: container) else {
+            return Self.text("container \(container) not found in pod \(pod)_\(namespace)", .internalServerError)
+        }
+        // The runtime's check (CRI validateAttachRequest), passed on as the kubelet passes a
+        // runtime's error: a terminal has one output stream.
+        if target.tty && options.stderr {
+            return Self.text("rpc error: code = InvalidArgument desc = tty and stderr cannot both be true", .internalServerError)
+        }
+        return await serve(request, channel, options) { ContainerAttach(target, options: options) }
+    }
+
+    /// Why a session's target could not start, as the client is told.
+    struct StartFailure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    /// Upgrades to SPDY or WebSocket, whichever the client asked for, and runs the session.
+    private func serve(_ request: Request, _ channel: any Channel, _ options: Options,
+                       start: @escaping @Sendable () throws -> any RemoteCommandTarget) async -> Response {
         let websocket = WebSocketUpgrade(request)
         if !websocket.isWebSocket, let spdy = SPDYUpgrade(request) {
             guard let chosen = spdy.choose(Self.spdyProtocols) else {
@@ -74,16 +112,16 @@ struct RemoteCommandHandler {
         guard let chosen = websocket.choose(Self.webSocketProtocols) else {
             return Self.text("requested protocol(s) are not supported: \(websocket.protocols); supports \(Self.webSocketProtocols)", .badRequest)
         }
-        let command: ContainerCommand
-        do { command = try start() } catch {
-            return Self.text("failed to exec in container: \(error)", .internalServerError)
+        let target: any RemoteCommandTarget
+        do { target = try start() } catch {
+            return Self.text("\(error)", .internalServerError)
         }
         do {
             let connection = try await UpgradedConnection.takeOver(channel)
             try await connection.write(ByteBuffer(string: websocket.switchingProtocols(chosen)))
-            await WebSocketExecSession(connection: connection, command: command, argv: options.command, v5: chosen.hasPrefix("v5")).run()
+            await WebSocketExecSession(connection: connection, target: target, v5: chosen.hasPrefix("v5")).run()
         } catch {
-            command.kill()
+            target.abandon()
         }
         // The connection is closed; Hummingbird's write of this finds it so and stops.
         return Response(status: .ok)
@@ -95,29 +133,5 @@ struct RemoteCommandHandler {
 
     static func text(_ message: String, _ status: HTTPResponse.Status) -> Response {
         ContainerLogsHandler.text(message, status)
-    }
-}
-
-/// The WebSocket handshake's server half (RFC 6455 4.2): the client's key and subprotocols in,
-/// the 101 answer out.
-struct WebSocketUpgrade {
-    let isWebSocket: Bool
-    let key: String
-    let protocols: [String]
-
-    init(_ request: Request) {
-        let upgrade = (request.headers[.upgrade] ?? "").lowercased()
-        key = request.headers[.secWebSocketKey] ?? ""
-        isWebSocket = upgrade.contains("websocket") && !key.isEmpty
-        protocols = request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    /// The first of `supported` the client offered.
-    func choose(_ supported: [String]) -> String? { supported.first { protocols.contains($0) } }
-
-    func switchingProtocols(_ chosen: String) -> String {
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Accept: \(WebSocketFrame.accept(key: key))\r\nSec-WebSocket-Protocol: \(chosen)\r\n\r\n"
     }
 }

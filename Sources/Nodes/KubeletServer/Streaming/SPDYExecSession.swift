@@ -2,19 +2,19 @@ import Foundation
 import KubeModel
 import Synchronization
 
-/// One exec (or attach) over SPDY with `v4.channel.k8s.io` (kubectl 1.27-1.29, and the fallback
+/// One exec or attach over SPDY with `v4.channel.k8s.io` (kubectl 1.27-1.29, and the fallback
 /// of later ones), as the kubelet's remotecommand server runs it: kubectl opens a stream per
 /// `streamtype` (`error`, then `stdin`, `stdout`, `stderr`, `resize` as asked); once all are
-/// there the command starts. Its output goes on `stdout`/`stderr`, each finished (FIN) at its
-/// end, then the Status on `error` and its FIN, which is what ends kubectl.
+/// there the command starts (or the client is attached). Its output goes on `stdout`/`stderr`,
+/// each finished (FIN) at its end, then the Status on `error` and its FIN, which ends kubectl.
 struct SPDYExecSession {
     let spdy: SPDYConnection
     let options: RemoteCommandHandler.Options
-    let start: @Sendable () throws -> ContainerCommand
+    let start: @Sendable () throws -> any RemoteCommandTarget
 
     private struct Streams {
         var ids: [String: UInt32] = [:]
-        var command: ContainerCommand?
+        var target: (any RemoteCommandTarget)?
         /// Resize messages are JSON lines; a line may span DATA frames.
         var resizeLine: [UInt8] = []
     }
@@ -37,12 +37,15 @@ struct SPDYExecSession {
             case .opened(let id, let headers):
                 guard let type = headers["streamtype"]?.first else { return true }
                 streams.ids[type] = id
-                if streams.command == nil, Set(streams.ids.keys).isSuperset(of: expected) {
+                if streams.target == nil, Set(streams.ids.keys).isSuperset(of: expected) {
                     do {
-                        let command = try start()
-                        streams.command = command
+                        let target = try start()
+                        streams.target = target
                         let ids = streams.ids, session = self
-                        Task { await session.finish(command, ids, finished) }
+                        let output = target.stream(
+                            stdout: { bytes in if let id = ids["stdout"] { try session.spdy.sendBlocking(id, bytes) } },
+                            stderr: { bytes in if let id = ids["stderr"] { try session.spdy.sendBlocking(id, bytes) } })
+                        Task { await session.finish(output, ids, finished) }
                     } catch {
                         let status: JSONValue = ["metadata": [:], "status": "Failure", "message": .string("\(error)"), "reason": "InternalError"]
                         if let e = streams.ids["error"] {
@@ -52,16 +55,16 @@ struct SPDYExecSession {
                     }
                 }
             case .data(let id, let fin, let payload):
-                guard let command = streams.command else { return true }
+                guard let target = streams.target else { return true }
                 if id == streams.ids["stdin"] {
-                    if !payload.isEmpty { _ = try? await Blocking.run { command.writeInput(payload) } }
-                    if fin { command.closeInput() }
+                    if !payload.isEmpty { _ = try? await Blocking.run { target.writeInput(payload) } }
+                    if fin { target.closeInput() }
                 } else if id == streams.ids["resize"] {
                     streams.resizeLine += payload
                     while let newline = streams.resizeLine.firstIndex(of: 10) {
                         let line = Array(streams.resizeLine[..<newline])
                         streams.resizeLine.removeFirst(newline + 1)
-                        if let size = WebSocketExecSession.terminalSize(line) { command.resize(width: size.width, height: size.height) }
+                        if let size = WebSocketExecSession.terminalSize(line) { target.resize(width: size.width, height: size.height) }
                     }
                 }
             case .reset:
@@ -69,25 +72,17 @@ struct SPDYExecSession {
             }
             return true
         }
-        if !finished.isSet { streams.command?.kill() }
+        if !finished.isSet { streams.target?.abandon() }
         spdy.transport.close()
     }
 
-    /// Copies the outputs until they end, then reports how the command ended.
-    private func finish(_ command: ContainerCommand, _ ids: [String: UInt32], _ finished: FinishFlag) async {
-        let spdy = self.spdy
-        async let out: Void = ContainerCommand.copyOutput(command.stdout) { bytes in
-            if let id = ids["stdout"] { try spdy.sendBlocking(id, bytes) }
-        }
-        async let err: Void = ContainerCommand.copyOutput(command.stderr) { bytes in
-            if let id = ids["stderr"] { try spdy.sendBlocking(id, bytes) }
-        }
-        let code = await command.wait()
-        _ = await (out, err)
+    /// Once the output has ended, finishes its streams and reports how the session ended.
+    private func finish(_ output: Task<JSONValue, Never>, _ ids: [String: UInt32], _ finished: FinishFlag) async {
+        let status = await output.value
         finished.set()
         for type in ["stdout", "stderr"] { if let id = ids[type] { try? await spdy.send(id, fin: true, []) } }
         guard let error = ids["error"] else { return }
-        try? await spdy.send(error, JSONSerializer.serialize(WebSocketExecSession.status(exitCode: code, argv: options.command)))
+        try? await spdy.send(error, JSONSerializer.serialize(status))
         try? await spdy.send(error, fin: true, [])
     }
 }

@@ -3,33 +3,31 @@ import KubeModel
 import NIOCore
 import Synchronization
 
-/// One exec (or attach) over WebSocket channels, as the kubelet's wsstream serves
+/// One exec or attach over WebSocket channels, as the kubelet's wsstream serves
 /// `v5.channel.k8s.io` (and `v4`): every message is binary, its first byte the channel: 0 stdin,
 /// 1 stdout, 2 stderr, 3 the final Status, 4 terminal resizes (`{"Width":W,"Height":H}`), and in
 /// v5, 255 "close this channel" (stdin's end). The session ends with the Status and a close
 /// frame 1000, which kubectl needs to exit with the command's code.
 struct WebSocketExecSession {
     let connection: UpgradedConnection
-    let command: ContainerCommand
-    let argv: [String]
+    let target: any RemoteCommandTarget
     let v5: Bool
 
     static let stdin: UInt8 = 0, stdout: UInt8 = 1, stderr: UInt8 = 2, error: UInt8 = 3, resize: UInt8 = 4, close: UInt8 = 255
 
     func run() async {
         let finished = FinishFlag()
-        let session = self
-        // Client → command. The client leaving first kills the command.
+        let session = self, connection = self.connection
+        let output = target.stream(
+            stdout: { bytes in try connection.writeBlocking(Self.frame(Self.stdout, bytes)) },
+            stderr: { bytes in try connection.writeBlocking(Self.frame(Self.stderr, bytes)) })
+        // Client → target. The client leaving first kills the command (or detaches).
         let reader = Task {
             await session.readClient()
-            if !finished.isSet { session.command.kill() }
+            if !finished.isSet { session.target.abandon() }
         }
-        async let out: Void = pump(command.stdout, Self.stdout)
-        async let err: Void = pump(command.stderr, Self.stderr)
-        let code = await command.wait()
-        _ = await (out, err)
+        let status = await output.value
         finished.set()
-        let status = Self.status(exitCode: code, argv: argv)
         do {
             try await send(Self.error, JSONSerializer.serialize(status))
             try await connection.write(ByteBuffer(bytes: WebSocketFrame.closeFrame(1000)))
@@ -44,27 +42,13 @@ struct WebSocketExecSession {
         connection.close()
     }
 
-    /// The Status the error channel carries: kubelet's (remotecommand) for an exit code.
-    static func status(exitCode: Int32, argv: [String]) -> JSONValue {
-        guard exitCode != 0 else { return ["metadata": [:], "status": "Success"] }
-        return [
-            "metadata": [:], "status": "Failure",
-            "message": .string("command terminated with non-zero exit code: error executing command [\(argv.joined(separator: " "))], exit code \(exitCode)"),
-            "reason": "NonZeroExitCode",
-            "details": ["causes": [["reason": "ExitCode", "message": .string(String(exitCode))]]],
-        ]
+    /// A binary message on `channel`.
+    static func frame(_ channel: UInt8, _ bytes: ArraySlice<UInt8>) -> ByteBuffer {
+        ByteBuffer(bytes: WebSocketFrame.encode(opcode: WebSocketFrame.binary, [channel] + bytes))
     }
 
     private func send(_ channel: UInt8, _ bytes: [UInt8]) async throws {
         try await connection.write(ByteBuffer(bytes: WebSocketFrame.encode(opcode: WebSocketFrame.binary, [channel] + bytes)))
-    }
-
-    /// Copies a command's output to a channel, a message per read.
-    private func pump(_ handle: FileHandle?, _ channel: UInt8) async {
-        let connection = self.connection
-        await ContainerCommand.copyOutput(handle) { bytes in
-            try connection.writeBlocking(ByteBuffer(bytes: WebSocketFrame.encode(opcode: WebSocketFrame.binary, [channel] + bytes)))
-        }
     }
 
     /// Reads the client's messages until it closes or goes.
@@ -96,12 +80,12 @@ struct WebSocketExecSession {
         switch channel {
         case Self.stdin:
             guard !data.isEmpty else { return }
-            let command = self.command
-            _ = try? await Blocking.run { command.writeInput(data) }
+            let target = self.target
+            _ = try? await Blocking.run { target.writeInput(data) }
         case Self.resize:
-            if let size = Self.terminalSize(data) { command.resize(width: size.width, height: size.height) }
+            if let size = Self.terminalSize(data) { target.resize(width: size.width, height: size.height) }
         case Self.close where v5:
-            if data.first == Self.stdin { command.closeInput() }
+            if data.first == Self.stdin { target.closeInput() }
         default:
             return
         }
