@@ -81,12 +81,24 @@ public final class SimulatedFleet: Sendable {
     }
 
     /// The kubelet's status report: capacity, addresses and Ready conditions.
+    /// Posts the node's status; a conflict (the node controller tainting a new node meanwhile)
+    /// reads the node again and retries, as the kubelet's updateNodeStatus does
+    /// (`nodeStatusUpdateRetry`, 5).
     func postStatus(_ name: String, _ node: JSONValue) async throws {
         guard let m = members.member(name) else { return }
         var node = node
-        node["status"] = NodeObject.status(name: name, index: m.index, group: m.group, config: config, now: clock.now())
-        _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
+        for attempt in 1...Self.nodeStatusUpdateRetry {
+            node["status"] = NodeObject.status(name: name, index: m.index, group: m.group, config: config, now: clock.now())
+            do {
+                _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
+                return
+            } catch let e as APIStatusError where e.code == 409 && attempt < Self.nodeStatusUpdateRetry {
+                node = try await client.get(.nodes, namespace: nil, name: name)
+            }
+        }
     }
+
+    static let nodeStatusUpdateRetry = 5
 
     func renewLease(_ name: String, now: Date) async throws {
         try await NodeObject.renewLease(client: client, name: name, durationSeconds: config.leaseDurationSeconds, now: now)

@@ -23,8 +23,19 @@ public struct Kubectl: Sendable {
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
+    /// kubectl 1.28 from the gcloud dispatcher's set: exec and attach over SPDY.
+    public static var v128: String? {
+        let path = "/usr/lib/google-cloud-sdk/bin/kubectl.1.28"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
     public static func all(_ server: ServerProcess) -> [Kubectl] {
         [Kubectl(binary: v132, server: server)] + (v137.map { [Kubectl(binary: $0, server: server)] } ?? [])
+    }
+
+    /// `all` and 1.28 when installed: both streaming protocols (WebSocket, SPDY).
+    public static func allProtocols(_ server: ServerProcess) -> [Kubectl] {
+        all(server) + (v128.map { [Kubectl(binary: $0, server: server)] } ?? [])
     }
 
     @discardableResult

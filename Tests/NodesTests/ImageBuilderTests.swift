@@ -5,7 +5,7 @@ import Testing
 @testable import Nodes
 
 /// `kplane image build`'s Dockerfile subset, instruction by instruction.
-@Suite struct ImageBuilderTests {
+@Suite(.offPool) struct ImageBuilderTests {
     @Test func multiStageBuildWithCopyFromEnvArgCmdUser() throws {
         let store = try ImageStore(root: temporaryDirectory())
         let context = try ImageTestSupport.context([

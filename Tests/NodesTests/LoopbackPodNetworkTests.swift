@@ -1,9 +1,10 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 @testable import Nodes
 
 struct LoopbackPodNetworkTests {
-    @Test func eachPodADistinctLoopbackAddressApartFromNodeAddresses() throws {
+    @Test(.offPool) func eachPodADistinctLoopbackAddressApartFromNodeAddresses() throws {
         let one = LoopbackPodNetwork(nodeIndex: 1), two = LoopbackPodNetwork(nodeIndex: 2), big = LoopbackPodNetwork(nodeIndex: 300)
         let a = try one.setUp(namespace: "default", pod: "a", uid: "a")
         let b = try one.setUp(namespace: "default", pod: "b", uid: "b")
@@ -16,7 +17,7 @@ struct LoopbackPodNetworkTests {
     }
 
     /// As Kubernetes' host-local IPAM: addresses in turn, a freed one given again when the range wraps.
-    @Test func addressesAreReleasedAndAdopted() throws {
+    @Test(.offPool) func addressesAreReleasedAndAdopted() throws {
         let network = LoopbackPodNetwork(nodeIndex: 1)
         let a = try network.setUp(namespace: "default", pod: "a", uid: "a")
         network.tearDown(uid: "a")
@@ -36,7 +37,7 @@ struct LoopbackPodNetworkTests {
     }
 
     /// A /23 (a node of 300 pods): addresses past the first /24's `.255`, and a pod listens there.
-    @Test func aLargerBlockGivesAddressesPastItsFirstSlash24() throws {
+    @Test(.offPool) func aLargerBlockGivesAddressesPastItsFirstSlash24() throws {
         let network = LoopbackPodNetwork(podCIDR: PodSubnet(10, 243, 12, prefixLength: 23))
         var ips: [String] = []
         for i in 0..<300 { ips.append(try network.setUp(namespace: "default", pod: "p\(i)", uid: "p\(i)").ip) }
@@ -49,7 +50,7 @@ struct LoopbackPodNetworkTests {
         #expect(PodNetworkTestSupport.get(pod.ip, port: port) == "p299")
     }
 
-    @Test func twoPodsListenOnTheSamePort() throws {
+    @Test(.offPool) func twoPodsListenOnTheSamePort() throws {
         let network = LoopbackPodNetwork(nodeIndex: 7)
         let a = try network.setUp(namespace: "default", pod: "a", uid: "a")
         let b = try network.setUp(namespace: "default", pod: "b", uid: "b")
@@ -62,7 +63,7 @@ struct LoopbackPodNetworkTests {
 }
 
 struct TCPListenersTests {
-    @Test func parsesProcNetTCPLines() {
+    @Test(.offPool) func parsesProcNetTCPLines() {
         #expect(TCPListeners.listener("   0: 0201017F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1595 1")
                 == TCPListener(address: "127.1.1.2", port: 3000))
         #expect(TCPListeners.listener("   1: 0100007F:8A37 0100007F:EA18 06 00000000:00000000 03:000000BE 00000000") == nil)
@@ -74,7 +75,7 @@ struct TCPListenersTests {
 
     /// In loopback mode a process that binds the wildcard address shows up as such, so the
     /// kubelet can say why another pod's bind on that port fails.
-    @Test func seesAPodBindingTheWildcardAddress() throws {
+    @Test(.offPool) func seesAPodBindingTheWildcardAddress() throws {
         let network = LoopbackPodNetwork(nodeIndex: 9)
         let a = try network.setUp(namespace: "default", pod: "a", uid: "a")
         let port = 20000 + Int(getpid()) % 20000

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 @testable import Nodes
 
@@ -6,7 +7,7 @@ import Testing
 struct NamespacedPodNetworkTests {
     typealias Support = PodNetworkTestSupport
 
-    @Test func twoPodsListenOnTheSamePortAndReachEachOther() throws {
+    @Test(.offPool) func twoPodsListenOnTheSamePortAndReachEachOther() throws {
         let network = try Support.newNamespacedNetwork("same-port")
         var servers: [Process] = []
         defer { Support.stop(servers); network.tearDownNode() }
@@ -41,7 +42,7 @@ struct NamespacedPodNetworkTests {
         #expect(!(try Support.host("ip", "rule", "show")).contains(network.names.bridge))
     }
 
-    @Test func nothingLeavesTheMachine() throws {
+    @Test(.offPool) func nothingLeavesTheMachine() throws {
         let network = try Support.newNamespacedNetwork("leave")
         defer { network.tearDownNode() }
         let a = try network.setUp(namespace: "default", pod: "a", uid: "uid-a")
@@ -61,7 +62,7 @@ struct NamespacedPodNetworkTests {
         #expect(podRange.contains("dev \(network.names.bridge)"), "\(podRange)")
     }
 
-    @Test func podsOfTwoNodesReachEachOther() throws {
+    @Test(.offPool) func podsOfTwoNodesReachEachOther() throws {
         let one = try Support.newNamespacedNetwork("node-1"), two = try Support.newNamespacedNetwork("node-2")
         var servers: [Process] = []
         defer { Support.stop(servers); one.tearDownNode(); two.tearDownNode() }
@@ -75,7 +76,7 @@ struct NamespacedPodNetworkTests {
     /// A node killed with -9 leaves its bridge up with a route to its block; the next node to
     /// claim that block (under another name, so another bridge) removes it, its pods' namespaces
     /// and its rules, or the host would route the new pods' traffic into the dead bridge.
-    @Test func theNextOwnerOfABlockRemovesTheNetworkADeadNodeLeft() throws {
+    @Test(.offPool) func theNextOwnerOfABlockRemovesTheNetworkADeadNodeLeft() throws {
         let subnet = Support.newSubnet()
         guard let ip = PodNetworks.chosen.ip else { throw TestFailure("no ip command") }
         let gone = NamespacedPodNetwork(nodeName: "nettest-\(getpid())-gone", subnet: subnet, ip: ip, logger: Support.logger)
@@ -97,7 +98,7 @@ struct NamespacedPodNetworkTests {
     /// Addresses come from the podCIDR in turn, as Kubernetes' host-local IPAM gives them: a torn-down
     /// pod's address is not handed out again at once (connections to it may linger), but when the
     /// range wraps (see LoopbackPodNetworkTests, same allocator) or after a restart.
-    @Test func addressesComeFromThePodCIDR() throws {
+    @Test(.offPool) func addressesComeFromThePodCIDR() throws {
         let network = try Support.newNamespacedNetwork("addresses")
         defer { network.tearDownNode() }
         let a = try network.setUp(namespace: "default", pod: "a", uid: "uid-a")
@@ -117,7 +118,7 @@ struct NamespacedPodNetworkTests {
 
     /// A node of 300 pods has a /23: with the first /24's addresses taken (as by 254 pods), the
     /// next pod gets `.0` of the second /24 and pods of both halves reach each other.
-    @Test func aSlash23GivesAddressesPastTheFirstSlash24() throws {
+    @Test(.offPool) func aSlash23GivesAddressesPastTheFirstSlash24() throws {
         let subnet = PodSubnet(10, 244, 250 + 2 * (Int(getpid()) % 2), prefixLength: 23)
         let network = NamespacedPodNetwork(nodeName: "nettest-\(getpid())-slash23", subnet: subnet, ip: try #require(PodNetworks.chosen.ip),
                                            logger: Support.logger)
@@ -136,7 +137,7 @@ struct NamespacedPodNetworkTests {
         #expect(Support.get(b.ip, port: 3000) == "pod-b")
     }
 
-    @Test func aUIDThatIsNotAUUIDIsRefused() throws {
+    @Test(.offPool) func aUIDThatIsNotAUUIDIsRefused() throws {
         let network = try Support.newNamespacedNetwork("bad-uid")
         defer { network.tearDownNode() }
         #expect(throws: PodNetworkError.self) { try network.setUp(namespace: "default", pod: "a", uid: "x\nnetns add kp-evil") }
@@ -146,7 +147,7 @@ struct NamespacedPodNetworkTests {
 
     /// After a kill -9 the agent starts again with empty memory: a new network object cleans up
     /// what no live pod owns and takes over the addresses of those that still live.
-    @Test func cleanUpAfterRestartKeepsLivePods() throws {
+    @Test(.offPool) func cleanUpAfterRestartKeepsLivePods() throws {
         let before = try Support.newNamespacedNetwork("restart")
         defer { before.tearDownNode() }
         let a = try before.setUp(namespace: "default", pod: "a", uid: "uid-a")
@@ -165,7 +166,7 @@ struct NamespacedPodNetworkTests {
     }
 
     /// A pod's set-up and tear-down, 100 times: a few milliseconds each (two and one `ip` runs).
-    @Test func setUpTakesMilliseconds() throws {
+    @Test(.offPool) func setUpTakesMilliseconds() throws {
         let network = try Support.newNamespacedNetwork("timing")
         defer { network.tearDownNode() }
         _ = try network.setUp(namespace: "default", pod: "warm", uid: "warm")   // the bridge, once

@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 @testable import Nodes
 
@@ -23,12 +24,12 @@ struct PodCIDRClaimTests {
         return child.processIdentifier
     }
 
-    @Test(arguments: [(1, 24), (110, 24), (253, 24), (254, 23), (300, 23), (509, 23), (510, 22), (1000, 22), (4093, 20), (100_000, 20)])
+    @Test(.offPool, arguments: [(1, 24), (110, 24), (253, 24), (254, 23), (300, 23), (509, 23), (510, 22), (1000, 22), (4093, 20), (100_000, 20)])
     func aBlockHoldsMaxPodsAndTheGateway(maxPods: Int, prefixLength: Int) {
         #expect(PodCIDRClaim.prefixLength(maxPods: maxPods) == prefixLength)
     }
 
-    @Test func blocksAreAlignedAndExclusive() throws {
+    @Test(.offPool) func blocksAreAlignedAndExclusive() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let small = try #require(PodCIDRClaim.claim(maxPods: 110, preferred: nil, directory: directory))
         #expect(small.cidr == "10.243.0.0/24")
@@ -44,7 +45,7 @@ struct PodCIDRClaimTests {
         #expect(try #require(PodCIDRClaim.claim(maxPods: 300, preferred: nil, directory: directory)).cidr == "10.243.2.0/23")
     }
 
-    @Test func aBlockIsClaimedWhollyOrNotAtAll() throws {
+    @Test(.offPool) func aBlockIsClaimedWhollyOrNotAtAll() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try write(1, owner: 1)   // init: alive
         try write(6, owner: 1)
@@ -59,7 +60,7 @@ struct PodCIDRClaimTests {
         #expect(files().count == 4 + none.count)
     }
 
-    @Test func aDeadOwnersClaimIsTakenOver() throws {
+    @Test(.offPool) func aDeadOwnersClaimIsTakenOver() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let dead = try deadPID()
         try write(0, owner: dead)
@@ -73,7 +74,7 @@ struct PodCIDRClaimTests {
     }
 
     /// A restarted node asks for the podCIDR it had: it keeps it while it holds its max pods.
-    @Test func aRestartedNodeKeepsItsBlockWhileItFits() throws {
+    @Test(.offPool) func aRestartedNodeKeepsItsBlockWhileItFits() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try #require(PodCIDRClaim.claim(maxPods: 300, preferred: "10.243.6.0/23\n", directory: directory))
         #expect(first.cidr == "10.243.6.0/23")

@@ -1,9 +1,10 @@
 import Logging
+import KplaneTestSupport
 import Testing
 @testable import Nodes
 
 struct PodNetworksTests {
-    @Test func makeChoosesNamespacesWhereTheMachineAllows() {
+    @Test(.offPool) func makeChoosesNamespacesWhereTheMachineAllows() {
         let logger = PodNetworkTestSupport.logger
         let network = PodNetworks.make(nodeName: "choice", nodeIndex: 3, podCIDR: "10.244.3.0/24", logger: logger)
         if PodNetworkTestSupport.namespacesAvailable {
@@ -15,13 +16,13 @@ struct PodNetworksTests {
         #expect(PodNetworks.make(nodeName: "v6", nodeIndex: 3, podCIDR: "fd00:10:244::/64", logger: logger) is LoopbackPodNetwork)
     }
 
-    @Test func commandPrefixEntersThePodsNamespace() {
+    @Test(.offPool) func commandPrefixEntersThePodsNamespace() {
         let pod = PodSandboxNetwork(ip: "10.244.1.2", netnsPath: "/run/netns/kp-1a2b3c4d-uid")
         #expect(pod.commandPrefix == [PodNetworks.nsenterPath, "--net=/run/netns/kp-1a2b3c4d-uid", "--"])
         #expect(PodSandboxNetwork(ip: "127.1.1.2", netnsPath: nil).commandPrefix == [])
     }
 
-    @Test func namesFitInterfaceNamesAndTellNodesApart() {
+    @Test(.offPool) func namesFitInterfaceNamesAndTellNodesApart() {
         let one = PodNetworkNames(nodeName: "a-rather-long-process-node-name-1"), two = PodNetworkNames(nodeName: "node-2")
         let uid = "0f8c7a52-3b1e-4c1d-9a57-6b2f1e0c9d11"
         #expect(one.bridge.count <= 15 && one.hostVeth(uid: uid).count <= 15)
@@ -30,12 +31,12 @@ struct PodNetworksTests {
         #expect(two.uid(ofNamespace: one.namespace(uid: uid)) == nil)
     }
 
-    @Test(arguments: ["10.244.3.0/16", "10.244.3.1/24", "10.244.300.0/24", "fd00::/64", "10.244.3.0"])
+    @Test(.offPool, arguments: ["10.244.3.0/16", "10.244.3.1/24", "10.244.300.0/24", "fd00::/64", "10.244.3.0"])
     func podSubnetsAreIPv4Slash24s(_ cidr: String) {
         #expect(PodSubnet(cidr: cidr) == nil)
     }
 
-    @Test func podSubnetAddresses() throws {
+    @Test(.offPool) func podSubnetAddresses() throws {
         let subnet = try #require(PodSubnet(cidr: "10.245.7.0/24"))
         #expect(subnet.gateway == "10.245.7.1")
         #expect(subnet.enclosingRange == "10.245.0.0/16")
@@ -43,7 +44,7 @@ struct PodNetworksTests {
     }
 
     /// A node of more than 253 pods has a /23 (or larger): its pods' addresses run on past `.255`.
-    @Test func largerPodSubnets() throws {
+    @Test(.offPool) func largerPodSubnets() throws {
         let subnet = try #require(PodSubnet(cidr: "10.243.4.0/23"))
         #expect(subnet.cidr == "10.243.4.0/23" && subnet.gateway == "10.243.4.1" && subnet.enclosingRange == "10.243.0.0/16")
         #expect(subnet.podOffsets == 2...510)
@@ -53,7 +54,7 @@ struct PodNetworksTests {
         #expect(PodSubnet(cidr: "10.243.0.0/20")?.podOffsets.count == 4093)
     }
 
-    @Test func theLoopbackFallbackMirrorsThePodCIDR() {
+    @Test(.offPool) func theLoopbackFallbackMirrorsThePodCIDR() {
         let network = PodNetworks.make(nodeName: "big", nodeIndex: 3, podCIDR: "10.243.4.0/23", logger: PodNetworkTestSupport.logger)
         if let loopback = network as? LoopbackPodNetwork { #expect(loopback.subnet.cidr == "127.1.4.0/23") }
         #expect(LoopbackPodNetwork(podCIDR: PodSubnet(10, 243, 8, prefixLength: 22)).subnet.cidr == "127.1.8.0/22")

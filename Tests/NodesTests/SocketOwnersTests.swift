@@ -1,4 +1,5 @@
 import Foundation
+import KplaneTestSupport
 import Testing
 @testable import Nodes
 
@@ -22,7 +23,7 @@ struct SocketOwnersTests {
         return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 
-    @Test func findsTheProcessHoldingAListener() throws {
+    @Test(.offPool) func findsTheProcessHoldingAListener() throws {
         let wildcard = try listen(on: "0.0.0.0"), own = try listen(on: "127.1.200.9")
         defer { close(wildcard.fd); close(own.fd) }
         let listeners = TCPListeners.byInode()

@@ -1,11 +1,13 @@
 import Synchronization
 
 /// A value set once and awaited by any number of tasks (Go's closed channel).
-final class OneShot<Value: Sendable>: Sendable {
+public final class OneShot<Value: Sendable>: Sendable {
     private let state = Mutex<(value: Value?, waiters: [CheckedContinuation<Value, Never>])>((nil, []))
 
+    public init() {}
+
     /// Sets the value unless it is set already; waiters are resumed outside the lock.
-    func fulfil(_ value: Value) {
+    public func fulfil(_ value: Value) {
         let waiters = state.withLock { s -> [CheckedContinuation<Value, Never>] in
             if s.value != nil { return [] }
             s.value = value
@@ -15,7 +17,7 @@ final class OneShot<Value: Sendable>: Sendable {
         for w in waiters { w.resume(returning: value) }
     }
 
-    func wait() async -> Value {
+    public func wait() async -> Value {
         await withCheckedContinuation { (c: CheckedContinuation<Value, Never>) in
             let ready = state.withLock { s -> Value? in
                 if let v = s.value { return v }

@@ -27,8 +27,10 @@ final class ContainerCommand: Sendable {
     enum StartError: Error { case failed(String) }
 
     /// Starts `argv` in `target`; `stdin`, `stdout`, `stderr` say which streams the client
-    /// attached (unattached ones are /dev/null), `tty` gives it a terminal for all three.
-    init(_ argv: [String], in target: ExecTarget, stdin wantsStdin: Bool, stdout wantsStdout: Bool, stderr wantsStderr: Bool, tty: Bool) throws {
+    /// attached (unattached ones are /dev/null), `tty` gives it a terminal for all three, of
+    /// `size` when the client has said it.
+    init(_ argv: [String], in target: ExecTarget, stdin wantsStdin: Bool, stdout wantsStdout: Bool, stderr wantsStderr: Bool, tty: Bool,
+         size: TerminalSize? = nil) throws {
         let process = Process()
         let environment = Self.environment(of: target.pid)
         var args: [String] = []
@@ -61,6 +63,9 @@ final class ContainerCommand: Sendable {
         if tty {
             var master: Int32 = -1, slave: Int32 = -1
             guard kp_open_pty(&master, &slave) == 0 else { throw StartError.failed("open terminal: \(String(cString: strerror(errno)))") }
+            if let size, size.width > 0, size.height > 0 {
+                _ = kp_set_winsize(master, UInt16(clamping: size.height), UInt16(clamping: size.width))
+            }
             let m = FileHandle(fileDescriptor: master, closeOnDealloc: true), s = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
             process.standardInput = s
             process.standardOutput = s

@@ -9,7 +9,7 @@ import Testing
 struct ServiceAddressRangeTests {
     func localRoutes() throws -> String { try ServerProcess.run("/usr/bin/env", ["ip", "route", "show", "table", "local"]).out }
 
-    @Test(.enabled(if: geteuid() == 0)) func twoClaimsGetTwoRangesRoutedHereUntilReleased() throws {
+    @Test(.offPool, .enabled(if: geteuid() == 0)) func twoClaimsGetTwoRangesRoutedHereUntilReleased() throws {
         let a = ServiceAddressRange.claim(logger: Logger(label: "test"))
         let b = ServiceAddressRange.claim(logger: Logger(label: "test"))
         #expect(a.cidr != b.cidr)
@@ -36,7 +36,7 @@ struct HostRoutesTests {
         broadcast 192.168.1.255 dev eth0 table local proto kernel scope link src 192.168.1.20
         """
 
-    @Test(arguments: [
+    @Test(.offPool, arguments: [
         ("10.96.0.0/16", nil),  // kplane's own local route of it, left by a killed kplane
         ("10.97.0.0/16", "10.97.0.0/16 via 192.168.1.254 dev eth0"),
         ("10.98.0.0/16", "local 10.98.0.0/16 dev eth0 table local scope host"),
@@ -48,7 +48,7 @@ struct HostRoutesTests {
         #expect(HostRoutes(listing: Self.listing).conflict(with: cidr)?.line == conflict)
     }
 
-    @Test func aRouteOfTheWholePrivateRangeKeepsKplaneOffEverySixteen() {
+    @Test(.offPool) func aRouteOfTheWholePrivateRangeKeepsKplaneOffEverySixteen() {
         let host = HostRoutes(listing: "10.0.0.0/8 dev wg0 scope link\n")
         #expect((96...111).allSatisfy { host.conflict(with: "10.\($0).0.0/16") != nil })
     }

@@ -6,13 +6,9 @@ import Testing
 /// node's kubelet (WebSocket `v5.channel.k8s.io` for 1.32 and 1.37, SPDY for 1.28): the
 /// container's live output by stream, its standard input (`stdin`, `stdinOnce`), its terminal,
 /// and the errors a real cluster gives.
-@Suite(.serialized, .timeLimit(.minutes(4))) struct AttachE2ETests {
-    static let k128 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.28"
-
+@Suite(.serialized, .timeLimit(.minutes(4)), .offPool) struct AttachE2ETests {
     /// Every kubectl to try: 1.32, 1.37 when installed, 1.28 (SPDY) when installed.
-    static func versions(_ c: ProcessCluster) -> [Kubectl] {
-        Kubectl.all(c.server) + (FileManager.default.isExecutableFile(atPath: k128) ? [Kubectl(binary: k128, server: c.server)] : [])
-    }
+    static func versions(_ c: ProcessCluster) -> [Kubectl] { Kubectl.allProtocols(c.server) }
 
     /// A kubectl left running, its output going to files the test reads as it goes.
     final class Running {

@@ -6,7 +6,7 @@ import Testing
 /// its kubelet wrote and the cluster DNS `kplane up` runs on the node bridge's gateway, and gets
 /// the Service variables in its environment.
 @Suite(.serialized) struct ClusterDNSE2ETests {
-    @Test func aPodResolvesAServiceByItsShortName() throws {
+    @Test(.offPool) func aPodResolvesAServiceByItsShortName() throws {
         // Namespaces (and so DNS) need root; loopback pods share the host's resolver.
         guard getuid() == 0 else { return }
         let c = try ProcessCluster()

@@ -52,12 +52,35 @@ import Testing
         let c = try ProcessCluster()
         try c.apply(Self.pod)
         try c.wait("the pod to run") { try c.get("web", "{.status.phase}") == "Running" }
-        // `script` gives kubectl a terminal of 40 rows and 120 columns, as a user's would be.
-        let command = "stty rows 40 cols 120; \(Kubectl.v132) --kubeconfig \(c.server.kubeconfig) exec -it web -- sh -c 'tty; stty size; exit 4'"
-        let r = try ServerProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"])
-        #expect(r.out.contains("/dev/pts/"), "\(r.out) \(r.err)")
-        #expect(r.out.contains("40 120"), "\(r.out)")
-        #expect(r.code == 4, "\(r.out) \(r.err)")
+        // `script` gives kubectl a terminal of 40 rows and 120 columns, as a user's would be;
+        // the shell's first question to it already has the answer (over WebSocket and SPDY).
+        for kubectl in Kubectl.allProtocols(c.server) {
+            let command = "stty rows 40 cols 120; \(kubectl.binary) --kubeconfig \(c.server.kubeconfig) exec -it web -- sh -c 'tty; stty size; exit 4'"
+            let r = try ServerProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"])
+            #expect(r.out.contains("/dev/pts/"), "\(kubectl.binary): \(r.out) \(r.err)")
+            #expect(r.out.contains("40 120"), "\(kubectl.binary): \(r.out)")
+            #expect(r.code == 4, "\(kubectl.binary): \(r.out) \(r.err)")
+        }
+    }
+
+    /// `kubectl cp` is `tar` through exec: a file there and back, whole, with every protocol.
+    @Test func copyingAFileIntoAPodAndBackKeepsItWhole() throws {
+        let c = try ProcessCluster()
+        try c.apply(Self.pod)
+        try c.wait("the pod to run") { try c.get("web", "{.status.phase}") == "Running" }
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let content = (0..<20_000).map { "line \($0)\n" }.joined()
+        try content.write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
+        for (i, kubectl) in Kubectl.allProtocols(c.server).enumerated() {
+            let into = try kubectl("cp", dir + "/notes.txt", "web:/tmp/notes-\(i).txt")
+            #expect(into.code == 0, "\(kubectl.binary): \(into.err)")
+            let size = try kubectl("exec", "web", "--", "wc", "-c", "/tmp/notes-\(i).txt")
+            #expect(size.out.hasPrefix("\(content.utf8.count) "), "\(kubectl.binary): \(size.out) \(size.err)")
+            let back = try kubectl("cp", "web:/tmp/notes-\(i).txt", dir + "/back-\(i).txt")
+            #expect(back.code == 0, "\(kubectl.binary): \(back.err)")
+            #expect((try? String(contentsOfFile: dir + "/back-\(i).txt", encoding: .utf8)) == content, "\(kubectl.binary)")
+        }
     }
 
     @Test func execIntoAContainerThatIsNotRunningSaysSo() throws {

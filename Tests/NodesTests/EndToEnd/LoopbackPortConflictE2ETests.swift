@@ -5,7 +5,7 @@ import Testing
 /// Loopback pod network (pods share the host's network, each its own 127.x.y.z): a process
 /// listening on 0.0.0.0 holds its port for every pod, and the pods' events say so.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct LoopbackPortConflictE2ETests {
-    @Test func aWildcardListenerIsReportedAndTheNextPodsFailureNamesIt() throws {
+    @Test(.offPool) func aWildcardListenerIsReportedAndTheNextPodsFailureNamesIt() throws {
         let c = try ProcessCluster(environment: ["KPLANE_POD_NETWORK": "loopback"])
         let port = 21000 + Int(getpid()) % 9000
         func pod(_ name: String) -> String {

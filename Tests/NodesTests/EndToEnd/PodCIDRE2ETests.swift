@@ -5,7 +5,7 @@ import Testing
 /// A process node's podCIDR is sized from its max pods, as `--node-cidr-mask-size` sizes a
 /// Kubernetes node's: a /24 for the default 110, a /23 for 300.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct PodCIDRE2ETests {
-    @Test func aNodeOf300PodsHasASlash23() throws {
+    @Test(.offPool) func aNodeOf300PodsHasASlash23() throws {
         let c = try ProcessCluster(extraArgs: ["--node-max-pods", "300"])
         let cidr = try c.kubectl("get", "node", "kplane-process-1", "-o", "jsonpath={.spec.podCIDR} {.spec.podCIDRs[*]} {.status.capacity.pods}").out
         let parts = cidr.split(separator: " ").map(String.init)

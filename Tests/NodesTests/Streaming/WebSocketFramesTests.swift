@@ -72,7 +72,7 @@ import Testing
         #expect(failure[path: ["details", "causes"]]?.arrayValue?.first?["message"]?.stringValue == "3")
         #expect(failure[path: ["details", "causes"]]?.arrayValue?.first?["reason"]?.stringValue == "ExitCode")
         #expect(ExecCommand.status(exitCode: 0, argv: ["true"])["status"]?.stringValue == "Success")
-        let size = try #require(WebSocketExecSession.terminalSize(Array("{\"Width\":100,\"Height\":30}\n".utf8)))
+        let size = try #require(TerminalSize(message: Array("{\"Width\":100,\"Height\":30}\n".utf8)))
         #expect(size.width == 100 && size.height == 30)
     }
 }

@@ -55,10 +55,11 @@ struct RemoteCommandHandler {
         guard let target = source.execTarget(namespace: namespace, pod: pod, container: container) else {
             return Self.text("container not found (\"\(container)\")", .internalServerError)
         }
-        return await serve(request, channel, options) {
+        // A terminal's command waits for the client's size (SessionStart).
+        return await serve(request, channel, options, waitsForSize: options.tty) { size in
             do {
                 let command = try ContainerCommand(options.command, in: target, stdin: options.stdin, stdout: options.stdout,
-                                                   stderr: options.stderr, tty: options.tty)
+                                                   stderr: options.stderr, tty: options.tty, size: size)
                 return ExecCommand(command: command, argv: options.command)
             } catch {
                 throw StartFailure(message: "failed to exec in container: \(error)")
@@ -84,7 +85,8 @@ struct RemoteCommandHandler {
         if target.tty && options.stderr {
             return Self.text("rpc error: code = InvalidArgument desc = tty and stderr cannot both be true", .internalServerError)
         }
-        return await serve(request, channel, options) { ContainerAttach(target, options: options) }
+        // The container runs already: resizes apply as they come.
+        return await serve(request, channel, options, waitsForSize: false) { _ in ContainerAttach(target, options: options) }
     }
 
     /// Why a session's target could not start, as the client is told.
@@ -94,8 +96,8 @@ struct RemoteCommandHandler {
     }
 
     /// Upgrades to SPDY or WebSocket, whichever the client asked for, and runs the session.
-    private func serve(_ request: Request, _ channel: any Channel, _ options: Options,
-                       start: @escaping @Sendable () throws -> any RemoteCommandTarget) async -> Response {
+    private func serve(_ request: Request, _ channel: any Channel, _ options: Options, waitsForSize: Bool,
+                       start: @escaping @Sendable (TerminalSize?) throws -> any RemoteCommandTarget) async -> Response {
         let websocket = WebSocketUpgrade(request)
         if !websocket.isWebSocket, let spdy = SPDYUpgrade(request) {
             guard let chosen = spdy.choose(Self.spdyProtocols) else {
@@ -104,7 +106,8 @@ struct RemoteCommandHandler {
             do {
                 let connection = try await UpgradedConnection.takeOver(channel)
                 try await connection.write(ByteBuffer(string: spdy.switchingProtocols(chosen)))
-                await SPDYExecSession(spdy: try SPDYConnection(transport: RawTransport(connection: connection)), options: options, start: start).run()
+                await SPDYExecSession(spdy: try SPDYConnection(transport: RawTransport(connection: connection)), options: options,
+                                      waitsForSize: waitsForSize, start: start).run()
             } catch {}
             return Response(status: .ok)
         }
@@ -112,16 +115,19 @@ struct RemoteCommandHandler {
         guard let chosen = websocket.choose(Self.webSocketProtocols) else {
             return Self.text("requested protocol(s) are not supported: \(websocket.protocols); supports \(Self.webSocketProtocols)", .badRequest)
         }
-        let target: any RemoteCommandTarget
-        do { target = try start() } catch {
+        // With no size to wait for, the target starts before the upgrade: a failure is then the
+        // kubelet's plain 500. A terminal's command reports one on the error channel.
+        let early: (any RemoteCommandTarget)?
+        do { early = waitsForSize ? nil : try start(nil) } catch {
             return Self.text("\(error)", .internalServerError)
         }
         do {
             let connection = try await UpgradedConnection.takeOver(channel)
             try await connection.write(ByteBuffer(string: websocket.switchingProtocols(chosen)))
-            await WebSocketExecSession(connection: connection, target: target, v5: chosen.hasPrefix("v5")).run()
+            let sessionStart = WebSocketExecSession.start(connection, waitsForSize: waitsForSize) { size in try early ?? start(size) }
+            await WebSocketExecSession(connection: connection, start: sessionStart, v5: chosen.hasPrefix("v5")).run()
         } catch {
-            target.abandon()
+            early?.abandon()
         }
         // The connection is closed; Hummingbird's write of this finds it so and stops.
         return Response(status: .ok)

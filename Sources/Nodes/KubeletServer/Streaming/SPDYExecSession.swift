@@ -10,11 +10,12 @@ import Synchronization
 struct SPDYExecSession {
     let spdy: SPDYConnection
     let options: RemoteCommandHandler.Options
-    let start: @Sendable () throws -> any RemoteCommandTarget
+    let waitsForSize: Bool
+    let start: @Sendable (TerminalSize?) throws -> any RemoteCommandTarget
 
     private struct Streams {
         var ids: [String: UInt32] = [:]
-        var target: (any RemoteCommandTarget)?
+        var start: SessionStart?
         /// Resize messages are JSON lines; a line may span DATA frames.
         var resizeLine: [UInt8] = []
     }
@@ -37,26 +38,17 @@ struct SPDYExecSession {
             case .opened(let id, let headers):
                 guard let type = headers["streamtype"]?.first else { return true }
                 streams.ids[type] = id
-                if streams.target == nil, Set(streams.ids.keys).isSuperset(of: expected) {
-                    do {
-                        let target = try start()
-                        streams.target = target
-                        let ids = streams.ids, session = self
-                        let output = target.stream(
-                            stdout: { bytes in if let id = ids["stdout"] { try session.spdy.sendBlocking(id, bytes) } },
-                            stderr: { bytes in if let id = ids["stderr"] { try session.spdy.sendBlocking(id, bytes) } })
-                        Task { await session.finish(output, ids, finished) }
-                    } catch {
-                        let status: JSONValue = ["metadata": [:], "status": "Failure", "message": .string("\(error)"), "reason": "InternalError"]
-                        if let e = streams.ids["error"] {
-                            try? await spdy.send(e, JSONSerializer.serialize(status))
-                            try? await spdy.send(e, fin: true, [])
-                        }
-                    }
+                if streams.start == nil, Set(streams.ids.keys).isSuperset(of: expected) {
+                    let sessionStart = self.sessionStart(streams.ids)
+                    streams.start = sessionStart
+                    let ids = streams.ids, session = self
+                    Task { await session.finish(sessionStart, ids, finished) }
+                    sessionStart.begin()
                 }
             case .data(let id, let fin, let payload):
-                guard let target = streams.target else { return true }
+                guard let sessionStart = streams.start else { return true }
                 if id == streams.ids["stdin"] {
+                    guard let target = await sessionStart.input() else { return true }
                     if !payload.isEmpty { _ = try? await Blocking.run { target.writeInput(payload) } }
                     if fin { target.closeInput() }
                 } else if id == streams.ids["resize"] {
@@ -64,7 +56,7 @@ struct SPDYExecSession {
                     while let newline = streams.resizeLine.firstIndex(of: 10) {
                         let line = Array(streams.resizeLine[..<newline])
                         streams.resizeLine.removeFirst(newline + 1)
-                        if let size = WebSocketExecSession.terminalSize(line) { target.resize(width: size.width, height: size.height) }
+                        if let size = TerminalSize(message: line) { await sessionStart.resize(size) }
                     }
                 }
             case .reset:
@@ -72,13 +64,30 @@ struct SPDYExecSession {
             }
             return true
         }
-        if !finished.isSet { streams.target?.abandon() }
+        if !finished.isSet, let sessionStart = streams.start { await sessionStart.clientLeft()?.abandon() }
         spdy.transport.close()
     }
 
-    /// Once the output has ended, finishes its streams and reports how the session ended.
-    private func finish(_ output: Task<JSONValue, Never>, _ ids: [String: UInt32], _ finished: FinishFlag) async {
-        let status = await output.value
+    /// The target with its output on the streams the client opened.
+    private func sessionStart(_ ids: [String: UInt32]) -> SessionStart {
+        let (start, spdy) = (self.start, self.spdy)
+        return SessionStart(waitsForSize: waitsForSize) { size in
+            let target = try start(size)
+            let output = target.stream(
+                stdout: { bytes in if let id = ids["stdout"] { try spdy.sendBlocking(id, bytes) } },
+                stderr: { bytes in if let id = ids["stderr"] { try spdy.sendBlocking(id, bytes) } })
+            return SessionStart.Started(target: target, output: output)
+        }
+    }
+
+    /// Once the output has ended (or the target could not start), finishes the streams and
+    /// reports how the session ended on the error stream.
+    private func finish(_ sessionStart: SessionStart, _ ids: [String: UInt32], _ finished: FinishFlag) async {
+        let status: JSONValue
+        switch await sessionStart.started() {
+        case .success(let started): status = await started.output.value
+        case .failure(let error): status = SessionStart.failureStatus(error)
+        }
         finished.set()
         for type in ["stdout", "stderr"] { if let id = ids[type] { try? await spdy.send(id, fin: true, []) } }
         guard let error = ids["error"] else { return }

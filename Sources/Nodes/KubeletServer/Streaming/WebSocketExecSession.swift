@@ -10,23 +10,37 @@ import Synchronization
 /// frame 1000, which kubectl needs to exit with the command's code.
 struct WebSocketExecSession {
     let connection: UpgradedConnection
-    let target: any RemoteCommandTarget
+    let start: SessionStart
     let v5: Bool
 
     static let stdin: UInt8 = 0, stdout: UInt8 = 1, stderr: UInt8 = 2, error: UInt8 = 3, resize: UInt8 = 4, close: UInt8 = 255
 
+    /// The target `make` gives, with its output on this connection's channels.
+    static func start(_ connection: UpgradedConnection, waitsForSize: Bool,
+                      _ make: @escaping @Sendable (TerminalSize?) throws -> any RemoteCommandTarget) -> SessionStart {
+        SessionStart(waitsForSize: waitsForSize) { size in
+            let target = try make(size)
+            let output = target.stream(
+                stdout: { bytes in try connection.writeBlocking(Self.frame(Self.stdout, bytes)) },
+                stderr: { bytes in try connection.writeBlocking(Self.frame(Self.stderr, bytes)) })
+            return SessionStart.Started(target: target, output: output)
+        }
+    }
+
     func run() async {
         let finished = FinishFlag()
-        let session = self, connection = self.connection
-        let output = target.stream(
-            stdout: { bytes in try connection.writeBlocking(Self.frame(Self.stdout, bytes)) },
-            stderr: { bytes in try connection.writeBlocking(Self.frame(Self.stderr, bytes)) })
+        let session = self
         // Client → target. The client leaving first kills the command (or detaches).
         let reader = Task {
             await session.readClient()
-            if !finished.isSet { session.target.abandon() }
+            if !finished.isSet { await session.start.clientLeft()?.abandon() }
         }
-        let status = await output.value
+        start.begin()
+        let status: JSONValue
+        switch await start.started() {
+        case .success(let started): status = await started.output.value
+        case .failure(let error): status = SessionStart.failureStatus(error)
+        }
         finished.set()
         do {
             try await send(Self.error, JSONSerializer.serialize(status))
@@ -79,22 +93,14 @@ struct WebSocketExecSession {
     private func handle(_ channel: UInt8, _ data: [UInt8]) async {
         switch channel {
         case Self.stdin:
-            guard !data.isEmpty else { return }
-            let target = self.target
+            guard !data.isEmpty, let target = await start.input() else { return }
             _ = try? await Blocking.run { target.writeInput(data) }
         case Self.resize:
-            if let size = Self.terminalSize(data) { target.resize(width: size.width, height: size.height) }
+            if let size = TerminalSize(message: data) { await start.resize(size) }
         case Self.close where v5:
-            if data.first == Self.stdin { target.closeInput() }
+            if data.first == Self.stdin { await start.input()?.closeInput() }
         default:
             return
         }
-    }
-
-    /// A resize message: `{"Width":100,"Height":30}` (client-go's TerminalSize), maybe with a
-    /// trailing newline.
-    static func terminalSize(_ data: [UInt8]) -> (width: Int, height: Int)? {
-        guard let value = try? JSONParser.parse(data), let w = value["Width"]?.intValue, let h = value["Height"]?.intValue else { return nil }
-        return (Int(w), Int(h))
     }
 }
