@@ -116,6 +116,9 @@ private func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -
             #expect(idle.out.hasPrefix("HTTP/1.1 503 Service Temporarily Unavailable\r\n") && idle.out.contains("<title>503 Service Temporarily Unavailable</title>"))
             let down = await curl(["-i", "-H", "Host: down.example.com", "http://127.0.0.1:\(port)/"])
             #expect(down.out.hasPrefix("HTTP/1.1 502 Bad Gateway\r\n") && down.out.contains("<title>502 Bad Gateway</title>"))
+            // A target climbing above `/` is nginx's 400, sent as is (curl would resolve it).
+            let climbing = await curl(["-i", "--path-as-is", "-H", "Host: myapp.example.com", "http://127.0.0.1:\(port)/../etc/passwd"])
+            #expect(climbing.out.hasPrefix("HTTP/1.1 400 Bad Request\r\n") && climbing.out.contains("<title>400 Bad Request</title>"), "\(climbing.out)")
             // Over proxy-body-size (1m): 413.
             let big = String(repeating: "x", count: IngressProxy.maxBodySize + 1)
             let path = temporaryDirectory() + "/big"

@@ -79,7 +79,8 @@ public final class IngressProxy: Sendable {
             answer.head.headers.add(name: "Location", value: "https://\(name)\(port == 443 ? "" : ":\(port)")\(head.uri)")
             return .answer(answer)
         }
-        guard let target = router.route(host: host, path: head.uri) else { return .answer(Self.page(IngressPages.notFound, head)) }
+        guard let path = RequestPath.normalize(head.uri) else { return .answer(Self.page(IngressPages.badRequest, head)) }
+        guard let target = router.route(host: host, path: path) else { return .answer(Self.page(IngressPages.notFound, head)) }
         let candidates = endpoints.endpoints(of: target.service, port: target.port)
         guard !candidates.isEmpty else { return .answer(Self.page(IngressPages.serviceUnavailable, head)) }
         var headers = Self.upstreamHeaders(head, from: source)
