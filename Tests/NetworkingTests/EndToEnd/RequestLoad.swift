@@ -34,8 +34,8 @@ final class RequestLoad: Sendable {
     func start() -> Task<Void, Never> {
         Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.newConnectionEachTime() }
-                group.addTask { await self.keepAlive() }
+                group.addTask { await self.client(keepAlive: false) }
+                group.addTask { await self.client(keepAlive: true) }
             }
         }
     }
@@ -50,33 +50,20 @@ final class RequestLoad: Sendable {
         }
     }
 
-    private func newConnectionEachTime() async {
+    /// One client: a new connection for each request, or one kept alive while the server
+    /// keeps it.
+    private func client(keepAlive: Bool) async {
         while !Task.isCancelled {
             do {
                 let channel = try await connect()
                 try await channel.executeThenClose { inbound, outbound in
                     var responses = inbound.makeAsyncIterator()
-                    record(try await exchange(outbound, &responses))
-                }
-                try await Task.sleep(for: pause)
-            } catch {
-                if !Task.isCancelled { failed("\(error)") }
-            }
-        }
-    }
-
-    private func keepAlive() async {
-        while !Task.isCancelled {
-            do {
-                let channel = try await connect()
-                try await channel.executeThenClose { inbound, outbound in
-                    var responses = inbound.makeAsyncIterator()
-                    while !Task.isCancelled {
+                    repeat {
                         let answer = try await exchange(outbound, &responses)
                         record(answer)
-                        if !answer.keepAlive { return }
                         try await Task.sleep(for: pause)
-                    }
+                        if !keepAlive || !answer.keepAlive { return }
+                    } while !Task.isCancelled
                 }
             } catch {
                 if !Task.isCancelled { failed("\(error)") }

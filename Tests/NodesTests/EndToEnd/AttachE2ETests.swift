@@ -139,9 +139,11 @@ import Testing
             #expect(r.err.contains("tty and stderr cannot both be true") || r.err.contains("Error from server: \n"), "\(kubectl.binary): \(r.err)")
         }
         // With a terminal (from `script`, 40 rows and 120 columns): raw keystrokes, resizes, and the
-        // shell's exit ends the session.
+        // shell's exit ends the session. The keys come a second after kubectl starts, as a user's
+        // would: kubectl sends its size and its input side by side, so input sent at once may
+        // reach the shell before the size does (on a real cluster too).
         let command = "stty rows 40 cols 120; \(Kubectl.v132) --kubeconfig \(c.server.kubeconfig) attach -it term"
-        let r = try ServerProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "stty size; tty; exit 4\n")
+        let r = try ServerProcess.run("/bin/sh", ["-c", "(sleep 1; echo 'stty size; tty; exit 4') | /usr/bin/script -qec \"\(command)\" /dev/null"])
         #expect(r.out.contains("40 120"), "\(r.out) \(r.err)")
         #expect(r.out.contains("/dev/pts/"), "\(r.out)")
         #expect(r.code == 0, "\(r.out) \(r.err)")
@@ -150,17 +152,7 @@ import Testing
 
     @Test func attachingToAContainerThatIsNotRunningOrAskingForNoStreamSaysSo() throws {
         let c = try ProcessCluster()
-        try c.apply("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: half}
-            spec:
-              restartPolicy: Never
-              containers:
-              - {name: app, image: busybox, command: ["sleep", "600"]}
-              - {name: side, image: busybox, command: ["true"]}
-            """)
-        try c.wait("the side container to end") { try c.get("half", "{.status.containerStatuses[1].state.terminated.reason}") == "Completed" }
+        try c.applyHalfEndedPod()
         for kubectl in Self.versions(c) {
             let r = try kubectl("attach", "half", "-c", "side")
             #expect(r.code == 1)

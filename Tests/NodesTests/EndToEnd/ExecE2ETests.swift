@@ -85,17 +85,7 @@ import Testing
 
     @Test func execIntoAContainerThatIsNotRunningSaysSo() throws {
         let c = try ProcessCluster()
-        try c.apply("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: half}
-            spec:
-              restartPolicy: Never
-              containers:
-              - {name: app, image: busybox, command: ["sleep", "600"]}
-              - {name: side, image: busybox, command: ["true"]}
-            """)
-        try c.wait("the side container to end") { try c.get("half", "{.status.containerStatuses[1].state.terminated.reason}") == "Completed" }
+        try c.applyHalfEndedPod()
         for kubectl in Kubectl.all(c.server) {
             // The kubelet's refusal, passed on by the API server, as kubectl prints it on a real cluster.
             let r = try kubectl("exec", "half", "-c", "side", "--", "true")
@@ -109,7 +99,7 @@ import Testing
         let c = try ProcessCluster()
         try c.apply(Self.pod + "\n---\n" + Self.httpd)
         try c.wait("the pods to run") { try c.get("web", "{.status.phase}") == "Running" && c.get("httpd", "{.status.phase}") == "Running" }
-        let k128 = Kubectl(binary: "/usr/lib/google-cloud-sdk/bin/kubectl.1.28", server: c.server)
+        let k128 = Kubectl(binary: try #require(Kubectl.v128, "kubectl 1.28 is installed"), server: c.server)
         let r = try k128("exec", "web", "--", "sh", "-c", "echo $GREETING; echo err >&2; exit 3")
         #expect(r.out == "hello from the container\n")
         #expect(r.err == "err\ncommand terminated with exit code 3\n")

@@ -26,6 +26,22 @@ struct ProcessCluster {
         try waitUntil(what, seconds: seconds, condition)
     }
 
+    /// Pod `half`: container `app` runs, container `side` has ended (Completed). For what
+    /// exec and attach say of a container that is not running.
+    func applyHalfEndedPod() throws {
+        try apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: half}
+            spec:
+              restartPolicy: Never
+              containers:
+              - {name: app, image: busybox, command: ["sleep", "600"]}
+              - {name: side, image: busybox, command: ["true"]}
+            """)
+        try wait("the side container to end") { try get("half", "{.status.containerStatuses[1].state.terminated.reason}") == "Completed" }
+    }
+
     func events(_ pod: String) throws -> String {
         try kubectl("get", "events", "--field-selector", "involvedObject.name=\(pod)", "-o",
                     "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}").out

@@ -70,14 +70,11 @@ struct SPDYExecSession {
 
     /// The target with its output on the streams the client opened.
     private func sessionStart(_ ids: [String: UInt32]) -> SessionStart {
-        let (start, spdy) = (self.start, self.spdy)
-        return SessionStart(waitsForSize: waitsForSize) { size in
-            let target = try start(size)
-            let output = target.stream(
-                stdout: { bytes in if let id = ids["stdout"] { try spdy.sendBlocking(id, bytes) } },
-                stderr: { bytes in if let id = ids["stderr"] { try spdy.sendBlocking(id, bytes) } })
-            return SessionStart.Started(target: target, output: output)
-        }
+        let spdy = self.spdy
+        return SessionStart(waitsForSize: waitsForSize,
+                            stdout: { bytes in if let id = ids["stdout"] { try spdy.sendBlocking(id, bytes) } },
+                            stderr: { bytes in if let id = ids["stderr"] { try spdy.sendBlocking(id, bytes) } },
+                            make: start)
     }
 
     /// Once the output has ended (or the target could not start), finishes the streams and

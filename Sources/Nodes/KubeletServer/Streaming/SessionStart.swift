@@ -33,6 +33,15 @@ final class SessionStart: Sendable {
         self.start = start
     }
 
+    /// The target `make` gives, its output handed to `stdout` and `stderr`.
+    convenience init(waitsForSize: Bool, stdout: @escaping OutputAttachment.Sink, stderr: @escaping OutputAttachment.Sink,
+                     make: @escaping @Sendable (TerminalSize?) throws -> any RemoteCommandTarget) {
+        self.init(waitsForSize: waitsForSize) { size in
+            let target = try make(size)
+            return Started(target: target, output: target.stream(stdout: stdout, stderr: stderr))
+        }
+    }
+
     /// Begins: at once, or after `sizeWait` unless a size comes first.
     func begin() {
         guard waitsForSize else {

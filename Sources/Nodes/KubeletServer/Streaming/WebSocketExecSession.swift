@@ -18,13 +18,10 @@ struct WebSocketExecSession {
     /// The target `make` gives, with its output on this connection's channels.
     static func start(_ connection: UpgradedConnection, waitsForSize: Bool,
                       _ make: @escaping @Sendable (TerminalSize?) throws -> any RemoteCommandTarget) -> SessionStart {
-        SessionStart(waitsForSize: waitsForSize) { size in
-            let target = try make(size)
-            let output = target.stream(
-                stdout: { bytes in try connection.writeBlocking(Self.frame(Self.stdout, bytes)) },
-                stderr: { bytes in try connection.writeBlocking(Self.frame(Self.stderr, bytes)) })
-            return SessionStart.Started(target: target, output: output)
-        }
+        SessionStart(waitsForSize: waitsForSize,
+                     stdout: { bytes in try connection.writeBlocking(Self.frame(Self.stdout, bytes)) },
+                     stderr: { bytes in try connection.writeBlocking(Self.frame(Self.stderr, bytes)) },
+                     make: make)
     }
 
     func run() async {
