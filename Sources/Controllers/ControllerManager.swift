@@ -21,6 +21,7 @@ public final class ControllerManager: Sendable {
     public let taintEviction: TaintEviction
     public let endpointSliceController: EndpointSliceController
     public let endpointsController: EndpointsController
+    public let horizontalPodAutoscaler: HorizontalPodAutoscalerController
     public let informers: SharedInformers
     let recorders: [EventRecorder]
 
@@ -28,6 +29,7 @@ public final class ControllerManager: Sendable {
     /// scheduler and the fleet), which then need not watch the same resources again. `logging`
     /// makes each controller's logger from its name (tests pass one that collects the lines).
     public init(client api: APIClient, clock: any WallClock, workers: Int = 5, informers: SharedInformers? = nil,
+                hpa: HorizontalPodAutoscalerController.Settings = .init(),
                 logging: @escaping @Sendable (String) -> Logger = { Logger(label: $0) }) {
         let client = api.identified(as: UserAgent.controllerManager)
         self.client = client
@@ -45,7 +47,8 @@ public final class ControllerManager: Sendable {
         let evictionRecorder = EventRecorder(client: client, component: "taint-eviction-controller", clock: clock, logger: logging("taint-eviction-controller"))
         let sliceRecorder = EventRecorder(client: client, component: "endpoint-slice-controller", clock: clock, logger: logging("endpointslice-controller"))
         let endpointsRecorder = EventRecorder(client: client, component: "endpoint-controller", clock: clock, logger: logging("endpoint-controller"))
-        recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder, sliceRecorder, endpointsRecorder]
+        let hpaRecorder = EventRecorder(client: client, component: "horizontal-pod-autoscaler", clock: clock, logger: logging("horizontal-pod-autoscaler"))
+        recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder, sliceRecorder, endpointsRecorder, hpaRecorder]
         replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder,
                                                     logger: logging("replicaset-controller"))
         deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder,
@@ -68,11 +71,14 @@ public final class ControllerManager: Sendable {
         endpointsController = EndpointsController(client: client, clock: clock, services: services, pods: pods,
                                                   endpoints: shared.informer(EndpointsController.endpointsResource), recorder: endpointsRecorder,
                                                   logger: logging("endpoint-controller"))
+        horizontalPodAutoscaler = HorizontalPodAutoscalerController(client: client, clock: clock, settings: hpa,
+                                                                    hpas: shared.informer(HorizontalPodAutoscalerController.resource), pods: pods,
+                                                                    recorder: hpaRecorder, logger: logging("horizontal-pod-autoscaler"))
     }
 
     var controllers: [any Controller] {
         [replicaSetController, deploymentController, garbageCollector, namespaceController, serviceAccounts, nodeLifecycle, taintEviction,
-         endpointSliceController, endpointsController]
+         endpointSliceController, endpointsController, horizontalPodAutoscaler]
     }
 
     /// Starts informers, waits for their first lists, and runs the controllers until cancelled.

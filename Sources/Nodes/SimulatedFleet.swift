@@ -18,7 +18,6 @@ public final class SimulatedFleet: Sendable {
     public let pods: Informer
     public let nodes: Informer
     public let kubelet: SimulatedKubelet
-    public let usage: ResourceUsage
     public let members: FleetMembers
     let logger: Logger
 
@@ -33,15 +32,10 @@ public final class SimulatedFleet: Sendable {
         self.pods = pods ?? Informer(client: client, resource: .pods)
         self.nodes = nodes ?? Informer(client: client, resource: .nodes)
         members = FleetMembers(config)
-        usage = ResourceUsage()
         kubelet = SimulatedKubelet(client: client, clock: clock, pods: self.pods, config: config, members: members, logger: kubeletLogger)
         self.nodes.addHandler(Informer.Handler(
             onAdd: { [weak self] in self?.observe($0) },
             onUpdate: { [weak self] in self?.observe($1) }))
-        self.pods.addHandler(Informer.Handler(
-            onAdd: { [weak self] in self?.usage.track($0) },
-            onUpdate: { [weak self] in self?.usage.track($1) },
-            onDelete: { [weak self] in self?.usage.forget($0) }))
     }
 
     /// Creates the nodes that do not exist yet, marks every node Ready and takes its Lease.

@@ -7,7 +7,7 @@ struct Kctl: AsyncParsableCommand {
         commandName: "kctl",
         abstract: "kctl controls a Kubernetes cluster (kplane's, or any other): kubectl's verbs, flags and output.",
         subcommands: [
-            Get.self, Apply.self, Create.self, Replace.self, Delete.self, Describe.self, Diff.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, SetCommand.self, Label.self, Annotate.self,
+            Get.self, Apply.self, Create.self, Replace.self, Delete.self, Describe.self, Diff.self, Edit.self, Explain.self, Rollout.self, Scale.self, Autoscale.self, Top.self, SetCommand.self, Label.self, Annotate.self,
             Cordon.self, Uncordon.self, Drain.self, TaintCommand.self, Wait.self, Logs.self, Exec.self, Attach.self, PortForward.self, Proxy.self, APIResources.self, APIVersions.self, ClusterInfo.self, Version.self, ConfigCommand.self, Completion.self,
         ])
 
@@ -53,9 +53,9 @@ struct Kctl: AsyncParsableCommand {
             i += 1
         }
         guard !leading.isEmpty, i < args.count else { return args }
-        // The verb, and a sub-verb if there is one (`config view`, `create configmap`, `set image`).
+        // The verb, and a sub-verb if there is one (`config view`, `create configmap`, `set image`, `top pod`).
         var head = [args[i]]
-        if ["config", "create", "set", "rollout"].contains(args[i]), i + 1 < args.count, !args[i + 1].hasPrefix("-") {
+        if ["config", "create", "set", "rollout", "top"].contains(args[i]), i + 1 < args.count, !args[i + 1].hasPrefix("-") {
             head.append(args[i + 1])
             if args[i + 1] == "secret", i + 2 < args.count, !args[i + 2].hasPrefix("-") { head.append(args[i + 2]) }
         }

@@ -10,12 +10,13 @@ struct ControllersCommand: AsyncParsableCommand {
 
     @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
     @Option(help: "Workers per controller.") var workers = 5
+    @OptionGroup var hpa: HPAFlags
     @OptionGroup var verbosity: Verbosity
 
     func run() async throws {
         verbosity.bootstrap()
         let client = try RemoteRole.client(kubeconfig: kubeconfig)
-        let manager = ControllerManager(client: client, clock: SystemClock(), workers: workers)
+        let manager = ControllerManager(client: client, clock: SystemClock(), workers: workers, hpa: try hpa.settings())
         let task = Task { await manager.run(onSynced: { print("kplane controllers: synced with \(client.config.server)"); fflush(nil) }) }
         await Signals.waitForTermination()
         task.cancel()

@@ -21,13 +21,14 @@ struct LocalCluster: Sendable {
     let ready = Gate()
 
     init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
-         dataDir: String = "", ingress ingressSettings: IngressStack.Settings? = nil) throws {
+         dataDir: String = "", ingress ingressSettings: IngressStack.Settings? = nil,
+         hpa: HorizontalPodAutoscalerController.Settings = .init()) throws {
         let (config, fleetProcessNodes) = whole.split
         self.client = client
         self.clock = clock
         informers = SharedInformers(client: client)
         let pods = informers.informer(.pods), nodes = informers.informer(.nodes)
-        controllers = ControllerManager(client: client, clock: clock, informers: informers)
+        controllers = ControllerManager(client: client, clock: clock, informers: informers, hpa: hpa)
         scheduler = Scheduler(client: client, clock: clock, pods: pods, nodes: nodes)
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
         // One view of the Services' endpoints for the Service proxy and the Ingress.

@@ -37,6 +37,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("ingress-https-port"), help: "HTTPS port of the Ingress controller (default 443, else 8443; 0 turns HTTPS off).")
     var ingressHTTPSPort: Int?
 
+    @OptionGroup var hpa: HPAFlags
     @OptionGroup var verbosity: Verbosity
 
     func run() async throws {
@@ -63,7 +64,8 @@ struct UpCommand: AsyncParsableCommand {
         // Process nodes take their CPU and memory from the machine unless the flags say otherwise.
         let processGroup = NodeGroup(count: 1, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
         let cluster = try LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig, processNodes: processNodeCount,
-                                       processGroup: processGroup, dataDir: dataDir, ingress: ingressSettings())
+                                       processGroup: processGroup, dataDir: dataDir, ingress: ingressSettings(),
+                                       hpa: try hpa.settings())
         let nodes = fleetConfig.nodeCount + processNodeCount
         // After SIGINT/SIGTERM, whatever does not stop in time (an open stream the server waits
         // for, a component) must not keep the process, and so its pods, alive: it exits anyway,

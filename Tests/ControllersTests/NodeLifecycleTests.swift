@@ -86,22 +86,6 @@ import Testing
 }
 
 extension NodeLifecycleTests {
-    @Test func runningPodsReportSyntheticUsageWithinTheirRequests() async throws {
-        let c = try await TestCluster(nodes: 1)
-        _ = try await c.apply(["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p"],
-                               "spec": ["containers": [["name": "c", "image": "x", "resources": ["requests": ["cpu": "200m", "memory": "100Mi"]]]]]])
-        try await c.advance(until: "p running", limit: 10) { try await c.client.get(.pods, namespace: "default", name: "p")[path: ["status", "phase"]] == "Running" }
-        let usage = try #require(c.fleet.usage.of(pod: "default/p"))
-        #expect(usage.milliCPU >= 60 && usage.milliCPU <= 160)
-        #expect(usage.memoryBytes >= 30 * 1024 * 1024 && usage.memoryBytes <= 80 * 1024 * 1024)
-        #expect(c.fleet.usage.of(node: "kplane-node-1") == usage)
-        _ = try await c.client.delete(.pods, namespace: "default", name: "p")
-        try await c.advance(until: "p gone", limit: 5) { c.fleet.usage.of(pod: "default/p") == nil }
-        await c.stop()
-    }
-}
-
-extension NodeLifecycleTests {
     /// An adopted node's status posted over a copy that changed meanwhile (the node controller
     /// tainting it, a label) is read again and posted, as the kubelet retries its status update.
     @Test func anAdoptedNodesStatusOverAStaleCopyIsRetried() async throws {

@@ -46,7 +46,7 @@ import Testing
             "namespaces", "pods", "services", "endpoints", "configmaps", "secrets", "nodes", "events", "serviceaccounts", "bindings",
             "deployments.apps", "replicasets.apps", "ingresses.networking.k8s.io", "ingressclasses.networking.k8s.io",
             "horizontalpodautoscalers.autoscaling", "horizontalpodautoscalers.autoscaling", "leases.coordination.k8s.io",
-            "endpointslices.discovery.k8s.io",
+            "endpointslices.discovery.k8s.io", "nodes.metrics.k8s.io", "pods.metrics.k8s.io",
         ])
         #expect(ResourceCatalog.all.filter(\.definition.hasGeneration).map(\.kind) == [
             "Pod", "Service", "Deployment", "ReplicaSet", "Ingress", "HorizontalPodAutoscaler", "HorizontalPodAutoscaler",

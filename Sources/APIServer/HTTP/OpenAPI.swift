@@ -34,7 +34,8 @@ enum OpenAPI {
         if parts.count == 2 && parts[0] == "api" { (group, version) = ("", parts[1]) }
         else if parts.count == 3 && parts[0] == "apis" { (group, version) = (parts[1], parts[2]) }
         else { return nil }
-        let resources = catalog.all.filter { $0.group == group && $0.version == version && $0.definition.isStored }
+        // Stored kinds, and kinds served only for reading (the metrics); Binding is create-only.
+        let resources = catalog.all.filter { $0.group == group && $0.version == version && ($0.definition.isStored || $0.definition.verbs.contains("get")) }
         guard !resources.isEmpty else { return nil }
         var paths: [String: JSONValue] = [:]
         var names: [String: String] = [:]
@@ -71,25 +72,29 @@ enum OpenAPI {
             }
             // Path templates declare their parameters once, on the path item, as kube-apiserver's do.
             let namespaceParam: [JSONValue] = r.namespaced ? [pathParameter("namespace", "object name and auth scope, such as for teams and projects")] : []
-            paths["\(base)/\(r.plural)"] = [
-                "parameters": .array(namespaceParam),
-                "get": op("list\(r.kind)", ["labelSelector", "fieldSelector", "limit", "continue", "watch", "resourceVersion", "resourceVersionMatch"]),
-                "post": op("create\(r.kind)", ["dryRun", "fieldManager", "fieldValidation"]).merging(["requestBody": body]),
-            ]
-            paths["\(base)/\(r.plural)/{name}"] = [
-                "parameters": .array([pathParameter("name", "name of the \(r.kind)")] + namespaceParam),
-                "get": op("read\(r.kind)", []),
-                "put": op("replace\(r.kind)", ["dryRun", "fieldManager", "fieldValidation"]).merging(["requestBody": body]),
-                "patch": op("patch\(r.kind)", ["dryRun", "fieldManager", "fieldValidation", "force"]).merging([
+            // Only the verbs the kind serves (metrics: get and list).
+            let verbs = Set(r.definition.verbs)
+            var collection: JSONValue = ["parameters": .array(namespaceParam)]
+            if verbs.contains("list") {
+                collection["get"] = op("list\(r.kind)", ["labelSelector", "fieldSelector", "limit", "continue", "watch", "resourceVersion", "resourceVersionMatch"])
+            }
+            if verbs.contains("create") { collection["post"] = op("create\(r.kind)", ["dryRun", "fieldManager", "fieldValidation"]).merging(["requestBody": body]) }
+            paths["\(base)/\(r.plural)"] = collection
+            var item: JSONValue = ["parameters": .array([pathParameter("name", "name of the \(r.kind)")] + namespaceParam)]
+            if verbs.contains("get") { item["get"] = op("read\(r.kind)", []) }
+            if verbs.contains("update") { item["put"] = op("replace\(r.kind)", ["dryRun", "fieldManager", "fieldValidation"]).merging(["requestBody": body]) }
+            if verbs.contains("patch") {
+                item["patch"] = op("patch\(r.kind)", ["dryRun", "fieldManager", "fieldValidation", "force"]).merging([
                     "requestBody": ["content": [
                         "application/json-patch+json": ["schema": ["type": "object"]],
                         "application/merge-patch+json": ["schema": ["type": "object"]],
                         "application/strategic-merge-patch+json": ["schema": ["type": "object"]],
                         "application/apply-patch+yaml": ["schema": ["type": "object"]],
                     ]],
-                ]),
-                "delete": op("delete\(r.kind)", ["dryRun", "gracePeriodSeconds", "propagationPolicy"]),
-            ]
+                ])
+            }
+            if verbs.contains("delete") { item["delete"] = op("delete\(r.kind)", ["dryRun", "gracePeriodSeconds", "propagationPolicy"]) }
+            paths["\(base)/\(r.plural)/{name}"] = item
         }
         return [
             "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": "v1.32.0"],

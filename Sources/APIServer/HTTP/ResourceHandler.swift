@@ -23,6 +23,7 @@ struct ResourceHandler {
     func handle(_ r: APIPath.ResourceRequest) async throws -> Response {
         let info = r.info
         if info.namespaced && r.namespace == nil && r.name != nil { throw APIError.resourceNotFound() }
+        if info.group == "metrics.k8s.io" { return try await metrics(r) }
         if let sub = r.subresource {
             return try await subresource(r, sub)
         }

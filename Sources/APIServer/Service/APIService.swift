@@ -65,6 +65,8 @@ public final class APIService: Sendable {
     let clusterIPs: ClusterIPAllocator
     /// The allocators kinds' hooks may use, by name (`Allocators`).
     let allocators: [String: any RangeAllocator]
+    /// The process nodes' usage reports, for the metrics API (`APIServer/Metrics`).
+    let kubeletSummaries = KubeletSummaries()
 
     public init(
         store: any StorageInterface, serviceCIDR: String = "10.96.0.0/16", kinds: [KindDefinition] = Kinds.builtin,

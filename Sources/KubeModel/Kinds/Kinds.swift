@@ -19,6 +19,10 @@ public enum Kinds {
         .horizontalPodAutoscaler,
         .lease,
         .endpointSlice,
+        // Served from what the nodes report, as metrics-server serves them; after the core
+        // group, so `pods` and `nodes` resolve to the core kinds first.
+        .nodeMetrics,
+        .podMetrics,
     ]
 
     /// By kind name, for callers that hold a kind rather than a resource (tests, tools).

@@ -88,6 +88,25 @@ extension ProcessNodeE2ETests {
         #expect(metrics.contains(#"pod_cpu_usage_seconds_total{namespace="default",pod="burn"} "#))
         #expect(metrics.contains("\nnode_memory_working_set_bytes "))
 
+        // The metrics API serves the same figures, so `kubectl top` shows them.
+        var top = ""
+        do {
+            try c.wait("kubectl top to show the burner near a core and what the holder holds", seconds: 60) {
+                top = try c.kubectl("top", "pods", "--no-headers").out
+                let rows = Dictionary(top.split(separator: "\n").map { line -> (String, [String]) in
+                    let words = line.split(separator: " ").map(String.init)
+                    return (words.first ?? "", Array(words.dropFirst()))
+                }, uniquingKeysWith: { a, _ in a })
+                guard let burn = rows["burn"], let hold = rows["hold"], burn.count == 2, hold.count == 2 else { return false }
+                return (Int(burn[0].dropLast()) ?? 0) > 500 && (Int(hold[1].dropLast(2)) ?? 0) >= 96
+            }
+        } catch {
+            Issue.record("the last kubectl top pods: \(top)")
+            throw error
+        }
+        let node = try c.kubectl("top", "node", "kplane-process-1", "--no-headers").out
+        #expect(node.hasPrefix("kplane-process-1") && !node.contains("<unknown>"), "\(node)")
+
         // Deleted pods leave the summary, and their processes the machine.
         #expect(try c.kubectl("delete", "pod", "burn", "hold", "--wait=true").code == 0)
         try c.wait("the pods to leave the summary", seconds: 30) {

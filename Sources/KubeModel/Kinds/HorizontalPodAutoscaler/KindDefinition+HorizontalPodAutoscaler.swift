@@ -48,6 +48,10 @@ extension Defaults {
     /// without metrics targets 80% CPU, so `kubectl autoscale` without `--cpu-percent` scales on CPU.
     static func hpa(_ obj: inout JSONValue) {
         setIfMissing(&obj, ["spec", "minReplicas"], 1)
+        if var spec = obj["spec"], spec["behavior"] != nil {
+            BehaviorDefaults.apply(toSpec: &spec)
+            obj["spec"] = spec
+        }
         if (obj[path: ["spec", "metrics"]]?.arrayValue ?? []).isEmpty {
             obj.set(["spec", "metrics"], [[
                 "type": "Resource",
