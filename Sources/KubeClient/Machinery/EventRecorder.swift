@@ -61,27 +61,41 @@ public final class EventRecorder: Sendable {
                         logger.trace("Unable to update event; creating a new one", metadata: ["event": "\(prior.name)", "err": "\(error)"])
                     }
                 }
+                // client-go names an event `<object>.<UnixNano in hex>`; two recorders stamping
+                // the same instant (a test clock; two components on one clock tick) would collide,
+                // so a taken name is tried again with a random number of nanoseconds added.
                 sequence += 1
                 let nanos = UInt64(max(0, p.at.timeIntervalSince1970) * 1_000_000_000) + sequence
-                let name = "\(p.involved["name"]?.stringValue ?? "").\(String(nanos, radix: 16))"
-                let event: JSONValue = [
+                var event: JSONValue = [
                     "apiVersion": "v1", "kind": "Event",
-                    "metadata": ["name": .string(name), "namespace": .string(p.namespace)],
+                    "metadata": ["namespace": .string(p.namespace)],
                     "involvedObject": p.involved,
                     "reason": .string(p.reason), "message": .string(p.message), "type": .string(p.type),
                     "source": ["component": .string(component)],
                     "firstTimestamp": .string(stamp), "lastTimestamp": .string(stamp), "count": 1,
                     "reportingComponent": .string(component), "reportingInstance": "",
                 ]
-                do {
-                    _ = try await client.create(.events, namespace: p.namespace, event)
-                    seen[key] = (name, 1, stamp)
-                } catch {
-                    logger.warning("Unable to write event", metadata: ["reason": "\(p.reason)", "object": "\(p.involved["name"]?.stringValue ?? "")", "err": "\(error)"])
+                for attempt in 0..<Self.nameAttempts {
+                    let offset = attempt == 0 ? 0 : UInt64(FastRandom.next() & 0xffff_ffff)
+                    let name = "\(p.involved["name"]?.stringValue ?? "").\(String(nanos &+ offset, radix: 16))"
+                    event.set(["metadata", "name"], .string(name))
+                    do {
+                        _ = try await client.create(.events, namespace: p.namespace, event)
+                        seen[key] = (name, 1, stamp)
+                        break
+                    } catch let e as APIStatusError where e.code == 409 && attempt + 1 < Self.nameAttempts {
+                        continue
+                    } catch {
+                        logger.warning("Unable to write event", metadata: ["reason": "\(p.reason)", "object": "\(p.involved["name"]?.stringValue ?? "")", "err": "\(error)"])
+                        break
+                    }
                 }
             }
         }
     }
+
+    /// How many names an event tries before it is dropped (logged).
+    static let nameAttempts = 4
 
     /// Records an event about `object`; `resource` names its kind when the object does not
     /// carry `kind` (items of a list do not).
