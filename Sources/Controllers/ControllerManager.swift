@@ -22,6 +22,7 @@ public final class ControllerManager: Sendable {
     public let endpointSliceController: EndpointSliceController
     public let endpointsController: EndpointsController
     public let horizontalPodAutoscaler: HorizontalPodAutoscalerController
+    public let scaleToZero: ScaleToZeroController
     public let informers: SharedInformers
     let recorders: [EventRecorder]
 
@@ -48,7 +49,8 @@ public final class ControllerManager: Sendable {
         let sliceRecorder = EventRecorder(client: client, component: "endpoint-slice-controller", clock: clock, logger: logging("endpointslice-controller"))
         let endpointsRecorder = EventRecorder(client: client, component: "endpoint-controller", clock: clock, logger: logging("endpoint-controller"))
         let hpaRecorder = EventRecorder(client: client, component: "horizontal-pod-autoscaler", clock: clock, logger: logging("horizontal-pod-autoscaler"))
-        recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder, sliceRecorder, endpointsRecorder, hpaRecorder]
+        let idleRecorder = EventRecorder(client: client, component: "scale-to-zero", clock: clock, logger: logging("scale-to-zero"))
+        recorders = [rsRecorder, dRecorder, nodeRecorder, evictionRecorder, sliceRecorder, endpointsRecorder, hpaRecorder, idleRecorder]
         replicaSetController = ReplicaSetController(client: client, clock: clock, replicaSets: replicaSets, pods: pods, recorder: rsRecorder,
                                                     logger: logging("replicaset-controller"))
         deploymentController = DeploymentController(client: client, clock: clock, deployments: deployments, replicaSets: replicaSets, pods: pods, recorder: dRecorder,
@@ -74,11 +76,12 @@ public final class ControllerManager: Sendable {
         horizontalPodAutoscaler = HorizontalPodAutoscalerController(client: client, clock: clock, settings: hpa,
                                                                     hpas: shared.informer(HorizontalPodAutoscalerController.resource), pods: pods,
                                                                     recorder: hpaRecorder, logger: logging("horizontal-pod-autoscaler"))
+        scaleToZero = ScaleToZeroController(client: client, clock: clock, deployments: deployments, recorder: idleRecorder, logger: logging("scale-to-zero"))
     }
 
     var controllers: [any Controller] {
         [replicaSetController, deploymentController, garbageCollector, namespaceController, serviceAccounts, nodeLifecycle, taintEviction,
-         endpointSliceController, endpointsController, horizontalPodAutoscaler]
+         endpointSliceController, endpointsController, horizontalPodAutoscaler, scaleToZero]
     }
 
     /// Starts informers, waits for their first lists, and runs the controllers until cancelled.

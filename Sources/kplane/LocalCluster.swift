@@ -17,6 +17,7 @@ struct LocalCluster: Sendable {
     let processNodes: [ProcessNode]
     let ingress: IngressStack?
     let proxy: ServiceProxy
+    let activator: Activator
     let simulatedPods: SimulatedPodResponder
     let ready = Gate()
 
@@ -33,10 +34,13 @@ struct LocalCluster: Sendable {
         fleet = SimulatedFleet(client: client, clock: clock, config: config, pods: pods, nodes: nodes)
         // One view of the Services' endpoints for the Service proxy and the Ingress.
         let shared = informers, endpoints = EndpointTracker(informers: informers)
+        // Both hold requests to a Service whose Deployment scaled to zero while it wakes.
+        let activator = Activator(client: client, clock: clock, tracker: endpoints, deployments: informers.informer(.deployments), pods: pods)
+        self.activator = activator
         ingress = try ingressSettings.map {
-            try IngressStack(client: client, clock: clock, informers: shared, endpoints: endpoints, settings: $0)
+            try IngressStack(client: client, clock: clock, informers: shared, endpoints: endpoints, settings: $0, activator: activator)
         }
-        proxy = ServiceProxy(client: client, clock: clock, tracker: endpoints, nodes: nodes)
+        proxy = ServiceProxy(client: client, clock: clock, tracker: endpoints, nodes: nodes, activator: activator)
         simulatedPods = SimulatedPodResponder(clock: clock, pods: pods, nodes: nodes)
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
@@ -58,6 +62,7 @@ struct LocalCluster: Sendable {
             if let ingress { group.addTask { await ingress.run(ownInformers: false) } }
             group.addTask { await runClusterDNS() }
             group.addTask { await proxy.serve() }
+            group.addTask { await activator.run() }
             group.addTask { await simulatedPods.serve() }
         }
     }

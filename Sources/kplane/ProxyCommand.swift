@@ -17,13 +17,15 @@ struct ProxyCommand: AsyncParsableCommand {
         let client = try RemoteRole.client(kubeconfig: kubeconfig)
         let informers = SharedInformers(client: client)
         let tracker = EndpointTracker(informers: informers)
-        let proxy = ServiceProxy(client: client, clock: SystemClock(), tracker: tracker, nodes: informers.informer(.nodes))
+        let activator = Activator(client: client, clock: SystemClock(), tracker: tracker, deployments: informers.informer(.deployments), pods: informers.informer(.pods))
+        let proxy = ServiceProxy(client: client, clock: SystemClock(), tracker: tracker, nodes: informers.informer(.nodes), activator: activator)
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 for informer in informers.all { group.addTask { await informer.run(clock: SystemClock()) } }
                 await tracker.waitForSync()
                 print("kplane proxy: synced with \(client.config.server)")
                 fflush(nil)
+                group.addTask { await activator.run() }
                 await proxy.serve()
                 group.cancelAll()
             }

@@ -32,7 +32,7 @@ public enum Validation {
         if annotationBytes > 256 * 1024 {
             errs.append(FieldError(kind: .tooLong, field: "metadata.annotations", value: nil, detail: "may not be more than 262144 bytes"))
         }
-        errs += SimulatedUsage.problems(in: annotations)
+        errs += SimulatedUsage.problems(in: annotations) + ScaleToZero.problems(in: annotations)
         return errs
     }
 

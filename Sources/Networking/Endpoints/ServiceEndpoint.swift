@@ -25,6 +25,12 @@ public enum ServicePortReference: Hashable, Sendable, CustomStringConvertible, E
         }
     }
 
+    /// The port number, when the reference is one.
+    public var number: Int? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+
     /// The Service's port this reference names, if any.
     public func match(in ports: [ServicePort]) -> ServicePort? {
         switch self {

@@ -64,13 +64,35 @@ final class IngressConnection: ChannelInboundHandler, IngressUpstreamDelegate {
             generation += 1
             keepAlive = head.isKeepAlive && !tooLarge
             if tooLarge { return respond(IngressProxy.page(IngressPages.tooLarge, head)) }
-            switch proxy.decide(head, body: body, from: client) {
-            case .answer(let answer):
-                respond(answer)
-            case .forward(let forward):
-                body = nil
-                exchange = Exchange(request: head, forward: forward)
-                tryEndpoint(fresh: false)
+            dispatch(head, body, mayHold: true)
+        }
+    }
+
+    /// Answers, forwards, or (for a Service scaled to zero) holds the request while the
+    /// activator wakes it, then decides again, once.
+    private func dispatch(_ head: HTTPRequestHead, _ requestBody: ByteBuffer?, mayHold: Bool, woken outcome: Activator.Outcome = .none) {
+        var woken: ServiceEndpoint?
+        if case .pod(let endpoint) = outcome { woken = endpoint }
+        switch proxy.decide(head, body: requestBody, from: client, mayHold: mayHold, woken: woken) {
+        case .answer(let answer):
+            respond(answer)
+        case .forward(let forward):
+            body = nil
+            exchange = Exchange(request: head, forward: forward)
+            tryEndpoint(fresh: false)
+        case .hold(let target, let activator):
+            guard let context else { return }
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let generation = self.generation
+            let loop = context.eventLoop
+            Task {
+                let outcome = await activator.activate(target.service, port: target.port)
+                loop.execute {
+                    let me = bound.value
+                    // The client may have left (or sent another request) meanwhile.
+                    guard me.generation == generation, me.context != nil else { return }
+                    me.dispatch(head, requestBody, mayHold: false, woken: outcome)
+                }
             }
         }
     }

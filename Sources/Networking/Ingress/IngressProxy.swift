@@ -38,6 +38,8 @@ public final class IngressProxy: Sendable {
     enum Decision {
         case answer(Answer)
         case forward(Forward)
+        /// No endpoint yet, but the Service's Deployment scales from zero: wait for the activator.
+        case hold(IngressBackendTarget, Activator)
     }
 
     /// ingress-nginx's proxy-body-size default (client_max_body_size 1m).
@@ -53,12 +55,15 @@ public final class IngressProxy: Sendable {
     /// also how long an idle kept-alive connection is kept (upstream-keepalive-timeout, 60s too).
     let readTimeout: TimeAmount
     let pool = IngressUpstreamPool()
+    /// Holds requests to a Service scaled to zero while it wakes (nil: they get a 503).
+    let activator: Activator?
     /// Where the HTTPS listener answers, once bound (for ssl-redirect's Location).
     public let httpsPort = Mutex<Int?>(nil)
 
     public init(routes: @escaping @Sendable () -> IngressRouter, endpoints: any IngressEndpointSource,
-                readTimeout: TimeAmount = .seconds(60)) {
+                readTimeout: TimeAmount = .seconds(60), activator: Activator? = nil) {
         self.routes = routes
+        self.activator = activator
         self.endpoints = endpoints
         self.readTimeout = readTimeout
     }
@@ -69,7 +74,8 @@ public final class IngressProxy: Sendable {
     }
 
     /// What to do with one request whose body (at most `maxBodySize` bytes) was read.
-    func decide(_ head: HTTPRequestHead, body: ByteBuffer?, from source: Client) -> Decision {
+    /// `woken`: a pod the activator found answering before the Service lists it (a cold start).
+    func decide(_ head: HTTPRequestHead, body: ByteBuffer?, from source: Client, mayHold: Bool = false, woken: ServiceEndpoint? = nil) -> Decision {
         let host = head.headers.first(name: "host") ?? ""
         let router = routes()
         if source.scheme == "http", router.hasTLS(host: host), let port = httpsPort.withLock({ $0 }) {
@@ -81,7 +87,10 @@ public final class IngressProxy: Sendable {
         }
         guard let path = RequestPath.normalize(head.uri) else { return .answer(Self.page(IngressPages.badRequest, head)) }
         guard let target = router.route(host: host, path: path) else { return .answer(Self.page(IngressPages.notFound, head)) }
-        let candidates = endpoints.endpoints(of: target.service, port: target.port)
+        activator?.touch(target.service)
+        let listed = endpoints.endpoints(of: target.service, port: target.port)
+        let candidates = listed.isEmpty ? (woken.map { [$0] } ?? []) : listed
+        if candidates.isEmpty, mayHold, let activator, activator.target(of: target.service) != nil { return .hold(target, activator) }
         guard !candidates.isEmpty else { return .answer(Self.page(IngressPages.serviceUnavailable, head)) }
         var headers = Self.upstreamHeaders(head, from: source)
         let sendsBody = (body?.readableBytes ?? 0) > 0 || [.POST, .PUT, .PATCH].contains(head.method)

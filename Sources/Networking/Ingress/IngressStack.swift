@@ -21,12 +21,13 @@ public final class IngressStack: Sendable {
     let logger = Logger(label: "ingress-controller")
 
     /// Fails only when HTTPS was asked for and no default certificate could be made.
-    public init(client: APIClient, clock: any WallClock, informers: SharedInformers, endpoints: any IngressEndpointSource, settings: Settings) throws {
+    public init(client: APIClient, clock: any WallClock, informers: SharedInformers, endpoints: any IngressEndpointSource, settings: Settings,
+                activator: Activator? = nil) throws {
         self.settings = settings
         certificates = try settings.https.map { _ in IngressCertificates(fallback: try IngressCertificates.fakeCertificate(in: settings.certificateDirectory)) }
         controller = IngressController(client: client, clock: clock, informers: informers, certificates: certificates, logger: logger)
         let controller = self.controller
-        proxy = IngressProxy(routes: { controller.router }, endpoints: endpoints)
+        proxy = IngressProxy(routes: { controller.router }, endpoints: endpoints, activator: activator)
     }
 
     /// Runs the controller and the listeners until cancelled; a listener that cannot bind is

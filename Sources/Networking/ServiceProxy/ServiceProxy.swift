@@ -21,6 +21,8 @@ public final class ServiceProxy: Controller {
     let clock: any WallClock
     let group: any EventLoopGroup
     let loadBalancers: LoadBalancerAddresses
+    /// Holds connections to a Service scaled to zero while it wakes (nil: they are reset).
+    let activator: Activator?
 
     /// A socket of one Service port.
     struct ListenerKey: Hashable, CustomStringConvertible {
@@ -48,7 +50,9 @@ public final class ServiceProxy: Controller {
 
     public init(client: APIClient, clock: any WallClock, tracker: EndpointTracker, nodes: Informer,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                loadBalancers: LoadBalancerAddresses = LoadBalancerAddresses(), logger: Logger = Logger(label: "service-proxy")) {
+                loadBalancers: LoadBalancerAddresses = LoadBalancerAddresses(), activator: Activator? = nil,
+                logger: Logger = Logger(label: "service-proxy")) {
+        self.activator = activator
         self.client = client
         self.clock = clock
         self.tracker = tracker
@@ -121,7 +125,7 @@ public final class ServiceProxy: Controller {
         for (listener, port) in wanted where current[listener] == nil {
             guard let balancer = balancers[port] else { continue }
             do {
-                let (channel, answersOn) = try await open(listener, balancer: balancer, service: key)
+                let (channel, answersOn) = try await open(listener, balancer: balancer, service: key, servicePort: port.port)
                 state.withLock { $0[key, default: Proxied()].listeners[listener] = (channel, answersOn) }
             } catch {
                 failures.append("\(listener): \(error)")
@@ -153,11 +157,16 @@ public final class ServiceProxy: Controller {
 
     /// Binds the socket; a port below 1024 that needs root this process lacks is served at
     /// `port + 8000` instead (80 on 8080), which the log says.
-    private func open(_ listener: ListenerKey, balancer: Balancer, service: ServiceKey) async throws -> (any Channel, String) {
+    private func open(_ listener: ListenerKey, balancer: Balancer, service: ServiceKey, servicePort: Int) async throws -> (any Channel, String) {
         let now: @Sendable () -> Date = { [clock] in clock.now() }
-        let listen = listener.proto == "UDP" ? UDPProxy.listen : TCPProxy.listen
+        let activation = activator.map { TCPProxy.Activation(activator: $0, service: service, port: .number(servicePort)) }
+        let (group, logger) = (self.group, self.logger)
+        func listen(_ address: SocketAddress) async throws -> any Channel {
+            if listener.proto == "UDP" { return try await UDPProxy.listen(on: address, group: group, balancer: balancer, now: now, logger: logger) }
+            return try await TCPProxy.listen(on: address, group: group, balancer: balancer, now: now, logger: logger, activation: activation)
+        }
         do {
-            let channel = try await listen(try SocketAddress(ipAddress: listener.ip, port: listener.port), group, balancer, now, logger)
+            let channel = try await listen(try SocketAddress(ipAddress: listener.ip, port: listener.port))
             logger.info("Listening", metadata: ["service": "\(service)", "address": "\(listener)"])
             return (channel, "\(listener.ip):\(listener.port)")
         } catch let error as IOError where error.errnoCode == EACCES && listener.port < 1024 {
@@ -165,7 +174,7 @@ public final class ServiceProxy: Controller {
                 logger.warning("Binding ports below 1024 needs root (or CAP_NET_BIND_SERVICE): Service ports below 1024 answer on the port plus \(Self.privilegedPortOffset) instead")
             }
             let fallback = listener.port + Self.privilegedPortOffset
-            let channel = try await listen(try SocketAddress(ipAddress: listener.ip, port: fallback), group, balancer, now, logger)
+            let channel = try await listen(try SocketAddress(ipAddress: listener.ip, port: fallback))
             logger.warning("Service answers on another port", metadata: ["service": "\(service)", "address": "\(listener)", "answersOn": "\(listener.ip):\(fallback)"])
             return (channel, "\(listener.ip):\(fallback)")
         }

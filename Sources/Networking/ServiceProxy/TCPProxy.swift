@@ -6,13 +6,21 @@ import NIOPosix
 /// One TCP listening socket of a Service port (its ClusterIP, a node address for its NodePort,
 /// or its LoadBalancer address): each accepted connection goes to the endpoint the balancer
 /// picks, bytes copied both ways; with no endpoint, or one that refuses, the client gets a
-/// reset, as kube-proxy's REJECT rule (`--reject-with tcp-reset`) answers.
+/// reset, as kube-proxy's REJECT rule (`--reject-with tcp-reset`) answers; unless the Service's
+/// Deployment scales to zero, when the connection is held while the activator wakes it.
 enum TCPProxy {
+    /// The Service port a socket serves, for the activator.
+    struct Activation: Sendable {
+        let activator: Activator
+        let service: ServiceKey
+        let port: ServicePortReference
+    }
+
     /// How long a connection to an endpoint may take before the client is reset.
     static let connectTimeout = TimeAmount.seconds(5)
 
     static func listen(on address: SocketAddress, group: any EventLoopGroup, balancer: Balancer,
-                       now: @escaping @Sendable () -> Date, logger: Logger) async throws -> any Channel {
+                       now: @escaping @Sendable () -> Date, logger: Logger, activation: Activation? = nil) async throws -> any Channel {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -22,7 +30,7 @@ enum TCPProxy {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Frontend(balancer: balancer, now: now, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(Frontend(balancer: balancer, now: now, logger: logger, activation: activation))
                 }
             }
             .bind(to: address)
@@ -41,23 +49,51 @@ enum TCPProxy {
         let balancer: Balancer
         let now: @Sendable () -> Date
         let logger: Logger
+        let activation: Activation?
 
-        init(balancer: Balancer, now: @escaping @Sendable () -> Date, logger: Logger) {
+        init(balancer: Balancer, now: @escaping @Sendable () -> Date, logger: Logger, activation: Activation?) {
             self.balancer = balancer
             self.now = now
             self.logger = logger
+            self.activation = activation
         }
 
         func channelActive(context: ChannelHandlerContext) {
             let client = context.channel
             let clientIP = client.remoteAddress?.ipAddress ?? ""
-            guard let endpoint = balancer.pick(client: clientIP, now: now()), let target = try? SocketAddress(ipAddress: endpoint.ip, port: endpoint.port) else {
-                logger.trace("No endpoint; resetting", metadata: ["client": "\(clientIP)", "service": "\(client.localAddress.map { "\($0)" } ?? "")"])
-                TCPProxy.reset(client)
-                return
+            activation.map { $0.activator.touch($0.service) }
+            if let endpoint = balancer.pick(client: clientIP, now: now()) { return Self.connect(client, to: endpoint, logger: logger) }
+            guard let activation else { return reject(client, clientIP) }
+            Self.hold(client, clientIP: clientIP, activation: activation, balancer: balancer, now: now, logger: logger)
+        }
+
+        /// Holds the connection, unread (autoRead is off), while the activator wakes the
+        /// Service's Deployment; then connects it, or resets it when nothing came.
+        static func hold(_ client: any Channel, clientIP: String, activation: Activation, balancer: Balancer,
+                         now: @escaping @Sendable () -> Date, logger: Logger) {
+            let loop = client.eventLoop
+            Task {
+                let outcome = await activation.activator.activate(activation.service, port: activation.port) { !balancer.endpoints.isEmpty }
+                loop.execute {
+                    if case .pod(let endpoint) = outcome, client.isActive { return connect(client, to: endpoint, logger: logger) }
+                    guard outcome == .endpoints, client.isActive, let endpoint = balancer.pick(client: clientIP, now: now()) else {
+                        logger.trace("No endpoint; resetting", metadata: ["client": "\(clientIP)", "service": "\(activation.service)"])
+                        return TCPProxy.reset(client)
+                    }
+                    connect(client, to: endpoint, logger: logger)
+                }
             }
-            let logger = self.logger
-            ClientBootstrap(group: context.eventLoop)
+        }
+
+        private func reject(_ client: any Channel, _ clientIP: String) {
+            logger.trace("No endpoint; resetting", metadata: ["client": "\(clientIP)", "service": "\(client.localAddress.map { "\($0)" } ?? "")"])
+            TCPProxy.reset(client)
+        }
+
+        /// Connects to the endpoint on the client's event loop and glues the two.
+        static func connect(_ client: any Channel, to endpoint: ServiceEndpoint, logger: Logger) {
+            guard let target = try? SocketAddress(ipAddress: endpoint.ip, port: endpoint.port) else { return TCPProxy.reset(client) }
+            ClientBootstrap(group: client.eventLoop)
                 .connectTimeout(TCPProxy.connectTimeout)
                 .channelOption(.allowRemoteHalfClosure, value: true)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
