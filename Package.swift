@@ -158,6 +158,8 @@ let package = Package(
         ),
         // scheduler_perf in small: pending pods on N nodes, scheduled against an in-process API server.
         .executableTarget(name: "SchedulerPerf", dependencies: ["APIServer", "Scheduler", "KubeModel", "KubeClient"], path: "Benchmarks/SchedulerPerf"),
+        // Issue 14's figures: one HPA sync over 1,000 HPAs and 10,000 simulated pods, and the metrics API's `top pods -A`.
+        .executableTarget(name: "HPAPerf", dependencies: ["APIServer", "Controllers", "KubeModel", "KubeClient"], path: "Benchmarks/HPAPerf"),
         // One write to thousands of watches, timed by a SwiftNIO client (see Benchmarks/apiserver.sh).
         .executableTarget(
             name: "WatchFanout",

@@ -87,4 +87,43 @@ import Testing
         #expect(refused.err.contains("metadata.annotations[kplane.dev/simulated-usage]: Invalid value: \"cpu=lots\""), "\(refused.err)")
         server.stop()
     }
+
+    /// `kubectl autoscale` on simulated pods whose Deployment uses a fixed 900m in all: the HPA
+    /// raises the minimum at once, then climbs as fast as the legacy limit lets it, to the
+    /// maximum; `get hpa`, `describe hpa` and the autoscaling/v1 view show what it saw.
+    @Test func kubectlAutoscaleScalesSimulatedPodsAndShowsWhy() throws {
+        let server = try ServerProcess(role: "up", extraArgs: ["--nodes", "3", "--horizontal-pod-autoscaler-sync-period=1s",
+                                                               "--horizontal-pod-autoscaler-cpu-initialization-period=0s"])
+        let kctl = Kctl(server: server)
+        let kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        #expect(try kubectl("create", "deployment", "web", "--image=nginx").code == 0)
+        #expect(try kubectl("set", "resources", "deployment/web", "--requests=cpu=200m").code == 0)
+        #expect(try kubectl("annotate", "deployment/web", "kplane.dev/simulated-usage=cpu=900m shared").code == 0)
+        let made = try kubectl("autoscale", "deployment/web", "--cpu-percent=70", "--min=2", "--max=6")
+        #expect(made.out == "horizontalpodautoscaler.autoscaling/web autoscaled\n", "\(made.err)")
+        // 900m over n pods of 200m: 2 → 4 (the legacy limit) → 6 (the maximum); at 6, 75% is
+        // within the tolerance of 70%.
+        try waitUntil("six replicas at 75%", seconds: 120, interval: 0.5) {
+            try kubectl("get", "hpa", "web", "--no-headers").out.split(separator: " ").filter { !$0.isEmpty }.prefix(7).joined(separator: " ")
+                == "web Deployment/web cpu: 75%/70% 2 6 6"
+        }
+        let described = try kubectl("describe", "hpa", "web").out
+        for line in ["TooManyReplicas", "the desired replica count is more than the maximum replica count",
+                     "New size: 2; reason: Current number of replicas below Spec.MinReplicas",
+                     "New size: 4; reason: cpu resource utilization (percentage of request) above target",
+                     "resource cpu on pods  (as a percentage of request):  75% (150m) / 70%"] {
+            #expect(described.contains(line), "\(line)\n\(described)")
+        }
+        #expect(try kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "web", "-o", "jsonpath={.status.currentCPUUtilizationPercentage}").out == "75")
+        #expect(maskAges(try kctl("get", "hpa").out) == maskAges(try kubectl("get", "hpa").out))
+        #expect(try kctl("describe", "hpa", "web").out == described)
+
+        // The load goes: after the (default) 5-minute window it would scale down; the status says so now.
+        #expect(try kubectl("annotate", "--overwrite", "deployment/web", "kplane.dev/simulated-usage=cpu=60m shared").code == 0)
+        try waitUntil("the low usage seen", seconds: 60, interval: 0.5) {
+            try kubectl("get", "hpa", "web", "-o", "jsonpath={.status.conditions[?(@.type==\"AbleToScale\")].reason}").out == "ScaleDownStabilized"
+        }
+        #expect(try kubectl("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}").out == "6")
+        server.stop()
+    }
 }
