@@ -13,17 +13,22 @@ requests (`kplane.dev/scale-to-zero-after`), then woken by one request. Against 
      Host: myapp.example.com), then ROUNDS through the Service's ClusterIP (port 80), if
      reachable; each round's time, the median and the maximum
 
-The seed's readiness probe (initialDelaySeconds 5, the app's 3 s warm-up) sets a floor of about
-5 s on each cold start. manifests/hpa.yaml is applied too (minReplicas 2): it may raise the
-Deployment to 2 while it runs, but leaves it alone at 0 (the HPA is disabled at zero replicas).
+The activator sends the held request to the new pod as soon as it answers its readiness probe
+(probed every 25 ms, as Knative's activator does; the kubelet's initialDelaySeconds still holds
+for the pod's Ready condition), so what remains is kplane's own work and the app's start. The
+app's warm-up (WARMUP_MS: /ready answers 503 until it passed) is the second argument: 0 (the
+default here: ready as soon as it listens, as a serverless app should be) or `seed` (the seed's
+3 s). The HPA of manifests/ is deleted, so that only scale to zero moves the Deployment.
 
-Usage: Benchmarks/cold_start.py [ROUNDS]   (default 5; build first: swift build -c release)
+Usage: Benchmarks/cold_start.py [ROUNDS] [WARMUP_MS|seed]   (default 5 0; build first:
+       swift build -c release --product kplane)
 """
 import http.client, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 
 from kplane_api import ROOT, call, kplane_binary
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+WARMUP = sys.argv[2] if len(sys.argv) > 2 else "0"
 INGRESS_PORT = 18681
 HOST = "myapp.example.com"
 IDLE = "5s"
@@ -48,10 +53,14 @@ def start():
 
 
 def apply_manifests(data):
-    """kubectl apply -f manifests/ (the top folder only, as kubectl reads it without -R)."""
+    """kubectl apply -f manifests/ (the top folder only, as kubectl reads it without -R), the
+    HPA deleted, and the app's warm-up set."""
     tool = shutil.which("kubectl") or os.path.join(os.path.dirname(BIN), "kctl")
-    subprocess.run([tool, "--kubeconfig", os.path.join(data, "kubeconfig"), "apply", "-f", os.path.join(ROOT, "manifests")],
-                   check=True, stdout=subprocess.DEVNULL)
+    kubectl = [tool, "--kubeconfig", os.path.join(data, "kubeconfig")]
+    subprocess.run(kubectl + ["apply", "-f", os.path.join(ROOT, "manifests")], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(kubectl + ["delete", "hpa", "myapp-hpa"], check=True, stdout=subprocess.DEVNULL)
+    if WARMUP != "seed":
+        subprocess.run(kubectl + ["set", "env", "deployment/myapp", f"WARMUP_MS={WARMUP}"], check=True, stdout=subprocess.DEVNULL)
 
 
 def merge_patch(base, path, body):
@@ -139,7 +148,8 @@ def main():
         else:
             print(f"the ClusterIP {cluster_ip} is not reachable from this host (not root?): its rounds are skipped")
         merge_patch(base, DEPLOYMENT, {"metadata": {"annotations": {ANNOTATION: IDLE}}})
-        print(f"myapp annotated {ANNOTATION}={IDLE}; {ROUNDS} rounds per path, each from zero:")
+        warmup = "the seed's 3 s" if WARMUP == "seed" else f"WARMUP_MS={WARMUP}"
+        print(f"myapp ({warmup}) annotated {ANNOTATION}={IDLE}; {ROUNDS} rounds per path, each from zero:")
         results = {}
         for name, ip, port, host in paths:
             results[name] = rounds(base, name, ip, port, host)

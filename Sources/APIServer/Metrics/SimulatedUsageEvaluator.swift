@@ -7,6 +7,8 @@ import KubeModel
 struct SimulatedUsageEvaluator {
     let api: APIService
     let now: Date
+    /// Rules by their text: the pods of one owner share one, parsed once per read.
+    private var parsed: [String: SimulatedUsage?] = [:]
     /// Owners by `namespace/plural/name`; nil when missing.
     private var owners: [String: Owner?] = [:]
     /// Running pods per controlling owner uid, counted per namespace on first need.
@@ -38,7 +40,7 @@ struct SimulatedUsageEvaluator {
 
     /// The nearest rule: the pod's own, its ReplicaSet's, then that one's Deployment's.
     private mutating func rule(for pod: JSONValue) -> (SimulatedUsage, Date?) {
-        if let r = Self.parse(pod) { return r }
+        if let r = parse(pod) { return r }
         var ref = pod.metadata.controllerRef
         // ReplicaSet, then Deployment: two steps at most, whatever the references say.
         for _ in 0..<2 {
@@ -60,16 +62,17 @@ struct SimulatedUsageEvaluator {
         guard let plural, let info = api.catalog.find(group: "apps", version: "v1", plural: plural) else { return nil }
         let key = "\(namespace)/\(plural)/\(ref.name)"
         if let cached = owners[key] { return cached }
-        let found = (try? api.get(info, namespace: namespace, name: ref.name)).map { Owner(rule: Self.parse($0), next: $0.metadata.controllerRef) }
+        let found = (try? api.get(info, namespace: namespace, name: ref.name)).map { Owner(rule: parse($0), next: $0.metadata.controllerRef) }
         owners[key] = .some(found)
         return found
     }
 
     /// The object's rule, if its annotation holds a valid one (the API refuses invalid ones).
-    static func parse(_ object: JSONValue) -> (SimulatedUsage, Date?)? {
-        let annotations = object.metadata.annotations
-        guard let text = annotations[SimulatedUsage.annotation], let usage = try? SimulatedUsage(parsing: text) else { return nil }
-        return (usage, annotations[SimulatedUsage.sinceAnnotation].flatMap(Timestamp.parse))
+    private mutating func parse(_ object: JSONValue) -> (SimulatedUsage, Date?)? {
+        guard let annotations = object[path: ["metadata", "annotations"]], let text = annotations[SimulatedUsage.annotation]?.stringValue else { return nil }
+        if parsed[text] == nil { parsed[text] = .some(try? SimulatedUsage(parsing: text)) }
+        guard let usage = parsed[text] ?? nil else { return nil }
+        return (usage, annotations[SimulatedUsage.sinceAnnotation]?.stringValue.flatMap(Timestamp.parse))
     }
 
     /// How many running pods share the pod's controlling owner.
