@@ -49,7 +49,23 @@ extension Describers {
         if !cidrs.isEmpty { w.write(0, "PodCIDRs:\t\(cidrs.joined(separator: ","))") }
         if let provider = node.spec.providerID, !provider.isEmpty { w.write(0, "ProviderID:\t\(provider)") }
         try await podsOnNode(o, &w)
+        await usage(o, &w)
         w.events(try await events(o))
+    }
+
+    /// What the node uses now, beside what its pods reserve (kubectl shows this only in `top
+    /// node`): from the metrics API, left out when the server has none or the node no figures.
+    func usage(_ node: JSONValue, _ w: inout DescribeWriter) async {
+        guard let m = try? await session.client.call("GET", "/apis/metrics.k8s.io/v1beta1/nodes/\(node.metaName)") else { return }
+        let status = Node(node).status
+        let allocatable = (status.allocatable ?? status.capacity)?.list ?? ResourceList()
+        let cpu = TopMetrics.milliCPU(m["usage"]), memory = TopMetrics.bytes(m["usage"])
+        func percent(_ part: Int64, _ whole: Int64) -> String { whole > 0 ? " (\(Int64(Double(part) / Double(whole) * 100))%)" : "" }
+        w.write(0, "Resource usage:\t(metrics.k8s.io, over \(m["window"]?.stringValue ?? "?") at \(m["timestamp"]?.stringValue ?? "?"))")
+        w.write(1, "Resource\tUsed\tAllocatable")
+        w.write(1, "--------\t----\t-----------")
+        w.write(1, "cpu\t\(QuantityText.cpu(cpu))\(percent(cpu, allocatable.milliCPU))\t\(QuantityText.cpu(allocatable.milliCPU))")
+        w.write(1, "memory\t\(QuantityText.bytes(memory))\(percent(memory, allocatable.memory))\t\(QuantityText.bytes(allocatable.memory))")
     }
 
     func lease(_ node: String, _ w: inout DescribeWriter) async {
