@@ -149,4 +149,22 @@ import Testing
         try await event(c, "Warning FailedGetScale deployments.apps \"nope\" not found")
         await c.stop()
     }
+
+    @Test func aReplicaSetIsScaledThroughItsScaleSubresourceToo() async throws {
+        let c = try await TestCluster(nodes: 2)
+        _ = try await c.apply([
+            "apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": ["name": "web", "annotations": [SimulatedUsage.annotation: "cpu=300m shared"]],
+            "spec": ["replicas": 1, "selector": ["matchLabels": ["app": "web"]],
+                     "template": ["metadata": ["labels": ["app": "web"]],
+                                  "spec": ["containers": [["name": "app", "image": "app:1", "resources": ["requests": ["cpu": "100m"]]]]]]]])
+        try await hpa(c, min: 2, max: 3, kind: "ReplicaSet")
+        // Below the minimum, then 300m over 2 pods of 100m (150%) asks for more than the maximum 3.
+        try await c.advance(until: "three replicas", limit: 120) {
+            try await c.client.get(.replicaSets, namespace: "default", name: "web")[path: ["spec", "replicas"]]?.intValue == 3
+        }
+        try await event(c, "Normal SuccessfulRescale New size: 2; reason: Current number of replicas below Spec.MinReplicas")
+        try await c.advance(until: "at the maximum", limit: 60) { condition(try await status(c), "ScalingLimited")?.1 == "TooManyReplicas" }
+        await c.stop()
+    }
 }
