@@ -1,5 +1,4 @@
 import Foundation
-import KubeModel
 
 /// autoscaling/v2 `SetDefaults_HorizontalPodAutoscalerBehavior`, on the stored JSON: when the
 /// HPA has a `spec.behavior`, each direction's unset fields are filled in (an HPA without one
