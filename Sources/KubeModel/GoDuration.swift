@@ -16,7 +16,8 @@ public enum GoDuration {
             rest = rest.dropFirst(unit.count)
             total += value * scale
         }
-        return total
+        // Go's time.Duration ends at 2562047h47m16.854775807s; ParseDuration refuses more.
+        return total.isFinite && total <= 9_223_372_036.854775807 ? total : nil
     }
 
     /// Go's `time.Duration.String` for durations of a second or more (`2m3.5s`, `1h0m0s`),

@@ -40,8 +40,10 @@ import Testing
     @Test(arguments: [
         ("cpu", "want RESOURCE=RULE"),
         ("disk=1Gi", "the resource must be cpu or memory"),
-        ("cpu=lots", "want an amount such as 250m, 200Mi or 70%"),
-        ("cpu=-5m", "want an amount such as 250m, 200Mi or 70%"),
+        ("cpu=lots", "want an amount such as 250m, 200Mi or 70% (at most 1000000 CPUs, 1Ei of memory, or 1000000%)"),
+        ("cpu=-5m", "want an amount such as 250m, 200Mi or 70% (at most 1000000 CPUs, 1Ei of memory, or 1000000%)"),
+        ("cpu=1E", "want an amount such as 250m, 200Mi or 70% (at most 1000000 CPUs, 1Ei of memory, or 1000000%)"),
+        ("memory=1e300%", "want an amount such as 250m, 200Mi or 70% (at most 1000000 CPUs, 1Ei of memory, or 1000000%)"),
         ("cpu=1 to 2", "want AMOUNT, \"A to B over DURATION\" or \"A then B after DURATION\", optionally followed by \"shared\""),
         ("cpu=1 to x over 1m", "x is not an amount"),
         ("cpu=1 then 2 after soon", "soon is not a duration such as 90s or 2m"),
@@ -53,6 +55,18 @@ import Testing
         } catch {
             #expect(error.reason == reason)
         }
+    }
+
+    /// Big requests and big rules stay in range: bytes times bytes, and sums, do not overflow.
+    @Test func bigFiguresDoNotOverflow() {
+        let big = ResourceList(milliCPU: 64_000, memory: 512 << 30)
+        let u = SimulatedUsage().usage(requests: big, uid: "x", elapsed: 0, sharers: 1)
+        #expect(u.bytes > 100 << 30 && u.nanoCores > 10_000_000_000)
+        let most = try? SimulatedUsage(parsing: "cpu=1000000, memory=1Ei")
+        let m = most?.usage(requests: big, uid: "x", elapsed: 0, sharers: 1)
+        #expect(m?.nanoCores == 1_000_000 * 1_000_000_000 && m?.bytes == 1 << 60)
+        #expect(Int64(9e18).addingSaturated(Int64(9e18)) == .max && Int64(clampingValue: .infinity) == .max && Int64(clampingValue: .nan) == 0)
+        #expect(GoDuration.seconds("100000000000000000h") == nil && GoDuration.seconds("2562047h") == 2562047 * 3600)
     }
 
     @Test func anUnreadableRuleIsRefusedWhenWritten() {

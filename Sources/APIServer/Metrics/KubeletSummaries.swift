@@ -65,7 +65,9 @@ final class KubeletSummaries: Sendable {
     /// metrics-server's `--kubelet-request-timeout` is 10 s; a local kubelet answers in ms.
     static let timeout: TimeAmount = .seconds(5)
 
-    private let cache = Mutex<[String: (at: Date, report: NodeUsageReport)]>([:])
+    /// The last answer of each node, a failure (nil) included, so a hung kubelet costs one
+    /// timeout per `freshFor`, not one per read.
+    private let cache = Mutex<[String: (at: Date, report: NodeUsageReport?)]>([:])
     private let logger = Logger(label: "kplane.metrics")
 
     /// The node's report, from the cache when fresh; nil when its kubelet cannot be asked or
@@ -76,6 +78,12 @@ final class KubeletSummaries: Sendable {
         let address = (node[path: ["status", "addresses"]]?.arrayValue ?? [])
             .first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue ?? ""
         guard KubeletLocation.isLoopback(address) else { return nil }
+        let report = await fetch(name, address: address, node: node)
+        cache.withLock { $0[name] = (now, report) }
+        return report
+    }
+
+    private func fetch(_ name: String, address: String, node: JSONValue) async -> NodeUsageReport? {
         let configured = Int(node[path: ["status", "daemonEndpoints", "kubeletEndpoint", "Port"]]?.intValue ?? 0)
         let url = KubeletLocation(host: address, port: configured > 0 ? configured : 10250, path: "/stats/summary", query: []).url
         do {
@@ -85,9 +93,7 @@ final class KubeletSummaries: Sendable {
                 return nil
             }
             let body = try await response.body.collect(upTo: 64 << 20)
-            let report = NodeUsageReport(summary: try JSONParser.parse(body.readableBytesView))
-            cache.withLock { $0[name] = (now, report) }
-            return report
+            return NodeUsageReport(summary: try JSONParser.parse(body.readableBytesView))
         } catch {
             logger.warning("Failed to scrape node \(name): \(error)")
             return nil

@@ -59,7 +59,8 @@ struct ResourceMetricsReader {
     func podMetrics(namespace: String, name: String) async throws(APIError) -> JSONValue {
         let notFound = APIError(code: 404, reason: "NotFound", message: "podmetrics.metrics.k8s.io \"\(namespace)/\(name)\" not found",
                                 details: ["name": .string("\(namespace)/\(name)"), "group": "metrics.k8s.io", "kind": "podmetrics"])
-        guard let pod = try? api.get(podsInfo, namespace: namespace, name: name) else { throw notFound }
+        // A pod that does not exist is the pod lister's NotFound, as metrics-server answers.
+        let pod = try api.get(podsInfo, namespace: namespace, name: name)
         guard let s = await samples(of: [pod])[Self.key(pod)] else { throw notFound }
         return podMetrics(pod, s)
     }
@@ -85,14 +86,21 @@ struct ResourceMetricsReader {
         for name in nodeNames { nodes[name] = try? api.get(nodesInfo, namespace: nil, name: name) }
         var out: [String: PodSample] = [:]
         var simulated: [JSONValue] = []
-        var reports: [String: NodeUsageReport] = [:]
+        // The process nodes' kubelets are asked together: one slow kubelet delays a read once.
+        let kubelets = nodes.values.filter { !Node($0).isSimulated }
+        let (summaries, now) = (api.kubeletSummaries, self.now)
+        let reports = await withTaskGroup(of: (String, NodeUsageReport?).self) { group in
+            for node in kubelets { group.addTask { (node.metadata.name, await summaries.report(node: node, now: now)) } }
+            var all: [String: NodeUsageReport] = [:]
+            for await (name, report) in group { all[name] = report }
+            return all
+        }
         for pod in running {
             guard let nodeName = Pod(pod).spec.nodeName, let node = nodes[nodeName] else { continue }
             if Node(node).isSimulated {
                 simulated.append(pod)
                 continue
             }
-            if reports[nodeName] == nil, let r = await api.kubeletSummaries.report(node: node, now: now) { reports[nodeName] = r }
             let key = Self.key(pod)
             guard let p = reports[nodeName]?.pods[key] else { continue }
             out[key] = PodSample(timestamp: p.timestamp, window: Self.kubeletWindow,
@@ -136,7 +144,7 @@ extension ResourceMetricsReader {
     func nodeMetrics(name: String) async throws(APIError) -> JSONValue {
         let notFound = APIError(code: 404, reason: "NotFound", message: "nodemetrics.metrics.k8s.io \"\(name)\" not found",
                                 details: ["name": .string(name), "group": "metrics.k8s.io", "kind": "nodemetrics"])
-        guard let node = try? api.get(nodesInfo, namespace: nil, name: name) else { throw notFound }
+        let node = try api.get(nodesInfo, namespace: nil, name: name)
         let pods = Node(node).isSimulated ? try runningPods(onNode: name)[name] ?? [] : []
         guard let m = await nodeMetrics(node, pods) else { throw notFound }
         return m
@@ -159,8 +167,8 @@ extension ResourceMetricsReader {
             var usage = SimulatedUsageEvaluator(api: api, now: now)
             for pod in pods {
                 for c in usage.containers(of: pod) {
-                    cpu += c.nanoCores
-                    memory += c.bytes
+                    cpu = cpu.addingSaturated(c.nanoCores)
+                    memory = memory.addingSaturated(c.bytes)
                 }
             }
         } else {

@@ -29,7 +29,8 @@ struct SimulatedUsageEvaluator {
         let total = rule.usage(requests: requests, uid: p.metadata.uid, elapsed: now.timeIntervalSince(start),
                                sharers: rule.isShared ? sharerCount(pod) : 1)
         func part(_ total: Int64, _ mine: Int64, _ all: Int64, _ index: Int) -> Int64 {
-            if all > 0 { return total * mine / all }
+            // In Double: bytes times bytes is past Int64 for requests of a few GiB.
+            if all > 0 { return Int64(clampingValue: (Double(total) * Double(mine) / Double(all)).rounded(.down)) }
             return total / Int64(containers.count) + (index == 0 ? total % Int64(containers.count) : 0)
         }
         return containers.enumerated().map { i, c in

@@ -70,7 +70,14 @@ public final class HorizontalPodAutoscalerController: Controller {
         // Every HPA is looked at again each sync period, whatever happens now (the controller's
         // queue re-adds it at the period, as kube-controller-manager's fixed-interval limiter does).
         defer { queue.add(key, after: settings.syncPeriod) }
-        try await reconcileAutoscaler(object, key: key)
+        do {
+            try await reconcileAutoscaler(object, key: key)
+        } catch {
+            // As kube-controller-manager's fixed-interval queue: a failure (a status write that
+            // conflicted) is logged and tried again at the next period, not at once, which could
+            // rescale twice against a scale just written.
+            logger.error("Failed to reconcile", metadata: ["hpa": "\(key)", "err": "\(Self.describe(error))"])
+        }
     }
 
     /// reconcileAutoscaler, reading top-down as horizontal.go does.
@@ -158,16 +165,23 @@ public final class HorizontalPodAutoscalerController: Controller {
     /// why there is none to use.
     private func selector(_ scale: JSONValue, _ object: JSONValue, _ status: inout HPAStatusUpdate) -> LabelSelector? {
         let text = scale[path: ["status", "selector"]]?.stringValue ?? ""
+        // Then, as computeReplicasForMetrics fails, FailedComputeMetricsReplicas with the same error.
+        func failed(_ error: String) {
+            recorder.event(object, of: Self.resource, type: "Warning", reason: HPAEvents.failedComputeMetricsReplicas, message: error)
+        }
         if text.isEmpty {
             recorder.event(object, of: Self.resource, type: "Warning", reason: HPAEvents.selectorRequired, message: "selector is required")
             status.set(HPAConditionUpdate(.scalingActive, false, HPAReason.invalidSelector, HPAMessage.missingSelector))
+            failed("selector is required")
             return nil
         }
         do {
             return try LabelSelector.parse(text)
         } catch {
-            recorder.event(object, of: Self.resource, type: "Warning", reason: HPAReason.invalidSelector, message: "\(error)")
-            status.set(HPAConditionUpdate(.scalingActive, false, HPAReason.invalidSelector, HPAMessage.invalidSelector("\(error)")))
+            let message = HPAMessage.invalidSelector("\(error)")
+            recorder.event(object, of: Self.resource, type: "Warning", reason: HPAReason.invalidSelector, message: message)
+            status.set(HPAConditionUpdate(.scalingActive, false, HPAReason.invalidSelector, message))
+            failed(message)
             return nil
         }
     }

@@ -24,3 +24,17 @@ public enum MetricsQuantity {
         return "\(value)\(suffixes[i])"
     }
 }
+
+extension Int64 {
+    /// A Double in range: NaN as 0, beyond the ends the end, so no conversion traps on a
+    /// hostile or huge figure.
+    public init(clampingValue v: Double) {
+        if v.isNaN { self = 0 } else if v >= 9.2e18 { self = .max } else if v <= -9.2e18 { self = .min } else { self = Int64(v) }
+    }
+
+    /// Adds without trapping: a sum past the end stays at the end.
+    public func addingSaturated(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+}

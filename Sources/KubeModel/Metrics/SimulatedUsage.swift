@@ -33,10 +33,9 @@ public struct SimulatedUsage: Sendable, Equatable {
         for entry in text.split(separator: ",") {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { throw .init(entry: String(entry), reason: "want RESOURCE=RULE") }
-            let rule = try UsageRule(parsing: parts[1])
             switch parts[0] {
-            case "cpu": cpu = rule
-            case "memory": memory = rule
+            case "cpu": cpu = try UsageRule(parsing: parts[1], most: UsageRule.mostCPU)
+            case "memory": memory = try UsageRule(parsing: parts[1], most: UsageRule.mostMemory)
             default: throw .init(entry: String(entry), reason: "the resource must be cpu or memory")
             }
         }
@@ -71,7 +70,7 @@ public struct SimulatedUsage: Sendable, Equatable {
             ?? (requests.milliCPU > 0 ? cpuRequest * share : 1e6)
         let memoryValue = memory.map { $0.value(at: elapsed, request: memoryRequest, base: 1, sharers: sharers) }
             ?? (requests.memory > 0 ? memoryRequest * share : 8 * 1_048_576)
-        return (Int64(cpuValue.rounded()), Int64(memoryValue.rounded()))
+        return (Int64(clampingValue: cpuValue.rounded()), Int64(clampingValue: memoryValue.rounded()))
     }
 
     /// A stable fraction per pod: the uid's bytes folded into 30…80%.
@@ -111,17 +110,17 @@ public struct UsageRule: Sendable, Equatable {
         self.shared = shared
     }
 
-    init(parsing text: String) throws(ParseError) {
+    init(parsing text: String, most: Double) throws(ParseError) {
         var words = text.split(separator: " ").map(String.init)
         func fail(_ reason: String) -> ParseError { ParseError(entry: text, reason: reason) }
         shared = words.last == "shared"
         if shared { words.removeLast() }
-        guard let first = words.first, let from = Self.amount(first) else { throw fail("want an amount such as 250m, 200Mi or 70%") }
+        guard let first = words.first, let from = Self.amount(first, most: most) else { throw fail(Self.amountHint) }
         self.from = from
         switch words.count {
         case 1: shape = .steady
         case 5 where words[1] == "to" && words[3] == "over", 5 where words[1] == "then" && words[3] == "after":
-            guard let to = Self.amount(words[2]) else { throw fail("\(words[2]) is not an amount") }
+            guard let to = Self.amount(words[2], most: most) else { throw fail("\(words[2]) is not an amount") }
             guard let d = GoDuration.seconds(words[4]), d >= 0 else { throw fail("\(words[4]) is not a duration such as 90s or 2m") }
             shape = words[1] == "to" ? .ramp(to: to, over: d) : .step(to: to, after: d)
         default:
@@ -129,12 +128,19 @@ public struct UsageRule: Sendable, Equatable {
         }
     }
 
-    static func amount(_ word: String) -> Amount? {
+    /// The largest amounts a rule may name (a million CPUs, an exbibyte, a million percent): far
+    /// past any machine, and far from Int64's end, so sums over thousands of pods stay exact.
+    static let mostCPU: Double = 1_000_000
+    static let mostMemory: Double = 1_152_921_504_606_846_976
+    static let mostPercent: Double = 1_000_000
+    static let amountHint = "want an amount such as 250m, 200Mi or 70% (at most 1000000 CPUs, 1Ei of memory, or 1000000%)"
+
+    static func amount(_ word: String, most: Double) -> Amount? {
         if word.hasSuffix("%") {
-            guard let p = Double(word.dropLast()), p >= 0, p.isFinite else { return nil }
+            guard let p = Double(word.dropLast()), p >= 0, p <= mostPercent else { return nil }
             return .percentOfRequest(p)
         }
-        guard let q = Quantity(word), q.value >= 0 else { return nil }
+        guard let q = Quantity(word), q.value >= 0, q.value <= most else { return nil }
         return .quantity(q)
     }
 

@@ -33,6 +33,8 @@ final class IngressConnection: ChannelInboundHandler, IngressUpstreamDelegate {
     private var exchange: Exchange?
     /// Counts requests, so that a connect finishing late does not touch a later request.
     private var generation = 0
+    /// A request held while its Service wakes from zero; cancelled if the client leaves.
+    private var holding: Task<Void, Never>?
 
     init(proxy: IngressProxy, client: IngressProxy.Client) {
         self.proxy = proxy
@@ -85,7 +87,7 @@ final class IngressConnection: ChannelInboundHandler, IngressUpstreamDelegate {
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let generation = self.generation
             let loop = context.eventLoop
-            Task {
+            holding = Task {
                 let outcome = await activator.activate(target.service, port: target.port)
                 loop.execute {
                     let me = bound.value
@@ -217,6 +219,8 @@ final class IngressConnection: ChannelInboundHandler, IngressUpstreamDelegate {
         }
         exchange = nil
         generation += 1
+        holding?.cancel()
+        holding = nil
         context.fireChannelInactive()
     }
 

@@ -34,6 +34,14 @@ public final class Activator: Sendable {
         var reported: [String: Date] = [:]
         /// Deployments being scaled from zero, with when the first held request arrived.
         var waking: [String: Date] = [:]
+        /// When each waking Deployment was last asked to scale to one (retried while it stays at 0).
+        var scaleAsked: [String: Date] = [:]
+        /// Deployments whose new pods one held request is probing now (the others wait for it).
+        var probing: Set<String> = []
+        /// A woken pod that answered its probe, for every request held for its Deployment.
+        var answered: [String: ServiceEndpoint] = [:]
+        /// Open proxied connections per Deployment: a long-lived connection is activity.
+        var open: [String: Int] = [:]
         var held = 0
     }
     private let state = Mutex(State())
@@ -74,6 +82,24 @@ public final class Activator: Sendable {
         }
     }
 
+    /// Counts a proxied connection to the Service as open until `closed` is called: while one
+    /// is, the Deployment counts as active (a kept-alive client sends without connecting again).
+    public func opened(_ service: ServiceKey) -> String? {
+        guard let d = target(of: service) else { return nil }
+        let key = Informer.key(d)
+        state.withLock { $0.open[key, default: 0] += 1 }
+        return key
+    }
+
+    public func closed(_ key: String) {
+        let now = clock.now()
+        state.withLock { s in
+            s.open[key] = (s.open[key] ?? 1) - 1
+            if s.open[key] ?? 0 <= 0 { s.open[key] = nil }
+            s.activity[key] = now
+        }
+    }
+
     /// Notes a request (a new connection, or an HTTP request) to the Service.
     public func touch(_ service: ServiceKey) {
         guard let d = target(of: service) else { return }
@@ -99,39 +125,76 @@ public final class Activator: Sendable {
         guard let d = target(of: service) else { return .none }
         let key = Informer.key(d)
         let started = clock.now()
-        let (admitted, first) = state.withLock { s -> (Bool, Bool) in
-            guard s.held < Self.maxHeld else { return (false, false) }
+        let admitted = state.withLock { s -> Bool in
+            guard s.held < Self.maxHeld else { return false }
             s.held += 1
             s.activity[key] = started
-            let first = s.waking[key] == nil
-            if first { s.waking[key] = started }
-            return (true, first)
+            if s.waking[key] == nil {
+                // A new wake: what an earlier one's probe found is gone with its pods.
+                s.waking[key] = started
+                s.answered[key] = nil
+            }
+            return true
         }
         guard admitted else {
             logger.warning("Too many requests held; answering without an endpoint", metadata: ["service": "\(service)", "held": "\(Self.maxHeld)"])
             return .none
         }
         defer { state.withLock { $0.held -= 1 } }
-        if first, (Deployment(d).spec.replicas ?? 1) == 0 { await scaleFromZero(d, service: service) }
-        let targetPort = tracker.service(service).flatMap { port.match(in: $0.spec.ports) }?.targetPort
+        let targetPort = tracker.service(service).flatMap { port.match(in: $0.spec.ports) }?.targetPort ?? port.number.map { .int(Int64($0)) }
         let selector = Deployment(d).spec.template.metadata.labels
         let deadline = started.addingTimeInterval(Self.holdTimeout)
-        while clock.now() < deadline {
+        while clock.now() < deadline, !Task.isCancelled {
             if let endpoint = tracker.endpoints(of: service, port: port).first, ready() {
                 coldStart(d, key, service, endpoint.description)
+                state.withLock { _ = $0.answered.removeValue(forKey: key) }
                 return .endpoints
             }
-            for pod in pods.list(namespace: service.namespace) where selector.allSatisfy({ Informer.labels(pod)[$0.key] == $0.value }) {
-                if let endpoint = await ColdStartProbe.ready(pod, targetPort: targetPort ?? .int(Int64(port.number ?? 0))) {
-                    coldStart(d, key, service, "pod \(pod.metadata.name) answered its readiness probe")
-                    return .pod(endpoint)
+            if let endpoint = state.withLock({ $0.answered[key] }) {
+                coldStart(d, key, service, "pod \(endpoint) answered its readiness probe")
+                return .pod(endpoint)
+            }
+            await scaleFromZeroIfStillAtZero(key, service: service)
+            // One held request probes the new pods at a time; the others find its answer above.
+            if state.withLock({ $0.probing.insert(key).inserted }) {
+                var found: ServiceEndpoint?
+                for pod in pods.list(namespace: service.namespace) where selector.allSatisfy({ Informer.labels(pod)[$0.key] == $0.value }) {
+                    if let endpoint = await ColdStartProbe.ready(pod, targetPort: targetPort) {
+                        found = endpoint
+                        break
+                    }
                 }
+                state.withLock { s in
+                    s.probing.remove(key)
+                    if let found { s.answered[key] = found }
+                }
+                if found != nil { continue }
             }
             guard (try? await clock.sleep(for: Self.probeEvery)) != nil else { break }
         }
-        state.withLock { _ = $0.waking.removeValue(forKey: key) }
+        if Task.isCancelled {
+            logger.debug("A held request's client left", metadata: ["service": "\(service)"])
+            return .none
+        }
+        state.withLock { s in
+            s.waking[key] = nil
+            s.scaleAsked[key] = nil
+        }
         logger.warning("No endpoint came while a request was held", metadata: ["service": "\(service)", "deployment": "\(key)"])
         return .none
+    }
+
+    /// Asks for one replica while the Deployment (as last seen) is at zero: at once for the first
+    /// held request, then again each second, should a write have failed or raced a scale down.
+    private func scaleFromZeroIfStillAtZero(_ key: String, service: ServiceKey) async {
+        guard let d = deployments.get(key), (Deployment(d).spec.replicas ?? 1) == 0 else { return }
+        let now = clock.now()
+        let due = state.withLock { s -> Bool in
+            if let asked = s.scaleAsked[key], now.timeIntervalSince(asked) < 1 { return false }
+            s.scaleAsked[key] = now
+            return true
+        }
+        if due { await scaleFromZero(d, service: service) }
     }
 
     /// How often a held request looks again (Knative's activator probes every 25 ms or so).
@@ -139,7 +202,10 @@ public final class Activator: Sendable {
 
     /// Logs and tells, once per wake, how long the first request was held.
     private func coldStart(_ d: JSONValue, _ key: String, _ service: ServiceKey, _ what: String) {
-        guard let wakeStart = state.withLock({ $0.waking.removeValue(forKey: key) }) else { return }
+        guard let wakeStart = state.withLock({ s -> Date? in
+            s.scaleAsked[key] = nil
+            return s.waking.removeValue(forKey: key)
+        }) else { return }
         let text = "\(Int((clock.now().timeIntervalSince(wakeStart) * 1000).rounded()))ms"
         logger.info("Cold start", metadata: ["deployment": "\(key)", "service": "\(service)", "held": "\(text)", "until": "\(what)"])
         recorder.event(d, of: .deployments, reason: "ColdStart", message: "The first request through Service \(service.name) was held \(text) until \(what)")
@@ -166,6 +232,7 @@ public final class Activator: Sendable {
         while !Task.isCancelled {
             let now = clock.now()
             let due = state.withLock { s -> [(String, Date)] in
+                for key in s.open.keys { s.activity[key] = now }
                 let due = s.activity.filter { key, _ in s.reported[key].map { now.timeIntervalSince($0) >= Self.reportEvery } ?? true }
                 for (key, _) in due {
                     s.activity[key] = nil

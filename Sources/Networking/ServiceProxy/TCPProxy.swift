@@ -62,7 +62,7 @@ enum TCPProxy {
             let client = context.channel
             let clientIP = client.remoteAddress?.ipAddress ?? ""
             activation.map { $0.activator.touch($0.service) }
-            if let endpoint = balancer.pick(client: clientIP, now: now()) { return Self.connect(client, to: endpoint, logger: logger) }
+            if let endpoint = balancer.pick(client: clientIP, now: now()) { return Self.connect(client, to: endpoint, logger: logger, activation: activation) }
             guard let activation else { return reject(client, clientIP) }
             Self.hold(client, clientIP: clientIP, activation: activation, balancer: balancer, now: now, logger: logger)
         }
@@ -72,17 +72,19 @@ enum TCPProxy {
         static func hold(_ client: any Channel, clientIP: String, activation: Activation, balancer: Balancer,
                          now: @escaping @Sendable () -> Date, logger: Logger) {
             let loop = client.eventLoop
-            Task {
+            let held = Task {
                 let outcome = await activation.activator.activate(activation.service, port: activation.port) { !balancer.endpoints.isEmpty }
                 loop.execute {
-                    if case .pod(let endpoint) = outcome, client.isActive { return connect(client, to: endpoint, logger: logger) }
+                    if case .pod(let endpoint) = outcome, client.isActive { return connect(client, to: endpoint, logger: logger, activation: activation) }
                     guard outcome == .endpoints, client.isActive, let endpoint = balancer.pick(client: clientIP, now: now()) else {
                         logger.trace("No endpoint; resetting", metadata: ["client": "\(clientIP)", "service": "\(activation.service)"])
                         return TCPProxy.reset(client)
                     }
-                    connect(client, to: endpoint, logger: logger)
+                    connect(client, to: endpoint, logger: logger, activation: activation)
                 }
             }
+            // A client that leaves while held frees its place at once.
+            client.closeFuture.whenComplete { _ in held.cancel() }
         }
 
         private func reject(_ client: any Channel, _ clientIP: String) {
@@ -91,7 +93,7 @@ enum TCPProxy {
         }
 
         /// Connects to the endpoint on the client's event loop and glues the two.
-        static func connect(_ client: any Channel, to endpoint: ServiceEndpoint, logger: Logger) {
+        static func connect(_ client: any Channel, to endpoint: ServiceEndpoint, logger: Logger, activation: Activation? = nil) {
             guard let target = try? SocketAddress(ipAddress: endpoint.ip, port: endpoint.port) else { return TCPProxy.reset(client) }
             ClientBootstrap(group: client.eventLoop)
                 .connectTimeout(TCPProxy.connectTimeout)
@@ -111,6 +113,10 @@ enum TCPProxy {
                             // connection with it.
                             guard client.isActive else { backend.close(promise: nil); return }
                             client.setOption(.autoRead, value: true).whenFailure { _ in backend.close(promise: nil) }
+                            // While it stays open, a Deployment that scales to zero counts as active.
+                            if let activation, let key = activation.activator.opened(activation.service) {
+                                client.closeFuture.whenComplete { _ in activation.activator.closed(key) }
+                            }
                         } catch {
                             client.close(promise: nil)
                             backend.close(promise: nil)

@@ -60,7 +60,7 @@ extension Describers {
         let status = Node(node).status
         let allocatable = (status.allocatable ?? status.capacity)?.list ?? ResourceList()
         let cpu = TopMetrics.milliCPU(m["usage"]), memory = TopMetrics.bytes(m["usage"])
-        func percent(_ part: Int64, _ whole: Int64) -> String { whole > 0 ? " (\(Int64(Double(part) / Double(whole) * 100))%)" : "" }
+        func percent(_ part: Int64, _ whole: Int64) -> String { whole > 0 ? " (\(Int64(clampingValue: Double(part) / Double(whole) * 100))%)" : "" }
         w.write(0, "Resource usage:\t(metrics.k8s.io, over \(m["window"]?.stringValue ?? "?") at \(m["timestamp"]?.stringValue ?? "?"))")
         w.write(1, "Resource\tUsed\tAllocatable")
         w.write(1, "--------\t----\t-----------")

@@ -20,8 +20,8 @@ enum TopMetrics {
         guard groups.contains(where: { $0["name"]?.stringValue == group }) else { throw KctlError("Metrics API not available") }
     }
 
-    static func milliCPU(_ usage: JSONValue?) -> Int64 { quantity(usage?["cpu"]).map { Int64(($0.value * 1000).rounded(.up)) } ?? 0 }
-    static func bytes(_ usage: JSONValue?) -> Int64 { quantity(usage?["memory"]).map { Int64($0.value.rounded(.up)) } ?? 0 }
+    static func milliCPU(_ usage: JSONValue?) -> Int64 { quantity(usage?["cpu"]).map { Int64(clampingValue: ($0.value * 1000).rounded(.up)) } ?? 0 }
+    static func bytes(_ usage: JSONValue?) -> Int64 { quantity(usage?["memory"]).map { Int64(clampingValue: $0.value.rounded(.up)) } ?? 0 }
     static func quantity(_ v: JSONValue?) -> Quantity? { v?.stringValue.flatMap(Quantity.init) }
 
     /// `250m`, `64Mi`: how kubectl prints a value (MilliValue, and Value / 2^20).
@@ -114,7 +114,8 @@ struct TopPod: AsyncParsableCommand {
                 }
             } else {
                 rows.append(Row(namespace: m.metadata.namespace, pod: m.metadata.name, container: "",
-                                cpu: cs.reduce(0) { $0 + TopMetrics.milliCPU($1["usage"]) }, memory: cs.reduce(0) { $0 + TopMetrics.bytes($1["usage"]) }))
+                                cpu: cs.reduce(0) { $0.addingSaturated(TopMetrics.milliCPU($1["usage"])) },
+                                memory: cs.reduce(0) { $0.addingSaturated(TopMetrics.bytes($1["usage"])) }))
             }
         }
         rows.sort { a, b in
@@ -135,8 +136,8 @@ struct TopPod: AsyncParsableCommand {
         }
         if sum {
             table.append(Array(repeating: "", count: lead) + ["________", "________"])
-            table.append(Array(repeating: "", count: lead) + [TopMetrics.cpuCell(rows.reduce(0) { $0 + $1.cpu }),
-                                                              TopMetrics.memoryCell(rows.reduce(0) { $0 + $1.memory })])
+            table.append(Array(repeating: "", count: lead) + [TopMetrics.cpuCell(rows.reduce(0) { $0.addingSaturated($1.cpu) }),
+                                                              TopMetrics.memoryCell(rows.reduce(0) { $0.addingSaturated($1.memory) })])
         }
         TopMetrics.print(table)
     }
@@ -182,8 +183,8 @@ struct TopNode: AsyncParsableCommand {
             var table: [[String]] = noHeaders ? [] : [["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]]
             for r in rows {
                 let cap = capacity[r.name] ?? ResourceList()
-                table.append([r.name, TopMetrics.cpuCell(r.cpu), cap.milliCPU > 0 ? "\(r.cpu * 100 / cap.milliCPU)%" : "<unknown>",
-                              TopMetrics.memoryCell(r.memory), cap.memory > 0 ? "\(r.memory * 100 / cap.memory)%" : "<unknown>"])
+                table.append([r.name, TopMetrics.cpuCell(r.cpu), cap.milliCPU > 0 ? "\(Int64(clampingValue: Double(r.cpu) * 100 / Double(cap.milliCPU)))%" : "<unknown>",
+                              TopMetrics.memoryCell(r.memory), cap.memory > 0 ? "\(Int64(clampingValue: Double(r.memory) * 100 / Double(cap.memory)))%" : "<unknown>"])
             }
             // Nodes without metrics are listed last, as kubectl lists them.
             let reported = Set(rows.map(\.name))

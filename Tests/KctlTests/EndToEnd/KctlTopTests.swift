@@ -74,7 +74,7 @@ import Testing
                 #expect(ours.code == theirs.code, "kctl \(args.joined(separator: " ")) (\(k.binary))")
             }
         }
-        #expect(try kubectl("top", "pod", "nope").err == "Error from server (NotFound): podmetrics.metrics.k8s.io \"default/nope\" not found\n")
+        #expect(try kubectl("top", "pod", "nope").err == "Error from server (NotFound): pods \"nope\" not found\n")
 
         // kctl's describe node adds what the node uses to what kubectl prints.
         let topNode = try kubectl("top", "node", "kplane-node-2", "--no-headers").out.split(separator: " ").map(String.init)

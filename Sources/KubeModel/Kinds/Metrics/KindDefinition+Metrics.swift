@@ -24,8 +24,8 @@ extension KindDefinition {
     @Sendable static func podUsage(_ o: JSONValue) -> JSONValue? {
         var cpu: Int64 = 0, memory: Int64 = 0
         for c in o["containers"]?.arrayValue ?? [] {
-            cpu += c[path: ["usage", "cpu"]]?.stringValue.flatMap(Quantity.init).map { Int64(($0.value * 1e9).rounded()) } ?? 0
-            memory += c[path: ["usage", "memory"]]?.stringValue.flatMap(Quantity.init).map { Int64($0.value) } ?? 0
+            cpu = cpu.addingSaturated(c[path: ["usage", "cpu"]]?.stringValue.flatMap(Quantity.init).map { Int64(clampingValue: ($0.value * 1e9).rounded()) } ?? 0)
+            memory = memory.addingSaturated(c[path: ["usage", "memory"]]?.stringValue.flatMap(Quantity.init).map { Int64(clampingValue: $0.value) } ?? 0)
         }
         return ["cpu": .string(MetricsQuantity.cpu(nanoCores: cpu)), "memory": .string(MetricsQuantity.memory(bytes: memory))]
     }
