@@ -49,12 +49,12 @@ extension Describers {
         if !cidrs.isEmpty { w.write(0, "PodCIDRs:\t\(cidrs.joined(separator: ","))") }
         if let provider = node.spec.providerID, !provider.isEmpty { w.write(0, "ProviderID:\t\(provider)") }
         try await podsOnNode(o, &w)
-        await usage(o, &w)
+        if showUsage { await usage(o, &w) }
         w.events(try await events(o))
     }
 
-    /// What the node uses now, beside what its pods reserve (kubectl shows this only in `top
-    /// node`): from the metrics API, left out when the server has none or the node no figures.
+    /// What the node uses now, beside what its pods reserve (`--show-usage`; kubectl shows it
+    /// only in `top node`): from the metrics API, left out when the server has none.
     func usage(_ node: JSONValue, _ w: inout DescribeWriter) async {
         guard let m = try? await session.client.call("GET", "/apis/metrics.k8s.io/v1beta1/nodes/\(node.metaName)") else { return }
         let status = Node(node).status

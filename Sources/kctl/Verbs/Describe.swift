@@ -10,6 +10,9 @@ struct Describe: AsyncParsableCommand {
     @Argument var args: [String] = []
     @Option(name: [.customShort("l"), .customLong("selector")]) var selector: String?
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
+    /// kctl's own: a node's usage (metrics.k8s.io) against its allocatable, after what kubectl
+    /// prints (which stays as kubectl prints it without the flag).
+    @Flag(name: .customLong("show-usage"), help: "With nodes: add what each node uses now (kctl only).") var showUsage = false
 
     func run() async throws {
         try await Kctl.guarded {
@@ -36,7 +39,7 @@ struct Describe: AsyncParsableCommand {
                 }
             }
             var texts: [String] = []
-            for (r, obj) in targets { texts.append(try await Describers(session: session).describe(r, obj)) }
+            for (r, obj) in targets { texts.append(try await Describers(session: session, showUsage: showUsage).describe(r, obj)) }
             Terminal.out(texts.map { $0 + "\n" }.joined(separator: "\n\n"))
             if failed { throw ExitCode(1) }
         }
@@ -46,6 +49,7 @@ struct Describe: AsyncParsableCommand {
 /// One describer per kind, following kubectl's (k8s.io/kubectl/pkg/describe).
 struct Describers {
     let session: Session
+    var showUsage = false
 
     func describe(_ r: APIResource, _ o: JSONValue) async throws -> String {
         var w = DescribeWriter()

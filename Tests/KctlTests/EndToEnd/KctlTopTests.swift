@@ -76,13 +76,14 @@ import Testing
         }
         #expect(try kubectl("top", "pod", "nope").err == "Error from server (NotFound): pods \"nope\" not found\n")
 
-        // kctl's describe node adds what the node uses to what kubectl prints.
+        // kctl's describe node --show-usage adds what the node uses to what kubectl prints.
         let topNode = try kubectl("top", "node", "kplane-node-2", "--no-headers").out.split(separator: " ").map(String.init)
-        let ours = try kctl("describe", "node", "kplane-node-2").out
+        let ours = try kctl("describe", "node", "kplane-node-2", "--show-usage").out
         let usage = ours.components(separatedBy: "Resource usage:").last ?? ""
         #expect(usage.range(of: "\n  cpu +\(topNode[1]) \\(\(topNode[2])\\) +4\n", options: .regularExpression) != nil, "\(usage)")
         let withoutUsage = ours.replacingOccurrences(of: #"Resource usage:[^\n]*\n(  [^\n]*\n)*"#, with: "", options: .regularExpression)
         #expect(maskAges(withoutUsage) == maskAges(try kubectl("describe", "node", "kplane-node-2").out))
+        #expect(maskAges(try kctl("describe", "node", "kplane-node-2").out) == maskAges(try kubectl("describe", "node", "kplane-node-2").out))
 
         // A new rule on the Deployment applies at the next read, and rolls nothing out.
         #expect(try kubectl("annotate", "deploy", "web", "--overwrite", "kplane.dev/simulated-usage=cpu=90%").code == 0)
