@@ -24,7 +24,7 @@ enum PodEndpoints {
         case .int(let n): return n
         case .string(let name):
             let spec = Pod(pod).spec
-            let sidecars = spec.initContainers.filter { $0.json["restartPolicy"]?.stringValue == "Always" }
+            let sidecars = spec.initContainers.filter { $0.restartPolicy == "Always" }
             for c in spec.containers + sidecars {
                 if let p = c.ports.first(where: { $0.name == name && ($0.protocol ?? "TCP") == port.protocol }) { return p.containerPort }
             }

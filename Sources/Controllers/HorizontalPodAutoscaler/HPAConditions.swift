@@ -29,13 +29,13 @@ public struct HPAConditionUpdate: Sendable, Equatable {
     /// `status.conditions`; `lastTransitionTime` moves only when the status changes.
     public func applied(to conditions: [JSONValue], now: Date) -> [JSONValue] {
         var list = conditions
-        let index = list.firstIndex { $0["type"]?.stringValue == type.rawValue } ?? {
+        let index = list.firstIndex { Condition($0).type == type.rawValue } ?? {
             list.append(["type": .string(type.rawValue)])
             return list.count - 1
         }()
         var condition = list[index]
         let statusText = status ? "True" : "False"
-        if condition["status"]?.stringValue != statusText {
+        if Condition(condition).status != statusText {
             condition["lastTransitionTime"] = .string(Timestamp.format(now))
         }
         condition["status"] = .string(statusText)

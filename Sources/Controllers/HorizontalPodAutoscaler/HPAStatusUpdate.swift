@@ -18,21 +18,21 @@ struct HPAStatusUpdate {
     init(_ object: JSONValue, now: Date) {
         self.object = object
         self.now = now
-        conditions = object[path: ["status", "conditions"]]?.arrayValue ?? []
+        conditions = HorizontalPodAutoscaler(object).status.conditions.map(\.json)
     }
 
     mutating func set(_ condition: HPAConditionUpdate) { conditions = condition.applied(to: conditions, now: now) }
 
     /// The status to write: the old one's desired count and last scale time unless replaced.
     var status: JSONValue {
-        let old = object["status"] ?? .emptyObject
+        let old = HorizontalPodAutoscaler(object).status
         var s: JSONValue = [
-            "currentReplicas": .int(Int64(currentReplicas ?? Int32(clamping: old["currentReplicas"]?.intValue ?? 0))),
-            "desiredReplicas": .int(Int64(desiredReplicas ?? Int32(clamping: old["desiredReplicas"]?.intValue ?? 0))),
+            "currentReplicas": .int(currentReplicas.map(Int64.init) ?? old.currentReplicas),
+            "desiredReplicas": .int(desiredReplicas.map(Int64.init) ?? old.desiredReplicas),
             "conditions": .array(conditions),
         ]
         if let currentMetrics, !currentMetrics.isEmpty { s["currentMetrics"] = .array(currentMetrics) }
-        if let lastScaleTime { s["lastScaleTime"] = .string(Timestamp.format(lastScaleTime)) } else if let t = old["lastScaleTime"] { s["lastScaleTime"] = t }
+        if let t = lastScaleTime ?? old.lastScaleTime { s["lastScaleTime"] = .string(Timestamp.format(t)) }
         return s
     }
 

@@ -101,9 +101,9 @@ public final class HorizontalPodAutoscalerController: Controller {
             return
         }
         status.set(HPAConditionUpdate(.ableToScale, true, HPAReason.succeededGetScale, HPAMessage.succeededGetScale))
-        let currentReplicas = Int32(clamping: scale[path: ["spec", "replicas"]]?.intValue ?? 0)
+        let currentReplicas = Int32(clamping: Scale(scale).spec.replicas)
         let minReplicas = Int32(clamping: hpa.spec.minReplicas), maxReplicas = Int32(clamping: hpa.spec.maxReplicas)
-        let behavior = HPABehavior(json: hpa.spec.json["behavior"])
+        let behavior = HPABehavior(hpa.spec.behavior)
 
         // What the metrics say, read before deciding (the decision itself is synchronous).
         var proposalInputs: (pods: [Pod], metrics: ResourceMetricsReading)?
@@ -114,9 +114,9 @@ public final class HorizontalPodAutoscalerController: Controller {
                 return
             }
             proposalInputs = (pods.list(namespace: namespace, selector: selector).map(Pod.init),
-                              await podMetrics(namespace: namespace, selector: scale[path: ["status", "selector"]]?.stringValue ?? ""))
+                              await podMetrics(namespace: namespace, selector: Scale(scale).status.selector ?? ""))
         }
-        let tolerances = Tolerances(behavior: hpa.spec.json["behavior"], default: settings.tolerance)
+        let tolerances = Tolerances(behavior: hpa.spec.behavior, default: settings.tolerance)
         let inputs = proposalInputs ?? ([], .samples([]))
         let decision = histories.withLock { h in
             h[key, default: HPAHistory()].decideScale(
@@ -164,7 +164,7 @@ public final class HorizontalPodAutoscalerController: Controller {
     /// validateAndParseSelector: the scale's `status.selector`, or a condition and event saying
     /// why there is none to use.
     private func selector(_ scale: JSONValue, _ object: JSONValue, _ status: inout HPAStatusUpdate) -> LabelSelector? {
-        let text = scale[path: ["status", "selector"]]?.stringValue ?? ""
+        let text = Scale(scale).status.selector ?? ""
         // Then, as computeReplicasForMetrics fails, FailedComputeMetricsReplicas with the same error.
         func failed(_ error: String) {
             recorder.event(object, of: Self.resource, type: "Warning", reason: HPAEvents.failedComputeMetricsReplicas, message: error)

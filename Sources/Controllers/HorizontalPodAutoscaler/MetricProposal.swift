@@ -42,13 +42,13 @@ extension ReplicaCalculator {
                 return failure(reason, "\(error)", wrapped: wrapped)
             }
         case "Pods":
-            let name = spec.pods?[path: ["metric", "name"]]?.stringValue ?? ""
+            let name = spec.pods.metric.name
             return failure(HPAReason.failedGetPodsMetric, "unable to get metric \(name): the custom metrics API is not served", wrapped: "failed to get pods metric value")
         case "Object":
-            let name = spec.object?[path: ["metric", "name"]]?.stringValue ?? ""
+            let name = spec.object.metric.name
             return failure(HPAReason.failedGetObjectMetric, "unable to get metric \(name): the custom metrics API is not served", wrapped: "failed to get object metric value")
         case "External":
-            let name = spec.external?[path: ["metric", "name"]]?.stringValue ?? ""
+            let name = spec.external.metric.name
             return failure(HPAReason.failedGetExternalMetric, "unable to get external metric \(name): the external metrics API is not served",
                            wrapped: "failed to get \(name) external metric value")
         default:

@@ -26,14 +26,14 @@ enum PodRequests {
 
     /// `spec.resources.requests` when it sets cpu or memory (resourcehelpers.IsPodLevelRequestsSet).
     static func podLevelRequests(_ pod: Pod) -> [String: Quantity]? {
-        let set = ResourceRequirements(pod.spec.json["resources"] ?? .emptyObject).requestsMap
+        let set = pod.spec.resources.requestsMap
         guard set["cpu"] != nil || set["memory"] != nil else { return nil }
         return set.compactMapValues(quantity)
     }
 
     static func fromContainers(_ pod: Pod, container: String, resource: String) throws -> Int64 {
         var containers = pod.spec.containers
-        containers += pod.spec.initContainers.filter { $0.json["restartPolicy"]?.stringValue == "Always" }
+        containers += pod.spec.initContainers.filter { $0.restartPolicy == "Always" }
         var request: Int64 = 0
         for c in containers {
             if container.isEmpty || container == c.name {

@@ -16,10 +16,9 @@ public struct HPAScalingPolicy: Sendable, Equatable {
         self.periodSeconds = periodSeconds
     }
 
-    init?(json: JSONValue) {
-        guard let type = json["type"]?.stringValue.flatMap(PolicyType.init) else { return nil }
-        self.init(type: type, value: Int32(clamping: json["value"]?.intValue ?? 0),
-                  periodSeconds: Int32(clamping: json["periodSeconds"]?.intValue ?? 0))
+    init?(_ policy: HorizontalPodAutoscalerBehavior.Policy) {
+        guard let type = policy.type.flatMap(PolicyType.init) else { return nil }
+        self.init(type: type, value: Int32(clamping: policy.value), periodSeconds: Int32(clamping: policy.periodSeconds))
     }
 }
 
@@ -55,13 +54,13 @@ public struct HPAScalingRules: Sendable, Equatable {
         stabilizationWindowSeconds: nil, selectPolicy: .max, policies: [HPAScalingPolicy(type: .percent, value: 100, periodSeconds: 15)])
 
     /// The rules as written over `defaults` (copyHPAScalingRules: only set fields override).
-    public init(json: JSONValue?, defaults: HPAScalingRules) {
+    public init(_ rules: HorizontalPodAutoscalerBehavior.Rules?, defaults: HPAScalingRules) {
         self = defaults
-        guard let json, json.objectValue != nil else { return }
-        if let p = json["selectPolicy"]?.stringValue { selectPolicy = SelectPolicy(rawValue: p) ?? .max }
-        if let w = json["stabilizationWindowSeconds"]?.intValue { stabilizationWindowSeconds = Int32(clamping: w) }
-        if let list = json["policies"]?.arrayValue { policies = list.compactMap(HPAScalingPolicy.init(json:)) }
-        if let t = json["tolerance"], !t.isNull, let q = quantity(t) { tolerance = q.value }
+        guard let rules else { return }
+        if let p = rules.selectPolicy { selectPolicy = SelectPolicy(rawValue: p) ?? .max }
+        if let w = rules.stabilizationWindowSeconds { stabilizationWindowSeconds = Int32(clamping: w) }
+        if let list = rules.policies { policies = list.compactMap(HPAScalingPolicy.init) }
+        if let t = rules.tolerance { tolerance = t.value }
     }
 
     /// The longest policy period: scale events older than it can no longer limit anything.
@@ -79,10 +78,10 @@ public struct HPABehavior: Sendable, Equatable {
     }
 
     /// `spec.behavior`; nil when the HPA has none, which selects the legacy normalization.
-    public init?(json: JSONValue?) {
-        guard let json, json.objectValue != nil else { return nil }
-        self.init(scaleUp: HPAScalingRules(json: json["scaleUp"], defaults: .defaultScaleUp),
-                  scaleDown: HPAScalingRules(json: json["scaleDown"], defaults: .defaultScaleDown))
+    public init?(_ behavior: HorizontalPodAutoscalerBehavior?) {
+        guard let behavior else { return nil }
+        self.init(scaleUp: HPAScalingRules(behavior.scaleUp, defaults: .defaultScaleUp),
+                  scaleDown: HPAScalingRules(behavior.scaleDown, defaults: .defaultScaleDown))
     }
 
     /// The per-direction tolerances, defaulting to the controller's.

@@ -18,13 +18,9 @@ public struct Tolerances: Sendable, Equatable {
 
     /// The tolerances an HPA asks for in `spec.behavior`, falling back to the controller's
     /// default for a direction that sets none (horizontal.go `tolerancesForHpa`).
-    public init(behavior: JSONValue?, default tolerance: Double = Tolerances.defaultTolerance) {
-        func read(_ direction: String) -> Double {
-            guard let raw = behavior?[direction]?["tolerance"] else { return tolerance }
-            let text = raw.stringValue ?? raw.doubleValue.map { String($0) }
-            return text.flatMap(Quantity.init)?.value ?? tolerance
-        }
-        self.init(scaleDown: read("scaleDown"), scaleUp: read("scaleUp"))
+    public init(behavior: HorizontalPodAutoscalerBehavior?, default tolerance: Double = Tolerances.defaultTolerance) {
+        self.init(scaleDown: behavior?.scaleDown?.tolerance?.value ?? tolerance,
+                  scaleUp: behavior?.scaleUp?.tolerance?.value ?? tolerance)
     }
 
     /// True when the ratio is close enough to 1 that no scaling should happen.

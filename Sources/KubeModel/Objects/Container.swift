@@ -27,6 +27,8 @@ public struct Container: JSONView {
     public var stdinOnce: Bool { bool("stdinOnce") ?? false }
     /// The container's process gets a terminal for its standard streams.
     public var tty: Bool { bool("tty") ?? false }
+    /// Only on init containers: `Always` makes one a sidecar that runs beside the app.
+    public var restartPolicy: String? { string("restartPolicy") }
 }
 
 /// core/v1 Lifecycle: the hooks run around a container's start and stop.

@@ -15,6 +15,8 @@ public struct HorizontalPodAutoscaler: SpecAndStatus {
         public var minReplicas: Int64 { int("minReplicas") ?? 1 }
         public var maxReplicas: Int64 { int("maxReplicas") ?? 0 }
         public var metrics: [MetricSpec] { views("metrics") }
+        /// nil when the HPA sets none, which selects the controller's legacy rate limits.
+        public var behavior: HorizontalPodAutoscalerBehavior? { json["behavior"].flatMap { $0.objectValue == nil ? nil : .init($0) } }
     }
 
     /// autoscaling/v2 HorizontalPodAutoscalerStatus.
@@ -52,9 +54,62 @@ public struct MetricSpec: JSONView {
     /// Set when `type` is `Resource`; reads empty otherwise.
     public var resource: ResourceMetricSource { view("resource") }
     public var containerResource: ResourceMetricSource { view("containerResource") }
-    public var pods: JSONValue? { json["pods"] }
-    public var object: JSONValue? { json["object"] }
-    public var external: JSONValue? { json["external"] }
+    public var pods: CustomMetricSource { view("pods") }
+    public var object: CustomMetricSource { view("object") }
+    public var external: CustomMetricSource { view("external") }
+}
+
+/// The part the autoscaling/v2 Pods, Object and External metric sources share: the metric they
+/// name (kplane serves no custom or external metrics API; the controller reports the name).
+public struct CustomMetricSource: JSONView {
+    public let json: JSONValue
+    public init(_ json: JSONValue) { self.json = json }
+
+    public var metric: MetricIdentifier { view("metric") }
+}
+
+/// autoscaling/v2 MetricIdentifier.
+public struct MetricIdentifier: JSONView {
+    public let json: JSONValue
+    public init(_ json: JSONValue) { self.json = json }
+
+    public var name: String { string("name") ?? "" }
+}
+
+/// autoscaling/v2 HorizontalPodAutoscalerBehavior: the scaling rules of each direction, as
+/// written (the controller fills in what is unset).
+public struct HorizontalPodAutoscalerBehavior: JSONView {
+    public let json: JSONValue
+    public init(_ json: JSONValue) { self.json = json }
+
+    public var scaleUp: Rules? { rules("scaleUp") }
+    public var scaleDown: Rules? { rules("scaleDown") }
+
+    private func rules(_ key: String) -> Rules? { json[key].flatMap { $0.objectValue == nil ? nil : Rules($0) } }
+
+    /// autoscaling/v2 HPAScalingRules.
+    public struct Rules: JSONView {
+        public let json: JSONValue
+        public init(_ json: JSONValue) { self.json = json }
+
+        /// `Max`, `Min` or `Disabled`.
+        public var selectPolicy: String? { string("selectPolicy") }
+        public var stabilizationWindowSeconds: Int64? { int("stabilizationWindowSeconds") }
+        /// nil when absent (the defaults apply); an empty list is kept as written.
+        public var policies: [Policy]? { json["policies"]?.arrayValue.map { $0.map(Policy.init) } }
+        public var tolerance: Quantity? { quantity("tolerance") }
+    }
+
+    /// autoscaling/v2 HPAScalingPolicy.
+    public struct Policy: JSONView {
+        public let json: JSONValue
+        public init(_ json: JSONValue) { self.json = json }
+
+        /// `Pods` or `Percent`.
+        public var type: String? { string("type") }
+        public var value: Int64 { int("value") ?? 0 }
+        public var periodSeconds: Int64 { int("periodSeconds") ?? 0 }
+    }
 }
 
 /// autoscaling/v2 ResourceMetricSource (and ContainerResourceMetricSource, which adds `container`).

@@ -24,6 +24,8 @@ public struct Pod: SpecAndStatus {
         public var initContainers: [Container] { views("initContainers") }
         /// The resources the pod's sandbox takes beyond its containers' requests.
         public var overhead: ResourceList { ResourceList(json["overhead"]) }
+        /// Pod-level requests and limits (the PodLevelResources feature); empty when unset.
+        public var resources: ResourceRequirements { view("resources") }
         public var restartPolicy: String? { string("restartPolicy") }
         public var terminationGracePeriodSeconds: Int64? { int("terminationGracePeriodSeconds") }
         public var serviceAccountName: String? { string("serviceAccountName") }

@@ -20,13 +20,13 @@ struct ModelTests {
     }
 
     @Test func behaviorFromJSON() {
-        let b = HPABehavior(json: ["scaleDown": ["stabilizationWindowSeconds": 60, "selectPolicy": "Min", "tolerance": "0.05"]])
+        let b = HPABehavior(HorizontalPodAutoscalerBehavior(["scaleDown": ["stabilizationWindowSeconds": 60, "selectPolicy": "Min", "tolerance": "0.05"]]))
         #expect(b?.scaleUp == .defaultScaleUp)
         #expect(b?.scaleDown.stabilizationWindowSeconds == 60)
         #expect(b?.scaleDown.selectPolicy == .min)
         #expect(b?.scaleDown.policies == HPAScalingRules.defaultScaleDown.policies)
         #expect(b?.tolerances() == Tolerances(scaleDown: 0.05, scaleUp: 0.1))
-        #expect(HPABehavior(json: nil) == nil)
+        #expect(HPABehavior(nil) == nil)
     }
 
     @Test func tolerancesBand() {
@@ -35,7 +35,7 @@ struct ModelTests {
         #expect(!t.isWithin(0.79))
         #expect(t.isWithin(1.05))
         #expect(!t.isWithin(1.06))
-        #expect(Tolerances(behavior: ["scaleUp": ["tolerance": "0.01"]]) == Tolerances(scaleDown: 0.1, scaleUp: 0.01))
+        #expect(Tolerances(behavior: HorizontalPodAutoscalerBehavior(["scaleUp": ["tolerance": "0.01"]])) == Tolerances(scaleDown: 0.1, scaleUp: 0.01))
     }
 
     @Test func conditionTransitionTimeMovesOnlyOnStatusChange() {
