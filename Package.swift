@@ -90,6 +90,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // exec and port-forward streams on the connections the kubelet's server takes over.
                 .product(name: "NIOCore", package: "swift-nio"),
+                // HTTPS probes, which verify no certificate, as the kubelet's.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // kube-proxy's and an Ingress controller's jobs: Services answering on their ClusterIPs,

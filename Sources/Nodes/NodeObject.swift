@@ -56,6 +56,9 @@ enum NodeObject {
         }
     }
 
+    /// Whether the Node's stored Ready condition is True.
+    static func isReady(_ node: JSONValue) -> Bool { Node(node).status.conditions[type: "Ready"]?.isTrue ?? false }
+
     /// The conditions of a healthy kubelet, stamped `now`.
     static func healthyConditions(now: Date) -> JSONValue {
         let t = JSONValue.string(Timestamp.format(now))

@@ -109,6 +109,12 @@ public final class SimulatedFleet: Sendable {
                 do { try await renewLease(name, now: now) } catch {
                     logger.error("Failed to renew lease", metadata: ["node": "\(name)", "err": "\(error)"])
                 }
+                // A Lease that lapsed (the machine slept, the API server was away) got the node
+                // marked Unknown; the kubelet's next status report, which differs, sets it Ready.
+                guard let node = nodes.get(name), !NodeObject.isReady(node) else { return }
+                do { try await postStatus(name, node) } catch {
+                    logger.error("Failed to post node status", metadata: ["node": "\(name)", "err": "\(error)"])
+                }
             }
         }
     }

@@ -61,6 +61,32 @@ import Testing
         #expect(app.terminationReason == .exit)
     }
 
+    /// Without network namespaces every pod has a loopback address of its own and the pods of a
+    /// node share its ports: two replicas on one port must both run, each on its POD_IP.
+    @Test func onALoopbackPodIPTwoReplicasShareAPort() throws {
+        let store = try ImageStore(root: temporaryDirectory())
+        try SeedImages.ensure(in: store)
+        let image = try store.resolve("myapp:1.0.0")
+        let rootfs = try #require(image.rootfs)
+        let port = ImageTestSupport.freePort()
+        var apps: [Process] = []
+        defer { for app in apps { if app.isRunning { app.terminate() }; app.waitUntilExit() } }
+        for (n, ip) in ["127.0.0.2", "127.0.0.3"].enumerated() {
+            apps.append(try ImageTestSupport.start("/usr/bin/env", ["node", "server.js"],
+                                                   env: ["PORT": String(port), "POD_IP": ip, "POD_NAME": "myapp-\(n)", "WARMUP_MS": "0"],
+                                                   cwd: rootfs + image.config.workingDir))
+        }
+        for (n, ip) in ["127.0.0.2", "127.0.0.3"].enumerated() {
+            try waitUntil("replica \(n) to answer on \(ip)", seconds: 10) {
+                let r = try ServerProcess.run("/usr/bin/env", ["curl", "-s", "-m", "2", "http://\(ip):\(port)/"])
+                return r.out.contains("\"pod\":\"myapp-\(n)\"")
+            }
+        }
+        #expect(apps.allSatisfy { $0.isRunning })
+        // Neither holds the wildcard address.
+        #expect((try? RawConnection(port: port)) == nil)
+    }
+
     @Test func brokenReleaseNeverGetsReady() throws {
         let store = try ImageStore(root: temporaryDirectory())
         try SeedImages.ensure(in: store)

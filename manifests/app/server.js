@@ -6,8 +6,10 @@
 //   GET /crash       exits with status 1
 //   GET /leak?mb=N   keeps N more MiB of memory (default 10)
 //   GET /burn?ms=N   keeps a CPU busy for N ms (default 1000)
-// PORT (default 3000) and HOST (default: all addresses) choose where it listens; SIGTERM closes
-// the server and exits 0.
+// PORT (default 3000) and HOST (default: all addresses) choose where it listens. On a node
+// without network namespaces each pod has a loopback address of its own (POD_IP 127.x.y.z) and
+// pods share the ports, so there it listens on that address only. SIGTERM closes the server and
+// exits 0.
 'use strict';
 const http = require('http');
 const os = require('os');
@@ -66,7 +68,9 @@ const server = http.createServer((req, res) => {
   }
 });
 
-server.listen(port, process.env.HOST, () => {
+const podIP = process.env.POD_IP || '';
+const host = process.env.HOST || (podIP.startsWith('127.') ? podIP : undefined);
+server.listen(port, host, () => {
   console.log(`myapp ${version} listening on port ${port} (pod ${pod}, node ${node})`);
 });
 

@@ -28,6 +28,7 @@ public struct ContainerState: JSONView {
         public var message: String? { string("message") }
         public var startedAt: Date? { time("startedAt") }
         public var finishedAt: Date? { time("finishedAt") }
+        public var containerID: String? { string("containerID") }
     }
 
     /// core/v1 ContainerStateWaiting.

@@ -40,7 +40,7 @@ public final class ContainerLog: Sendable {
 
     public init(root: String, namespace: String, pod: String, uid: String, container: String, restartCount: Int,
                 maxSize: Int = 10 * 1024 * 1024, maxFiles: Int = 5, tty: Bool = false, clock: any WallClock) throws {
-        let dir = "\(root)/\(namespace)_\(pod)_\(uid)/\(container)"
+        let dir = Self.podDirectory(root: root, namespace: namespace, pod: pod, uid: uid) + "/" + container
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         path = "\(dir)/\(restartCount).log"
         let file = try RotatingLogFile(path: path, maxSize: maxSize, maxFiles: maxFiles, clock: clock)
@@ -81,6 +81,14 @@ public final class ContainerLog: Sendable {
             thread.start()
         }
     }
+
+    /// The directory of one pod's logs under `root`, as `/var/log/pods/<ns>_<pod>_<uid>`.
+    public static func podDirectory(root: String, namespace: String, pod: String, uid: String) -> String {
+        "\(root)/\(namespace)_\(pod)_\(uid)"
+    }
+
+    /// Removes the log of an instance that has ended, rotated files included.
+    public static func remove(_ path: String) { RotatingLogFile.remove(path) }
 
     /// Attaches a client to the live output: `stdout` gets what the container writes on its
     /// stdout from now on, `stderr` what it writes on its stderr (nil: that stream is not

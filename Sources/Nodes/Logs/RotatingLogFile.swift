@@ -55,6 +55,11 @@ struct RotatingLogFile {
         return names.filter { $0.hasPrefix(base) && !$0.hasSuffix(".tmp") && !$0.hasSuffix(".gz") }.sorted().map { dir + "/" + $0 }
     }
 
+    /// Removes a log file that is no longer written, and its rotated files.
+    static func remove(_ path: String) {
+        for f in rotated(path) + [path] { unlink(f) }
+    }
+
     private mutating func rotate() {
         // Keep maxFiles-2 rotated files: with the one about to be rotated and the new live
         // file that makes maxFiles, as removeExcessLogs counts them.

@@ -61,6 +61,9 @@ struct ContainerRecord: Sendable {
     var started = false
     var ready = false
     var backoff = CrashBackoff()
+    /// Ready as the prober manager reports it: running, past its startup probe (which gates
+    /// readiness), and passing its readiness probe or having none.
+    var isReady: Bool { running != nil && started && ready }
     /// The log file of each instance, by restart count (for `--previous`).
     var logPaths: [Int: String] = [:]
     /// When the instance that exited last finished; nil: never exited.

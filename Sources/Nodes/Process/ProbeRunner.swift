@@ -3,6 +3,7 @@ import Foundation
 import KubeModel
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One probe's outcome, with the kubelet's failure message.
 struct ProbeResult: Sendable, Equatable {
@@ -20,6 +21,11 @@ struct ProbeRunner: Sendable {
         config.redirectConfiguration = .follow(max: 10, allowCycles: false)
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         config.connectionPool.idleTimeout = .milliseconds(1)
+        // pkg/probe/http: `InsecureSkipVerify: true`, since a pod's certificate names no address
+        // the kubelet dials.
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        config.tlsConfiguration = tls
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
     }()
 

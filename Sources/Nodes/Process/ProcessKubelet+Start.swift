@@ -31,13 +31,16 @@ extension ProcessKubelet {
         }
         // The image.
         let image: ContainerImage
-        let imageKey = "\(uid)/\(c.name)"
-        if let until = imageBackoff(imageKey, now: now) {
+        // The kubelet's key: a corrected image is pulled at once, whatever the old one's back-off.
+        let imageKey = "\(uid)_\(c.image)"
+        if let (until, lastError) = imageBackoff(imageKey, now: now) {
             if previous.waiting?.reason != "ImagePullBackOff" {
                 recorder.event(pod, of: .pods, reason: "BackOff", message: "Back-off pulling image \"\(c.image)\"")
                 recorder.event(pod, of: .pods, type: "Warning", reason: "Failed", message: "Error: ImagePullBackOff")
             }
-            setWaiting("ImagePullBackOff", "Back-off pulling image \"\(c.image)\": ErrImagePull: \(previous.waiting?.message ?? "")")
+            // The last pull's error, as the kubelet keeps it (prevPullErrMsg), so the message
+            // stays the same for the whole back-off.
+            setWaiting("ImagePullBackOff", "Back-off pulling image \"\(c.image)\": ErrImagePull: \(lastError)")
             queue.add(key, after: until.timeIntervalSince(now))
             return
         }
@@ -60,7 +63,7 @@ extension ProcessKubelet {
                 recorder.event(pod, of: .pods, type: "Warning", reason: "Failed", message: "Failed to pull image \"\(c.image)\": \(message)")
                 recorder.event(pod, of: .pods, type: "Warning", reason: "Failed", message: "Error: ErrImagePull")
                 setWaiting("ErrImagePull", message)
-                let until = failImagePull(imageKey, now: now)
+                let until = failImagePull(imageKey, error: message, now: now)
                 queue.add(key, after: until.timeIntervalSince(now))
             }
             return
@@ -101,15 +104,20 @@ extension ProcessKubelet {
         do {
             let launch = try ContainerLaunch(container: c, image: image, env: env, extra: extra)
             let running = try await spawn(pod, c, launch: launch, image: image, record: record, restartCount: restartCount)
+            // The kubelet keeps one dead instance of a container (and its log) for `--previous`;
+            // older ones are collected, so a crash loop does not fill the disk.
+            var collected: [String] = []
             records.updateContainer(uid, c.name, initContainer: initContainer) { r in
                 if r.lastTerminated != nil { r.backoff.next(now: now) }
                 r.restartCount = restartCount
                 r.running = running
                 r.waiting = nil
                 r.logPaths[restartCount] = running.logPath
+                for n in r.logPaths.keys where n < restartCount - 1 { r.logPaths.removeValue(forKey: n).map { collected.append($0) } }
                 r.started = c.startupProbe == nil
                 r.ready = c.readinessProbe == nil
             }
+            for path in collected { ContainerLog.remove(path) }
             recorder.event(pod, of: .pods, reason: "Created", message: "Created container: \(c.name)")
             recorder.event(pod, of: .pods, reason: "Started", message: "Started container \(c.name)")
             watch(pod, c, running, initContainer: initContainer)
@@ -232,23 +240,31 @@ extension ProcessKubelet {
         }
     }
 
-    /// When an image pull of `key` may be tried again, if it is backing off.
-    func imageBackoff(_ key: String, now: Date) -> Date? {
+    /// When an image pull of `key` may be tried again, and the last pull's error, if it is
+    /// backing off.
+    func imageBackoff(_ key: String, now: Date) -> (until: Date, lastError: String)? {
         pullBackoff.withLock { b in
-            guard let entry = b[key], let last = entry.lastUpdate else { return nil }
-            let until = last.addingTimeInterval(entry.delay)
-            return until > now ? until : nil
+            guard let entry = b[key], let last = entry.backoff.lastUpdate else { return nil }
+            let until = last.addingTimeInterval(entry.backoff.delay)
+            return until > now ? (until, entry.lastError) : nil
         }
     }
 
     /// Records a failed pull: the next try waits 10 s, doubling to 300 s (the kubelet's image
     /// back-off).
-    func failImagePull(_ key: String, now: Date) -> Date {
+    func failImagePull(_ key: String, error: String, now: Date) -> Date {
         pullBackoff.withLock { b in
-            var entry = b[key] ?? CrashBackoff()
-            entry.next(now: now)
+            var entry = b[key] ?? ImagePullBackoff()
+            entry.backoff.next(now: now)
+            entry.lastError = error
             b[key] = entry
-            return now.addingTimeInterval(entry.delay)
+            return now.addingTimeInterval(entry.backoff.delay)
         }
     }
+}
+
+/// One pod's back-off pulling one image, with the error of its last pull.
+struct ImagePullBackoff: Sendable {
+    var backoff = CrashBackoff()
+    var lastError = ""
 }

@@ -32,7 +32,8 @@ public final class ProcessKubelet: Controller, ContainerLogSource, ContainerExec
     let cgroupNode: String
     /// Whether containers get their own PID and mount namespaces (root on Linux).
     let namespaces: Bool
-    let pullBackoff = Mutex<[String: CrashBackoff]>([:])
+    /// Keyed `<pod uid>_<image>`, as the kubelet keys it; a pod's entries go with the pod.
+    let pullBackoff = Mutex<[String: ImagePullBackoff]>([:])
 
     public init(client: APIClient, clock: any WallClock, pods: Informer, nodeName: String, hostIP: String, dataDir: String,
                 images: ImageStore, network: any PodNetwork, kubeletVersion: String, cgroupNode: String? = nil, logger: Logger) {
@@ -169,12 +170,14 @@ public final class ProcessKubelet: Controller, ContainerLogSource, ContainerExec
         }
     }
 
-    /// Forgets a pod that is gone: its network and records.
+    /// Forgets a pod that is gone: its network, records and logs.
     func cleanUp(_ uid: String) async {
         let network = self.network
         await Blocking.run { network.tearDown(uid: uid) }
         try? FileManager.default.removeItem(atPath: podDir(uid))
+        if let r = records.get(uid) { try? FileManager.default.removeItem(atPath: ContainerLog.podDirectory(root: logRoot, namespace: r.namespace, pod: r.name, uid: uid)) }
         Cgroup.removePod(node: cgroupNode, uid: uid)
+        pullBackoff.withLock { b in b = b.filter { !$0.key.hasPrefix(uid + "_") } }
         _ = records.remove(uid)
     }
 
@@ -240,29 +243,30 @@ extension ProcessKubelet {
             for (statuses, initContainer) in [(status.containerStatuses, false), (status.initContainerStatuses, true)] {
                 for cs in statuses {
                     var c = ContainerRecord()
-                    c.restartCount = Int(cs.restartCount)
+                    // A status is writable by anyone with pods/status: keep the count sane.
+                    c.restartCount = Int(clamping: max(0, min(cs.restartCount, Int64(Int32.max))))
                     c.image = cs.image
                     c.imageID = cs.imageID
                     c.waiting = nil
-                    let dir = "\(logRoot)/\(pod.metaNamespace)_\(pod.metaName)_\(pod.uid)/\(cs.name)"
-                    for n in 0...c.restartCount where FileManager.default.fileExists(atPath: "\(dir)/\(n).log") { c.logPaths[n] = "\(dir)/\(n).log" }
-                    if let t = cs.state?.json["terminated"] {
-                        c.lastTerminated = TerminatedState(exitCode: Int32(t["exitCode"]?.intValue ?? 0), signal: nil,
-                                                           reason: t["reason"]?.stringValue ?? "Error", message: nil,
-                                                           startedAt: t["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? now,
-                                                           finishedAt: t["finishedAt"]?.stringValue.flatMap(Timestamp.parse) ?? now,
-                                                           containerID: cs.containerID ?? Self.newContainerID())
-                    } else if cs.state?.json["running"] != nil {
+                    // Only the last two instances' logs are kept (current and `--previous`).
+                    let dir = ContainerLog.podDirectory(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid) + "/" + cs.name
+                    for n in max(0, c.restartCount - 1)...c.restartCount where FileManager.default.fileExists(atPath: "\(dir)/\(n).log") {
+                        c.logPaths[n] = "\(dir)/\(n).log"
+                    }
+                    func ended(_ t: ContainerState.Terminated) -> TerminatedState {
+                        TerminatedState(exitCode: Int32(clamping: t.exitCode), signal: nil, reason: t.reason ?? "Error", message: nil,
+                                        startedAt: t.startedAt ?? now, finishedAt: t.finishedAt ?? now,
+                                        containerID: t.containerID ?? cs.containerID ?? Self.newContainerID())
+                    }
+                    if let t = cs.state?.terminated {
+                        c.lastTerminated = ended(t)
+                    } else if let running = cs.state?.running {
                         c.lastTerminated = TerminatedState(exitCode: 137, signal: nil, reason: "Error", message: nil,
-                                                           startedAt: cs.state?.json["running"]?["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? now,
+                                                           startedAt: running.startedAt ?? now,
                                                            finishedAt: now, containerID: cs.containerID ?? Self.newContainerID())
-                    } else if let t = cs.lastState?.json["terminated"] {
+                    } else if let t = cs.lastState?.terminated {
                         // Waiting to restart (CrashLoopBackOff): its last run is what ended.
-                        c.lastTerminated = TerminatedState(exitCode: Int32(t["exitCode"]?.intValue ?? 0), signal: nil,
-                                                           reason: t["reason"]?.stringValue ?? "Error", message: nil,
-                                                           startedAt: t["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? now,
-                                                           finishedAt: t["finishedAt"]?.stringValue.flatMap(Timestamp.parse) ?? now,
-                                                           containerID: t["containerID"]?.stringValue ?? Self.newContainerID())
+                        c.lastTerminated = ended(t)
                     } else {
                         continue
                     }

@@ -27,6 +27,8 @@ public final class ProcessNode: Sendable {
     let server: KubeletServer
     private let serving = Mutex<Task<Void, Never>?>(nil)
     private let port = Mutex(0)
+    /// When the node last posted its status.
+    private let lastStatusReport = Mutex(Date.distantPast)
     let leaseDurationSeconds: Int64 = 40
     let leaseRenewSeconds: TimeInterval = 10
 
@@ -124,19 +126,39 @@ public final class ProcessNode: Sendable {
                 node = try await client.create(.nodes, namespace: nil, object)
             }
         }
-        // The node lifecycle controller may taint the new Node meanwhile: post on the latest.
-        for attempt in 0..<5 {
-            node["status"] = status(now: clock.now())
-            do {
-                _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
-                break
-            } catch let e as APIStatusError where e.code == 409 && attempt < 4 {
-                node = try await client.get(.nodes, namespace: nil, name: name)
-            }
-        }
+        try await postStatus(node)
         try await NodeObject.renewLease(client: client, name: name, durationSeconds: leaseDurationSeconds, now: clock.now())
         logger.info("Registered process-backed node", metadata: ["node": "\(name)", "address": "\(kubelet.hostIP)"])
     }
+
+    /// Writes the node's status over `node`; the node lifecycle controller may change the Node
+    /// meanwhile, so a conflict reads it again (the kubelet's nodeStatusUpdateRetry, 5).
+    func postStatus(_ node: JSONValue) async throws {
+        var node = node
+        for attempt in 1...5 {
+            node["status"] = status(now: clock.now())
+            do {
+                _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
+                lastStatusReport.withLock { $0 = clock.now() }
+                return
+            } catch let e as APIStatusError where e.code == 409 && attempt < 5 {
+                node = try await client.get(.nodes, namespace: nil, name: name)
+            }
+        }
+    }
+
+    /// The kubelet's status loop, run with each Lease renewal: it reports again when the stored
+    /// Ready condition is not True (a lapsed Lease got the node marked Unknown) or when
+    /// `nodeStatusReportFrequency` (5 min) has passed since the last report.
+    func reportStatusIfNeeded() async throws {
+        let node = try await client.get(.nodes, namespace: nil, name: name)
+        let last = lastStatusReport.withLock { $0 }
+        guard !NodeObject.isReady(node) || clock.now().timeIntervalSince(last) >= Self.nodeStatusReportFrequency else { return }
+        logger.debug("Reporting node status", metadata: ["node": "\(name)", "ready": "\(NodeObject.isReady(node))"])
+        try await postStatus(node)
+    }
+
+    static let nodeStatusReportFrequency: TimeInterval = 300
 
     /// Capacity from the machine (or the group), addresses, and what this node runs.
     func status(now: Date) -> JSONValue {
@@ -215,6 +237,9 @@ public final class ProcessNode: Sendable {
                 try await NodeObject.renewLease(client: client, name: name, durationSeconds: leaseDurationSeconds, now: clock.now())
             } catch {
                 logger.error("Failed to renew lease", metadata: ["node": "\(name)", "err": "\(error)"])
+            }
+            do { try await reportStatusIfNeeded() } catch {
+                logger.error("Failed to post node status", metadata: ["node": "\(name)", "err": "\(error)"])
             }
         }
     }

@@ -15,7 +15,7 @@ struct ProcessPodStatus {
         let r = r ?? ContainerRecord()
         var s: JSONValue = [
             "name": .string(c.name), "image": .string(r.image.isEmpty ? PodStatus.qualified(c.image) : r.image),
-            "imageID": .string(r.imageID), "ready": .bool(r.running != nil && r.ready),
+            "imageID": .string(r.imageID), "ready": .bool(r.isReady),
             "restartCount": .int(Int64(r.restartCount)), "started": .bool(r.running != nil && r.started),
         ]
         if let running = r.running {
@@ -92,7 +92,7 @@ struct ProcessPodStatus {
         let finished = phase == "Succeeded" || phase == "Failed"
         let notReady = spec.containers.filter { c in
             guard let r = record.containers[c.name] else { return true }
-            return !(r.running != nil && r.ready)
+            return !r.isReady
         }.map(\.name)
         let incompleteInit = spec.initContainers.filter { record.initContainers[$0.name]?.lastTerminated?.exitCode != 0 }.map(\.name)
         var conditions: [JSONValue] = [condition("PodReadyToStartContainers", record.ip != nil && !finished)]
