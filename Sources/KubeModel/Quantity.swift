@@ -47,7 +47,7 @@ public struct Quantity: Sendable, Equatable, Comparable, CustomStringConvertible
     }
 
     /// Milli-units, as Kubernetes compares CPU.
-    public var milliValue: Int64 { Int64((value * 1000).rounded(.up)) }
+    public var milliValue: Int64 { Int64(clampingValue: (value * 1000).rounded(.up)) }
 
     public var description: String { text }
     public static func < (a: Quantity, b: Quantity) -> Bool { a.value < b.value }

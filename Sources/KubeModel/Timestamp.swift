@@ -2,8 +2,13 @@ import Foundation
 
 /// RFC 3339 timestamps at second precision, as metav1.Time serializes ("2024-01-01T00:00:00Z").
 public enum Timestamp {
+    /// RFC 3339 years run from 0000 to 9999; a date beyond (now plus a grace period of
+    /// Int64.max seconds) is written as the nearest end instead of trapping.
+    static let earliest: Double = -62_167_219_200, latest: Double = 253_402_300_799
+
     public static func format(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        var t = time_t(seconds.isNaN ? 0 : min(max(seconds, earliest), latest))
         var tmv = tm()
         gmtime_r(&t, &tmv)
         func pad(_ v: Int32, _ n: Int = 2) -> String {
@@ -15,7 +20,8 @@ public enum Timestamp {
 
     /// metav1.MicroTime ("2024-01-01T00:00:00.123456Z"), as Lease renew times are written.
     public static func formatMicro(_ date: Date) -> String {
-        let micros = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1_000_000)
+        let fraction = date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)
+        let micros = fraction.isFinite ? Int(fraction * 1_000_000) : 0
         let digits = String(micros)
         return String(format(date).dropLast()) + "." + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "Z"
     }

@@ -101,6 +101,18 @@ func eventually(_ condition: () throws -> Bool) async rethrows -> Bool {
         #expect(!exists(api, pods, "p"))
     }
 
+    /// A grace period of Int64.max seconds (anyone may write one) puts the deletion at the
+    /// last time RFC 3339 can say, instead of trapping the server.
+    @Test func aHugeGracePeriodDeletesWithoutTrapping() async throws {
+        let api = try await newAPI()
+        _ = try await api.create(pods, namespace: "default", body: ["metadata": ["name": "p"], "spec": [
+            "terminationGracePeriodSeconds": .int(.max), "containers": [["name": "c", "image": "i"]]]])
+        _ = try await api.bind(namespace: "default", name: "p", body: ["target": ["kind": "Node", "name": "node-1"]])
+        let terminating = try await api.delete(pods, namespace: "default", name: "p")
+        #expect(terminating[path: ["metadata", "deletionGracePeriodSeconds"]] == .int(.max))
+        #expect(terminating[path: ["metadata", "deletionTimestamp"]] == "9999-12-31T23:59:59Z")
+    }
+
     @Test func aNamespaceTerminatesUntilFinalized() async throws {
         let api = try await newAPI()
         _ = try await api.create(namespaces, namespace: nil, body: ["metadata": ["name": "team"]])

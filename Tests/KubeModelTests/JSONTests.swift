@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KubeModel
 
@@ -61,6 +62,10 @@ import Testing
     @Test func timestampsRoundTrip() throws {
         let d = try #require(Timestamp.parse("2024-02-29T23:59:58Z"))
         #expect(Timestamp.format(d) == "2024-02-29T23:59:58Z")
+        // Beyond RFC 3339's years (now plus a grace period of Int64.max seconds): the nearest end.
+        #expect(Timestamp.format(d.addingTimeInterval(9.2e18)) == "9999-12-31T23:59:59Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1e300)) == "0000-01-01T00:00:00Z")
+        #expect(Timestamp.formatMicro(.distantFuture.addingTimeInterval(.infinity)).hasPrefix("9999-12-31T23:59:59."))
         #expect(Timestamp.parse("2024-02-29T23:59:58.5+01:00").map { Timestamp.format($0) } == "2024-02-29T22:59:58Z")
     }
 

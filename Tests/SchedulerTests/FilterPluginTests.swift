@@ -11,6 +11,20 @@ import Testing
         #expect(Fixture.message(outcome) == "0/3 nodes are available: 1 Insufficient memory, 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.")
     }
 
+    /// Amounts anyone may write (`cpu: 1e20`, a Node of `1e30` bytes) saturate instead of
+    /// trapping: the scheduler keeps running and says the pod does not fit.
+    @Test func hugeRequestsAndAllocatablesSaturateInsteadOfTrapping() {
+        let plain = Fixture.cluster([Fixture.node("b")], pods: [Fixture.pod("big", cpu: "9223372036854775807", memory: "1e30", node: "b")])
+        #expect(Fixture.message(Fixture.schedule(Fixture.pod("p", cpu: "1e20", memory: "1e30"), plain)) == "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.")
+        // A node of (saturated) unbounded size takes both, and scoring it does not overflow.
+        let huge = Fixture.cluster([Fixture.node("a", cpu: "1e20", memory: "1e30"), Fixture.node("b")],
+                                   pods: [Fixture.pod("big", cpu: "9223372036854775807", memory: "1e30", node: "b")])
+        #expect(Fixture.node(of: Fixture.schedule(Fixture.pod("p", cpu: "1e20", memory: "1e30"), huge)) == "a")
+        #expect(Fixture.node(of: Fixture.schedule(Fixture.pod("small", cpu: "1"), huge)) == "a")
+        #expect(Quantity("1e30")?.milliValue == .max)
+        #expect(ResourceList(["cpu": "1e20", "memory": "-1e30"]) == ResourceList(milliCPU: .max, memory: .min))
+    }
+
     @Test func untoleratedTaintsAndResourcesTogether() {
         let taint = Taint(key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule")
         let cache = Fixture.cluster([Fixture.node("cp", taints: [taint]), Fixture.node("w1", cpu: "1"), Fixture.node("w2", cpu: "1")])

@@ -22,7 +22,9 @@ public struct SystemClock: WallClock {
     public init() {}
     public func now() -> Date { Date() }
     public func sleep(until deadline: Date) async throws {
-        let seconds = deadline.timeIntervalSinceNow
+        // At most about 31 years: a deadline from an object anyone writes (a grace period of
+        // Int64.max seconds) must not overflow the conversion to the clock's nanoseconds.
+        let seconds = min(deadline.timeIntervalSinceNow, 1e9)
         if seconds > 0 { try await Task.sleep(for: .seconds(seconds)) } else { try Task.checkCancellation() }
     }
 }

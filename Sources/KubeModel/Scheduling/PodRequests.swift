@@ -24,31 +24,34 @@ public struct ResourceList: Sendable, Hashable {
         }
     }
 
+    /// Amounts come from objects anyone may write (`cpu: 1e20`), so every sum saturates at
+    /// Int64's ends instead of trapping.
     mutating func add(_ name: String, _ q: Quantity) {
+        let whole = Int64(clampingValue: q.value.rounded(.up))
         switch name {
-        case "cpu": milliCPU += q.milliValue
-        case "memory": memory += Int64(q.value.rounded(.up))
-        case "ephemeral-storage": ephemeralStorage += Int64(q.value.rounded(.up))
+        case "cpu": milliCPU = milliCPU.addingSaturated(q.milliValue)
+        case "memory": memory = memory.addingSaturated(whole)
+        case "ephemeral-storage": ephemeralStorage = ephemeralStorage.addingSaturated(whole)
         case "pods": break
-        default: scalar[name, default: 0] += Int64(q.value.rounded(.up))
+        default: scalar[name] = (scalar[name] ?? 0).addingSaturated(whole)
         }
     }
 
     public static func + (a: ResourceList, b: ResourceList) -> ResourceList {
         var r = a
-        r.milliCPU += b.milliCPU
-        r.memory += b.memory
-        r.ephemeralStorage += b.ephemeralStorage
-        for (k, v) in b.scalar { r.scalar[k, default: 0] += v }
+        r.milliCPU = r.milliCPU.addingSaturated(b.milliCPU)
+        r.memory = r.memory.addingSaturated(b.memory)
+        r.ephemeralStorage = r.ephemeralStorage.addingSaturated(b.ephemeralStorage)
+        for (k, v) in b.scalar { r.scalar[k] = (r.scalar[k] ?? 0).addingSaturated(v) }
         return r
     }
 
     public static func - (a: ResourceList, b: ResourceList) -> ResourceList {
         var r = a
-        r.milliCPU -= b.milliCPU
-        r.memory -= b.memory
-        r.ephemeralStorage -= b.ephemeralStorage
-        for (k, v) in b.scalar { r.scalar[k, default: 0] -= v }
+        r.milliCPU = r.milliCPU.subtractingSaturated(b.milliCPU)
+        r.memory = r.memory.subtractingSaturated(b.memory)
+        r.ephemeralStorage = r.ephemeralStorage.subtractingSaturated(b.ephemeralStorage)
+        for (k, v) in b.scalar { r.scalar[k] = (r.scalar[k] ?? 0).subtractingSaturated(v) }
         return r
     }
 

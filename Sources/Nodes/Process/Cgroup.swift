@@ -17,7 +17,12 @@ struct Cgroup: Sendable {
     }
 
     /// Whether this machine lets kplane make v1 memory cgroups (root, v1 memory mounted).
+    /// Only a v1 memory hierarchy has `memory.limit_in_bytes` at its root: on a cgroup v2 machine
+    /// `mkdir /sys/fs/cgroup/memory` would make a v2 group without these files, so there (as
+    /// without root) the RSS sampler enforces memory limits instead.
     static let available: Bool = {
+        guard controllers.allSatisfy({ FileManager.default.fileExists(atPath: "\(root)/\($0)/cgroup.procs") }),
+              FileManager.default.fileExists(atPath: "\(root)/memory/memory.limit_in_bytes") else { return false }
         let probe = "\(root)/memory/kplane"
         return (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil
             && FileManager.default.isWritableFile(atPath: probe)
@@ -38,11 +43,14 @@ struct Cgroup: Sendable {
             try write("memory", "memory.limit_in_bytes", String(limit))
             try? write("memory", "memory.memsw.limit_in_bytes", String(limit))
         }
-        // The kubelet's shares: 1024 per CPU requested, at least 2.
-        try write("cpu", "cpu.shares", String(max(2, (cpuRequestMilli ?? 0) * 1024 / 1000)))
+        // The kubelet's shares: 1024 per CPU requested, between 2 and the kernel's 262144 (so a
+        // huge request neither overflows nor is refused).
+        let request = min(max(0, cpuRequestMilli ?? 0), 1_000_000)
+        try write("cpu", "cpu.shares", String(min(262_144, max(2, request * 1024 / 1000))))
         if let limit = cpuLimitMilli {
+            // The quota in µs per 100 ms period, kept under the kernel's cap (about 1.7e10 µs).
             try write("cpu", "cpu.cfs_period_us", "100000")
-            try write("cpu", "cpu.cfs_quota_us", String(max(1000, limit * 100)))
+            try write("cpu", "cpu.cfs_quota_us", String(max(1000, min(limit, 100_000_000) * 100)))
         }
     }
 

@@ -167,10 +167,10 @@ struct ContainerEnvironment {
         switch parts[1] {
         case "cpu":
             let cores = quantity?.value ?? Double(parts[0] == "limits" ? ProcessInfo.processInfo.activeProcessorCount : 0)
-            return String(Int64((cores / divisor).rounded(.up)))
+            return String(Int64(clampingValue: (cores / divisor).rounded(.up)))
         case "memory", "ephemeral-storage":
             let bytes = quantity?.value ?? (parts[0] == "limits" ? Double(ProcessInfo.processInfo.physicalMemory) : 0)
-            return String(Int64((bytes / divisor).rounded(.up)))
+            return String(Int64(clampingValue: (bytes / divisor).rounded(.up)))
         default:
             throw ContainerConfigError(message: "unsupported container resource : \(ref.resource)")
         }

@@ -32,7 +32,8 @@ struct ProbeRunner: Sendable {
     let kubeletVersion: String
 
     func run(_ probe: Probe, podIP: String, container: Container, exec: (@Sendable ([String], TimeInterval) async -> ProbeResult)?) async -> ProbeResult {
-        let timeout = TimeInterval(max(1, probe.timeoutSeconds ?? 1))
+        // An int32 in Kubernetes' API; bounded so the milliseconds below cannot overflow.
+        let timeout = TimeInterval(min(max(1, probe.timeoutSeconds ?? 1), Int64(Int32.max)))
         if let get = probe.httpGet {
             guard let port = Self.port(get.port, container) else { return ProbeResult(success: false, message: "invalid port") }
             let host = get.host.isEmpty ? podIP : get.host

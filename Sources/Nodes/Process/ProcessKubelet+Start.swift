@@ -148,7 +148,7 @@ extension ProcessKubelet {
             let cg = Cgroup(node: cgroupNode, podUID: pod.uid, container: c.name)
             cg.destroy(logger: logger)
             let limits = c.resources.limitQuantities, requests = c.resources.requestQuantities
-            try cg.create(memoryLimit: limits[name: "memory"].map { Int64($0.value) },
+            try cg.create(memoryLimit: limits[name: "memory"].map { Int64(clampingValue: $0.value) },
                           cpuRequestMilli: (requests[name: "cpu"] ?? limits[name: "cpu"])?.milliValue,
                           cpuLimitMilli: limits[name: "cpu"]?.milliValue)
             cgroup = cg
@@ -209,7 +209,7 @@ extension ProcessKubelet {
         let key = Informer.key(pod), uid = pod.uid
         let probes = initContainer ? nil : Task { await self.probe(pod, c, running) }
         // No cgroup to enforce the limit: sample instead.
-        let limit = c.resources.limitQuantities[name: "memory"].map { Int64($0.value) }
+        let limit = c.resources.limitQuantities[name: "memory"].map { Int64(clampingValue: $0.value) }
         let sampler = running.cgroup == nil ? limit.map { l in Task { await MemorySampler.watch(pid: running.pid, limit: l) } } : nil
         Task {
             let status = await ProcessReaper.shared.wait(for: running.pid)

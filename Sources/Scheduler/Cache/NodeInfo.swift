@@ -31,7 +31,7 @@ final class NodeInfo: @unchecked Sendable {
         unschedulable = node.spec.unschedulable
         let alloc = node.status.allocatable ?? node.status.capacity
         allocatable = alloc?.list ?? ResourceList()
-        allowedPods = alloc?[name: "pods"].map { Int($0.value) } ?? 110
+        allowedPods = alloc?[name: "pods"].map { Int(Int64(clampingValue: $0.value)) } ?? 110
     }
 
     /// Takes a changed Node object, keeping the pods.

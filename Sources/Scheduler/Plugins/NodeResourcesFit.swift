@@ -10,20 +10,21 @@ struct NodeResourcesFit: FilterPlugin, ScorePlugin {
     func filter(_ pod: PodInfo, _ node: NodeInfo, _ cycle: CycleState) -> Rejection? {
         // The common case, checked field by field without copying the lists or building the
         // reasons.
-        if node.pods.count < node.allowedPods && node.requested.milliCPU + pod.requests.milliCPU <= node.allocatable.milliCPU
-            && node.requested.memory + pod.requests.memory <= node.allocatable.memory
-            && node.requested.ephemeralStorage + pod.requests.ephemeralStorage <= node.allocatable.ephemeralStorage
+        if node.pods.count < node.allowedPods && node.requested.milliCPU.addingSaturated(pod.requests.milliCPU) <= node.allocatable.milliCPU
+            && node.requested.memory.addingSaturated(pod.requests.memory) <= node.allocatable.memory
+            && node.requested.ephemeralStorage.addingSaturated(pod.requests.ephemeralStorage) <= node.allocatable.ephemeralStorage
             && pod.requests.scalar.isEmpty { return nil }
         let r = pod.requests, used = node.requested, alloc = node.allocatable
         var reasons: [String] = []
         if node.pods.count + 1 > node.allowedPods { reasons.append("Too many pods") }
-        if r.milliCPU > 0 && used.milliCPU + r.milliCPU > alloc.milliCPU { reasons.append("Insufficient cpu") }
-        if r.memory > 0 && used.memory + r.memory > alloc.memory { reasons.append("Insufficient memory") }
-        if r.ephemeralStorage > 0 && used.ephemeralStorage + r.ephemeralStorage > alloc.ephemeralStorage {
+        // Sums saturate: a request of `1e20` cpu must fail to fit, not trap.
+        if r.milliCPU > 0 && used.milliCPU.addingSaturated(r.milliCPU) > alloc.milliCPU { reasons.append("Insufficient cpu") }
+        if r.memory > 0 && used.memory.addingSaturated(r.memory) > alloc.memory { reasons.append("Insufficient memory") }
+        if r.ephemeralStorage > 0 && used.ephemeralStorage.addingSaturated(r.ephemeralStorage) > alloc.ephemeralStorage {
             reasons.append("Insufficient ephemeral-storage")
         }
         for (name, want) in r.scalar.sorted(by: { $0.key < $1.key }) where want > 0 {
-            if (used.scalar[name] ?? 0) + want > (alloc.scalar[name] ?? 0) { reasons.append("Insufficient \(name)") }
+            if (used.scalar[name] ?? 0).addingSaturated(want) > (alloc.scalar[name] ?? 0) { reasons.append("Insufficient \(name)") }
         }
         return reasons.isEmpty ? nil : Rejection(reasons: reasons, resolvable: true)
     }
@@ -31,7 +32,8 @@ struct NodeResourcesFit: FilterPlugin, ScorePlugin {
     func score(_ pod: PodInfo, _ node: NodeInfo, _ cycle: CycleState) -> Int64 {
         func free(_ requested: Int64, _ allocatable: Int64) -> Int64 {
             guard allocatable > 0, requested <= allocatable else { return 0 }
-            return (allocatable - requested) * maxNodeScore / allocatable
+            // In 128 bits: allocatable comes from a Node's status, which may be huge.
+            return Int64(Int128(allocatable - requested) * Int128(maxNodeScore) / Int128(allocatable))
         }
         let want = node.nonZeroRequested + pod.nonZeroRequests
         return (free(want.milliCPU, node.allocatable.milliCPU) + free(want.memory, node.allocatable.memory)) / 2

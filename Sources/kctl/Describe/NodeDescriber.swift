@@ -91,7 +91,7 @@ extension Describers {
         let pods = ObjectList(list).items
         let status = Node(node).status, alloc = status.allocatable ?? status.capacity
         let allocatable = alloc?.list ?? ResourceList()
-        func percent(_ part: Int64, _ whole: Int64) -> Int64 { whole > 0 ? Int64(Double(part) / Double(whole) * 100) : 0 }
+        func percent(_ part: Int64, _ whole: Int64) -> Int64 { whole > 0 ? Int64(clampingValue: Double(part) / Double(whole) * 100) : 0 }
         w.write(0, "Non-terminated Pods:\t(\(pods.count) in total)")
         w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge")
         w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---")

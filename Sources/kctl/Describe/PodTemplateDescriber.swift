@@ -156,7 +156,7 @@ extension DescribeWriter {
         var divisor = r.divisor?.value ?? 0
         if divisor == 0 { divisor = 1 }
         let scale = parts[1] == "cpu" ? 1000.0 : 1.0
-        return String(Int64(((amount * scale).rounded(.up) / (divisor * scale).rounded(.up)).rounded(.up)))
+        return String(Int64(clampingValue: ((amount * scale).rounded(.up) / (divisor * scale).rounded(.up)).rounded(.up)))
     }
 
     static func probe(_ p: Probe) -> String {

@@ -79,7 +79,7 @@ struct Logs: AsyncParsableCommand {
             }
             if seconds < 0 { throw KctlError("--since must be greater than 0") }
             // As kubectl: a non-zero --since is sent rounded to the second, even when that is 0.
-            if seconds != 0 { q.append(("sinceSeconds", String(Int64(seconds.rounded())))) }
+            if seconds != 0 { q.append(("sinceSeconds", String(Int64(clampingValue: seconds.rounded())))) }
         }
         if limitBytes > 0 { q.append(("limitBytes", String(limitBytes))) }
         return q
