@@ -20,6 +20,12 @@ import Testing
         #expect(try argv(["name": "a", "command": ["sh", "-c"]]) == ["sh", "-c"])
         #expect(try argv(["name": "a", "command": ["echo"], "args": ["$(GREETING)", "$$(GREETING)", "$(MISSING)"]])
             == ["echo", "hi", "$(GREETING)", "$(MISSING)"])
+        // Only the container's environment expands, not the image's ENV; the image's own
+        // ENTRYPOINT and CMD stay as written.
+        #expect(try argv(["name": "a", "args": ["$(NODE_ENV)", "$(GREETING)"]]) == ["node", "$(NODE_ENV)", "hi"])
+        let literal = ContainerImage(reference: image.reference, imageID: image.imageID, rootfs: nil,
+                                     config: ImageConfig(entrypoint: ["echo"], cmd: ["$(GREETING)"], env: [], workingDir: "", user: "", exposedPorts: []))
+        #expect(try ContainerLaunch(container: container(["name": "a"]), image: literal, env: env, extra: []).argv == ["echo", "$(GREETING)"])
     }
 
     @Test func theContainersEnvOverridesTheImages() throws {

@@ -98,6 +98,8 @@ public struct Probe: JSONView {
     public var timeoutSeconds: Int64? { int("timeoutSeconds") }
     public var failureThreshold: Int64? { int("failureThreshold") }
     public var successThreshold: Int64? { int("successThreshold") }
+    /// A liveness or startup probe's own grace period for the restart it causes.
+    public var terminationGracePeriodSeconds: Int64? { int("terminationGracePeriodSeconds") }
 }
 
 /// core/v1 HTTPGetAction.

@@ -109,7 +109,8 @@ struct ContainerEnvironment {
         }
     }
 
-    /// A ConfigMap's `data` and `binaryData`, or a Secret's `data` decoded from base64.
+    /// A ConfigMap's `data` (the kubelet reads no `binaryData` into the environment), or a
+    /// Secret's `data` decoded from base64.
     static func data(_ object: JSONValue) -> [String: String] {
         var out: [String: String] = [:]
         let isSecret = object["kind"] == "Secret"

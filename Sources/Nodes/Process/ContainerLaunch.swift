@@ -31,18 +31,22 @@ struct ContainerLaunch {
         }
         for (k, v) in extra { set(k, v) }
         for (k, v) in containerEnv { set(k, v) }
+        // ExpandContainerCommandAndArgs: `$(VAR)` in the pod's command and args refers to the
+        // container's own environment (not the image's ENV); the image's ENTRYPOINT and CMD are
+        // left as written.
         var values: [String: String] = [:]
-        for (k, v) in merged { values[k] = v }
+        for (k, v) in containerEnv { values[k] = v }
+        let command = container.command.map { ContainerEnvironment.expand($0, values) }
+        let args = container.args.map { ContainerEnvironment.expand($0, values) }
 
-        var argv: [String]
-        if !container.command.isEmpty {
-            argv = container.command + container.args
-        } else if !container.args.isEmpty {
-            argv = image.config.entrypoint + container.args
+        let argv: [String]
+        if !command.isEmpty {
+            argv = command + args
+        } else if !args.isEmpty {
+            argv = image.config.entrypoint + args
         } else {
             argv = image.config.entrypoint + image.config.cmd
         }
-        argv = argv.map { ContainerEnvironment.expand($0, values) }
         guard !argv.isEmpty else {
             throw ContainerStartError(message: "failed to create containerd container: no command specified")
         }

@@ -32,26 +32,26 @@ struct PodVolumes {
                         if cm["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
                         throw VolumeSetUpError(message: "configmap \"\(name)\" not found")
                     }
-                    try project(dir, try files(ContainerEnvironment.data(object), cm, kind: "configmap", name: name))
+                    try project(dir, try files(Self.payload(object), cm, kind: "configmap", name: name))
                 } else if let secret = json["secret"] {
                     let name = secret["secretName"]?.stringValue ?? ""
                     guard let object = try await env.fetch(.secrets, name) else {
                         if secret["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
                         throw VolumeSetUpError(message: "secret \"\(name)\" not found")
                     }
-                    try project(dir, try files(ContainerEnvironment.data(object), secret, kind: "secret", name: name))
+                    try project(dir, try files(Self.payload(object), secret, kind: "secret", name: name))
                 } else if let downward = json["downwardAPI"] {
-                    var files: [String: (String, Int)] = [:]
+                    var files: [String: (Data, Int)] = [:]
                     let mode = Int(downward["defaultMode"]?.intValue ?? 0o644)
                     for item in downward["items"]?.arrayValue ?? [] {
                         let path = item["path"]?.stringValue ?? ""
                         let itemMode = item["mode"]?.intValue.map(Int.init) ?? mode
                         if let field = item["fieldRef"]?["fieldPath"]?.stringValue {
-                            files[path] = (try env.fieldValue(field), itemMode)
+                            files[path] = (Data(try env.fieldValue(field).utf8), itemMode)
                         } else if let resource = item["resourceFieldRef"] {
                             let c = Pod(pod).spec.containers.first { $0.name == resource["containerName"]?.stringValue } ?? Pod(pod).spec.containers.first
                             guard let c else { continue }
-                            files[path] = (try env.resourceValue(ResourceFieldSelector(resource), c), itemMode)
+                            files[path] = (Data(try env.resourceValue(ResourceFieldSelector(resource), c).utf8), itemMode)
                         }
                     }
                     try project(dir, files)
@@ -75,16 +75,36 @@ struct PodVolumes {
         return out
     }
 
+    /// A volume's bytes by key: a ConfigMap's `data` and `binaryData` (base64), or a Secret's
+    /// `data` (base64), kept as bytes so a binary key is written as it is.
+    static func payload(_ object: JSONValue) -> [String: Data] {
+        var out: [String: Data] = [:]
+        let isSecret = object["kind"] == "Secret"
+        for (k, v) in object["data"]?.objectValue ?? [:] {
+            guard let s = v.stringValue else { continue }
+            out[k] = isSecret ? Data(base64Encoded: s) ?? Data() : Data(s.utf8)
+        }
+        if !isSecret {
+            for (k, v) in object["binaryData"]?.objectValue ?? [:] {
+                guard let s = v.stringValue else { continue }
+                out[k] = Data(base64Encoded: s) ?? Data()
+            }
+        }
+        return out
+    }
+
     /// The files of a ConfigMap or Secret volume: every key, or the `items` named.
-    func files(_ data: [String: String], _ source: JSONValue, kind: String, name: String) throws -> [String: (String, Int)] {
+    func files(_ data: [String: Data], _ source: JSONValue, kind: String, name: String) throws -> [String: (Data, Int)] {
         let mode = Int(source["defaultMode"]?.intValue ?? 0o644)
         guard let items = source["items"]?.arrayValue else { return data.mapValues { ($0, mode) } }
-        var out: [String: (String, Int)] = [:]
+        var out: [String: (Data, Int)] = [:]
         for item in items {
             let key = item["key"]?.stringValue ?? ""
             guard let value = data[key] else {
                 if source["optional"]?.boolValue == true { continue }
-                throw VolumeSetUpError(message: "configmap references non-existent config key: \(key)".replacingOccurrences(of: "configmap", with: kind))
+                // pkg/volume/configmap and pkg/volume/secret word these differently.
+                throw VolumeSetUpError(message: kind == "secret" ? "references non-existent secret key: \(key)"
+                                                                 : "configmap references non-existent config key: \(key)")
             }
             out[item["path"]?.stringValue ?? key] = (value, item["mode"]?.intValue.map(Int.init) ?? mode)
         }
@@ -93,7 +113,7 @@ struct PodVolumes {
 
     /// The kubelet's AtomicWriter: the files go into a fresh `..<time>` directory, `..data`
     /// is swapped to it in one rename, and each top-level name links through `..data`.
-    func project(_ dir: String, _ files: [String: (String, Int)]) throws {
+    func project(_ dir: String, _ files: [String: (Data, Int)]) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let dataLink = dir + "/..data"
@@ -105,7 +125,7 @@ struct PodVolumes {
             guard !path.hasPrefix(".."), !path.contains("/../"), !path.hasPrefix("/") else { continue }
             let file = fresh + "/" + path
             try fm.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(content.utf8).write(to: URL(fileURLWithPath: file))
+            try content.write(to: URL(fileURLWithPath: file))
             chmod(file, mode_t(mode))
         }
         try fm.createDirectory(atPath: fresh, withIntermediateDirectories: true)
@@ -124,10 +144,10 @@ struct PodVolumes {
         if let old, old != stamp { try? fm.removeItem(atPath: dir + "/" + old) }
     }
 
-    static func matches(_ dir: String, _ files: [String: (String, Int)]) -> Bool {
+    static func matches(_ dir: String, _ files: [String: (Data, Int)]) -> Bool {
         var count = 0
         for (path, (content, _)) in files {
-            guard let data = FileManager.default.contents(atPath: dir + "/" + path), data == Data(content.utf8) else { return false }
+            guard let data = FileManager.default.contents(atPath: dir + "/" + path), data == content else { return false }
             count += 1
         }
         let existing = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { p in

@@ -68,7 +68,8 @@ extension ProcessKubelet {
                     if kind == "Liveness" || kind == "Startup" {
                         recorder.event(pod, of: .pods, reason: "Killing",
                                        message: "Container \(c.name) failed \(kind.lowercased()) probe, will be restarted")
-                        let grace = TimeInterval(Pod(pod).spec.terminationGracePeriodSeconds ?? 30)
+                        // The probe's own grace period first (ProbeTerminationGracePeriod), then the pod's.
+                        let grace = TimeInterval(probe.terminationGracePeriodSeconds ?? Pod(pod).spec.terminationGracePeriodSeconds ?? 30)
                         await stopContainer(pod.uid, c.name, initContainer: false, grace: grace, preStop: c, pod: pod)
                         return false
                     }
@@ -100,9 +101,12 @@ extension ProcessKubelet {
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { return ProbeResult(success: false, message: "\(error)") }
         // Reading and waiting block their thread: off the concurrency pool (see Blocking).
-        let timer = Task {
-            try await Task.sleep(for: .seconds(timeout))
-            process.terminate()
+        // On time out the whole tree goes: nsenter's child runs the command inside the
+        // container, and the output pipe stays open (the read below blocked) while any of it runs.
+        let timer = Task { () -> Bool in
+            guard (try? await Task.sleep(for: .seconds(timeout))) != nil else { return false }
+            for pid in ProcessTree.members(of: process.processIdentifier, limit: 1000).reversed() { kill(pid, SIGKILL) }
+            return true
         }
         let data = await (try? Blocking.run { () -> Data in
             let data = out.fileHandleForReading.readDataToEndOfFile()
@@ -111,11 +115,10 @@ extension ProcessKubelet {
         }) ?? Data()
         timer.cancel()
         let text = String(decoding: data.prefix(10 * 1024), as: UTF8.self)
-        if process.terminationReason == .uncaughtSignal {
-            return ProbeResult(success: false, message: "command \(Self.goQuote(argv)) timed out")
+        if await timer.value {
+            // The CRI's ExecSync deadline, as remote_runtime words it.
+            return ProbeResult(success: false, message: "command \(goQuote(argv.joined(separator: " "))) timed out")
         }
         return ProbeResult(success: process.terminationStatus == 0, message: text)
     }
-
-    static func goQuote(_ argv: [String]) -> String { "[" + argv.joined(separator: " ") + "]" }
 }

@@ -61,13 +61,24 @@ extension ProcessKubelet {
             records.get(uid).flatMap { (initContainer ? $0.initContainers : $0.containers)[name]?.running }
         }
         guard let running = current() else { return }
-        let deadline = clock.now().addingTimeInterval(max(0, grace))
+        var deadline = clock.now().addingTimeInterval(max(0, grace))
         if grace > 0, let container, let hook = container.lifecycle.preStop, let pod {
             await runHook(hook, pod: pod, container: container, running: running, until: deadline)
         }
+        // killContainer: whatever the hook took, the process gets at least 2 s after SIGTERM
+        // (minimumGracePeriodInSeconds) unless no grace at all was asked.
+        if grace > 0 { deadline = max(deadline, clock.now().addingTimeInterval(Self.minimumGracePeriod)) }
         running.signal(grace > 0 ? SIGTERM : SIGKILL)
+        var granted = grace
         while current()?.containerID == running.containerID {
             let now = clock.now()
+            // A second delete with a shorter grace period shortens the wait, as the pod worker
+            // restarts the kill with it.
+            if let pod, let shorter = self.pods.get(Informer.key(pod)).flatMap({ Pod($0).metadata.deletionGracePeriodSeconds }).map(TimeInterval.init),
+               shorter < granted {
+                granted = shorter
+                deadline = min(deadline, now.addingTimeInterval(shorter > 0 ? max(shorter, Self.minimumGracePeriod) : 0))
+            }
             if now >= deadline {
                 running.signal(SIGKILL)
                 break
@@ -79,6 +90,8 @@ extension ProcessKubelet {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
+
+    static let minimumGracePeriod: TimeInterval = 2
 
     /// A lifecycle handler (preStop): exec in the container, an HTTP GET, or a sleep, bounded
     /// by the grace period.

@@ -23,7 +23,7 @@ struct ProcessPodStatus {
             s["containerID"] = .string(running.containerID)
             if let last = r.lastTerminated { s["lastState"] = ["terminated": last.json] }
         } else if let waiting = r.waiting {
-            var w: JSONValue = ["reason": .string(waiting.reason)]
+            var w: JSONValue = ["reason": .string(waiting.reason == "ContainerCreating" ? defaultWaitingReason : waiting.reason)]
             if let m = waiting.message { w["message"] = .string(m) }
             s["state"] = ["waiting": w]
             if let last = r.lastTerminated {
@@ -34,11 +34,15 @@ struct ProcessPodStatus {
             s["state"] = ["terminated": last.json]
             s["containerID"] = .string(last.containerID)
         } else {
-            s["state"] = ["waiting": ["reason": "ContainerCreating"]]
+            s["state"] = ["waiting": ["reason": .string(defaultWaitingReason)]]
         }
         if initContainer { s["started"] = .bool(r.running != nil) }
         return s
     }
+
+    /// What a container the runtime has not made yet waits for (convertToAPIContainerStatuses):
+    /// in a pod with init containers, `PodInitializing` until it starts.
+    var defaultWaitingReason: String { spec.initContainers.isEmpty ? "ContainerCreating" : "PodInitializing" }
 
     /// Whether every init container has completed.
     var initialized: Bool {

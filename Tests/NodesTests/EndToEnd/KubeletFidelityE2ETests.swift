@@ -133,4 +133,102 @@ import Testing
         try c.wait("the node Ready again", seconds: 25) { try c.kubectl("get", "node", node, "-o", "jsonpath=\(ready)").out == "True" }
         #expect(try c.kubectl("get", "node", node, "-o", "jsonpath={.status.conditions[*].type}").out.contains("MemoryPressure"))
     }
+
+    /// Secret bytes reach a volume as they are; an item naming a missing key is the kubelet's
+    /// FailedMount.
+    @Test func aBinarySecretIsWrittenAsItIsAndAMissingKeyFailsTheMount() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: blob}
+            data: {bin: "/wD+gA=="}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: reader}
+            spec:
+              terminationGracePeriodSeconds: 1
+              volumes: [{name: s, secret: {secretName: blob}}]
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "od -An -tx1 /s/bin; sleep 600"], volumeMounts: [{name: s, mountPath: /s}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: wrong-key}
+            spec:
+              volumes: [{name: s, secret: {secretName: blob, items: [{key: nope, path: x}]}}]
+              containers:
+              - {name: main, image: busybox, command: ["sleep", "600"], volumeMounts: [{name: s, mountPath: /s}]}
+            """)
+        try c.wait("the secret's bytes in the log") { try c.kubectl("logs", "reader").out.trimmingCharacters(in: .whitespacesAndNewlines) == "ff 00 fe 80" }
+        try c.wait("FailedMount") {
+            try c.events("wrong-key").contains(#"FailedMount: MountVolume.SetUp failed for volume "s" : references non-existent secret key: nope"#)
+        }
+    }
+
+    /// An exec probe past its timeout fails with the CRI's message, and what it ran is killed
+    /// rather than left behind in the container.
+    @Test func anExecProbeThatHangsTimesOutAndIsKilled() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hangs}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: busybox
+                command: ["sleep", "600"]
+                readinessProbe: {exec: {command: ["sh", "-c", "sleep 31"]}, timeoutSeconds: 1, periodSeconds: 1}
+            """)
+        try c.wait("the timeout's event") {
+            try c.events("hangs").contains(#"Unhealthy: Readiness probe failed: command "sh -c sleep 31" timed out"#)
+        }
+        Thread.sleep(forTimeInterval: 4)
+        // One probe at a time, each killed at its timeout: never more than one running.
+        #expect(processes(containing: "sleep 31").count <= 1, "\(processes(containing: "sleep 31"))")
+        #expect(try c.get("hangs", "{.status.containerStatuses[0].ready}") == "false")
+    }
+
+    /// In a pod with init containers the app's containers wait as `PodInitializing`.
+    @Test func appContainersWaitAsPodInitializing() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: staged}
+            spec:
+              terminationGracePeriodSeconds: 1
+              initContainers: [{name: setup, image: busybox, command: ["sleep", "4"]}]
+              containers: [{name: main, image: busybox, command: ["sleep", "600"]}]
+            """)
+        try c.wait("the init container running") { !(try c.get("staged", "{.status.initContainerStatuses[0].state.running.startedAt}")).isEmpty }
+        #expect(try c.get("staged", "{.status.containerStatuses[0].state.waiting.reason}") == "PodInitializing")
+        #expect(try c.kubectl("get", "pod", "staged", "--no-headers").out.contains("Init:0/1"))
+        try c.wait("the app running") { try c.get("staged", "{.status.phase}") == "Running" && c.get("staged", "{.status.containerStatuses[0].ready}") == "true" }
+    }
+
+    /// A second delete with a shorter grace period cuts the wait short, as on a kubelet.
+    @Test func aShorterSecondDeleteShortensTheGracePeriod() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: stubborn}
+            spec:
+              terminationGracePeriodSeconds: 60
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "trap 'echo TERM' TERM; while true; do sleep 0.2; done"]}
+            """)
+        try c.wait("Running") { try c.get("stubborn", "{.status.containerStatuses[0].state.running.startedAt}") != "" }
+        #expect(try c.kubectl("delete", "pod", "stubborn", "--wait=false").code == 0)
+        try c.wait("the SIGTERM") { try c.kubectl("logs", "stubborn").out.contains("TERM") }
+        let start = Date()
+        let r = try c.kubectl("delete", "pod", "stubborn", "--grace-period=1", "--timeout=30s")
+        #expect(r.code == 0, "\(r.err)")
+        // At least the 2 s the kubelet always gives after SIGTERM would be long past: well under 60 s.
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
 }
