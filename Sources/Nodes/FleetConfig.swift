@@ -12,6 +12,9 @@ public struct NodeGroup: Sendable, Equatable {
     public var taints: [Taint]
     /// `type: process` in a fleet file: nodes whose pods are real processes.
     public var processBacked = false
+    /// For process-backed nodes: CPU and memory were not given, so the machine's are reported.
+    public var cpuFromMachine = false
+    public var memoryFromMachine = false
 
     public init(namePrefix: String = "kplane-node-", count: Int, cpu: String = "4", memory: String = "16Gi", maxPods: Int = 110,
                 labels: [String: String] = [:], taints: [Taint] = []) {
@@ -22,6 +25,17 @@ public struct NodeGroup: Sendable, Equatable {
         self.maxPods = maxPods
         self.labels = labels
         self.taints = taints
+    }
+}
+
+extension NodeGroup {
+    /// One process-backed node the size of this machine.
+    public static func machine(maxPods: Int = 110) -> NodeGroup {
+        var g = NodeGroup(count: 1, maxPods: maxPods)
+        g.processBacked = true
+        g.cpuFromMachine = true
+        g.memoryFromMachine = true
+        return g
     }
 }
 
@@ -107,7 +121,10 @@ public struct FleetConfig: Sendable {
             if let pods = g["pods"]?.intValue { group.maxPods = Int(pods) }
             switch g["type"]?.stringValue ?? "simulated" {
             case "simulated": break
-            case "process": group.processBacked = true
+            case "process":
+                group.processBacked = true
+                group.cpuFromMachine = g["cpu"] == nil
+                group.memoryFromMachine = g["memory"] == nil
             case let other: throw Invalid(description: "nodeGroups[\(i)].type: Unsupported value: \"\(other)\": supported values: \"simulated\", \"process\"")
             }
             for (k, v) in g["labels"]?.objectValue ?? [:] { group.labels[k] = v.stringValue ?? "" }

@@ -21,7 +21,7 @@ struct LocalCluster: Sendable {
     let simulatedPods: SimulatedPodResponder
     let ready = Gate()
 
-    init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = NodeGroup(count: 1),
+    init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = .machine(),
          dataDir: String = "", ingress ingressSettings: IngressStack.Settings? = nil,
          hpa: HorizontalPodAutoscalerController.Settings = .init()) throws {
         let (config, fleetProcessNodes) = whole.split
@@ -44,9 +44,9 @@ struct LocalCluster: Sendable {
         simulatedPods = SimulatedPodResponder(clock: clock, pods: pods, nodes: nodes)
         // Process-backed nodes take the pod CIDRs after the simulated ones.
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
-        self.processNodes = try named.enumerated().map { i, node in
-            try ProcessNode(client: client, clock: clock, name: node.name, ordinal: i,
-                            group: node.group, dataDir: dataDir, pods: pods)
+        // Each node's address follows its machine-wide pod range: unique among every cluster here.
+        self.processNodes = try named.map { node in
+            try ProcessNode(client: client, clock: clock, name: node.name, group: node.group, dataDir: dataDir, pods: pods)
         }
     }
 

@@ -20,7 +20,8 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(help: RemoteRole.kubeconfigHelp) var kubeconfig: String?
         @Option(help: "The node's name.") var name: String
         @Option(name: .customLong("data-dir"), help: "Where the node keeps images, logs and pod files.") var dataDir = APIServerConfig.defaultDataDir
-        @Option(help: "The node's place among process nodes (its address is 127.0.1.<ordinal+1>).") var ordinal = 0
+        @Option(help: "The node's address is 127.0.1.<ordinal+1> (default: from the pod range it claims, unique on this machine).")
+        var ordinal: Int?
         @OptionGroup var verbosity: Verbosity
 
         func run() async throws {
@@ -28,7 +29,7 @@ struct NodeCommand: AsyncParsableCommand {
             let client = try RemoteRole.client(kubeconfig: kubeconfig)
             let clock = SystemClock()
             let node = try ProcessNode(client: client, clock: clock, name: name, ordinal: ordinal,
-                                       group: NodeGroup(count: 1), dataDir: dataDir)
+                                       group: .machine(), dataDir: dataDir)
             try await node.register()
             print("node/\(name) registered; running its pods as processes (Ctrl-C stops it)")
             fflush(nil)

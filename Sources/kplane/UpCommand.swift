@@ -23,8 +23,10 @@ struct UpCommand: AsyncParsableCommand {
     var processNodes: Int?
     @Option(name: .customLong("event-ttl"), help: "How long events are kept after their last update.") var eventTTL = "1h0m0s"
     @Option(help: "A fleet file (kind: Fleet) describing node groups; see manifests/fleets/.") var fleet: String?
-    @Option(name: .customLong("node-cpu"), help: "CPU of each node (with --nodes).") var nodeCPU = "4"
-    @Option(name: .customLong("node-memory"), help: "Memory of each node (with --nodes).") var nodeMemory = "16Gi"
+    @Option(name: .customLong("node-cpu"), help: "CPU of each node (default: 4 for simulated nodes, the machine's for process nodes).")
+    var nodeCPU: String?
+    @Option(name: .customLong("node-memory"), help: "Memory of each node (default: 16Gi for simulated nodes, the machine's for process nodes).")
+    var nodeMemory: String?
     @Option(name: .customLong("node-max-pods"), help: "Pods each node takes.") var nodeMaxPods = 110
     @Option(name: .customLong("pod-startup-seconds"), help: "Simulated time from binding to Running.") var startup = 0.0
     @Option(name: .customLong("pod-termination-cap-seconds"), help: "Longest a deleted pod takes to go, whatever its grace period.")
@@ -62,7 +64,9 @@ struct UpCommand: AsyncParsableCommand {
         // No node flag at all: one process-backed node, so applied manifests really run.
         let processNodeCount = max(0, processNodes ?? (nodes == nil && fleet == nil ? 1 : 0))
         // Process nodes take their CPU and memory from the machine unless the flags say otherwise.
-        let processGroup = NodeGroup(count: 1, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
+        var processGroup = NodeGroup(count: 1, cpu: nodeCPU ?? "4", memory: nodeMemory ?? "16Gi", maxPods: nodeMaxPods)
+        processGroup.cpuFromMachine = nodeCPU == nil
+        processGroup.memoryFromMachine = nodeMemory == nil
         let cluster = try LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig, processNodes: processNodeCount,
                                        processGroup: processGroup, dataDir: dataDir, ingress: ingressSettings(),
                                        hpa: try hpa.settings())
@@ -136,12 +140,12 @@ struct UpCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         } else {
-            guard Quantity(nodeCPU) != nil, Quantity(nodeMemory) != nil else {
+            guard Quantity(nodeCPU ?? "4") != nil, Quantity(nodeMemory ?? "16Gi") != nil else {
                 FileHandle.standardError.write(Data("error: --node-cpu and --node-memory take quantities such as 4, 500m, 16Gi\n".utf8))
                 throw ExitCode.failure
             }
             let simulated = nodes ?? 0
-            config = FleetConfig(nodes: simulated, cpu: nodeCPU, memory: nodeMemory, maxPods: nodeMaxPods)
+            config = FleetConfig(nodes: simulated, cpu: nodeCPU ?? "4", memory: nodeMemory ?? "16Gi", maxPods: nodeMaxPods)
         }
         config.startupSeconds = startup
         config.terminationCapSeconds = terminationCap

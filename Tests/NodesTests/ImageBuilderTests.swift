@@ -92,6 +92,31 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.root + "/tmp").isEmpty)  // the failed build's stages are gone
     }
 
+    /// `COPY --chown` by name (the image's own accounts: a node image has `node`, 1000:1000) or
+    /// by number; a flag that would change the files and is not honoured names its line.
+    @Test func copyChownOwnsTheFilesAndUnsupportedFlagsAreErrors() throws {
+        let store = try ImageStore(root: temporaryDirectory())
+        let context = try ImageTestSupport.context([
+            "Dockerfile": "FROM node:20\nWORKDIR /app\nCOPY --chown=node:node app.js ./\nCOPY --link --chown=1234:5678 data/ ./data/\nUSER node\n",
+            "app.js": "1\n", "data/x": "2\n",
+        ])
+        _ = try ImageBuilder.build(store: store, context: context, options: .init(tags: ["owned:1"]))
+        let image = try store.resolve("owned:1")
+        let rootfs = try #require(image.rootfs)
+        func owner(_ path: String) -> String {
+            var st = stat()
+            return lstat(rootfs + path, &st) == 0 ? "\(st.st_uid):\(st.st_gid)" : "missing"
+        }
+        #expect(owner("/app/app.js") == (getuid() == 0 ? "1000:1000" : "\(getuid()):\(getgid())"))
+        #expect(owner("/app/data/x") == (getuid() == 0 ? "1234:5678" : "\(getuid()):\(getgid())"))
+        #expect(try image.resolveUser() == (1000, 1000))
+
+        try "FROM node:20\nWORKDIR /app\nCOPY --exclude=*.md . .\n".write(toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
+        #expect(Self.error(store, context) == "Dockerfile:3: COPY --exclude is not supported by kplane image build")
+        try "FROM node:20\nCOPY --chown=nobody-here app.js /\n".write(toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
+        #expect(Self.error(store, context) == "Dockerfile:2: unable to find user nobody-here: no matching entries in passwd file")
+    }
+
     @Test func errorsNameTheLineOfAContinuedInstruction() throws {
         let store = try ImageStore(root: temporaryDirectory())
         let context = try ImageTestSupport.context(["Dockerfile": "FROM scratch\nCOPY \\\n  missing.txt \\\n  /x/\nFROBNICATE now\n"])

@@ -34,15 +34,19 @@ public final class Informer: Sendable {
     let client: APIClient
     let namespace: String?
     let logger: Logger
+    let fieldSelector: String?
     private let state = Mutex(State())
     /// client-go's reflector backs off 800 ms doubling to 30 s between failed list-and-watches.
     static let initialBackoff: TimeInterval = 0.8
     static let maxBackoff: TimeInterval = 30
 
-    public init(client: APIClient, resource: APIResource, namespace: String? = nil, logger: Logger? = nil) {
+    /// `fieldSelector` narrows what is listed and watched, as a kubelet watches only its own
+    /// pods (`spec.nodeName=<node>`).
+    public init(client: APIClient, resource: APIResource, namespace: String? = nil, fieldSelector: String? = nil, logger: Logger? = nil) {
         self.client = client
         self.resource = resource
         self.namespace = namespace
+        self.fieldSelector = fieldSelector
         var logger = logger ?? Logger(label: "informer")
         logger[metadataKey: "resource"] = "\(resource.qualifiedPlural)"
         self.logger = logger
@@ -76,7 +80,7 @@ public final class Informer: Sendable {
         while !Task.isCancelled {
             var listed = false
             do {
-                for try await event in ListWatch(client: client, path: resource.path(namespace: namespace)) {
+                for try await event in ListWatch(client: client, path: resource.path(namespace: namespace), fieldSelector: fieldSelector) {
                     if case .listed = event {
                         listed = true
                         delay = Self.initialBackoff

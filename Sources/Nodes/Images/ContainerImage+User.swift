@@ -5,7 +5,12 @@ extension ContainerImage {
     /// `uid`, `name:group` or `uid:gid`, names looked up in the image's own `etc/passwd` and
     /// `etc/group` (the host's for an image that is the host), as runc does. "" is root.
     public func resolveUser(_ user: String? = nil) throws -> (uid: UInt32, gid: UInt32) {
-        let spec = user ?? config.user
+        try Self.resolveUser(user ?? config.user, rootfs: rootfs)
+    }
+
+    /// `spec` resolved against the `etc/passwd` and `etc/group` under `rootfs` (the host's
+    /// when it has none).
+    static func resolveUser(_ spec: String, rootfs: String?) throws -> (uid: UInt32, gid: UInt32) {
         guard !spec.isEmpty else { return (0, 0) }
         let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let etc = (rootfs.map { FileManager.default.fileExists(atPath: $0 + "/etc/passwd") ? $0 : "" } ?? "") + "/etc/"

@@ -24,6 +24,16 @@ enum HostImages {
         }
     }
 
+    /// The accounts the official image has beyond the host's (`node` 1000:1000 in every
+    /// node image), as user-management commands, so `USER node` and `COPY --chown=node` find them.
+    static func accounts(for image: String) -> [[String]] {
+        guard let ref = try? ImageReference.parse(image), ref.domain == "docker.io" else { return [] }
+        switch ref.path {
+        case "library/node": return [["groupadd", "-g", "1000", "node"], ["useradd", "-u", "1000", "-g", "node", "-d", "/home/node", "-s", "/bin/sh", "node"]]
+        default: return []
+        }
+    }
+
     private static func isOfficial(_ ref: ImageReference, _ name: String) -> Bool {
         ref.domain == "docker.io" && ref.path == "library/" + name
     }

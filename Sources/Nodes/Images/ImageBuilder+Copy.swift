@@ -4,12 +4,19 @@ import Glibc
 #endif
 
 extension ImageBuilder {
-    /// `COPY [--from=stage|image] [--chmod=755] src... dest` and `ADD` of local files (archives
-    /// unpacked, as Docker's ADD does). Sources come from the build context (less what
-    /// `.dockerignore` excludes) or another stage's files; globs match as Go's filepath.Match.
+    /// `COPY [--from=stage|image] [--chmod=755] [--chown=user:group] [--link] src... dest` and
+    /// `ADD` of local files (archives unpacked, as Docker's ADD does). Sources come from the
+    /// build context (less what `.dockerignore` excludes) or another stage's files; globs match
+    /// as Go's filepath.Match. A flag that would change the result and is not honoured is an error.
     mutating func copy(_ arguments: String, add: Bool, stage: inout Stage, words: ShellWords) throws {
         let keyword = add ? "ADD" : "COPY"
         let (flags, rest) = Dockerfile.flags(arguments)
+        // `--link` only changes how BuildKit caches the layer, not the files.
+        for flag in flags.keys.sorted() where !["from", "chmod", "chown", "link"].contains(flag) {
+            throw ImageBuildError("\(keyword) --\(flag) is not supported by kplane image build")
+        }
+        // Names are looked up in the image's own passwd and group files, as BuildKit does.
+        let owner = try flags["chown"].map { try ContainerImage.resolveUser($0, rootfs: stage.rootfs) }
         var list = Dockerfile.execForm(rest).map { $0.map(words.word) } ?? words.words(rest)
         guard list.count >= 2, let destArg = list.popLast() else { throw ImageBuildError("\(keyword) requires at least two arguments") }
         if add, let url = list.first(where: { $0.contains("://") || $0.hasPrefix("git@") }) {
@@ -45,7 +52,7 @@ extension ImageBuilder {
                 let entries = try FileManager.default.contentsOfDirectory(atPath: from).filter { e in
                     !(source.ignore?.excludes(rel.isEmpty ? e : rel + "/" + e) ?? false)
                 }
-                try Self.copyTree(from, to: stage.rootfs + dest, ignore: source.ignore, relative: rel, mode: mode)
+                try Self.copyTree(from, to: stage.rootfs + dest, ignore: source.ignore, relative: rel, mode: mode, owner: owner)
                 if Self.hostHasDirectory(dest) && stage.base != "scratch" {
                     stage.claimed += entries.map { Self.claim(dest + "/" + $0) }
                 } else {
@@ -59,7 +66,7 @@ extension ImageBuilder {
                     stage.claimed.append(Self.claim(dest))
                     continue
                 }
-                try Self.copyTree(from, to: stage.rootfs + target, ignore: nil, relative: rel, mode: mode)
+                try Self.copyTree(from, to: stage.rootfs + target, ignore: nil, relative: rel, mode: mode, owner: owner)
                 stage.claimed.append(Self.claim(target))
             }
         }
@@ -105,7 +112,9 @@ extension ImageBuilder {
     }
 
     /// Copies a file, symlink or directory (merging into an existing one), keeping modes.
-    static func copyTree(_ from: String, to: String, ignore: DockerIgnore? = nil, relative: String = "", mode: Int? = nil) throws {
+    static func copyTree(_ from: String, to: String, ignore: DockerIgnore? = nil, relative: String = "", mode: Int? = nil,
+                         owner: (uid: UInt32, gid: UInt32)? = nil) throws {
+        defer { if let owner, getuid() == 0 { lchown(to, owner.uid, owner.gid) } }
         let fm = FileManager.default
         var st = stat()
         guard lstat(from, &st) == 0 else { throw ImageBuildError("stat \(from): \(String(cString: strerror(errno)))") }
@@ -119,7 +128,7 @@ extension ImageBuilder {
             for e in try fm.contentsOfDirectory(atPath: from) {
                 let rel = relative.isEmpty ? e : relative + "/" + e
                 if ignore?.excludes(rel) ?? false { continue }
-                try copyTree(from + "/" + e, to: to + "/" + e, ignore: ignore, relative: rel, mode: mode)
+                try copyTree(from + "/" + e, to: to + "/" + e, ignore: ignore, relative: rel, mode: mode, owner: owner)
             }
             return
         }

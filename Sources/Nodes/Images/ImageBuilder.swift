@@ -180,6 +180,13 @@ public struct ImageBuilder {
             if let rootfs = base.rootfs { try Self.copyTree(rootfs, to: stage.rootfs) }
             let baseRecord = store.entry(image).flatMap { store.load($0.digest) }
             (stage.config, stage.claimed, stage.base) = (base.config, base.paths, baseRecord?.base ?? "host")
+            // A host runtime lacks the official image's own accounts: record them in the image.
+            if base.rootfs == nil, case let commands = HostImages.accounts(for: image), !commands.isEmpty {
+                var accounts = try UserAccounts(rootfs: stage.rootfs, fromHost: true)
+                for argv in commands { try? accounts.apply(argv) }  // the host may have them already
+                try accounts.save()
+                stage.claimed += ["/etc/passwd", "/etc/group"]
+            }
         }
         stages[stages.count - 1] = stage
     }

@@ -177,9 +177,18 @@ extension ProcessKubelet {
             spec.root = root.merged
             spec.hostname = pod.metaName
             if let rootfs = image.rootfs, path.hasPrefix(rootfs + "/") { spec.path = String(path.dropFirst(rootfs.count)) }
-        } else if let rootfs = image.rootfs, FileManager.default.fileExists(atPath: rootfs + launch.workingDir) {
-            // No root of its own: the image's paths resolve inside its directory.
-            spec.cwd = rootfs + launch.workingDir
+        } else {
+            if let rootfs = image.rootfs, FileManager.default.fileExists(atPath: rootfs + launch.workingDir) {
+                // No root of its own: the image's paths resolve inside its directory.
+                spec.cwd = rootfs + launch.workingDir
+            }
+            // Nor can its volumes appear at their mount paths: say where their files are instead.
+            if restartCount == 0, !c.volumeMounts.isEmpty {
+                let volumes = record.volumes ?? [:]
+                let places = c.volumeMounts.map { m in "\(m.mountPath) -> \(volumes[m.name] ?? "?")" }.joined(separator: ", ")
+                recorder.event(pod, of: .pods, type: "Warning", reason: "VolumeMountsNotHonored",
+                               message: "Container \(c.name) shares the host's filesystem (kplane runs without root or mount namespaces), so its volumes are not at their mount paths; their files are at: \(places)")
+            }
         }
         let pid: pid_t
         do {

@@ -32,9 +32,10 @@ public final class ProcessNode: Sendable {
     let leaseDurationSeconds: Int64 = 40
     let leaseRenewSeconds: TimeInterval = 10
 
-    /// Process node number `ordinal` (0-based among the cluster's process nodes; InternalIP
-    /// 127.0.1.<ordinal+1>); `group` may set its size. Its pods' range is claimed machine-wide.
-    public init(client api: APIClient, clock: any WallClock, name: String, ordinal: Int, group: NodeGroup,
+    /// A process node with InternalIP 127.0.1.<n+1>, `n` being `ordinal` when given, else the
+    /// number of the pod range it claims machine-wide (so no two running nodes of any cluster on
+    /// this machine share an address); `group` may set its size.
+    public init(client api: APIClient, clock: any WallClock, name: String, ordinal: Int? = nil, group: NodeGroup,
                 dataDir: String, pods: Informer? = nil, logger: Logger = Logger(label: "kubelet")) throws {
         let client = api.identified(as: UserAgent.kubelet)
         self.name = name
@@ -42,7 +43,8 @@ public final class ProcessNode: Sendable {
         self.client = client
         self.clock = clock
         self.logger = logger
-        self.pods = pods ?? Informer(client: client, resource: .pods)
+        // On its own (`kplane node run`), it watches only the pods bound to it, as the kubelet.
+        self.pods = pods ?? Informer(client: client, resource: .pods, fieldSelector: "spec.nodeName=\(name)")
         let nodeDir = dataDir + "/nodes/\(name)"
         try FileManager.default.createDirectory(atPath: nodeDir, withIntermediateDirectories: true)
         let remembered = try? String(contentsOfFile: nodeDir + "/pod-cidr", encoding: .utf8)
@@ -57,12 +59,12 @@ public final class ProcessNode: Sendable {
         // The network's names derive from the claimed range, so they are unique on the machine.
         network = PodNetworks.make(nodeName: "\(name)@\(claim.cidr)", nodeIndex: claim.number, podCIDR: claim.cidr, logger: logger)
         let images = try ImageStore(root: dataDir + "/images")
-        kubelet = ProcessKubelet(client: client, clock: clock, pods: self.pods, nodeName: name, hostIP: Self.address(ordinal: ordinal),
+        kubelet = ProcessKubelet(client: client, clock: clock, pods: self.pods, nodeName: name, hostIP: Self.address(ordinal: ordinal ?? claim.number),
                                  dataDir: nodeDir, images: images, network: network,
                                  kubeletVersion: Self.kubeletVersion, cgroupNode: Self.cgroupNode(name, claim), logger: logger)
         // Port 0: several clusters (a user's, a test's) may run nodes on one machine.
         stats = StatsSampler(nodeName: name, clock: clock, targets: { [records = kubelet.records] in records.sampledPods })
-        server = KubeletServer(host: Self.address(ordinal: ordinal), port: 0, logs: kubelet, stats: stats, exec: kubelet, logger: logger, clock: clock)
+        server = KubeletServer(host: Self.address(ordinal: ordinal ?? claim.number), port: 0, logs: kubelet, stats: stats, exec: kubelet, logger: logger, clock: clock)
     }
 
     /// Node addresses on loopback, one per process node, so each kubelet has its own.
@@ -164,9 +166,8 @@ public final class ProcessNode: Sendable {
     func status(now: Date) -> JSONValue {
         let machineCPU = String(ProcessInfo.processInfo.activeProcessorCount)
         let machineMemory = "\(ProcessInfo.processInfo.physicalMemory / 1024)Ki"
-        let defaults = NodeGroup(count: 1)
-        let cpu = group.cpu == defaults.cpu ? machineCPU : group.cpu
-        let memory = group.memory == defaults.memory ? machineMemory : group.memory
+        let cpu = group.cpuFromMachine ? machineCPU : group.cpu
+        let memory = group.memoryFromMachine ? machineMemory : group.memory
         let resources: JSONValue = ["cpu": .string(cpu), "memory": .string(memory), "pods": .string(String(group.maxPods)),
                                     "ephemeral-storage": "100Gi", "hugepages-2Mi": "0"]
         var uts = utsname()
