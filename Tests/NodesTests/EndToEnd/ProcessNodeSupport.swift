@@ -55,6 +55,40 @@ struct ProcessCluster {
     }
 }
 
+/// A client a user types at: each runs with a discovery cache of its own.
+struct UserClient {
+    let name: String
+    let run: ([String]) throws -> (code: Int32, out: String, err: String)
+
+    @discardableResult
+    func callAsFunction(_ args: String...) throws -> (code: Int32, out: String, err: String) {
+        try run(args)
+    }
+
+    /// The rows of the table `get` prints, each as its words (NAME READY STATUS RESTARTS AGE
+    /// for a pod; a RESTARTS of "2 (5s ago)" is two words).
+    func rows(_ args: [String]) throws -> [[String]] {
+        try run(args).out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    }
+
+    /// The row of `name` in the table `get` prints, empty when no row names it.
+    func row(_ args: String..., name: String) throws -> [String] {
+        try rows(args).first { $0.first == name } ?? []
+    }
+}
+
+extension ProcessCluster {
+    /// kubectl 1.32, kubectl 1.37 where it is installed, and kctl: what the user sees must be
+    /// what each of them shows.
+    func clients() -> [UserClient] {
+        let v132 = kubectl, kctl = KctlRunner(server: server)
+        let v137 = Kubectl.v137.map { Kubectl(binary: $0, server: server) }
+        return [UserClient(name: "kubectl 1.32") { try v132.run($0) }]
+            + (v137.map { k in [UserClient(name: "kubectl 1.37") { try k.run($0) }] } ?? [])
+            + [UserClient(name: "kctl") { try kctl.run($0) }]
+    }
+}
+
 /// Processes on this machine whose command line contains `marker`.
 func processes(containing marker: String) -> [String] {
     let r = try? ServerProcess.run("/usr/bin/env", ["ps", "-eo", "pid,args"])
