@@ -17,6 +17,9 @@ struct HPAFlags: ParsableArguments {
     @Option(name: .customLong("horizontal-pod-autoscaler-initial-readiness-delay"),
             help: "How long after a pod starts its readiness changes count as initial.") var initialReadinessDelay = "30s"
 
+    /// Checked as the command line is parsed, before anything starts.
+    func validate() throws { _ = try settings() }
+
     func settings() throws -> HorizontalPodAutoscalerController.Settings {
         func duration(_ text: String, _ flag: String) throws -> TimeInterval {
             guard let s = GoDuration.seconds(text), s >= 0 else {

@@ -22,7 +22,7 @@ struct LocalCluster: Sendable {
     let ready = Gate()
 
     init(client: APIClient, clock: any WallClock, fleet whole: FleetConfig, processNodes: Int = 0, processGroup: NodeGroup = .machine(),
-         dataDir: String = "", ingress ingressSettings: IngressStack.Settings? = nil,
+         dataDir: String = "", logPolicy: ContainerLogPolicy = ContainerLogPolicy(), ingress ingressSettings: IngressStack.Settings? = nil,
          hpa: HorizontalPodAutoscalerController.Settings = .init()) throws {
         let (config, fleetProcessNodes) = whole.split
         self.client = client
@@ -46,7 +46,7 @@ struct LocalCluster: Sendable {
         let named = fleetProcessNodes + (0..<processNodes).map { ("kplane-process-\($0 + 1)", processGroup) }
         // Each node's address follows its machine-wide pod range: unique among every cluster here.
         self.processNodes = try named.map { node in
-            try ProcessNode(client: client, clock: clock, name: node.name, group: node.group, dataDir: dataDir, pods: pods)
+            try ProcessNode(client: client, clock: clock, name: node.name, group: node.group, dataDir: dataDir, pods: pods, logPolicy: logPolicy)
         }
     }
 

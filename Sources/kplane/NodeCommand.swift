@@ -22,14 +22,16 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "Where the node keeps images, logs and pod files.") var dataDir = APIServerConfig.defaultDataDir
         @Option(help: "The node's address is 127.0.1.<ordinal+1> (default: from the pod range it claims, unique on this machine).")
         var ordinal: Int?
+        @OptionGroup var containerLogs: KubeletLogFlags
         @OptionGroup var verbosity: Verbosity
 
         func run() async throws {
             verbosity.bootstrap()
+            let policy = try containerLogs.policy()
             let client = try RemoteRole.client(kubeconfig: kubeconfig)
             let clock = SystemClock()
             let node = try ProcessNode(client: client, clock: clock, name: name, ordinal: ordinal,
-                                       group: .machine(), dataDir: dataDir)
+                                       group: .machine(), dataDir: dataDir, logPolicy: policy)
             try await node.register()
             print("node/\(name) registered; running its pods as processes (Ctrl-C stops it)")
             fflush(nil)

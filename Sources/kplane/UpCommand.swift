@@ -40,6 +40,7 @@ struct UpCommand: AsyncParsableCommand {
     var ingressHTTPSPort: Int?
 
     @OptionGroup var hpa: HPAFlags
+    @OptionGroup var containerLogs: KubeletLogFlags
     @OptionGroup var verbosity: Verbosity
 
     func run() async throws {
@@ -68,7 +69,7 @@ struct UpCommand: AsyncParsableCommand {
         processGroup.cpuFromMachine = nodeCPU == nil
         processGroup.memoryFromMachine = nodeMemory == nil
         let cluster = try LocalCluster(client: server.localClient, clock: clock, fleet: fleetConfig, processNodes: processNodeCount,
-                                       processGroup: processGroup, dataDir: dataDir, ingress: ingressSettings(),
+                                       processGroup: processGroup, dataDir: dataDir, logPolicy: try containerLogs.policy(), ingress: ingressSettings(),
                                        hpa: try hpa.settings())
         let nodes = fleetConfig.nodeCount + processNodeCount
         // After SIGINT/SIGTERM, whatever does not stop in time (an open stream the server waits

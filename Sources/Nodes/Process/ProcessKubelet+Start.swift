@@ -154,7 +154,7 @@ extension ProcessKubelet {
             cgroup = cg
         }
         let log = try ContainerLog(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid, container: c.name,
-                                   restartCount: restartCount, tty: c.tty, clock: clock)
+                                   restartCount: restartCount, maxSize: logPolicy.maxSize, maxFiles: logPolicy.maxFiles, tty: c.tty, clock: clock)
         let input: ContainerInput
         do {
             input = try ContainerInput(stdin: c.stdin, stdinOnce: c.stdinOnce, terminal: log.terminal)

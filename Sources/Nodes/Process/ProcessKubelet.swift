@@ -32,12 +32,16 @@ public final class ProcessKubelet: Controller, ContainerLogSource, ContainerExec
     let cgroupNode: String
     /// Whether containers get their own PID and mount namespaces (root on Linux).
     let namespaces: Bool
+    /// How much of each container's output is kept.
+    let logPolicy: ContainerLogPolicy
     /// Keyed `<pod uid>_<image>`, as the kubelet keys it; a pod's entries go with the pod.
     let pullBackoff = Mutex<[String: ImagePullBackoff]>([:])
 
     public init(client: APIClient, clock: any WallClock, pods: Informer, nodeName: String, hostIP: String, dataDir: String,
-                images: ImageStore, network: any PodNetwork, kubeletVersion: String, cgroupNode: String? = nil, logger: Logger) {
+                images: ImageStore, network: any PodNetwork, kubeletVersion: String, cgroupNode: String? = nil,
+                logPolicy: ContainerLogPolicy = ContainerLogPolicy(), logger: Logger) {
         self.cgroupNode = cgroupNode ?? nodeName
+        self.logPolicy = logPolicy
         self.client = client
         self.clock = clock
         self.pods = pods

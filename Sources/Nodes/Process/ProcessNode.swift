@@ -36,7 +36,8 @@ public final class ProcessNode: Sendable {
     /// number of the pod range it claims machine-wide (so no two running nodes of any cluster on
     /// this machine share an address); `group` may set its size.
     public init(client api: APIClient, clock: any WallClock, name: String, ordinal: Int? = nil, group: NodeGroup,
-                dataDir: String, pods: Informer? = nil, logger: Logger = Logger(label: "kubelet")) throws {
+                dataDir: String, pods: Informer? = nil, logPolicy: ContainerLogPolicy = ContainerLogPolicy(),
+                logger: Logger = Logger(label: "kubelet")) throws {
         let client = api.identified(as: UserAgent.kubelet)
         self.name = name
         self.group = group
@@ -61,7 +62,8 @@ public final class ProcessNode: Sendable {
         let images = try ImageStore(root: dataDir + "/images")
         kubelet = ProcessKubelet(client: client, clock: clock, pods: self.pods, nodeName: name, hostIP: Self.address(ordinal: ordinal ?? claim.number),
                                  dataDir: nodeDir, images: images, network: network,
-                                 kubeletVersion: Self.kubeletVersion, cgroupNode: Self.cgroupNode(name, claim), logger: logger)
+                                 kubeletVersion: Self.kubeletVersion, cgroupNode: Self.cgroupNode(name, claim),
+                                 logPolicy: logPolicy, logger: logger)
         // Port 0: several clusters (a user's, a test's) may run nodes on one machine.
         stats = StatsSampler(nodeName: name, clock: clock, targets: { [records = kubelet.records] in records.sampledPods })
         server = KubeletServer(host: Self.address(ordinal: ordinal ?? claim.number), port: 0, logs: kubelet, stats: stats, exec: kubelet, logger: logger, clock: clock)

@@ -231,4 +231,146 @@ import Testing
         // At least the 2 s the kubelet always gives after SIGTERM would be long past: well under 60 s.
         #expect(Date().timeIntervalSince(start) < 10)
     }
+
+    /// `restartPolicy: OnFailure` restarts only a failure; init containers run one after the
+    /// other; a Secret volume's `items` and `defaultMode`; a CPU limit in the cgroup; a command
+    /// that does not exist is runc's `StartError` (128).
+    @Test func onFailureInitOrderItemsCPUQuotaAndStartError() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: keys}
+            stringData: {a: one, b: two}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: done}
+            spec:
+              restartPolicy: OnFailure
+              containers: [{name: main, image: busybox, command: ["sh", "-c", "exit 0"]}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: retried}
+            spec:
+              restartPolicy: OnFailure
+              containers: [{name: main, image: busybox, command: ["sh", "-c", "exit 4"]}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: ordered}
+            spec:
+              terminationGracePeriodSeconds: 1
+              volumes:
+              - {name: work, emptyDir: {}}
+              - {name: keys, secret: {secretName: keys, defaultMode: 0400, items: [{key: b, path: sub/bee}]}}
+              initContainers:
+              - {name: first, image: busybox, command: ["sh", "-c", "sleep 1; echo first >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+              - {name: second, image: busybox, command: ["sh", "-c", "echo second >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+              containers:
+              - name: main
+                image: busybox
+                command: ["sh", "-c", "cat /work/order; cat /keys/sub/bee; echo; stat -c %a /keys/..data/sub/bee; ls /keys; sleep 600"]
+                volumeMounts: [{name: work, mountPath: /work}, {name: keys, mountPath: /keys}]
+                resources: {limits: {cpu: 250m, memory: 64Mi}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: nocmd}
+            spec:
+              restartPolicy: Never
+              containers: [{name: main, image: busybox, command: ["no-such-command"]}]
+            """)
+        try c.wait("done Completed") { try c.get("done", "{.status.phase}") == "Succeeded" }
+        #expect(try c.get("done", "{.status.containerStatuses[0].state.terminated.reason}") == "Completed")
+        #expect(try c.get("done", "{.status.containerStatuses[0].restartCount}") == "0")
+        try c.wait("retried restarted") { (Int(try c.get("retried", "{.status.containerStatuses[0].restartCount}")) ?? 0) >= 1 }
+        #expect(try c.get("retried", "{.status.containerStatuses[0].lastState.terminated.exitCode}") == "4")
+
+        try c.wait("ordered running") { try c.kubectl("logs", "ordered").out.contains("sub") }
+        #expect(try c.kubectl("logs", "ordered").out == "first\nsecond\ntwo\n400\nsub\n")
+        let uid = try c.get("ordered", "{.metadata.uid}")
+        let quota = try ServerProcess.run("/usr/bin/env", ["sh", "-c", "cat /sys/fs/cgroup/cpu/kplane/*/\(uid)/main/cpu.cfs_quota_us"]).out
+        #expect(quota.trimmingCharacters(in: .whitespacesAndNewlines) == "25000", "\(quota)")
+
+        try c.wait("StartError") { try c.get("nocmd", "{.status.containerStatuses[0].state.terminated.reason}") == "StartError" }
+        #expect(try c.get("nocmd", "{.status.containerStatuses[0].state.terminated.exitCode}") == "128")
+        #expect(try c.get("nocmd", "{.status.containerStatuses[0].state.terminated.message}").contains(#"exec: "no-such-command": executable file not found in $PATH"#))
+        #expect(try c.get("nocmd", "{.status.phase}") == "Failed")
+    }
+
+    /// An httpGet preStop hook reaches the container before it is sent SIGTERM.
+    @Test func anHTTPPreStopHookIsCalledBeforeSIGTERM() throws {
+        let c = try ProcessCluster()
+        let dir = temporaryDirectory()
+        let server = """
+            const fs = require('fs'); const note = t => fs.appendFileSync('/out/order', t + '\\n'); \
+            require('http').createServer((q, s) => { note('hook ' + q.url); s.end('ok') }).listen(8080); \
+            process.on('SIGTERM', () => { note('TERM'); process.exit(0) })
+            """
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hooked}
+            spec:
+              terminationGracePeriodSeconds: 10
+              volumes: [{name: out, hostPath: {path: \(dir), type: Directory}}]
+              containers:
+              - name: main
+                image: node:20
+                command: ["node", "-e", \(jsonString(server))]
+                lifecycle: {preStop: {httpGet: {path: /drain, port: 8080}}}
+                readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+                volumeMounts: [{name: out, mountPath: /out}]
+            """)
+        try c.wait("Ready") { try c.get("hooked", "{.status.conditions[?(@.type=='Ready')].status}") == "True" }
+        #expect(try c.kubectl("delete", "pod", "hooked", "--timeout=30s").code == 0)
+        #expect((try? String(contentsOfFile: dir + "/order", encoding: .utf8)) == "hook /drain\nTERM\n")
+    }
+
+    /// `--container-log-max-size` and `--container-log-max-files`, as the kubelet's: a chatty
+    /// container's instance keeps at most that many files, each about that size.
+    @Test func containerLogFlagsCapEachInstancesFiles() throws {
+        let c = try ProcessCluster(extraArgs: ["--container-log-max-size", "4Ki", "--container-log-max-files", "3"])
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: chatty}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "seq 0 19999 | sed 's/^/line /'; echo end; sleep 600"]}
+            """)
+        let uid = try c.get("chatty", "{.metadata.uid}")
+        let dir = "\(c.server.dataDir)/nodes/kplane-process-1/pods/default_chatty_\(uid)/main"
+        try c.wait("the last line") { try c.kubectl("logs", "chatty", "--tail=1").out == "end\n" }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(files.count == 3 && files.first == "0.log", "\(files)")
+        // A file is rotated after the write that reaches the size (one read of the output, at
+        // most 32 KiB as CRI lines), as the kubelet rotates after the fact; the oldest went.
+        var total = 0
+        for f in files {
+            let size = (try FileManager.default.attributesOfItem(atPath: dir + "/" + f)[.size] as? Int) ?? 0
+            #expect(size < 4096 + 200 * 1024, "\(f): \(size)")
+            total += size
+        }
+        let written = try c.kubectl("logs", "chatty").out
+        #expect(!written.hasPrefix("line 0\n"), "the oldest lines were not rotated away")
+        #expect(total > 0)
+    }
+
+    /// Bad kubelet and controller flags stop `kplane up` with one line, as the components do.
+    @Test(arguments: [
+        (["--container-log-max-files", "1"], "containerLogMaxFiles (--container-log-max-files) 1 must be greater than 1"),
+        (["--container-log-max-size", "lots"], "containerLogMaxSize must be a positive quantity, got \"lots\""),
+        (["--horizontal-pod-autoscaler-sync-period", "0s"], "--horizontal-pod-autoscaler-sync-period must be greater than 0"),
+        (["--horizontal-pod-autoscaler-downscale-stabilization", "soon"], "invalid argument \"soon\" for \"--horizontal-pod-autoscaler-downscale-stabilization\" flag"),
+        (["--horizontal-pod-autoscaler-tolerance=-1"], "--horizontal-pod-autoscaler-tolerance must not be negative"),
+    ])
+    func badComponentFlagsAreRefused(args: [String], message: String) throws {
+        let r = try ServerProcess.run(ServerProcess.binary, ["up", "--port", "0", "--data-dir", temporaryDirectory()] + args)
+        #expect(r.code != 0)
+        #expect(r.err.contains(message), "\(r.err)")
+    }
 }
