@@ -78,7 +78,14 @@ public struct ImageBuilder {
         let record = ImageRecord(config: final.config, paths: ImageRecord.outermost(final.claimed), created: options.clock.now(), size: 0, base: final.base)
         let digest = try store.commit(buildDir: final.dir, record: record)
         for ref in refs { try store.tag(ref, digest: digest) }
-        options.log("The image's files occupy \(record.paths.isEmpty ? "no paths" : record.paths.joined(separator: ", ")) (shown there over the host's files when it runs)")
+        let occupied = record.paths.isEmpty ? "no paths" : record.paths.joined(separator: ", ")
+        if getuid() == 0 {
+            options.log("The image's files occupy \(occupied) (shown there over the host's files when it runs)")
+        } else if !record.paths.isEmpty {
+            // Without root a container gets no mount namespace: these paths cannot be its own.
+            options.log("[Warning] This machine cannot show a container its image's paths (kplane runs without root): \(occupied) "
+                        + "resolve inside the image's directory for the working directory and the command only")
+        }
         options.log("Successfully built \(digest.prefix(12))")
         for ref in refs { options.log("Successfully tagged \(ref.normalized)") }
         return ImageBuildResult(digest: digest, paths: record.paths, references: refs.map(\.normalized))
