@@ -23,9 +23,9 @@ default here: ready as soon as it listens, as a serverless app should be) or `se
 Usage: Benchmarks/cold_start.py [ROUNDS] [WARMUP_MS|seed]   (default 5 0; build first:
        swift build -c release --product kplane)
 """
-import http.client, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import http.client, json, os, shutil, socket, statistics, subprocess, sys, time, urllib.request
 
-from kplane_api import ROOT, call, kplane_binary
+from kplane_api import ROOT, call, kplane_binary, ready, start_up, until
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 WARMUP = sys.argv[2] if len(sys.argv) > 2 else "0"
@@ -39,17 +39,7 @@ BIN = kplane_binary()
 
 
 def start():
-    data = tempfile.mkdtemp()
-    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1",
-                          "--ingress-port", str(INGRESS_PORT), "--ingress-https-port", "0"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = p.stdout.readline()
-    m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-    if not m:
-        p.terminate()
-        raise SystemExit(f"kplane up did not print its address: {line!r}")
-    threading.Thread(target=lambda: p.stdout.read(), daemon=True).start()
-    return p, data, f"http://127.0.0.1:{m.group(1)}"
+    return start_up(BIN, "--process-nodes", "1", "--ingress-port", str(INGRESS_PORT), "--ingress-https-port", "0")
 
 
 def apply_manifests(data):
@@ -68,20 +58,6 @@ def merge_patch(base, path, body):
     req.add_header("Content-Type", "application/merge-patch+json")
     with urllib.request.urlopen(req) as r:
         return json.loads(r.read())
-
-
-def ready(pod):
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
-
-
-def until(what, check, timeout=120):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = check()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
 
 
 def scaled_to_zero(base):
@@ -135,7 +111,7 @@ def main():
     try:
         apply_manifests(data)
         merge_patch(base, DEPLOYMENT, {"spec": {"replicas": 1}})
-        until("a Ready myapp pod", lambda: any(ready(x) for x in call(base, "GET", PODS)["items"]))
+        until("a Ready myapp pod", lambda: any(ready(x) for x in call(base, "GET", PODS)["items"]), timeout=120)
         cluster_ip = call(base, "GET", "/api/v1/namespaces/default/services/myapp")["spec"]["clusterIP"]
         until("the Ingress answering", lambda: get("127.0.0.1", INGRESS_PORT, HOST, timeout=2)[1] == 200, timeout=30)
         warm = get("127.0.0.1", INGRESS_PORT, HOST)

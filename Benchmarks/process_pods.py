@@ -21,29 +21,16 @@ for them (a /23 for 300).
 Usage: Benchmarks/process_pods.py [N ...]   (default: 100 300; build first:
        swift build -c release --product kplane)
 """
-import json, os, re, shutil, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import json, os, shutil, statistics, sys, threading, time, urllib.request
 
 COUNTS = [int(a) for a in sys.argv[1:]] or [100, 300]
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("KPLANE") or subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip() + "/kplane"
+from kplane_api import call, kplane_binary, ready, start_up
 
-
-def call(base, method, path, body=None, ctype="application/json"):
-    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
-    if body is not None:
-        req.add_header("Content-Type", ctype)
-    with urllib.request.urlopen(req) as r:
-        return json.loads(r.read())
+BIN = kplane_binary()
 
 
 def start():
-    data = tempfile.mkdtemp()
-    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1", "--node-max-pods", str(max(COUNTS) + 100)],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = p.stdout.readline()
-    port = re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1)
-    threading.Thread(target=lambda: p.stdout.read(), daemon=True).start()
-    return p, data, f"http://127.0.0.1:{port}"
+    return start_up(BIN, "--process-nodes", "1", "--node-max-pods", str(max(COUNTS) + 100))
 
 
 def stop(p, data):
@@ -62,10 +49,6 @@ def rss_kib(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def ready(pod):
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
 
 
 def watch_pods(base, selector, on_event, stop_flag):

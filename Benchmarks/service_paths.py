@@ -15,9 +15,9 @@
 Usage: Benchmarks/service_paths.py [ROUNDS] [SECONDS] [SAMPLES]   (default 5 5 40; build first:
        swift build -c release --product kplane; needs wrk: apt-get install wrk)
 """
-import json, re, shutil, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import json, re, shutil, socket, statistics, subprocess, sys, threading, time, urllib.request
 
-from kplane_api import call, kplane_binary
+from kplane_api import call, kplane_binary, ready, start_up, until
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 SECONDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -29,14 +29,7 @@ BIN = kplane_binary()
 
 
 def start():
-    data = tempfile.mkdtemp()
-    p = subprocess.Popen([BIN, "up", "--port", "0", "--data-dir", data, "--process-nodes", "1",
-                          "--ingress-port", str(INGRESS_PORT), "--ingress-https-port", "0"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = p.stdout.readline()
-    port = re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1)
-    threading.Thread(target=lambda: p.stdout.read(), daemon=True).start()
-    return p, data, f"http://127.0.0.1:{port}"
+    return start_up(BIN, "--process-nodes", "1", "--ingress-port", str(INGRESS_PORT), "--ingress-https-port", "0")
 
 
 def nginx(labels, probe=True):
@@ -49,20 +42,6 @@ def nginx(labels, probe=True):
 def service(name, app):
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
             "spec": {"selector": {"app": app}, "ports": [{"port": 80, "targetPort": 80}]}}
-
-
-def ready(pod):
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
-
-
-def until(what, check, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = check()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
 
 
 def http_ok(ip, port, host=None, timeout=0.5):
