@@ -56,6 +56,28 @@ enum NodeObject {
         }
     }
 
+    /// A status report over the Node as stored, as the kubelet's setters make it: a condition
+    /// whose status is unchanged keeps its `lastTransitionTime`, and the node keeps its
+    /// identity (`machineID`, `systemUUID`, `bootID`: a new boot ID would say it rebooted).
+    static func carryingOver(_ status: JSONValue, from node: JSONValue, keepingIdentity: Bool = true) -> JSONValue {
+        var status = status
+        let old = Node(node).status
+        if let conditions = status["conditions"]?.arrayValue {
+            status["conditions"] = .array(conditions.map { c in
+                guard let before = old.conditions[type: Condition(c).type], before.status == Condition(c).status,
+                      let time = before.json["lastTransitionTime"] else { return c }
+                var kept = c
+                kept["lastTransitionTime"] = time
+                return kept
+            })
+        }
+        guard keepingIdentity, let info = old.nodeInfo?.objectValue else { return status }
+        for id in ["machineID", "systemUUID", "bootID"] {
+            if let v = info[id]?.stringValue, !v.isEmpty { status.set(["nodeInfo", id], .string(v)) }
+        }
+        return status
+    }
+
     /// Whether the Node's stored Ready condition is True.
     static func isReady(_ node: JSONValue) -> Bool { Node(node).status.conditions[type: "Ready"]?.isTrue ?? false }
 

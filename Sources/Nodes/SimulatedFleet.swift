@@ -82,7 +82,7 @@ public final class SimulatedFleet: Sendable {
         guard let m = members.member(name) else { return }
         var node = node
         for attempt in 1...Self.nodeStatusUpdateRetry {
-            node["status"] = NodeObject.status(name: name, index: m.index, group: m.group, config: config, now: clock.now())
+            node["status"] = NodeObject.carryingOver(NodeObject.status(name: name, index: m.index, group: m.group, config: config, now: clock.now()), from: node)
             do {
                 _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
                 return

@@ -14,7 +14,7 @@ struct KubeletLogFlags: ParsableArguments {
 
     func policy() throws -> ContainerLogPolicy {
         // The kubelet's validation of its configuration, worded as it words it.
-        guard let q = Quantity(maxSize), q.value > 0 else {
+        guard let q = Quantity(maxSize), q.value >= 1 else {
             throw ValidationError("invalid configuration: containerLogMaxSize must be a positive quantity, got \"\(maxSize)\"")
         }
         guard maxFiles > 1 else { throw ValidationError("invalid configuration: containerLogMaxFiles (--container-log-max-files) \(maxFiles) must be greater than 1") }

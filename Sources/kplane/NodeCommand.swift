@@ -25,6 +25,11 @@ struct NodeCommand: AsyncParsableCommand {
         @OptionGroup var containerLogs: KubeletLogFlags
         @OptionGroup var verbosity: Verbosity
 
+        func validate() throws {
+            // Node addresses are 127.0.1.1 to 127.0.1.254.
+            if let ordinal, !(0..<254).contains(ordinal) { throw ValidationError("--ordinal must be between 0 and 253") }
+        }
+
         func run() async throws {
             verbosity.bootstrap()
             let policy = try containerLogs.policy()

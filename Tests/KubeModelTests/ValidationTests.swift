@@ -67,6 +67,22 @@ import Testing
         #expect(errors(manifest { $0.set(["spec", "template", "spec", "containers"], [["name": "a"]]) }).contains("spec.template.spec.containers[0].image: Required value"))
     }
 
+    /// The file modes and item paths a kubelet would write, as ValidateVolumes checks them.
+    @Test func volumeModesAndItemPaths() {
+        let e = errors(manifest { $0.set(["spec", "template", "spec", "volumes"], [
+            ["name": "a", "secret": ["secretName": "s", "defaultMode": -1, "items": [["key": "k", "path": "../up", "mode": 512]]]],
+            ["name": "b", "configMap": ["name": "c", "items": [["key": "k", "path": "/abs"]]]],
+            ["name": "c", "downwardAPI": ["defaultMode": 420, "items": [["path": "", "fieldRef": ["fieldPath": "metadata.name"]]]]],
+        ]) })
+        let message = "must be a number between 0 and 0777 (octal), both inclusive"
+        #expect(e.contains("spec.template.spec.volumes[0].secret.defaultMode: Invalid value: -1: \(message)"), "\(e)")
+        #expect(e.contains("spec.template.spec.volumes[0].secret.items[0].mode: Invalid value: 512: \(message)"), "\(e)")
+        #expect(e.contains("spec.template.spec.volumes[0].secret.items[0].path: Invalid value: \"../up\": must not contain '..'"), "\(e)")
+        #expect(e.contains("spec.template.spec.volumes[1].configMap.items[0].path: Invalid value: \"/abs\": must be a relative path"), "\(e)")
+        #expect(e.contains("spec.template.spec.volumes[2].downwardAPI.items[0].path: Required value"), "\(e)")
+        #expect(e.count == 5, "\(e)")
+    }
+
     @Test func badNameAndQuantity() {
         let e = errors(manifest { $0.set(["metadata", "name"], "Bad_Name") })
         #expect(e.contains { $0.hasPrefix("metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain") })

@@ -40,7 +40,8 @@ enum PodRequests {
                 guard let q = c.resources.requestsMap[resource].flatMap(quantity) else {
                     throw HPAError("missing request for \(resource) in container \(c.name) of Pod \(pod.metadata.name)")
                 }
-                request += q.exactMilliValue
+                // Saturating: requests come from pods anyone may write (`cpu: 5e15` twice).
+                request = request.addingSaturated(q.exactMilliValue)
             }
             // Container names are unique inside a pod.
             if container == c.name { return request }

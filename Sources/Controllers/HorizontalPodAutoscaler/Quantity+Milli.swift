@@ -38,13 +38,18 @@ extension Quantity {
         } else {
             return nil
         }
-        var numerator = mantissa * multiplier
+        // Thirty digits of Ei do not fit even 128 bits: such an amount saturates.
+        let (product, overflow) = mantissa.multipliedReportingOverflow(by: multiplier)
+        guard !overflow else { return negative ? Int64.min : Int64.max }
+        var numerator = product
         var denominator: Int128 = 1
         for _ in 0..<abs(exponent) {
             if exponent > 0 {
                 guard numerator <= Int128(Int64.max) else { return negative ? Int64.min : Int64.max }
                 numerator *= 10
             } else {
+                // Once past the numerator the quotient is below one either way (rounded below).
+                guard denominator <= numerator, denominator <= Int128.max / 10 else { break }
                 denominator *= 10
             }
         }

@@ -71,7 +71,8 @@ public struct ReplicaCalculator: Sendable {
                 // On a scale-down, a missing pod uses all its request, or the target when that is higher.
                 let fallbackUtilization = Int64(max(100, targetUtilization))
                 for name in groups.missingPods {
-                    metrics[name] = PodMetric(value: (requests[name] ?? 0) * fallbackUtilization / 100)
+                    // In 128 bits: a request may be as large as Int64 allows.
+                    metrics[name] = PodMetric(value: Int64(clamping: Int128(requests[name] ?? 0) * Int128(fallbackUtilization) / 100))
                 }
             } else if usageRatio > 1.0 {
                 // On a scale-up, a missing pod uses nothing.

@@ -23,7 +23,7 @@ enum ResourceMetrics {
             var sum: Int64 = 0
             for c in sample.containers {
                 guard let usage = c.usage[resource] else { missing = true; break }
-                sum += usage.exactMilliValue
+                sum = sum.addingSaturated(usage.exactMilliValue)
             }
             if !missing { result[sample.name] = PodMetric(timestamp: sample.timestamp, window: sample.window, value: sum) }
         }

@@ -137,11 +137,38 @@ public enum Validation {
                 }
             }
         }
+        errs += volumes(spec, path: path)
         if let rp = spec["restartPolicy"]?.stringValue, !restartPolicies.contains(rp) {
             errs.append(.notSupported("\(path).restartPolicy", .string(rp), restartPolicies))
         }
         if let node = spec["nodeName"]?.stringValue, !node.isEmpty, let p = Naming.dns1123SubdomainProblem(node) {
             errs.append(.invalid("\(path).nodeName", .string(node), p))
+        }
+        return errs
+    }
+
+    /// ValidateVolumes, for what the kubelet writes: the file modes of ConfigMap, Secret and
+    /// downward API volumes and their items, and the items' paths (relative, never `..`).
+    static func volumes(_ spec: JSONValue, path: String) -> [FieldError] {
+        var errs: [FieldError] = []
+        let modeMessage = "must be a number between 0 and 0777 (octal), both inclusive"
+        for (i, v) in Pod.Spec(spec).volumes.enumerated() {
+            for source in ["configMap", "secret", "downwardAPI"] {
+                guard let s = v.json[source] else { continue }
+                let sp = "\(path).volumes[\(i)].\(source)"
+                if let m = s["defaultMode"]?.intValue, !(0...0o777).contains(m) { errs.append(.invalid("\(sp).defaultMode", .int(m), modeMessage)) }
+                for (j, item) in (s["items"]?.arrayValue ?? []).enumerated() {
+                    if let m = item["mode"]?.intValue, !(0...0o777).contains(m) { errs.append(.invalid("\(sp).items[\(j)].mode", .int(m), modeMessage)) }
+                    let file = item["path"]?.stringValue ?? ""
+                    if file.isEmpty {
+                        errs.append(.required("\(sp).items[\(j)].path"))
+                    } else if file.hasPrefix("/") {
+                        errs.append(.invalid("\(sp).items[\(j)].path", .string(file), "must be a relative path"))
+                    } else if file.split(separator: "/").contains("..") {
+                        errs.append(.invalid("\(sp).items[\(j)].path", .string(file), "must not contain '..'"))
+                    }
+                }
+            }
         }
         return errs
     }

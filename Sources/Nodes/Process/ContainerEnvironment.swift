@@ -112,17 +112,7 @@ struct ContainerEnvironment {
     /// A ConfigMap's `data` (the kubelet reads no `binaryData` into the environment), or a
     /// Secret's `data` decoded from base64.
     static func data(_ object: JSONValue) -> [String: String] {
-        var out: [String: String] = [:]
-        let isSecret = object["kind"] == "Secret"
-        for (k, v) in object["data"]?.objectValue ?? [:] {
-            guard let s = v.stringValue else { continue }
-            if isSecret {
-                out[k] = Data(base64Encoded: s).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            } else {
-                out[k] = s
-            }
-        }
-        return out
+        PodVolumes.payload(object, binaryData: false).mapValues { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The downward API's `fieldRef` paths (`pkg/fieldpath`).

@@ -75,16 +75,17 @@ struct PodVolumes {
         return out
     }
 
-    /// A volume's bytes by key: a ConfigMap's `data` and `binaryData` (base64), or a Secret's
-    /// `data` (base64), kept as bytes so a binary key is written as it is.
-    static func payload(_ object: JSONValue) -> [String: Data] {
+    /// A volume's bytes by key: a ConfigMap's `data` and `binaryData` (base64; the environment
+    /// reads no `binaryData`), or a Secret's `data` (base64), kept as bytes so a binary key is
+    /// written as it is.
+    static func payload(_ object: JSONValue, binaryData: Bool = true) -> [String: Data] {
         var out: [String: Data] = [:]
         let isSecret = object["kind"] == "Secret"
         for (k, v) in object["data"]?.objectValue ?? [:] {
             guard let s = v.stringValue else { continue }
             out[k] = isSecret ? Data(base64Encoded: s) ?? Data() : Data(s.utf8)
         }
-        if !isSecret {
+        if !isSecret && binaryData {
             for (k, v) in object["binaryData"]?.objectValue ?? [:] {
                 guard let s = v.stringValue else { continue }
                 out[k] = Data(base64Encoded: s) ?? Data()
@@ -126,7 +127,7 @@ struct PodVolumes {
             let file = fresh + "/" + path
             try fm.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try content.write(to: URL(fileURLWithPath: file))
-            chmod(file, mode_t(mode))
+            chmod(file, mode_t(clamping: mode) & 0o7777)
         }
         try fm.createDirectory(atPath: fresh, withIntermediateDirectories: true)
         let old = try? fm.destinationOfSymbolicLink(atPath: dataLink)

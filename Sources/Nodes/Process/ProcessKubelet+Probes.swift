@@ -82,32 +82,41 @@ extension ProcessKubelet {
     }
 
     /// Runs `argv` inside a running container (its namespaces), as an exec probe or hook does;
-    /// success is exit 0, and the message is what it printed.
+    /// success is exit 0, and the message is what it printed (the first 10 KiB).
+    ///
+    /// It runs in a process group of its own (Foundation's `Process` starts every child as the
+    /// leader of a new group). As containerd's ExecSync (with its default of no drain timeout),
+    /// the result waits for the command's output to end, so a child left in the background
+    /// holding it keeps the probe until the timeout; the timeout then kills the whole group, in
+    /// the container too, and the probe never waits longer.
     func exec(_ argv: [String], in running: RunningContainer, timeout: TimeInterval) async -> ProbeResult {
         guard !argv.isEmpty else { return ProbeResult(success: false, message: "no command") }
         let process = Process()
-        var args: [String] = []
         if namespaces {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-            args = ["--target", String(running.pid), "--mount", "--uts", "--net", "--pid", "--root", "--wd", "--"] + argv
+            process.arguments = ["--target", String(running.pid), "--mount", "--uts", "--net", "--pid", "--root", "--wd", "--"] + argv
         } else {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            args = argv
+            process.arguments = argv
         }
-        process.arguments = args
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { return ProbeResult(success: false, message: "\(error)") }
-        // Reading and waiting block their thread: off the concurrency pool (see Blocking).
-        // On time out the whole tree goes: nsenter's child runs the command inside the
-        // container, and the output pipe stays open (the read below blocked) while any of it runs.
+        // The group is the child's own; fall back to its tree should it share ours.
+        let leader = process.processIdentifier
+        let ownGroup = getpgid(leader) == leader
         let timer = Task { () -> Bool in
-            guard (try? await Task.sleep(for: .seconds(timeout))) != nil else { return false }
-            for pid in ProcessTree.members(of: process.processIdentifier, limit: 1000).reversed() { kill(pid, SIGKILL) }
+            guard (try? await clock.sleep(for: timeout)) != nil else { return false }
+            if ownGroup {
+                kill(-leader, SIGKILL)
+            } else {
+                for pid in ProcessTree.members(of: leader, limit: 1000).reversed() { kill(pid, SIGKILL) }
+            }
             return true
         }
+        // Reading and waiting block their thread: off the concurrency pool (see Blocking).
         let data = await (try? Blocking.run { () -> Data in
             let data = out.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()

@@ -143,33 +143,40 @@ extension ProcessKubelet {
     /// The cgroups, log and process of one container instance.
     func spawn(_ pod: JSONValue, _ c: Container, launch: ContainerLaunch, image: ContainerImage, record: PodRecord, restartCount: Int) async throws -> RunningContainer {
         let path = try launch.executable(rootfs: image.rootfs)
-        var cgroup: Cgroup?
+        let ids = image.config.user.isEmpty ? nil : try image.resolveUser()
+        // What is made below is undone if the start fails at any step (no cgroup, descriptor or
+        // log thread is left behind by a start that is retried with back-off).
+        var cgroup: Cgroup?, log: ContainerLog?, input: ContainerInput?
+        let root = ContainerRoot(podDir: podDir(pod.uid), container: c.name, instance: restartCount)
+        var started = false
+        defer {
+            if !started {
+                log?.closeWriteEnds()
+                if input == nil, let t = log?.terminal { close(t) }
+                input?.instanceEnded()
+                cgroup?.destroy(logger: logger)
+                root.remove()
+            }
+        }
         if Cgroup.available {
             let cg = Cgroup(node: cgroupNode, podUID: pod.uid, container: c.name)
             cg.destroy(logger: logger)
+            cgroup = cg
             let limits = c.resources.limitQuantities, requests = c.resources.requestQuantities
             try cg.create(memoryLimit: limits[name: "memory"].map { Int64(clampingValue: $0.value) },
                           cpuRequestMilli: (requests[name: "cpu"] ?? limits[name: "cpu"])?.milliValue,
                           cpuLimitMilli: limits[name: "cpu"]?.milliValue)
-            cgroup = cg
         }
-        let log = try ContainerLog(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid, container: c.name,
-                                   restartCount: restartCount, maxSize: logPolicy.maxSize, maxFiles: logPolicy.maxFiles, tty: c.tty, clock: clock)
-        let input: ContainerInput
-        do {
-            input = try ContainerInput(stdin: c.stdin, stdinOnce: c.stdinOnce, terminal: log.terminal)
-        } catch {
-            log.closeWriteEnds()
-            if let t = log.terminal { close(t) }
-            throw error
-        }
-        let ids = image.config.user.isEmpty ? nil : try image.resolveUser()
+        let containerLog = try ContainerLog(root: logRoot, namespace: pod.metaNamespace, pod: pod.metaName, uid: pod.uid, container: c.name,
+                                            restartCount: restartCount, maxSize: logPolicy.maxSize, maxFiles: logPolicy.maxFiles, tty: c.tty, clock: clock)
+        log = containerLog
+        let containerInput = try ContainerInput(stdin: c.stdin, stdinOnce: c.stdinOnce, terminal: containerLog.terminal)
+        input = containerInput
         // A terminal is all three of the process's streams, as a runtime's console is.
         var spec = SpawnSpec(path: path, argv: launch.argv, env: launch.env, cwd: launch.workingDir,
-                             stdin: c.tty ? log.stdout : input.processStdin, stdout: log.stdout, stderr: log.stderr,
+                             stdin: c.tty ? containerLog.stdout : containerInput.processStdin, stdout: containerLog.stdout, stderr: containerLog.stderr,
                              cgroupProcs: cgroup?.procsFiles ?? [], netnsPath: record.netnsPath, newNamespaces: namespaces,
                              mountProc: namespaces, ids: getuid() == 0 ? ids : nil, controllingTerminal: c.tty)
-        let root = ContainerRoot(podDir: podDir(pod.uid), container: c.name, instance: restartCount)
         if namespaces && privateRoot.withLock({ $0 }) {
             // The image's paths are its own: its files over the host's, in a root of its own.
             spec.mounts = try root.mounts(image: image, volumeMounts: c.volumeMounts, volumes: record.volumes ?? [:],
@@ -194,10 +201,6 @@ extension ProcessKubelet {
         do {
             pid = try await Spawner.shared.spawn(spec)
         } catch {
-            log.closeWriteEnds()
-            input.instanceEnded()
-            cgroup?.destroy(logger: logger)
-            root.remove()
             if error.step == Int32(KP_STEP_MOUNT), spec.root != nil {
                 // This machine cannot give containers a root of their own: say so once, go on
                 // without (the next start of this container shares the host's filesystem).
@@ -206,10 +209,11 @@ extension ProcessKubelet {
             }
             throw ContainerStartError(message: ContainerLaunch.runcError("\(error)"))
         }
-        log.closeWriteEnds()
-        input.closeChildEnd()
-        return RunningContainer(pid: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: log.path,
-                                log: log, input: input, root: spec.root == nil ? nil : root.directory)
+        started = true
+        containerLog.closeWriteEnds()
+        containerInput.closeChildEnd()
+        return RunningContainer(pid: pid, containerID: Self.newContainerID(), startedAt: clock.now(), cgroup: cgroup, logPath: containerLog.path,
+                                log: containerLog, input: containerInput, root: spec.root == nil ? nil : root.directory)
     }
 
     /// Waits for the instance to exit (recording how, and whether the OOM killer did it), and

@@ -14,8 +14,11 @@ extension ProcessKubelet {
             r.terminating = true
             return true
         }
-        // Never ran here: nothing to stop.
-        guard begin != nil else { return await finalDelete(pod) }
+        // Never ran here (or not since the agent restarted): nothing to stop, but its files go.
+        guard begin != nil else {
+            await finalDelete(pod)
+            return await cleanUp(uid)
+        }
         guard begin == true else { return }
         let grace = TimeInterval(Pod(pod).metadata.deletionGracePeriodSeconds ?? Pod(pod).spec.terminationGracePeriodSeconds ?? 30)
         Task {
@@ -74,7 +77,8 @@ extension ProcessKubelet {
             let now = clock.now()
             // A second delete with a shorter grace period shortens the wait, as the pod worker
             // restarts the kill with it.
-            if let pod, let shorter = self.pods.get(Informer.key(pod)).flatMap({ Pod($0).metadata.deletionGracePeriodSeconds }).map(TimeInterval.init),
+            if let pod, let latest = self.pods.get(Informer.key(pod)), latest.uid == pod.uid,
+               let shorter = Pod(latest).metadata.deletionGracePeriodSeconds.map(TimeInterval.init),
                shorter < granted {
                 granted = shorter
                 deadline = min(deadline, now.addingTimeInterval(shorter > 0 ? max(shorter, Self.minimumGracePeriod) : 0))

@@ -179,10 +179,28 @@ public final class ProcessKubelet: Controller, ContainerLogSource, ContainerExec
         let network = self.network
         await Blocking.run { network.tearDown(uid: uid) }
         try? FileManager.default.removeItem(atPath: podDir(uid))
-        if let r = records.get(uid) { try? FileManager.default.removeItem(atPath: ContainerLog.podDirectory(root: logRoot, namespace: r.namespace, pod: r.name, uid: uid)) }
+        for dir in logDirectories(where: { $0 == uid }) { try? FileManager.default.removeItem(atPath: dir) }
         Cgroup.removePod(node: cgroupNode, uid: uid)
         pullBackoff.withLock { b in b = b.filter { !$0.key.hasPrefix(uid + "_") } }
         _ = records.remove(uid)
+    }
+
+    /// The pods' log directories (`<ns>_<pod>_<uid>`) whose uid passes `test`.
+    func logDirectories(where test: (String) -> Bool) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: logRoot)) ?? []).compactMap { name in
+            guard let uid = name.split(separator: "_").last.map(String.init), test(uid) else { return nil }
+            return logRoot + "/" + name
+        }
+    }
+
+    /// At start-up, as the kubelet's housekeeping: the directories and logs of pods deleted while
+    /// the agent was down (no longer bound here) go.
+    func removeOrphans(keeping uids: Set<String>) {
+        for uid in (try? FileManager.default.contentsOfDirectory(atPath: podsRoot)) ?? [] where !uids.contains(uid) {
+            logger.info("Removing the files of a pod that is gone", metadata: ["uid": "\(uid)"])
+            try? FileManager.default.removeItem(atPath: podDir(uid))
+        }
+        for dir in logDirectories(where: { !uids.contains($0) }) { try? FileManager.default.removeItem(atPath: dir) }
     }
 
     // MARK: ContainerLogSource

@@ -140,7 +140,8 @@ public final class ProcessNode: Sendable {
     func postStatus(_ node: JSONValue) async throws {
         var node = node
         for attempt in 1...5 {
-            node["status"] = status(now: clock.now())
+            // Its identity is the machine's (a reboot's new boot ID shows), not carried over.
+            node["status"] = NodeObject.carryingOver(status(now: clock.now()), from: node, keepingIdentity: false)
             do {
                 _ = try await client.update(.nodes, namespace: nil, node, subresource: "status")
                 lastStatusReport.withLock { $0 = clock.now() }
@@ -181,7 +182,7 @@ public final class ProcessNode: Sendable {
             "addresses": [["type": "InternalIP", "address": .string(kubelet.hostIP)], ["type": "Hostname", "address": .string(name)]],
             "daemonEndpoints": ["kubeletEndpoint": ["Port": .int(Int64(port.withLock { $0 }))]],
             "nodeInfo": [
-                "machineID": .string(Self.machineID), "systemUUID": .string(FastRandom.uuid()), "bootID": .string(FastRandom.uuid()),
+                "machineID": .string(Self.machineID), "systemUUID": .string(Self.systemUUID(name)), "bootID": .string(Self.bootID),
                 "kernelVersion": .string(kernel), "osImage": .string(Self.osImage),
                 "containerRuntimeVersion": "kplane-process://0.1.0",
                 "kubeletVersion": .string(Self.kubeletVersion), "kubeProxyVersion": .string(Self.kubeletVersion),
@@ -194,6 +195,17 @@ public final class ProcessNode: Sendable {
         ((try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8)) ?? FastRandom.uuid().replacingOccurrences(of: "-", with: ""))
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }()
+
+    /// The machine's boot, as the kubelet reads it: a new one after a reboot.
+    static let bootID: String = {
+        ((try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? FastRandom.uuid()).trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    /// A stable UUID for node `name` on this machine (the machine's own is one for all its nodes).
+    static func systemUUID(_ name: String) -> String {
+        let h = Array(SHA256.hex(machineID + "/" + name).prefix(32))
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(h[$0]) }.joined(separator: "-")
+    }
 
     /// `PRETTY_NAME` of /etc/os-release, as the kubelet reports it.
     static let osImage: String = {
@@ -222,7 +234,9 @@ public final class ProcessNode: Sendable {
             group.addTask { [kubelet] in
                 await withTaskCancellationHandler { await kubelet.run(workers: workers) } onCancel: { kubelet.queue.shutDown() }
             }
-            for pod in pods.list() where Pod(pod).spec.nodeName == name { kubelet.adopt(pod) }
+            let bound = pods.list().filter { Pod($0).spec.nodeName == name }
+            kubelet.removeOrphans(keeping: Set(bound.map(\.uid)))
+            for pod in bound { kubelet.adopt(pod) }
         }
         // Stopped: the containers die with this process (killed here already, with their
         // cgroups); their networks and the bridge go too.

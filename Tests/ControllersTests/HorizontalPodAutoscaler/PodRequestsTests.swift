@@ -22,6 +22,17 @@ struct PodRequestsTests {
         #expect(try PodRequests.calculate([], container: nil, resource: "cpu") == [:])
     }
 
+    /// Requests anyone may write saturate rather than trap: two containers of 5e15 cores, and
+    /// amounts no 128-bit number holds.
+    @Test func hugeRequestsSaturate() throws {
+        let p = Self.pod(containers: [Self.container("a", cpu: "5e15"), Self.container("b", cpu: "5e15")])
+        #expect(try PodRequests.calculate([p], container: nil, resource: "cpu") == ["test-pod": .max])
+        let q = Self.pod(containers: [Self.container("a", cpu: "999999999999999999999999999999Ei")])
+        #expect(try PodRequests.calculate([q], container: nil, resource: "cpu") == ["test-pod": .max])
+        let tiny = Self.pod(containers: [Self.container("a", cpu: "0.000000000000000000000000000001e-39")])
+        #expect(try PodRequests.calculate([tiny], container: nil, resource: "cpu") == ["test-pod": 1])
+    }
+
     @Test func regularContainersAreSummed() throws {
         let p = Self.pod(containers: [Self.container("container1", cpu: "100m"), Self.container("container2", cpu: "50m")])
         #expect(try PodRequests.calculate([p], container: nil, resource: "cpu") == ["test-pod": 150])

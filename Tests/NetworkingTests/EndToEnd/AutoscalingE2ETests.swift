@@ -10,27 +10,18 @@ import Testing
 /// cluster with metrics-server.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct AutoscalingE2ETests {
-    let server: ServerProcess
-    let kubectl: Kubectl
-    let ingressPort: Int
+    let cluster: SeedCluster
+    var server: ServerProcess { cluster.server }
+    var kubectl: Kubectl { cluster.kubectl }
+    var ingressPort: Int { cluster.ingressPort }
 
     init() async throws {
-        let port = try IngressEndToEndTests.freePort()
-        ingressPort = port
-        server = try await offPool {
-            try ServerProcess(role: "up", extraArgs: ["--process-nodes", "1", "--ingress-port", String(port), "--ingress-https-port", "0",
-                                                      "--horizontal-pod-autoscaler-sync-period=3s",
-                                                      "--horizontal-pod-autoscaler-downscale-stabilization=20s"])
-        }
-        kubectl = Kubectl(binary: Kubectl.v132, server: server)
+        cluster = try await SeedCluster(extraArgs: ["--horizontal-pod-autoscaler-sync-period=3s",
+                                                    "--horizontal-pod-autoscaler-downscale-stabilization=20s"])
     }
 
     @discardableResult
-    func ok(_ args: String...) async throws -> String {
-        let r = try await kubectl.runOffPool(args)
-        #expect(r.code == 0, "kubectl \(args.joined(separator: " ")): \(r.err)")
-        return r.out
-    }
+    func ok(_ args: String...) async throws -> String { try await cluster.ok(args) }
 
     func replicas() async throws -> Int { Int(try await ok("get", "hpa", "myapp-hpa", "-o", "jsonpath={.status.currentReplicas}")) ?? 0 }
 

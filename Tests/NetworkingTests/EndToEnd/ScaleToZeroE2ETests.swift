@@ -7,25 +7,15 @@ import Testing
 /// or its ClusterIP is held while it wakes, then answered by the new pod; events tell it.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct ScaleToZeroE2ETests {
-    let server: ServerProcess
-    let kubectl: Kubectl
-    let ingressPort: Int
+    let cluster: SeedCluster
+    var server: ServerProcess { cluster.server }
+    var kubectl: Kubectl { cluster.kubectl }
+    var ingressPort: Int { cluster.ingressPort }
 
-    init() async throws {
-        let port = try IngressEndToEndTests.freePort()
-        ingressPort = port
-        server = try await offPool {
-            try ServerProcess(role: "up", extraArgs: ["--process-nodes", "1", "--ingress-port", String(port), "--ingress-https-port", "0"])
-        }
-        kubectl = Kubectl(binary: Kubectl.v132, server: server)
-    }
+    init() async throws { cluster = try await SeedCluster() }
 
     @discardableResult
-    func ok(_ args: String...) async throws -> String {
-        let r = try await kubectl.runOffPool(args)
-        #expect(r.code == 0, "kubectl \(args.joined(separator: " ")): \(r.err)")
-        return r.out
-    }
+    func ok(_ args: String...) async throws -> String { try await cluster.ok(args) }
 
     func replicas() async throws -> String { try await ok("get", "deploy", "myapp", "-o", "jsonpath={.spec.replicas}") }
 

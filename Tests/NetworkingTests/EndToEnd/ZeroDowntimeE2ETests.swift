@@ -8,17 +8,14 @@ import Testing
 /// through the Ingress all along. PM2's `reload` against its `restart`, the Kubernetes way.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct ZeroDowntimeE2ETests {
-    let server: ServerProcess
-    let kubectl: Kubectl
+    let cluster: SeedCluster
     let load: RequestLoad
+    var server: ServerProcess { cluster.server }
+    var kubectl: Kubectl { cluster.kubectl }
 
     init() async throws {
-        let port = try IngressEndToEndTests.freePort()
-        server = try await offPool {
-            try ServerProcess(role: "up", extraArgs: ["--process-nodes", "1", "--ingress-port", String(port), "--ingress-https-port", "0"])
-        }
-        kubectl = Kubectl(binary: Kubectl.v132, server: server)
-        load = RequestLoad(port: port)
+        cluster = try await SeedCluster()
+        load = RequestLoad(port: cluster.ingressPort)
     }
 
     /// Stops the load, then the cluster (off the pool: stopping waits for the process).
@@ -31,11 +28,7 @@ struct ZeroDowntimeE2ETests {
     }
 
     @discardableResult
-    func ok(_ args: String...) async throws -> String {
-        let r = try await kubectl.runOffPool(args)
-        #expect(r.code == 0, "kubectl \(args.joined(separator: " ")): \(r.err)")
-        return r.out
-    }
+    func ok(_ args: String...) async throws -> String { try await cluster.ok(args) }
 
     /// The seed's manifests applied as written, and the rollout finished.
     func applySeed() async throws {

@@ -192,6 +192,32 @@ import Testing
         #expect(try c.get("hangs", "{.status.containerStatuses[0].ready}") == "false")
     }
 
+    /// An exec probe whose command leaves a child in the background holding its output waits
+    /// for that output, as containerd's ExecSync does, until its timeout; the timeout kills the
+    /// child too, so nothing is left running and the next probes go on.
+    @Test func anExecProbeWhoseChildHoldsItsOutputTimesOutAndTheChildGoes() throws {
+        let c = try ProcessCluster()
+        try c.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: forks}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: busybox
+                command: ["sleep", "600"]
+                readinessProbe: {exec: {command: ["sh", "-c", "sleep 33 & echo ok"]}, timeoutSeconds: 1, periodSeconds: 1}
+            """)
+        try c.wait("two timeouts", seconds: 15) {
+            try c.kubectl("get", "events", "--field-selector", "involvedObject.name=forks,reason=Unhealthy", "-o", "jsonpath={.items[*].count}").out
+                .split(separator: " ").compactMap { Int($0) }.reduce(0, +) >= 2
+        }
+        #expect(try c.events("forks").contains(#"Readiness probe failed: command "sh -c sleep 33 & echo ok" timed out"#))
+        // Each probe's background child was killed with it: at most the current one runs.
+        #expect(processes(containing: "sleep 33").count <= 1, "\(processes(containing: "sleep 33"))")
+    }
+
     /// In a pod with init containers the app's containers wait as `PodInitializing`.
     @Test func appContainersWaitAsPodInitializing() throws {
         let c = try ProcessCluster()
