@@ -61,41 +61,6 @@ public struct Pod: SpecAndStatus {
     }
 }
 
-/// core/v1 Volume: its name and which source it uses.
-public struct Volume: JSONView {
-    public let json: JSONValue
-    public init(_ json: JSONValue) { self.json = json }
-
-    public var name: String { string("name") ?? "" }
-    /// Node-local scratch space, which `drain` will not delete without being told to.
-    public var isEmptyDir: Bool { json["emptyDir"] != nil }
-    public var emptyDir: EmptyDirVolumeSource? { json["emptyDir"].map(EmptyDirVolumeSource.init) }
-    /// A ConfigMapVolumeSource's `name` and `optional`.
-    public var configMap: KeySelector? { json["configMap"].map(KeySelector.init) }
-    public var secret: SecretVolumeSource? { json["secret"].map(SecretVolumeSource.init) }
-    /// The field naming the volume's source (`hostPath`, `nfs`, ...): the one beside `name`.
-    public var sourceField: String? { (json.objectValue ?? [:]).keys.filter { $0 != "name" }.sorted().first }
-}
-
-/// core/v1 EmptyDirVolumeSource.
-public struct EmptyDirVolumeSource: JSONView {
-    public let json: JSONValue
-    public init(_ json: JSONValue) { self.json = json }
-
-    /// "" (the node's disk) or `Memory`.
-    public var medium: String { string("medium") ?? "" }
-    public var sizeLimit: Quantity? { quantity("sizeLimit") }
-}
-
-/// core/v1 SecretVolumeSource.
-public struct SecretVolumeSource: JSONView {
-    public let json: JSONValue
-    public init(_ json: JSONValue) { self.json = json }
-
-    public var secretName: String { string("secretName") ?? "" }
-    public var optional: Bool { bool("optional") ?? false }
-}
-
 /// core/v1 PodTemplateSpec, as Deployments and ReplicaSets hold it.
 public struct PodTemplateSpec: JSONView {
     public let json: JSONValue

@@ -153,19 +153,22 @@ public enum Validation {
         var errs: [FieldError] = []
         let modeMessage = "must be a number between 0 and 0777 (octal), both inclusive"
         for (i, v) in Pod.Spec(spec).volumes.enumerated() {
-            for source in ["configMap", "secret", "downwardAPI"] {
-                guard let s = v.json[source] else { continue }
+            // Each source's default mode, and its items' paths and modes.
+            var sources: [(String, Int64?, [(path: String, mode: Int64?)])] = []
+            if let s = v.configMap { sources.append(("configMap", s.defaultMode, (s.items ?? []).map { ($0.path, $0.mode) })) }
+            if let s = v.secret { sources.append(("secret", s.defaultMode, (s.items ?? []).map { ($0.path, $0.mode) })) }
+            if let s = v.downwardAPI { sources.append(("downwardAPI", s.defaultMode, s.items.map { ($0.path, $0.mode) })) }
+            for (source, defaultMode, items) in sources {
                 let sp = "\(path).volumes[\(i)].\(source)"
-                if let m = s["defaultMode"]?.intValue, !(0...0o777).contains(m) { errs.append(.invalid("\(sp).defaultMode", .int(m), modeMessage)) }
-                for (j, item) in (s["items"]?.arrayValue ?? []).enumerated() {
-                    if let m = item["mode"]?.intValue, !(0...0o777).contains(m) { errs.append(.invalid("\(sp).items[\(j)].mode", .int(m), modeMessage)) }
-                    let file = item["path"]?.stringValue ?? ""
-                    if file.isEmpty {
+                if let m = defaultMode, !(0...0o777).contains(m) { errs.append(.invalid("\(sp).defaultMode", .int(m), modeMessage)) }
+                for (j, item) in items.enumerated() {
+                    if let m = item.mode, !(0...0o777).contains(m) { errs.append(.invalid("\(sp).items[\(j)].mode", .int(m), modeMessage)) }
+                    if item.path.isEmpty {
                         errs.append(.required("\(sp).items[\(j)].path"))
-                    } else if file.hasPrefix("/") {
-                        errs.append(.invalid("\(sp).items[\(j)].path", .string(file), "must be a relative path"))
-                    } else if file.split(separator: "/").contains("..") {
-                        errs.append(.invalid("\(sp).items[\(j)].path", .string(file), "must not contain '..'"))
+                    } else if item.path.hasPrefix("/") {
+                        errs.append(.invalid("\(sp).items[\(j)].path", .string(item.path), "must be a relative path"))
+                    } else if item.path.split(separator: "/").contains("..") {
+                        errs.append(.invalid("\(sp).items[\(j)].path", .string(item.path), "must not contain '..'"))
                     }
                 }
             }

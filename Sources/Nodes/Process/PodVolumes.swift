@@ -24,42 +24,37 @@ struct PodVolumes {
         var out: [String: String] = [:]
         for v in Pod(pod).spec.volumes {
             let dir = "\(podDir)/volumes/\(v.name)"
-            let json = v.json
             do {
-                if let cm = json["configMap"] {
-                    let name = cm["name"]?.stringValue ?? ""
-                    guard let object = try await env.fetch(.configMaps, name) else {
-                        if cm["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
-                        throw VolumeSetUpError(message: "configmap \"\(name)\" not found")
+                if let cm = v.configMap {
+                    guard let object = try await env.fetch(.configMaps, cm.name) else {
+                        if cm.optional { try project(dir, [:]); out[v.name] = dir; continue }
+                        throw VolumeSetUpError(message: "configmap \"\(cm.name)\" not found")
                     }
-                    try project(dir, try files(Self.payload(object), cm, kind: "configmap", name: name))
-                } else if let secret = json["secret"] {
-                    let name = secret["secretName"]?.stringValue ?? ""
-                    guard let object = try await env.fetch(.secrets, name) else {
-                        if secret["optional"]?.boolValue == true { try project(dir, [:]); out[v.name] = dir; continue }
-                        throw VolumeSetUpError(message: "secret \"\(name)\" not found")
+                    try project(dir, try files(Self.payload(object), items: cm.items, defaultMode: cm.defaultMode, optional: cm.optional, kind: "configmap"))
+                } else if let secret = v.secret {
+                    guard let object = try await env.fetch(.secrets, secret.secretName) else {
+                        if secret.optional { try project(dir, [:]); out[v.name] = dir; continue }
+                        throw VolumeSetUpError(message: "secret \"\(secret.secretName)\" not found")
                     }
-                    try project(dir, try files(Self.payload(object), secret, kind: "secret", name: name))
-                } else if let downward = json["downwardAPI"] {
-                    var files: [String: (Data, Int)] = [:]
-                    let mode = Int(downward["defaultMode"]?.intValue ?? 0o644)
-                    for item in downward["items"]?.arrayValue ?? [] {
-                        let path = item["path"]?.stringValue ?? ""
-                        let itemMode = item["mode"]?.intValue.map(Int.init) ?? mode
-                        if let field = item["fieldRef"]?["fieldPath"]?.stringValue {
-                            files[path] = (Data(try env.fieldValue(field).utf8), itemMode)
-                        } else if let resource = item["resourceFieldRef"] {
-                            let c = Pod(pod).spec.containers.first { $0.name == resource["containerName"]?.stringValue } ?? Pod(pod).spec.containers.first
-                            guard let c else { continue }
-                            files[path] = (Data(try env.resourceValue(ResourceFieldSelector(resource), c).utf8), itemMode)
+                    try project(dir, try files(Self.payload(object), items: secret.items, defaultMode: secret.defaultMode, optional: secret.optional, kind: "secret"))
+                } else if let downward = v.downwardAPI {
+                    var files: [String: (Data, Int64)] = [:]
+                    let mode = downward.defaultMode ?? 0o644
+                    for item in downward.items {
+                        if let field = item.fieldRef {
+                            files[item.path] = (Data(try env.fieldValue(field.fieldPath).utf8), item.mode ?? mode)
+                        } else if let resource = item.resourceFieldRef {
+                            let containers = Pod(pod).spec.containers
+                            guard let c = containers.first(where: { $0.name == resource.containerName }) ?? containers.first else { continue }
+                            files[item.path] = (Data(try env.resourceValue(resource, c).utf8), item.mode ?? mode)
                         }
                     }
                     try project(dir, files)
-                } else if json["emptyDir"] != nil {
+                } else if v.isEmptyDir {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                     chmod(dir, 0o777)
-                } else if let host = json["hostPath"] {
-                    out[v.name] = try Self.hostPath(host["path"]?.stringValue ?? "", type: host["type"]?.stringValue ?? "")
+                } else if let host = v.hostPath {
+                    out[v.name] = try Self.hostPath(host.path, type: host.type)
                     continue
                 } else {
                     // Sources that need a cloud or a cluster service (nfs, csi, ...): an empty directory.
@@ -95,26 +90,25 @@ struct PodVolumes {
     }
 
     /// The files of a ConfigMap or Secret volume: every key, or the `items` named.
-    func files(_ data: [String: Data], _ source: JSONValue, kind: String, name: String) throws -> [String: (Data, Int)] {
-        let mode = Int(source["defaultMode"]?.intValue ?? 0o644)
-        guard let items = source["items"]?.arrayValue else { return data.mapValues { ($0, mode) } }
-        var out: [String: (Data, Int)] = [:]
+    func files(_ data: [String: Data], items: [KeyToPath]?, defaultMode: Int64?, optional: Bool, kind: String) throws -> [String: (Data, Int64)] {
+        let mode = defaultMode ?? 0o644
+        guard let items else { return data.mapValues { ($0, mode) } }
+        var out: [String: (Data, Int64)] = [:]
         for item in items {
-            let key = item["key"]?.stringValue ?? ""
-            guard let value = data[key] else {
-                if source["optional"]?.boolValue == true { continue }
+            guard let value = data[item.key] else {
+                if optional { continue }
                 // pkg/volume/configmap and pkg/volume/secret word these differently.
-                throw VolumeSetUpError(message: kind == "secret" ? "references non-existent secret key: \(key)"
-                                                                 : "configmap references non-existent config key: \(key)")
+                throw VolumeSetUpError(message: kind == "secret" ? "references non-existent secret key: \(item.key)"
+                                                                 : "configmap references non-existent config key: \(item.key)")
             }
-            out[item["path"]?.stringValue ?? key] = (value, item["mode"]?.intValue.map(Int.init) ?? mode)
+            out[item.path.isEmpty ? item.key : item.path] = (value, item.mode ?? mode)
         }
         return out
     }
 
     /// The kubelet's AtomicWriter: the files go into a fresh `..<time>` directory, `..data`
     /// is swapped to it in one rename, and each top-level name links through `..data`.
-    func project(_ dir: String, _ files: [String: (Data, Int)]) throws {
+    func project(_ dir: String, _ files: [String: (Data, Int64)]) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let dataLink = dir + "/..data"
@@ -145,7 +139,7 @@ struct PodVolumes {
         if let old, old != stamp { try? fm.removeItem(atPath: dir + "/" + old) }
     }
 
-    static func matches(_ dir: String, _ files: [String: (Data, Int)]) -> Bool {
+    static func matches(_ dir: String, _ files: [String: (Data, Int64)]) -> Bool {
         var count = 0
         for (path, (content, _)) in files {
             guard let data = FileManager.default.contents(atPath: dir + "/" + path), data == content else { return false }

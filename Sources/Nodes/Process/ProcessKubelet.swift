@@ -143,7 +143,7 @@ public final class ProcessKubelet: Controller, ContainerLogSource, ContainerExec
         }
         try await postStatus(key)
         // The kubelet's periodic sync: projected files follow their ConfigMaps and Secrets.
-        if spec.volumes.contains(where: { $0.json["configMap"] != nil || $0.json["secret"] != nil }) {
+        if spec.volumes.contains(where: { $0.configMap != nil || $0.secret != nil }) {
             queue.add(key, after: 10)
         }
     }
