@@ -231,11 +231,13 @@ struct ServiceProxyTests {
         _ = try await rig.create(Fixtures.service("dns", ports: [["name": "dns", "port": 53, "targetPort": .int(Int64(a.port)), "protocol": "UDP"]]))
         _ = try await rig.create(Fixtures.slice("dns-1", service: "dns", endpoints: [Fixtures.endpoint("127.0.3.6")], ports: ports))
         let (ip, port) = Self.split(try await rig.addresses("dns")[0])
-        // One client port for the whole session; a number in use elsewhere is passed over.
-        var client = Int.random(in: 40_000...59_999)
+        // One client port for the whole session, bound again for each datagram: taken above the
+        // kernel's ephemeral range (ip_local_port_range), so no socket of another test is given
+        // it in between; a number some test bound on purpose is passed over.
+        var client = Self.clientPort()
         var answer: String?
         for _ in 0..<50 where answer == nil {
-            do { answer = try await UDPNameServer.ask(ip, port, "one", from: client) } catch { client = Int.random(in: 40_000...59_999) }
+            do { answer = try await UDPNameServer.ask(ip, port, "one", from: client) } catch { client = Self.clientPort() }
         }
         #expect(answer == "dns-a:one")
         try await rig.client.delete(EndpointTracker.endpointSlices, namespace: "default", name: "dns-1")
@@ -253,6 +255,14 @@ struct ServiceProxyTests {
         _ = try await rig.addresses("plain")
         #expect(rig.proxy.addresses(of: ServiceKey(namespace: "default", name: "headless")).isEmpty)
         await rig.stop()
+    }
+
+    /// A UDP port above the ephemeral range (by default 32768-60999).
+    static func clientPort() -> Int {
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) } ?? []
+        let above = (range.count == 2 ? range[1] : 60999) + 1
+        return Int.random(in: min(above, 65000)...65535)
     }
 
     static func until(_ what: String, _ condition: () async throws -> Bool) async throws {
